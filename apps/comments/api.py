@@ -1,0 +1,50 @@
+"""REST: threaded comments."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from apps.comments import services
+from apps.comments.models import Comment
+from apps.continuity.models import ContinuityNote
+from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
+from apps.media.models import MediaAsset
+from apps.productions.selectors import scope_to_user
+from apps.scenes.models import Scene, Shot, Take
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    parent = ScopedPrimaryKeyRelatedField(queryset=Comment.objects.all(), required=False, allow_null=True)
+    scene = ScopedPrimaryKeyRelatedField(queryset=Scene.objects.all(), required=False, allow_null=True)
+    shot = ScopedPrimaryKeyRelatedField(queryset=Shot.objects.all(), required=False, allow_null=True)
+    take = ScopedPrimaryKeyRelatedField(queryset=Take.objects.all(), required=False, allow_null=True)
+    continuity_note = ScopedPrimaryKeyRelatedField(queryset=ContinuityNote.objects.all(), required=False, allow_null=True)
+    media_asset = ScopedPrimaryKeyRelatedField(queryset=MediaAsset.objects.all(), required=False, allow_null=True)
+    author_name = serializers.CharField(source="author.display_name", read_only=True, default=None)
+    timecode = serializers.SerializerMethodField(help_text="SMPTE timecode of `frame` at the asset's frame rate.")
+
+    class Meta:
+        model = Comment
+        fields = ["id", "production", "author", "author_name", "parent", "scene", "shot", "take", "continuity_note", "media_asset",
+                  "frame", "timecode", "body", "resolved", "mentions", "version", "created_at", "updated_at"]
+        read_only_fields = ["id", "production", "author", "author_name", "timecode", "mentions", "version", "created_at", "updated_at"]
+
+    def get_timecode(self, obj) -> str | None:
+        if obj.frame is None or obj.media_asset_id is None:
+            return None
+        return obj.media_asset.timecode_at(obj.frame)
+
+
+class CommentViewSet(ProductionScopedViewSet):
+    """Comments of the user's productions; filter by what they are on (`?scene=`, `?media_asset=`...) or `parent`."""
+
+    serializer_class = CommentSerializer
+    filterset_fields = ["production", "scene", "shot", "take", "continuity_note", "media_asset", "parent", "resolved", "author"]
+    search_fields = ["body"]
+    ordering_fields = ["created_at", "frame"]
+    create_service = services.comment_create
+    update_service = services.comment_update
+    delete_service = services.comment_delete
+
+    @staticmethod
+    def selector(*, user):
+        return scope_to_user(Comment.objects.select_related("author", "media_asset").prefetch_related("mentions"), user=user)

@@ -1,0 +1,106 @@
+"""What every Slate API shares: scoped relations, the version an update is based on, the CRUD viewset.
+
+Pagination lives in `apps.core.pagination`, the error format in `apps.core.exceptions`.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from rest_framework import serializers, status, viewsets
+
+from apps.core.errors import ApplicationError
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key that only accepts objects in the requesting user's productions.
+
+    An id from another production is answered like a missing one ("object does not exist"), so
+    nothing leaks about other productions.
+    """
+
+    def get_queryset(self):
+        from apps.productions.selectors import scope_to_user
+
+        request = self.context.get("request")
+        queryset = super().get_queryset()
+        if request is None or not request.user.is_authenticated:
+            return queryset.none()
+        return scope_to_user(queryset, user=request.user)
+
+
+def requested_version(request) -> int | None:
+    """The version an update is based on: the body's `version`, else an `If-Match: "N"` header.
+
+    Raises `ApplicationError` (400 `invalid`) for a version that is not a positive integer.
+    """
+    raw = request.data.get("version") if hasattr(request.data, "get") else None
+    if raw is None:
+        raw = request.headers.get("If-Match", "").strip().strip('W/').strip('"') or None
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ApplicationError("version must be a whole number.", code="invalid", extra={"fields": {"version": ["Must be a whole number."]}}) from None
+    if value < 1:
+        raise ApplicationError("version must be 1 or more.", code="invalid", extra={"fields": {"version": ["Must be 1 or more."]}})
+    return value
+
+
+class ProductionScopedViewSet(viewsets.ModelViewSet):
+    """CRUD over one production-owned entity, every write through the app's services.
+
+    Subclasses set `selector` (`(user) -> QuerySet` of what the user may see), `serializer_class`,
+    and the three services `create_service(actor=, **fields)`, `update_service(instance=, actor=,
+    version=, **changes)`, `delete_service(instance=, actor=)`. Reads need membership (objects of
+    other productions are 404); writes need a role that may write (viewers only read: 403).
+    Updates must carry the `version` they were based on (body field or `If-Match`), else 428.
+    """
+
+    selector: Callable
+    create_service: Callable
+    update_service: Callable
+    delete_service: Callable
+    http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return type(self).selector(user=self.request.user)
+
+    def _production_of(self, validated: dict):
+        return validated.get("production") or _parent_production(validated)
+
+    def perform_create(self, serializer):
+        from apps.productions.permissions import require_write
+
+        production = self._production_of(serializer.validated_data)
+        require_write(user=self.request.user, production=production)
+        serializer.instance = type(self).create_service(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        from apps.productions.permissions import require_write
+
+        require_write(user=self.request.user, production=serializer.instance.production)
+        version = requested_version(self.request)
+        if version is None:
+            raise ApplicationError(
+                "An update must say which version it is based on: send `version` (or If-Match).",
+                code="version_required",
+                status=status.HTTP_428_PRECONDITION_REQUIRED,
+            )
+        serializer.instance = type(self).update_service(
+            instance=serializer.instance, actor=self.request.user, version=version, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        from apps.productions.permissions import require_write
+
+        require_write(user=self.request.user, production=instance.production)
+        type(self).delete_service(instance=instance, actor=self.request.user)
+
+
+def _parent_production(validated: dict):
+    for key in ("take", "shot", "scene", "continuity_note", "media_asset", "script", "parent"):
+        parent = validated.get(key)
+        if parent is not None:
+            return parent.production
+    raise ApplicationError("Say which production this belongs to.", code="invalid")

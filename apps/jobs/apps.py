@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "apps.jobs"
+    label = "jobs"
+
+    def ready(self) -> None:
+        # Job handlers register themselves in each app's tasks.py; run_huey imports those modules,
+        # and so must every other process that may run a job (tests in immediate mode, the shell).
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("tasks")

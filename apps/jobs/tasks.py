@@ -1,0 +1,37 @@
+"""The Huey tasks: one that runs any job through the wrapper, and the periodic reaper."""
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+
+from apps.jobs import services
+
+log = logging.getLogger(__name__)
+
+
+@db_task()
+def job_execute(job_id: str) -> None:
+    """Run the job `job_id` (a UUID string) through `apps.jobs.services.job_run`."""
+    services.job_run(job_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def job_reaper() -> None:
+    """Every minute: re-run or fail jobs of dead workers; re-enqueue pending jobs whose message was lost."""
+    reaped = services.job_reap_stale()
+    requeued = services.job_requeue_lost()
+    if reaped or requeued:
+        log.info("reaper: %d stale running job(s), %d lost pending job(s)", len(reaped), len(requeued))
+
+
+@HUEY.on_startup()
+def _reap_jobs_of_dead_local_workers() -> None:
+    """When a worker starts, jobs left `running` by a dead process on this host are dealt with at once."""
+    from django.db import close_old_connections
+
+    try:
+        services.job_reap_stale()
+    finally:
+        close_old_connections()

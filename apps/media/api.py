@@ -1,0 +1,105 @@
+"""REST: dailies (media assets), their renditions and processing jobs."""
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import parsers, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
+from apps.core.errors import ApplicationError, NotFoundError
+from apps.core.files import file_response
+from apps.core.uploads import check_request_size
+from apps.jobs.api import JobSerializer
+from apps.media import services
+from apps.media.models import MediaAsset, RenditionKind
+from apps.productions.models import Production
+from apps.productions.permissions import require_write
+from apps.productions.selectors import scope_to_user
+from apps.scenes.models import Take
+
+
+class RenditionSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    content_type = serializers.CharField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    size_bytes = serializers.IntegerField()
+
+    def get_url(self, obj) -> str:
+        return f"/api/media/{obj.asset_id}/renditions/{obj.kind}/"
+
+
+class MediaAssetSerializer(serializers.ModelSerializer):
+    production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
+    take = ScopedPrimaryKeyRelatedField(queryset=Take.objects.all(), required=False, allow_null=True)
+    renditions = RenditionSerializer(many=True, read_only=True)
+    frame_count = serializers.IntegerField(read_only=True, allow_null=True)
+    timecode_start_frames = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = MediaAsset
+        fields = ["id", "production", "take", "original_name", "size_bytes", "status", "error", "format_name", "duration_s",
+                  "frame_rate", "frame_rate_fps", "frame_count", "width", "height", "video_codec", "audio_codec", "audio_channels",
+                  "start_timecode", "timecode_start_frames", "reel_name", "job", "renditions", "uploaded_by", "version",
+                  "created_at", "updated_at"]
+        read_only_fields = [f for f in fields if f not in ("production", "take")]
+
+
+class MediaUploadSerializer(serializers.Serializer):
+    production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
+    file = serializers.FileField(help_text="A video file; judged by its content (ffprobe).")
+    take = ScopedPrimaryKeyRelatedField(queryset=Take.objects.all(), required=False, allow_null=True)
+
+
+class MediaUploadResponseSerializer(MediaAssetSerializer):
+    job = JobSerializer(read_only=True)
+
+
+class MediaAssetViewSet(ProductionScopedViewSet):
+    """Dailies of the user's productions. `POST` (multipart: production, file, take?) uploads a clip and
+    answers 201 with the asset and its processing `job`; renditions stream from `.../renditions/{kind}/`."""
+
+    serializer_class = MediaAssetSerializer
+    filterset_fields = ["production", "take", "status", "take__shot", "take__shot__scene"]
+    search_fields = ["original_name", "reel_name"]
+    ordering_fields = ["created_at", "original_name", "duration_s"]
+    parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
+    update_service = services.media_asset_update
+    delete_service = services.media_asset_delete
+
+    @staticmethod
+    def selector(*, user):
+        return scope_to_user(MediaAsset.objects.prefetch_related("renditions"), user=user)
+
+    @extend_schema(request={"multipart/form-data": MediaUploadSerializer}, responses={201: MediaUploadResponseSerializer})
+    def create(self, request, *args, **kwargs):
+        check_request_size(request, limit_bytes=settings.SLATE_MAX_MEDIA_UPLOAD_BYTES + 64 * 1024, what="clip")
+        data = MediaUploadSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        production = data.validated_data["production"]
+        require_write(user=request.user, production=production)
+        asset = services.media_asset_upload(production=production, actor=request.user, upload=data.validated_data["file"],
+                                            take=data.validated_data.get("take"))
+        return Response(MediaUploadResponseSerializer(asset).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"renditions/(?P<kind>[a-z]+)")
+    def rendition(self, request, pk=None, kind=None):
+        asset = self.get_object()
+        if kind not in RenditionKind.values:
+            raise ApplicationError(f"Unknown rendition {kind!r}; choose one of {', '.join(RenditionKind.values)}.", code="invalid")
+        rendition = next((r for r in asset.renditions.all() if r.kind == kind), None)
+        if rendition is None:
+            raise NotFoundError(f"This clip has no {kind} yet.")
+        stem = asset.original_name.rsplit(".", 1)[0]
+        extension = rendition.file.name.rsplit(".", 1)[-1]
+        return file_response(request, rendition.file.name, content_type=rendition.content_type, download_name=f"{stem}.{kind}.{extension}")
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def original(self, request, pk=None):
+        asset = self.get_object()
+        return file_response(request, asset.original.name, content_type="application/octet-stream", download_name=asset.original_name)

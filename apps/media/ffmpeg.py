@@ -1,0 +1,398 @@
+"""Dailies media pipeline: probe a camera file, make its poster frame and its H.264 review proxy.
+
+Pure Python, no Django: commands are built with ffmpeg-python's graph API and run with
+subprocess so that ffmpeg's `-progress pipe:1` report can be read while it encodes. Outputs are
+written to a hidden temp name next to the destination and renamed on success, so a reader never
+sees a half-written file. Every failure the crew can cause (a wrong file, a truncated upload)
+raises MediaError with a message meant for people, not for developers.
+Sources: ffmpeg's docs (ffmpeg.html "Main options" -progress, ffmpeg-filters.html "scale"),
+ffprobe's JSON output, the ISO base media file format (ISO/IEC 14496-12) for faststart.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import secrets
+import subprocess
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Callable
+
+import ffmpeg as ffmpeg_python
+
+from apps.media.timecode import parse_timecode
+
+__all__ = ["MediaError", "MediaCancelled", "ProbeResult", "probe", "make_poster", "make_proxy",
+           "ffmpeg_command_for_proxy"]
+
+FFMPEG = "ffmpeg"
+FFPROBE = "ffprobe"
+POSTER_TIMEOUT_S = 120.0
+
+# Demuxers that read one still picture; ffprobe reports these as a one-frame "video".
+_IMAGE_FORMATS = {"image2", "gif_pipe", "tiff_pipe", "webp_pipe", "bmp_pipe", "jpeg_pipe"}
+# Generic last lines of a failed ffmpeg run that say nothing about the cause.
+_NOISE = ("Conversion failed!", "Exiting normally", "Error while filtering: ")
+_LOG_PREFIX = re.compile(r"^\[[^\]]*@ 0x[0-9a-f]+\]\s*")
+
+
+class MediaError(Exception):
+    """A media file could not be read or converted; str() is a readable message for the crew."""
+
+
+class MediaCancelled(MediaError):
+    """The caller cancelled a conversion through its progress callback."""
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """What ffprobe says about a clip's container, first video stream and first audio stream."""
+
+    format_name: str
+    duration_s: float
+    width: int
+    height: int
+    frame_rate: str
+    frame_rate_fps: float
+    video_codec: str
+    audio_codec: str | None
+    audio_channels: int | None
+    start_timecode: str | None
+    reel_name: str | None
+    size_bytes: int
+    raw: dict = field(repr=False, compare=False)
+
+
+def probe(path: str | Path) -> ProbeResult:
+    """Return the container, video and audio properties of a clip, read with ffprobe.
+
+    path: a local file. width/height are the coded picture size (before any rotation in the
+    display matrix); frame_rate is ffprobe's r_frame_rate, or avg_frame_rate when the two
+    disagree (variable frame rate, field rate of interlaced video); start_timecode comes from the
+    tmcd data stream, else the video stream, else the container tag "timecode"; duration_s from
+    the container, else the video stream. Raises MediaError when the file is missing or empty,
+    ffprobe cannot read it, it has no video stream (audio-only, cover art only), it is a still
+    image, or it has no usable frame rate or duration. Source: ffprobe -show_format -show_streams.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise MediaError("the file does not exist")
+    if path.stat().st_size == 0:
+        raise MediaError("the file is empty")
+    try:
+        raw = ffmpeg_python.probe(str(path.resolve()), cmd=FFPROBE, v="error")
+    except ffmpeg_python.Error as exc:
+        lines = _clean_stderr(exc.stderr, path)
+        reason = lines[0] if lines else "unknown error"
+        raise MediaError(f"ffprobe could not read the file: {reason}") from None
+
+    fmt = raw.get("format", {})
+    streams = raw.get("streams", [])
+    format_name = fmt.get("format_name", "")
+    video = _first_video_stream(streams)
+    if video is None:
+        raise MediaError("no video stream in the file")
+    if format_name in _IMAGE_FORMATS or format_name.endswith("_pipe"):
+        raise MediaError(f"the file is a still image ({format_name}), not a video")
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+
+    frame_rate = _frame_rate(video)
+    if frame_rate is None:
+        raise MediaError("the video stream has no frame rate")
+    duration_s = _float(fmt.get("duration")) or _float(video.get("duration"))
+    if not duration_s:
+        raise MediaError("the duration of the file is unknown")
+
+    tmcd_tags = next((s.get("tags", {}) for s in streams if s.get("codec_tag_string") == "tmcd"),
+                     {})
+    start_timecode = (_tag(tmcd_tags, "timecode") or _tag(video.get("tags", {}), "timecode")
+                      or _tag(fmt.get("tags", {}), "timecode"))
+    reel_name = _tag(tmcd_tags, "reel_name")
+    return ProbeResult(
+        format_name=format_name,
+        duration_s=duration_s,
+        width=int(video["width"]),
+        height=int(video["height"]),
+        frame_rate=f"{frame_rate.numerator}/{frame_rate.denominator}",
+        frame_rate_fps=float(frame_rate),
+        video_codec=video.get("codec_name", "unknown"),
+        audio_codec=audio.get("codec_name") if audio else None,
+        audio_channels=int(audio["channels"]) if audio and audio.get("channels") else None,
+        start_timecode=start_timecode,
+        reel_name=reel_name,
+        size_bytes=int(fmt.get("size") or path.stat().st_size),
+        raw=raw,
+    )
+
+
+def make_poster(
+    src: str | Path, dest: str | Path, *, at_s: float | None = None, max_width: int = 1280
+) -> None:
+    """Write a JPEG poster frame of a clip, scaled to at most max_width pixels wide.
+
+    src: the clip; dest: the JPEG to write (replaced atomically). at_s: seconds from the start,
+    default 10% of the duration, clamped to the last frame. The picture keeps the display aspect
+    ratio (anamorphic pixels are squared), never upscales, and has even dimensions.
+    Raises MediaError when the clip cannot be read or ffmpeg fails. Source: ffmpeg -ss (input
+    seeking is frame-accurate when transcoding), mjpeg encoder -q:v 2..31.
+    """
+    src, dest = Path(src), Path(dest)
+    info = probe(src)
+    video = _first_video_stream(info.raw["streams"])
+    video_end_s = _float(video.get("duration")) or info.duration_s
+    last_frame_s = max(0.0, video_end_s - 1.0 / info.frame_rate_fps)
+    wanted_s = info.duration_s * 0.1 if at_s is None else at_s
+    for seek_s in (min(max(0.0, wanted_s), last_frame_s), 0.0):
+
+        def run(tmp: Path, seek_s: float = seek_s) -> None:
+            inp = ffmpeg_python.input(str(src.resolve()), ss=f"{seek_s:.3f}")
+            out = ffmpeg_python.output(
+                _scaled(inp["V:0"], max_width), str(tmp.resolve()),
+                **{"frames:v": 1, "c:v": "mjpeg", "q:v": 2, "f": "image2", "update": 1},
+            )
+            args = _with_global_args(out.overwrite_output().compile(cmd=FFMPEG))
+            try:
+                done = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True,
+                                      timeout=POSTER_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                raise MediaError(f"the poster took longer than {POSTER_TIMEOUT_S:.0f} s") from None
+            if done.returncode != 0:
+                raise MediaError(_failure_message("the poster", done.stderr, src))
+
+        if _write_atomically(dest, run):
+            return
+    raise MediaError("the poster could not be made: ffmpeg decoded no picture")
+
+
+def ffmpeg_command_for_proxy(
+    src: str | Path,
+    dest: str | Path,
+    *,
+    max_width: int = 1280,
+    has_audio: bool = True,
+    timecode: str | None = None,
+) -> list[str]:
+    """Return the ffmpeg argv that turns a clip into a review proxy at dest.
+
+    H.264 (libx264, yuv420p, preset veryfast, CRF 23) at the source frame rate, scaled to at most
+    max_width pixels wide (display aspect kept, never upscaled, even dimensions), interlaced
+    frames deinterlaced; with has_audio, the first audio stream as AAC stereo 128 kb/s; MP4 with
+    the moov box first (+faststart); with timecode ("HH:MM:SS:FF"), a tmcd track starting there
+    (ffmpeg does not carry a source's timecode into MP4 by itself). The argv reports progress on
+    stdout (-progress pipe:1) and only errors on stderr. Source: ffmpeg's docs, H.264 encoding
+    guide (trac.ffmpeg.org/wiki/Encode/H.264).
+    """
+    inp = ffmpeg_python.input(str(Path(src).resolve()))
+    streams = [_scaled(inp["V:0"], max_width)]
+    options = {"c:v": "libx264", "pix_fmt": "yuv420p", "preset": "veryfast", "crf": 23}
+    if has_audio:
+        streams.append(inp["a:0"])
+        options.update({"c:a": "aac", "ac": 2, "b:a": "128k"})
+    if timecode:
+        options["timecode"] = timecode
+    options.update({"movflags": "+faststart", "f": "mp4"})
+    out = ffmpeg_python.output(*streams, str(Path(dest).resolve()), **options)
+    return _with_global_args(out.overwrite_output().compile(cmd=FFMPEG), progress=True)
+
+
+def make_proxy(
+    src: str | Path,
+    dest: str | Path,
+    *,
+    duration_s: float,
+    max_width: int = 1280,
+    on_progress: Callable[[float], bool | None] | None = None,
+    timeout_s: float | None = None,
+) -> None:
+    """Encode a clip's H.264/AAC MP4 review proxy (see ffmpeg_command_for_proxy) to dest.
+
+    The source is probed for its audio and start timecode (kept in the proxy's tmcd track).
+    duration_s: the clip's duration in seconds (ProbeResult.duration_s), for progress.
+    on_progress(fraction): called about twice a second with a non-decreasing fraction 0..1,
+    and with 1.0 when ffmpeg has finished; returning False stops ffmpeg and raises
+    MediaCancelled. timeout_s: wall-clock limit in seconds, then MediaError. dest is replaced
+    atomically; nothing is left behind on failure. Raises MediaError with ffmpeg's last error
+    lines when the clip cannot be read or converted. Source: ffmpeg -progress key=value blocks.
+    """
+    src, dest = Path(src), Path(dest)
+    info = probe(src)
+    timecode = info.start_timecode
+    if timecode is not None:
+        try:
+            parse_timecode(timecode, info.frame_rate)
+        except ValueError:
+            timecode = None  # a tag ffmpeg would refuse; the proxy is still worth making
+
+    def run(tmp: Path) -> None:
+        args = ffmpeg_command_for_proxy(
+            src, tmp, max_width=max_width, has_audio=info.audio_codec is not None, timecode=timecode
+        )
+        _run_with_progress(args, src, duration_s, on_progress, timeout_s)
+
+    if not _write_atomically(dest, run):
+        raise MediaError("the proxy could not be made: ffmpeg wrote no video")
+
+
+def _run_with_progress(args, src, duration_s, on_progress, timeout_s) -> None:
+    """Run ffmpeg, relaying its -progress report to on_progress; kill it on cancel/timeout."""
+    deadline = None if timeout_s is None else time.monotonic() + timeout_s
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, errors="replace")
+    lines: queue.Queue[str | None] = queue.Queue()
+    stderr_tail: deque[str] = deque(maxlen=50)
+    readers = [
+        threading.Thread(target=_pump, args=(proc.stdout, lines.put, True), daemon=True),
+        threading.Thread(target=_pump, args=(proc.stderr, stderr_tail.append, False), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        out_time_us, reported = 0, 0.0
+        while True:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                raise MediaError(f"the proxy took longer than the {timeout_s:g} s allowed")
+            try:
+                line = lines.get(timeout=0.5 if remaining is None else min(0.5, remaining))
+            except queue.Empty:
+                continue
+            if line is None:  # ffmpeg closed stdout: it is exiting
+                break
+            key, _, value = line.strip().partition("=")
+            if key in ("out_time_us", "out_time_ms") and value.lstrip("-").isdigit():
+                out_time_us = int(value)  # both are microseconds (out_time_ms is misnamed)
+            elif key == "progress":
+                if value == "end":
+                    reported = 1.0
+                elif duration_s and duration_s > 0:
+                    reported = max(reported, min(1.0, max(0.0, out_time_us / 1e6 / duration_s)))
+                if on_progress is not None and on_progress(reported) is False:
+                    raise MediaCancelled("the proxy was cancelled")
+        try:
+            remaining = None if deadline is None else max(0.1, deadline - time.monotonic())
+            returncode = proc.wait(timeout=remaining)
+        except subprocess.TimeoutExpired:
+            raise MediaError(f"the proxy took longer than the {timeout_s:g} s allowed") from None
+        for reader in readers:
+            reader.join(timeout=5)
+        if returncode != 0:
+            raise MediaError(_failure_message("the proxy", "\n".join(stderr_tail), src))
+        if reported < 1.0 and on_progress is not None:
+            on_progress(1.0)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _pump(stream, sink: Callable, end_with_none: bool) -> None:
+    for line in stream:
+        sink(line)
+    stream.close()
+    if end_with_none:
+        sink(None)
+
+
+def _write_atomically(dest: Path, write: Callable[[Path], None]) -> bool:
+    """Call write(tmp) with a hidden temp path next to dest, then rename it over dest.
+
+    Returns False (and leaves nothing behind) when write produced no or an empty file.
+    """
+    if not dest.parent.is_dir():
+        raise MediaError(f"the folder {dest.parent} does not exist")
+    tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.part")
+    try:
+        write(tmp)
+        if not tmp.is_file() or tmp.stat().st_size == 0:
+            return False
+        os.replace(tmp, dest)
+        return True
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _scaled(video, max_width: int):
+    """Append deinterlace + scale-to-fit filters to an ffmpeg-python video stream."""
+    max_width = max(2, int(max_width) // 2 * 2)
+    return (
+        video.filter("yadif", mode="send_frame", deint="interlaced")
+        # trunc(x/2 + 0.001)*2: round down to even, tolerant of float error (1919.9999 -> 1920).
+        .filter(
+            "scale",
+            w=f"max(2,2*trunc(min(iw*sar,{max_width})/2+0.001))",
+            h="max(2,2*trunc(ow/dar/2+0.001))",
+        )
+        .filter("setsar", "1")
+    )
+
+
+def _with_global_args(args: list[str], *, progress: bool = False) -> list[str]:
+    extra = ["-hide_banner", "-nostdin", "-loglevel", "error"]
+    if progress:
+        extra += ["-progress", "pipe:1", "-nostats"]
+    return [args[0], *extra, *args[1:]]
+
+
+def _first_video_stream(streams: list[dict]) -> dict | None:
+    return next(
+        (
+            s for s in streams
+            if s.get("codec_type") == "video" and not s.get("disposition", {}).get("attached_pic")
+        ),
+        None,
+    )
+
+
+def _frame_rate(stream: dict) -> Fraction | None:
+    """r_frame_rate when it agrees with avg_frame_rate within 0.5%, else avg_frame_rate."""
+    rates = []
+    for key in ("r_frame_rate", "avg_frame_rate"):
+        try:
+            rate = Fraction(stream.get(key, "0/0"))
+        except (ValueError, ZeroDivisionError):
+            rate = None
+        rates.append(rate if rate and rate > 0 else None)
+    real, average = rates
+    if real and average and abs(real - average) / average > Fraction(1, 200):
+        return average
+    return real or average
+
+
+def _float(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def _tag(tags: dict, name: str) -> str | None:
+    value = next((v for k, v in tags.items() if k.lower() == name), None)
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _clean_stderr(stderr: bytes | str | None, src: Path) -> list[str]:
+    """ffmpeg's stderr as lines without "[mov,mp4 @ 0x..]" and "<path>: " prefixes or noise."""
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode("utf-8", "replace")
+    cleaned = []
+    for line in (stderr or "").splitlines():
+        line = _LOG_PREFIX.sub("", line.strip())
+        for prefix in (str(src.resolve()), str(src)):
+            if line.startswith(prefix + ": "):
+                line = line[len(prefix) + 2:]
+        if line and not line.startswith(_NOISE) and line not in cleaned:
+            cleaned.append(line)
+    return cleaned
+
+
+def _failure_message(what: str, stderr: bytes | str | None, src: Path) -> str:
+    lines = _clean_stderr(stderr, src)
+    reason = "; ".join(lines[-3:]) if lines else "ffmpeg failed without saying why"
+    return f"{what} could not be made: {reason}"

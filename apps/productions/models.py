@@ -1,0 +1,67 @@
+"""Productions and who works on them."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from apps.core.models import TimeStampedModel, VersionedModel
+
+
+class Production(VersionedModel):
+    """A film, episode or commercial that one crew shoots together."""
+
+    EVENT_ENTITY = "production"
+
+    title = models.CharField(max_length=200)
+    code = models.CharField(max_length=32, blank=True, help_text="Short production code, e.g. 'TOS-101'.")
+    description = models.TextField(blank=True)
+    start_date = models.DateField(null=True, blank=True, help_text="First shoot day.")
+    end_date = models.DateField(null=True, blank=True, help_text="Last shoot day (wrap).")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="production_wraps_after_start",
+                violation_error_message="The wrap date cannot be before the first shoot day.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    PRODUCER = "producer", "Producer"
+    DIRECTOR = "director", "Director"
+    ASSISTANT_DIRECTOR = "assistant_director", "Assistant director"
+    SCRIPT_SUPERVISOR = "script_supervisor", "Script supervisor"
+    CAMERA = "camera", "Camera"
+    EDITOR = "editor", "Editor"
+    CREW = "crew", "Crew"
+    VIEWER = "viewer", "Viewer"
+
+
+MANAGER_ROLES = frozenset({Role.OWNER, Role.PRODUCER})
+READ_ONLY_ROLES = frozenset({Role.VIEWER})
+
+
+class Membership(TimeStampedModel):
+    """One person's place on a production's crew, with the role that decides what they may do."""
+
+    EVENT_ENTITY = "membership"
+
+    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.CREW)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["production_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["production", "user"], name="one_membership_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.production} as {self.role}"

@@ -1,0 +1,183 @@
+"""The one WebSocket consumer at `/ws/`: subscribe to productions, replay, presence, ping.
+
+Protocol: DESIGN.md, "WebSocket protocol". Every client frame is validated; a bad one is answered
+with `{"type": "error", "code": ..., "detail": ...}` and the connection stays up. Close codes:
+4401 not signed in, 4403 origin not allowed, 4429 flooding.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from apps.realtime import presence, replay
+from apps.realtime.services import actor_json, production_group, user_group
+
+log = logging.getLogger(__name__)
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_ORIGIN = 4403
+CLOSE_FLOOD = 4429
+
+
+class ProtocolError(Exception):
+    """A client frame we answer with an `error` frame (code + detail) instead of acting on it."""
+
+    def __init__(self, code: str, detail: str, **extra):
+        super().__init__(detail)
+        self.code, self.detail, self.extra = code, detail, extra
+
+
+def _int_field(message: dict, name: str, *, required: bool) -> int | None:
+    value = message.get(name)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ProtocolError("invalid", f"`{name}` must be a non-negative integer.")
+    return value
+
+
+class WorkspaceConsumer(AsyncWebsocketConsumer):
+    """One client's live connection to the productions it subscribes to."""
+
+    async def connect(self):
+        self.user = self.scope.get("user")
+        self.subscriptions: dict[int, int] = {}  # production id → highest stored event id sent
+        self.tokens = float(settings.SLATE_WS_BURST)
+        self.refilled = time.monotonic()
+        await self.accept()
+        if self.scope.get("origin_rejected"):
+            await self.close(code=CLOSE_ORIGIN)
+            return
+        if self.user is None or not self.user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
+
+    async def disconnect(self, code):
+        if not getattr(self, "user", None) or not self.user.is_authenticated:
+            return
+        for production_id in list(getattr(self, "subscriptions", {})):
+            await self._leave(production_id)
+        await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
+
+    # --- client → server ----------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if not self._take_token():
+            await self._send_json({"type": "error", "code": "rate_limited", "detail": "Too many messages; slow down."})
+            await self.close(code=CLOSE_FLOOD)
+            return
+        try:
+            message = self._parse(text_data, bytes_data)
+            handler = {
+                "subscribe": self._subscribe,
+                "unsubscribe": self._unsubscribe,
+                "presence": self._presence,
+                "ping": self._ping,
+            }.get(message["type"])
+            if handler is None:
+                raise ProtocolError("unknown_type", f"Unknown message type {message['type']!r}.")
+            await handler(message)
+        except ProtocolError as exc:
+            await self._send_json({"type": "error", "code": exc.code, "detail": exc.detail, **exc.extra})
+        except Exception:  # a consumer must never die on one client's frame; the bug is logged, not hidden
+            log.exception("websocket frame failed for user %s", getattr(self.user, "pk", None))
+            await self._send_json({"type": "error", "code": "internal", "detail": "The server could not handle that message."})
+
+    def _take_token(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(float(settings.SLATE_WS_BURST), self.tokens + (now - self.refilled) * settings.SLATE_WS_RATE_PER_S)
+        self.refilled = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    def _parse(self, text_data, bytes_data) -> dict:
+        if bytes_data is not None:
+            raise ProtocolError("malformed", "Send JSON text frames, not binary.")
+        if len(text_data.encode("utf-8")) > settings.SLATE_WS_MAX_FRAME_BYTES:
+            raise ProtocolError("too_large", f"Frames are limited to {settings.SLATE_WS_MAX_FRAME_BYTES} bytes.")
+        try:
+            message = json.loads(text_data)
+        except (ValueError, RecursionError):
+            raise ProtocolError("malformed", "The frame is not valid JSON.") from None
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            raise ProtocolError("malformed", 'A frame is a JSON object with a string "type".')
+        return message
+
+    async def _ping(self, message):
+        await self._send_json({"type": "pong"})
+
+    async def _subscribe(self, message):
+        production_id = _int_field(message, "production", required=True)
+        after = _int_field(message, "after", required=False)
+        if not await database_sync_to_async(replay.is_member)(user=self.user, production_id=production_id):
+            raise ProtocolError("forbidden", "You are not a member of this production.", production=production_id)
+        await self.channel_layer.group_add(production_group(production_id), self.channel_name)
+        # Messages for this consumer queue up while we replay; event_message drops those already sent.
+        result = await database_sync_to_async(replay.events_after)(production_id=production_id, after=after)
+        if result.resync:
+            await self._send_json({"type": "resync", "production": production_id})
+        else:
+            for text in result.frames:
+                await self.send(text_data=text)
+        self.subscriptions[production_id] = result.last_id
+        await self._send_json({"type": "subscribed", "production": production_id, "replayed": len(result.frames), "last_id": result.last_id})
+        members = await presence.members(production_id)
+        await self.send(text_data=presence.envelope(production_id, members, actor=None))
+
+    async def _unsubscribe(self, message):
+        production_id = _int_field(message, "production", required=True)
+        if production_id in self.subscriptions:
+            await self._leave(production_id)
+        await self._send_json({"type": "unsubscribed", "production": production_id})
+
+    async def _presence(self, message):
+        production_id = _int_field(message, "production", required=True)
+        if production_id not in self.subscriptions:
+            raise ProtocolError("not_subscribed", "Subscribe to the production first.", production=production_id)
+        where = presence.validate_where(message.get("where"))
+        members = await presence.update(production_id, self.channel_name, user=actor_json(self.user), where=where)
+        await self.channel_layer.group_send(
+            production_group(production_id),
+            {"type": "event.message", "id": None, "production": production_id, "event_type": "presence.changed",
+             "text": presence.envelope(production_id, members, actor=actor_json(self.user))},
+        )
+
+    async def _leave(self, production_id: int):
+        self.subscriptions.pop(production_id, None)
+        await self.channel_layer.group_discard(production_group(production_id), self.channel_name)
+        members, changed = await presence.remove(production_id, self.channel_name)
+        if changed:
+            await self.channel_layer.group_send(
+                production_group(production_id),
+                {"type": "event.message", "id": None, "production": production_id, "event_type": "presence.changed",
+                 "text": presence.envelope(production_id, members, actor=actor_json(self.user))},
+            )
+
+    # --- server → client ----------------------------------------------------------------------
+
+    async def event_message(self, message):
+        """A published or broadcast event from the channel layer: forward it unless already sent."""
+        production_id = message.get("production")
+        if production_id is not None and production_id not in self.subscriptions:
+            return
+        event_id = message.get("id")
+        if event_id is not None and production_id is not None:
+            if event_id <= self.subscriptions[production_id]:
+                return  # already sent by the replay
+            self.subscriptions[production_id] = event_id
+        await self.send(text_data=message["text"])
+        if message.get("event_type") == "membership.deleted" and production_id is not None:
+            data = json.loads(message["text"]).get("data") or {}
+            if (data.get("user") or {}).get("id") == self.user.pk:
+                await self._leave(production_id)
+
+    async def _send_json(self, payload: dict):
+        await self.send(text_data=json.dumps(payload, separators=(",", ":")))

@@ -1,0 +1,109 @@
+"""Publishing production events: stored ones (`publish`) and ephemeral ones (`broadcast`).
+
+`publish` writes an `Event` row in the caller's transaction and sends it to the channel-layer
+group `production.<id>` only after commit, so no client ever sees a change that was rolled back
+(a transactional outbox). `broadcast` sends at once and stores nothing (job progress, presence).
+Sending from synchronous code goes through one long-lived event loop in a background thread
+(`apps.realtime.sender`), not `async_to_sync` per event (DESIGN.md, "known pitfalls").
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from apps.realtime import sender
+from apps.realtime.events import EVENT_TYPES, serialize_entity
+from apps.realtime.models import Event
+
+
+def production_group(production_id: int) -> str:
+    """The channel-layer group of one production's stream."""
+    return f"production.{int(production_id)}"
+
+
+def user_group(user_id: int) -> str:
+    """The channel-layer group of one user's own events (notifications)."""
+    return f"user.{int(user_id)}"
+
+
+def actor_json(actor) -> dict | None:
+    """`{"id": 3, "name": "Ana Ruiz"}` for a user, None for the system (a worker, a migration)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    return {"id": actor.pk, "name": actor.display_name}
+
+
+def _iso(dt) -> str:
+    return dt.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def envelope_json(*, id: int | None, type: str, production_id: int, entity: str, entity_id: Any, data: dict, actor: dict | None, at) -> str:
+    """The DESIGN.md envelope as compact JSON text (built once, forwarded as is by every consumer)."""
+    return json.dumps(
+        {
+            "id": id,
+            "type": type,
+            "production": production_id,
+            "entity": entity,
+            "entity_id": entity_id,
+            "data": data,
+            "actor": actor,
+            "at": _iso(at),
+        },
+        cls=DjangoJSONEncoder,
+        separators=(",", ":"),
+    )
+
+
+def publish(*, production_id: int, type: str, entity: str, entity_id: Any, data: dict, actor=None) -> Event:
+    """Store an event in the current transaction and send it to `production.<id>` after commit.
+
+    `type` must be one of `apps.realtime.events.EVENT_TYPES` (ValueError otherwise); `data` is
+    the entity's REST representation. Returns the unsaved-to-clients `Event` row. Only services
+    call this (CONVENTIONS.md, "Events").
+    """
+    if type not in EVENT_TYPES or type.endswith((".progress", ".changed")):
+        raise ValueError(f"unknown stored event type {type!r}")
+    # Round-trip through JSON so the stored row and the live frame carry exactly the same values.
+    data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    event = Event.objects.create(
+        production_id=production_id,
+        type=type,
+        entity=entity,
+        entity_id=str(entity_id),
+        data=data,
+        actor=actor if actor_json(actor) else None,
+        at=timezone.now(),
+    )
+    text = envelope_json(
+        id=event.id, type=type, production_id=production_id, entity=entity, entity_id=entity_id,
+        data=data, actor=actor_json(actor), at=event.at,
+    )
+    message = {"type": "event.message", "text": text, "id": event.id, "production": production_id, "event_type": type}
+    transaction.on_commit(lambda: sender.group_send(production_group(production_id), message))
+    return event
+
+
+def publish_entity(instance, verb: str, *, actor=None, entity: str | None = None, data: dict | None = None) -> Event:
+    """Publish `<entity>.<verb>` for a model instance that has `production_id` and `EVENT_ENTITY`."""
+    entity = entity or instance.EVENT_ENTITY
+    payload = data if data is not None else serialize_entity(entity, instance)
+    production_id = instance.pk if entity == "production" else instance.production_id
+    return publish(production_id=production_id, type=f"{entity}.{verb}", entity=entity, entity_id=instance.pk, data=payload, actor=actor)
+
+
+def broadcast(*, production_id: int, type: str, entity: str, entity_id: Any, data: dict, actor=None) -> None:
+    """Send an ephemeral event (`"id": null`, not stored) to `production.<id>` now.
+
+    For high-rate or transient state: `job.progress`, `presence.changed`. A client that misses one
+    loses nothing it cannot refetch. Never raises when Redis is unreachable (logged instead).
+    """
+    text = envelope_json(
+        id=None, type=type, production_id=production_id, entity=entity, entity_id=entity_id,
+        data=data, actor=actor_json(actor), at=timezone.now(),
+    )
+    sender.group_send(production_group(production_id), {"type": "event.message", "text": text, "id": None, "production": production_id, "event_type": type})

@@ -1,0 +1,104 @@
+"""REST: scenes, shots and takes."""
+from __future__ import annotations
+
+import django_filters
+from rest_framework import serializers
+
+from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
+from apps.productions.models import Production
+from apps.productions.selectors import scope_to_user
+from apps.scenes import services
+from apps.scenes.models import Scene, Shot, Take
+
+
+class SceneSerializer(serializers.ModelSerializer):
+    production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
+    slugline = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Scene
+        fields = ["id", "production", "number", "int_ext", "location", "time_of_day", "slugline", "synopsis", "page_eighths",
+                  "script_order", "status", "script_version", "version", "created_at", "updated_at"]
+        read_only_fields = ["id", "slugline", "script_version", "version", "created_at", "updated_at"]
+        validators = []  # uniqueness is checked by the service's full_clean, with the production known
+
+
+class ShotSerializer(serializers.ModelSerializer):
+    scene = ScopedPrimaryKeyRelatedField(queryset=Scene.objects.all())
+    number = serializers.CharField(max_length=16, required=False, allow_blank=True)
+
+    class Meta:
+        model = Shot
+        fields = ["id", "production", "scene", "number", "type", "lens_mm", "movement", "frame_rate", "description", "status",
+                  "order", "version", "created_at", "updated_at"]
+        read_only_fields = ["id", "production", "version", "created_at", "updated_at"]
+        validators = []
+
+
+class TakeSerializer(serializers.ModelSerializer):
+    shot = ScopedPrimaryKeyRelatedField(queryset=Shot.objects.all())
+    number = serializers.IntegerField(min_value=1, max_value=32767, required=False)
+    scene = serializers.IntegerField(source="shot.scene_id", read_only=True)
+
+    class Meta:
+        model = Take
+        fields = ["id", "production", "scene", "shot", "number", "circled", "no_good", "notes", "timecode_in", "timecode_out",
+                  "version", "created_at", "updated_at"]
+        read_only_fields = ["id", "production", "scene", "version", "created_at", "updated_at"]
+        validators = []
+
+
+class SceneFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Scene._meta.get_field("status").choices)
+
+    class Meta:
+        model = Scene
+        fields = {"production": ["exact"], "int_ext": ["exact"], "time_of_day": ["exact", "icontains"],
+                  "location": ["exact", "icontains"], "number": ["exact"]}
+
+
+class SceneViewSet(ProductionScopedViewSet):
+    """Scenes of the user's productions; filter by production, status, INT/EXT, location, time of day."""
+
+    serializer_class = SceneSerializer
+    filterset_class = SceneFilter
+    search_fields = ["number", "location", "synopsis", "time_of_day"]
+    ordering_fields = ["script_order", "number", "status", "page_eighths", "updated_at"]
+    create_service = services.scene_create
+    update_service = services.scene_update
+    delete_service = services.scene_delete
+
+    @staticmethod
+    def selector(*, user):
+        return scope_to_user(Scene.objects.all(), user=user)
+
+
+class ShotViewSet(ProductionScopedViewSet):
+    """Shots (setups) of the user's productions; filter by scene or production."""
+
+    serializer_class = ShotSerializer
+    filterset_fields = ["production", "scene", "type", "status"]
+    search_fields = ["number", "description"]
+    ordering_fields = ["order", "number", "updated_at"]
+    create_service = services.shot_create
+    update_service = services.shot_update
+    delete_service = services.shot_delete
+
+    @staticmethod
+    def selector(*, user):
+        return scope_to_user(Shot.objects.all(), user=user)
+
+
+class TakeViewSet(ProductionScopedViewSet):
+    """Takes of the user's productions; filter by shot, scene, circled or NG."""
+
+    serializer_class = TakeSerializer
+    filterset_fields = {"production": ["exact"], "shot": ["exact"], "shot__scene": ["exact"], "circled": ["exact"], "no_good": ["exact"]}
+    ordering_fields = ["number", "updated_at"]
+    create_service = services.take_create
+    update_service = services.take_update
+    delete_service = services.take_delete
+
+    @staticmethod
+    def selector(*, user):
+        return scope_to_user(Take.objects.select_related("shot"), user=user)

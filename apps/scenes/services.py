@@ -1,0 +1,110 @@
+"""Writes on scenes, shots and takes. Each publishes its event; scene and shot changes that move the
+production's stats also publish `production.updated`."""
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+
+from apps.core.errors import ApplicationError
+from apps.core.services import entity_create, entity_delete, entity_update
+from apps.productions.services import production_stats_publish
+from apps.scenes.models import Scene, SceneStatus, Shot, Take
+
+_STATS_FIELDS = {"status", "page_eighths"}
+
+
+def _same_production(child_production_id: int, parent, what: str) -> None:
+    if parent is not None and parent.production_id != child_production_id:
+        raise ApplicationError(f"The {what} belongs to another production.", code="invalid")
+
+
+# --- scenes --------------------------------------------------------------------------------
+
+@transaction.atomic
+def scene_create(*, actor, production, **fields) -> Scene:
+    """Add a scene (placed last in script order unless `script_order` is given)."""
+    if "script_order" not in fields:
+        last = Scene.objects.filter(production=production).aggregate(m=Max("script_order"))["m"]
+        fields["script_order"] = 0 if last is None else last + 1
+    scene = entity_create(instance=Scene(production=production, **fields), actor=actor)
+    production_stats_publish(production_id=production.pk, actor=actor)
+    return scene
+
+
+@transaction.atomic
+def scene_update(*, instance: Scene, actor, version: int, **changes) -> Scene:
+    """Change a scene's fields; 409 `conflict` when `version` is stale. The production cannot change."""
+    changes.pop("production", None)
+    before = {name: getattr(instance, name) for name in _STATS_FIELDS}
+    scene = entity_update(instance=instance, actor=actor, version=version, **changes)
+    if any(getattr(scene, name) != value for name, value in before.items()):
+        production_stats_publish(production_id=scene.production_id, actor=actor)
+    return scene
+
+
+def scene_set_status(*, scene: Scene, actor, status: str, version: int) -> Scene:
+    """Move a scene on the board: `not_started` / `in_progress` / `completed` / `on_hold`."""
+    if status not in SceneStatus.values:
+        raise ApplicationError(f"Unknown scene status {status!r}.", code="invalid", extra={"fields": {"status": [f"Choose one of {', '.join(SceneStatus.values)}."]}})
+    return scene_update(instance=scene, actor=actor, version=version, status=status)
+
+
+@transaction.atomic
+def scene_delete(*, instance: Scene, actor) -> None:
+    """Delete a scene with its shots and takes."""
+    production_id = instance.production_id
+    entity_delete(instance=instance, actor=actor)
+    production_stats_publish(production_id=production_id, actor=actor)
+
+
+# --- shots ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def shot_create(*, actor, scene: Scene, production=None, **fields) -> Shot:
+    """Add a shot (setup) to a scene; numbered next after the scene's last when `number` is blank."""
+    if not fields.get("number"):
+        count = Shot.objects.filter(scene=scene).count()
+        fields["number"] = str(count + 1)
+    if "order" not in fields:
+        last = Shot.objects.filter(scene=scene).aggregate(m=Max("order"))["m"]
+        fields["order"] = 0 if last is None else last + 1
+    shot = entity_create(instance=Shot(production_id=scene.production_id, scene=scene, **fields), actor=actor)
+    production_stats_publish(production_id=scene.production_id, actor=actor)
+    return shot
+
+
+def shot_update(*, instance: Shot, actor, version: int, **changes) -> Shot:
+    """Change a shot; it may move to another scene of the same production."""
+    changes.pop("production", None)
+    _same_production(instance.production_id, changes.get("scene"), "scene")
+    return entity_update(instance=instance, actor=actor, version=version, **changes)
+
+
+@transaction.atomic
+def shot_delete(*, instance: Shot, actor) -> None:
+    """Delete a shot with its takes."""
+    production_id = instance.production_id
+    entity_delete(instance=instance, actor=actor)
+    production_stats_publish(production_id=production_id, actor=actor)
+
+
+# --- takes ---------------------------------------------------------------------------------
+
+def take_create(*, actor, shot: Shot, production=None, **fields) -> Take:
+    """Log a take on a shot; numbered next after the shot's last when `number` is not given."""
+    if not fields.get("number"):
+        last = Take.objects.filter(shot=shot).aggregate(m=Max("number"))["m"]
+        fields["number"] = (last or 0) + 1
+    return entity_create(instance=Take(production_id=shot.production_id, shot=shot, **fields), actor=actor)
+
+
+def take_update(*, instance: Take, actor, version: int, **changes) -> Take:
+    """Change a take: circle it, mark it NG, note it, set its timecodes."""
+    changes.pop("production", None)
+    _same_production(instance.production_id, changes.get("shot"), "shot")
+    return entity_update(instance=instance, actor=actor, version=version, **changes)
+
+
+def take_delete(*, instance: Take, actor) -> None:
+    """Delete a take."""
+    entity_delete(instance=instance, actor=actor)

@@ -1,0 +1,74 @@
+"""Estimate how much of a printed page a run of screenplay elements fills.
+
+The trade measures a scene's length in eighths of a page (breakdowns, stripboards, call
+sheets). A printed screenplay is 12-pt Courier on US Letter: 10 characters to the inch, 6 lines
+to the inch, about 55 lines of text per page once the margins are taken. The columns are the
+standard layout's: action, scene headings and transitions about 6.1 in wide (61 characters),
+dialogue 3.5 in (35), parentheticals 3.0 in (30); character cues take one line each. Elements
+are separated by one blank line, except inside a dialogue block (cue, parentheticals, speech),
+which is printed without blank lines. Sections, synopses, notes and page breaks are not printed.
+
+This is an estimate of the usual kind, not a reproduction of one program's pagination
+(which also keeps headings with the next element, adds MORE/CONT'D and so on).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+
+from . import model as m
+from .model import Element
+
+LINES_PER_PAGE = 55
+EIGHTHS_PER_PAGE = 8
+
+_WIDTH = {
+    m.SCENE_HEADING: 61,
+    m.ACTION: 61,
+    m.TRANSITION: 61,
+    m.CENTERED: 61,
+    m.LYRICS: 35,
+    m.DIALOGUE: 35,
+    m.PARENTHETICAL: 30,
+    m.CHARACTER: 61,
+}
+_IN_DIALOGUE_BLOCK = (m.PARENTHETICAL, m.DIALOGUE, m.LYRICS)
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """Printed lines for `text` word-wrapped at `width` characters; each source line at least one."""
+    return sum(max(1, len(textwrap.wrap(line, width))) for line in text.split("\n"))
+
+
+def printed_lines(elements: Iterable[Element]) -> int:
+    """Printed lines (blank separator lines included) the elements fill in the standard layout."""
+    total = 0
+    previous: Element | None = None
+    for element in elements:
+        width = _WIDTH.get(element.kind)
+        if width is None:
+            continue  # not printed
+        if element.kind == m.CHARACTER:
+            lines = 1
+        else:
+            lines = wrapped_lines(element.text, width)
+        dialogue_continues = (
+            previous is not None
+            and element.kind in _IN_DIALOGUE_BLOCK
+            and previous.kind in (m.CHARACTER, *_IN_DIALOGUE_BLOCK)
+        )
+        if previous is not None and not dialogue_continues:
+            lines += 1  # the blank line before this element
+        total += lines
+        previous = element
+    return total
+
+
+def page_eighths(elements: Iterable[Element]) -> int:
+    """Length in eighths of a page: max(1, round(lines * 8 / 55)), halves rounded up.
+
+    `lines` is `printed_lines(elements)`; see the module docstring for the layout assumed.
+    """
+    lines = printed_lines(elements)
+    return max(1, (lines * EIGHTHS_PER_PAGE * 2 + LINES_PER_PAGE) // (LINES_PER_PAGE * 2))

@@ -1,0 +1,208 @@
+"""Fountain 1.1 screenplay parser: text in, a title page and a flat list of elements out.
+
+The rules are those of the spec at https://fountain.io/syntax; where the spec is silent, the
+choice made is written next to the code (and checked against three other parsers' test suites in
+tests/scripts/test_fountain_conformance.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import model as m
+from .model import Element, Screenplay
+from .source import SourceLine, decode, normalise, source_lines, split_title_page
+
+# "INT", "EXT", "EST", "INT./EXT", "INT/EXT", "I/E", any case, then a dot or a space.
+_HEADING_PREFIX = re.compile(r"(?:int\.?/ext|i/e|int|ext|est)[. ]", re.IGNORECASE)
+# "#12A#" at the end of a heading: letters, digits, dashes and dots (Fountain 1.1).
+_SCENE_NUMBER = re.compile(r"#((?:[^\W_]|[.\-])+)#$")
+_PAGE_BREAK = re.compile(r"={3,}")
+_EXTENSIONS = re.compile(r"([^()]*?)\s*((?:\([^()]*\)\s*)*)")
+
+
+def parse_bytes(data: bytes) -> Screenplay:
+    """Parse a Fountain file's bytes (UTF-8, BOM allowed).
+
+    Raises FountainError("not UTF-8 text") for bytes that do not decode or contain NUL.
+    """
+    return parse(decode(data))
+
+
+def parse(text: str) -> Screenplay:
+    """Parse Fountain 1.1 text (https://fountain.io/syntax) into a Screenplay.
+
+    Accepts any line endings (LF, CRLF, CR, mixed) and a leading BOM; tabs count as four
+    spaces. The elements come out in reading order with their 1-based source line; see
+    `Element` for what each kind's text holds. Never raises on odd text: what is not
+    anything else is action.
+    """
+    lines = source_lines(normalise(text))
+    title_page, start = split_title_page(lines)
+    return Screenplay(title_page=title_page, elements=_Body(lines[start:]).parse())
+
+
+def split_character(cue: str) -> tuple[str, str | None, bool] | None:
+    """Split a character cue "NAME (V.O.) (CONT'D) ^" into (name, extensions, dual).
+
+    Returns None when the cue is not a name followed only by parenthesised extensions and an
+    optional "^", or when the name holds a "^".
+    """
+    cue = cue.strip()
+    dual = cue.endswith("^")
+    if dual:
+        cue = cue[:-1].rstrip()
+    match = _EXTENSIONS.fullmatch(cue)
+    if match is None:
+        return None
+    name = match.group(1).strip()
+    if not name or "^" in name:
+        return None
+    extensions = re.findall(r"\([^()]*\)", match.group(2))
+    return name, " ".join(extensions) or None, dual
+
+
+def _is_upper(text: str) -> bool:
+    """Has a cased letter and no lower-case one ("JIM😆" and "R2D2" yes, "Han" and "23" no)."""
+    return any(c.isupper() for c in text) and not any(c.islower() for c in text)
+
+
+class _Body:
+    """The line-by-line pass over the screenplay body (everything after the title page)."""
+
+    def __init__(self, lines: list[SourceLine]) -> None:
+        self.lines = lines
+        self.elements: list[Element] = []
+        # The block being built: the consecutive lines of one action paragraph or of one
+        # stretch of speech become one element, joined with "\n".
+        self.open_kind: str | None = None
+        self.open_lines: list[str] = []
+        self.open_line = 0
+        self.in_dialogue = False
+        self.dual = False
+
+    def parse(self) -> list[Element]:
+        previous_blank = True  # the start of the body counts as after a blank line
+        for index, line in enumerate(self.lines):
+            if line.is_blank:
+                if self.in_dialogue and line.is_two_space and self._next_is_text(index):
+                    self._add_line(m.DIALOGUE, "", line.number)
+                    continue
+                self._close()
+                self.in_dialogue = self.dual = False
+                previous_blank = True
+                continue
+            if line.is_note_only:
+                self._close()
+                for note in line.notes:
+                    self._emit(m.NOTE, note, line.number)
+                continue
+            if self.in_dialogue:
+                self._dialogue_line(line)
+            else:
+                previous_blank = self._line(index, line, previous_blank)
+                continue
+            previous_blank = False
+        self._close()
+        return self.elements
+
+    def _next_is_text(self, index: int) -> bool:
+        return index + 1 < len(self.lines) and not self.lines[index + 1].is_blank
+
+    def _dialogue_line(self, line: SourceLine) -> None:
+        """A line inside a dialogue block: parenthetical, lyrics or a line of speech."""
+        text = line.plain.strip()
+        if text.startswith("(") and text.endswith(")"):
+            self._close()
+            self._emit(m.PARENTHETICAL, text, line.number, dual=self.dual)
+        elif text.startswith("~"):
+            self._close()
+            self._emit(m.LYRICS, text[1:].strip(), line.number, dual=self.dual)
+        else:
+            self._add_line(m.DIALOGUE, text, line.number)
+
+    def _line(self, index: int, line: SourceLine, previous_blank: bool) -> bool:
+        """Classify one line outside dialogue; return whether the next line counts as after a blank."""
+        text = line.plain.strip()
+        number = line.number
+        next_blank = not self._next_is_text(index)
+        if _PAGE_BREAK.fullmatch(text):
+            self._close()
+            self._emit(m.PAGE_BREAK, "", number)
+            return True
+        if text.startswith("#"):
+            depth = len(text) - len(text.lstrip("#"))
+            self._close()
+            self._emit(m.SECTION, text[depth:].strip(), number, depth=depth)
+            return True
+        if text.startswith("="):
+            self._close()
+            self._emit(m.SYNOPSIS, text[1:].strip(), number)
+            return True
+        if text.startswith("!"):
+            self._add_line(m.ACTION, text[1:], number)
+            return False
+        # Centered text and lyrics are marked line by line, so each line is its own element.
+        if text.startswith(">") and text.endswith("<") and len(text) >= 2:
+            self._close()
+            self._emit(m.CENTERED, text[1:-1].strip(), number)
+            return False
+        if text.startswith(">"):
+            self._close()
+            self._emit(m.TRANSITION, text[1:].strip(), number)
+            return False
+        if text.startswith("~"):
+            self._close()
+            self._emit(m.LYRICS, text[1:].strip(), number)
+            return False
+        forced_heading = text.startswith(".") and text[1:2].isalnum()
+        if forced_heading or (previous_blank and _HEADING_PREFIX.match(text)):
+            self._heading(text[1:] if forced_heading else text, number)
+            return False
+        if text.startswith("@") and self._character(text[1:], number, forced=True):
+            return False
+        if previous_blank and next_blank and text.endswith("TO:") and _is_upper(text):
+            self._close()
+            self._emit(m.TRANSITION, text, number)
+            return False
+        if previous_blank and not next_blank and self._character(text, number, forced=False):
+            return False
+        # Action keeps its indentation (Fountain 1.1: "tabs and spaces are retained in Action").
+        self._add_line(m.ACTION, line.plain.rstrip(), number)
+        return False
+
+    def _heading(self, text: str, number: int) -> None:
+        self._close()
+        scene_number = None
+        text = text.rstrip()
+        match = _SCENE_NUMBER.search(text)
+        if match:
+            scene_number = match.group(1)
+            text = text[:match.start()]
+        self._emit(m.SCENE_HEADING, text.strip(), number, scene_number=scene_number)
+
+    def _character(self, cue: str, number: int, *, forced: bool) -> bool:
+        parts = split_character(cue)
+        if parts is None or not (forced or _is_upper(parts[0])):
+            return False
+        name, extension, dual = parts
+        self._close()
+        self._emit(m.CHARACTER, name, number, extension=extension, dual=dual)
+        self.in_dialogue, self.dual = True, dual
+        return True
+
+    def _add_line(self, kind: str, text: str, number: int) -> None:
+        """Add a line to the open block of this kind, closing a block of another kind first."""
+        if self.open_kind != kind:
+            self._close()
+            self.open_kind, self.open_lines, self.open_line = kind, [], number
+        self.open_lines.append(text)
+
+    def _close(self) -> None:
+        if self.open_kind is not None:
+            dual = self.dual and self.open_kind == m.DIALOGUE
+            self._emit(self.open_kind, "\n".join(self.open_lines), self.open_line, dual=dual)
+        self.open_kind, self.open_lines = None, []
+
+    def _emit(self, kind: str, text: str, number: int, **fields) -> None:
+        self.elements.append(Element(kind=kind, text=text, line=number, **fields))

@@ -1,0 +1,160 @@
+"""Turn raw Fountain text into numbered source lines, with boneyards gone and notes set aside.
+
+This is the first pass of the parser: everything here works on characters, not on elements.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import FountainError
+
+# Stands in the line text where an inline note was; never occurs in real screenplays (U+FFFC).
+NOTE_MARK = "\ufffc"
+
+# `/* ... */` may span lines and blank lines. `[[ ... ]]` may span lines, but a truly blank line
+# (fewer than two spaces) ends it: "a blank line inside a note needs two spaces" (Fountain 1.1).
+_OPENER = re.compile(r"/\*|\[\[")
+_NOTE = re.compile(r"\[\[((?:(?!\]\]|\[\[).)*?)\]\]", re.DOTALL)
+_BLANK_LINE_IN_NOTE = re.compile(r"\n[ ]?\n")
+
+# Title page keys: "Title:", "Draft date:", "Contact:" ... (letters first, no dots or colons).
+_TITLE_KEY = re.compile(r"([^\W\d_][\w '\-]*):[ ]*(.*)")
+
+
+@dataclass
+class SourceLine:
+    """One line of the screenplay after boneyards are cut and notes replaced by NOTE_MARK."""
+
+    number: int  # 1-based line in the original text where this line starts
+    text: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def plain(self) -> str:
+        """The line without its note marks."""
+        return self.text.replace(NOTE_MARK, "")
+
+    @property
+    def is_blank(self) -> bool:
+        """Only whitespace and no note."""
+        return not self.notes and not self.text.strip()
+
+    @property
+    def is_two_space(self) -> bool:
+        """A whitespace-only line of two or more spaces: a blank line kept inside dialogue."""
+        return self.is_blank and len(self.text) >= 2
+
+    @property
+    def is_note_only(self) -> bool:
+        """A line holding nothing but notes (a standalone note)."""
+        return bool(self.notes) and not self.plain.strip()
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 bytes (with or without a BOM); raise FountainError on anything else.
+
+    NUL bytes are refused too: valid UTF-8, but the mark of a binary file, not of a screenplay.
+    """
+    if b"\x00" in data:
+        raise FountainError("not UTF-8 text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FountainError("not UTF-8 text") from exc
+
+
+def normalise(text: str) -> str:
+    """Drop a BOM, turn CRLF/CR into LF and tabs into four spaces (Fountain 1.1, "Indenting")."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+
+
+def source_lines(text: str) -> list[SourceLine]:
+    """Split normalised text into lines, removing boneyards and replacing notes by NOTE_MARK.
+
+    A boneyard is cut out and the text on either side of it joins into one line (so a boneyard
+    on lines of its own leaves one empty line behind). A note becomes one NOTE_MARK in the line
+    where it starts, its text kept in `notes`. Line numbers stay those of the original text.
+    """
+    lines: list[SourceLine] = []
+    current = SourceLine(number=1, text="")
+    line_no = 1
+
+    def add_literal(chunk: str) -> None:
+        nonlocal current, line_no
+        first, *rest = chunk.split("\n")
+        current.text += first
+        for part in rest:
+            lines.append(current)
+            line_no += 1
+            current = SourceLine(number=line_no, text=part)
+
+    position = search = 0
+    boneyards_closed = True  # False once a "/*" has no "*/" after it: no later one has either
+    while (opener := _OPENER.search(text, search)) is not None:
+        note = None
+        if opener.group() == "/*":
+            close = text.find("*/", opener.end()) if boneyards_closed else -1
+            if close < 0:
+                boneyards_closed = False
+                search = opener.end()
+                continue  # an unclosed "/*" is text as written
+            end = close + 2
+        else:
+            match = _NOTE.match(text, opener.start())
+            if match is None or _BLANK_LINE_IN_NOTE.search(match.group(1)):
+                search = opener.start() + 1
+                continue  # not a note (a blank line breaks it): its text stays as written
+            note, end = match.group(1), match.end()
+        add_literal(text[position:opener.start()])
+        if note is not None:
+            current.text += NOTE_MARK
+            current.notes.append(note.strip())
+        line_no += text.count("\n", opener.start(), end)
+        position = search = end
+    add_literal(text[position:])
+    lines.append(current)
+    for line in lines:
+        # Trailing whitespace is invisible and means nothing, except on a whitespace-only line,
+        # where two spaces mean "blank line inside dialogue".
+        if line.text.strip():
+            line.text = line.text.rstrip()
+    return lines
+
+
+def split_title_page(lines: list[SourceLine]) -> tuple[list[tuple[str, str]], int]:
+    """Read the title page at the very start of the document, if there is one.
+
+    Returns the (key, value) entries in order and the index of the first body line. Fountain
+    1.1: `Key: value` lines, values may continue on indented lines (joined here with "\\n", each
+    line stripped); the page ends at the first blank line. A line that is neither an entry nor a
+    continuation also ends it and starts the body. A first line `KEY:` with no value and no
+    indented continuation (e.g. `CUT TO:`) is not a title page.
+    """
+    entries: list[tuple[str, str]] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.is_blank:
+            return entries, (index + 1 if entries else 0)
+        match = _TITLE_KEY.fullmatch(line.plain)
+        if match is None:
+            break
+        key, value = match.group(1).strip(), match.group(2).strip()
+        continuation = []
+        index += 1
+        while index < len(lines) and _is_continuation(lines[index]):
+            continuation.append(lines[index].plain.strip())
+            index += 1
+        if not entries and not value and not continuation:
+            return [], 0
+        entries.append((key, "\n".join(([value] if value else []) + continuation)))
+    return entries, index
+
+
+def _is_continuation(line: SourceLine) -> bool:
+    """An indented, non-blank line continues the previous title page value."""
+    return not line.is_blank and line.plain[:1] == " "

@@ -1,0 +1,53 @@
+"""The screenplay and its versions."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from apps.core.models import TimeStampedModel, VersionedModel
+
+
+class Script(VersionedModel):
+    """A production's screenplay; each import, edit or generation adds a ScriptVersion."""
+
+    EVENT_ENTITY = "script"
+
+    production = models.ForeignKey("productions.Production", on_delete=models.CASCADE, related_name="scripts")
+    title = models.CharField(max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["production_id", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VersionSource(models.TextChoices):
+    UPLOAD = "upload", "Uploaded file"
+    EDIT = "edit", "Edited in Slate"
+    GENERATION = "generation", "AI generation"
+
+
+class ScriptVersion(TimeStampedModel):
+    """One version (v1, v2...) of a screenplay: its Fountain text and what the import found in it."""
+
+    EVENT_ENTITY = "script_version"
+
+    production = models.ForeignKey("productions.Production", on_delete=models.CASCADE, related_name="+")
+    script = models.ForeignKey(Script, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    source = models.CharField(max_length=16, choices=VersionSource.choices, default=VersionSource.UPLOAD)
+    source_name = models.CharField(max_length=200, blank=True, help_text="The uploaded file's name, for display.")
+    text = models.TextField(help_text="The screenplay in Fountain.")
+    title_page = models.JSONField(default=list, blank=True, help_text="[[key, value], ...] from the Fountain title page.")
+    scene_count = models.PositiveIntegerField(default=0)
+    page_eighths = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["script_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["script", "number"], name="script_version_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.script} v{self.number}"

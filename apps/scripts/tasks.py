@@ -1,0 +1,7 @@
+"""Screenplay job handlers (run by `apps.jobs.tasks.job_execute` in the worker)."""
+from __future__ import annotations
+
+from apps.jobs.services import job_handler
+from apps.scripts import services
+
+job_handler(services.IMPORT_KIND)(services.script_import)

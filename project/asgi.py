@@ -1,0 +1,19 @@
+"""ASGI entry point: Django for HTTP, the WorkspaceConsumer for WebSockets at /ws/ (served by daphne)."""
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (after Django is set up)
+
+from apps.realtime.auth import SlateAuthMiddleware  # noqa: E402
+from apps.realtime.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": SlateAuthMiddleware(URLRouter(websocket_urlpatterns)),
+    }
+)

@@ -1,0 +1,56 @@
+"""URLs: the REST API under /api/, its schema and docs, the admin, and the workspace page at /."""
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+from rest_framework_simplejwt.views import TokenRefreshView
+
+from apps.accounts import api as accounts
+from apps.breakdown import api as breakdown
+from apps.comments import api as comments
+from apps.continuity import api as continuity
+from apps.core import views as core_views
+from apps.jobs import api as jobs
+from apps.media import api as media
+from apps.productions import api as productions
+from apps.scenes import api as scenes
+from apps.scripts import api as scripts
+
+router = DefaultRouter()
+router.register("productions", productions.ProductionViewSet, basename="production")
+router.register(r"productions/(?P<production_pk>\d+)/members", productions.MembershipViewSet, basename="membership")
+router.register("scenes", scenes.SceneViewSet, basename="scene")
+router.register("shots", scenes.ShotViewSet, basename="shot")
+router.register("takes", scenes.TakeViewSet, basename="take")
+router.register("characters", breakdown.CharacterViewSet, basename="character")
+router.register("cast-members", breakdown.CastMemberViewSet, basename="cast-member")
+router.register("props", breakdown.PropViewSet, basename="prop")
+router.register("locations", breakdown.LocationViewSet, basename="location")
+router.register("continuity-notes", continuity.ContinuityNoteViewSet, basename="continuity-note")
+router.register("continuity-photos", continuity.ContinuityPhotoViewSet, basename="continuity-photo")
+router.register("comments", comments.CommentViewSet, basename="comment")
+router.register("scripts", scripts.ScriptViewSet, basename="script")
+router.register("script-versions", scripts.ScriptVersionViewSet, basename="script-version")
+router.register("media", media.MediaAssetViewSet, basename="media")
+router.register("jobs", jobs.JobViewSet, basename="job")
+
+auth_urls = [
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("me/", accounts.MeView.as_view(), name="me"),
+    path("register/", accounts.RegisterView.as_view(), name="register"),
+    path("verify-email/", accounts.VerifyEmailView.as_view(), name="verify-email"),
+    path("token/", accounts.TokenView.as_view(), name="token"),
+    path("token/refresh/", TokenRefreshView.as_view(), name="token-refresh"),
+]
+
+urlpatterns = [
+    path("api/auth/", include((auth_urls, "auth"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/health/", core_views.health, name="health"),
+    path("api/", include(router.urls)),
+    path("admin/", admin.site.urls),
+    path("", core_views.workspace, name="workspace"),
+]

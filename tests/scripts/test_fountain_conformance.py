@@ -1,0 +1,491 @@
+"""Conformance: Slate's parser against three other Fountain parsers' test suites.
+
+Each suite's expected output is read into Slate's element model (one row per element: kind,
+text and the fields that suite can express) and compared with Slate's parse of the same input.
+Cases where Slate deliberately disagrees, or whose expectation is not an element list, are in
+fountain_known_differences.py with a reason; a case failing outside that list fails the test,
+and so does a listed case that passes (so the list stays honest).
+
+Suites (see /work/shared/data/README.md): fountain-tools (`.txt` dumps and two `.fdx`),
+screenplain (`.html` and `.fdx` renderings), Jouvence (YAML `in:`/`out:`).
+Conversion rules shared by all: one action element per paragraph (blank lines split action;
+runs of blank lines are not elements), trailing whitespace is not significant, notes are
+compared only where the suite outputs them. `pytest -s` prints a per-suite summary.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from apps.scripts.fountain import Screenplay, parse, parse_bytes, split_character
+
+from .fountain_known_differences import KNOWN_DIFFERENCES
+
+Row = tuple  # (kind, text, scene_number, extension, dual, depth)
+
+
+class OutsideModel(Exception):
+    """The case's expected output is not an element list Slate's model can be compared with."""
+
+
+@dataclass
+class Fields:
+    """Which Element fields a suite's expected output expresses."""
+
+    scene_number: bool = True
+    extension: bool = True
+    dual: str = "block"  # "block": every element of the right-hand side; "character": cue only; "": none
+    depth: bool = True
+    notes: bool = True
+    title_page: bool = True
+    title_keys_case: bool = True
+    collapse_whitespace: bool = False
+
+
+@dataclass
+class Expected:
+    rows: list[Row]
+    title_page: list[tuple[str, str]] | None = None  # None: the suite does not express it
+
+
+def clean_text(text: str, fields: Fields) -> str:
+    """Trailing whitespace never counts; screenplain's HTML also collapses runs of spaces."""
+    lines = [line.rstrip() for line in text.replace("\xa0", " ").split("\n")]
+    if fields.collapse_whitespace:
+        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in lines]
+    return "\n".join(lines)
+
+
+def row(kind, text, fields: Fields, *, scene_number=None, extension=None, dual=False, depth=0) -> Row:
+    return (
+        kind,
+        clean_text(text, fields),
+        scene_number if fields.scene_number else None,
+        extension if fields.extension else None,
+        bool(dual) if fields.dual == "block" or (fields.dual == "character" and kind == "character") else None,
+        depth if fields.depth else None,
+    )
+
+
+def project(screenplay: Screenplay, fields: Fields) -> Expected:
+    """Slate's own parse, reduced to the fields the suite expresses."""
+    rows = [
+        row(e.kind, e.text, fields, scene_number=e.scene_number, extension=e.extension,
+            dual=e.dual, depth=e.depth)
+        for e in screenplay.elements
+        if fields.notes or e.kind != "note"
+    ]
+    title = screenplay.title_page if fields.title_page else None
+    if title is not None and not fields.title_keys_case:
+        title = [(k.lower(), v) for k, v in title]
+    return Expected(rows=rows, title_page=title)
+
+
+def character_row(cue: str, fields: Fields, *, dual=False) -> Row:
+    parts = split_character(cue)
+    name, extension = (parts[0], parts[1]) if parts else (cue.strip(), None)
+    return row("character", name, fields, extension=extension, dual=dual)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Action text split at blank lines, as Slate makes one action element per paragraph."""
+    return [p.strip("\n") for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
+
+
+# --- fountain-tools: `KIND:"text" "(ext)" (flags)` dumps ---------------------------------------
+
+FOUNTAIN_TOOLS_FIELDS = Fields(dual="character")
+_FT_ENTRY = re.compile(
+    r"^(?:\[\[(?P<note>\d+)\]\]|/\*(?P<bone>\d+)\*/)?"
+    r"(?P<kind>HEADING|ACTION|CHARACTER|DIALOGUE|PARENTHETICAL|TRANSITION|LYRIC|PAGEBREAK"
+    r"|SECTION|SYNOPSIS|TITLEENTRY|NOTE|BONEYARD):",
+    re.MULTILINE,
+)
+_FT_BODY = re.compile(
+    r'"(?P<text>.*?)"(?P<ext> "[^"\n]*")?(?P<flags>(?: \([^()\n]*\))*)(?P<tags> tags:\S*)?',
+    re.DOTALL,
+)
+_FT_MARK = re.compile(r"\[\[(\d+)\]\]")
+
+
+def read_fountain_tools(dump: str) -> Expected:
+    starts = list(_FT_ENTRY.finditer(dump))
+    if not starts or starts[0].start() != 0:
+        raise OutsideModel("not an element dump")
+    entries, notes, title = [], {}, []
+    for match, following in zip(starts, starts[1:] + [None]):
+        chunk = dump[match.end(): following.start() if following else len(dump)]
+        chunk = chunk[:-1] if following and chunk.endswith("\n") else chunk
+        kind = match.group("kind")
+        if kind == "TITLEENTRY":
+            key, value = re.fullmatch(r'"(.*?)":"(.*)"', chunk, re.DOTALL).groups()
+            lines = [line.strip() for line in value.split("\n") if line.strip()]
+            title.append((key, "\n".join(lines)))
+            continue
+        body = _FT_BODY.fullmatch(chunk)
+        if body is None:
+            raise OutsideModel(f"unreadable entry {kind}: {chunk[:40]!r}")
+        if body.group("tags"):
+            raise OutsideModel("tags are a fountain-tools extension")
+        flags = re.findall(r"\(([^()]*)\)", body.group("flags"))
+        entry = {"kind": kind, "text": body.group("text"), "flags": flags,
+                 "ext": (body.group("ext") or "").strip().strip('"') or None}
+        if kind == "NOTE":
+            notes[match.group("note")] = entry["text"].strip()
+        elif kind != "BONEYARD":
+            entries.append(entry)
+    return Expected(rows=_fountain_tools_rows(entries, notes), title_page=title)
+
+
+def _fountain_tools_rows(entries: list[dict], notes: dict[str, str]) -> list[Row]:
+    f = FOUNTAIN_TOOLS_FIELDS
+    rows: list[Row] = []
+    merged: list[dict] = []
+    for entry in entries:  # consecutive ACTION or DIALOGUE entries are one run of lines
+        run = entry["kind"] if entry["kind"] in ("ACTION", "DIALOGUE") else None
+        if run == "ACTION" and "centered" in entry["flags"]:
+            run = None
+        if merged and run and merged[-1]["run"] == run:
+            merged[-1]["text"] += "\n" + entry["text"]
+        else:
+            merged.append({**entry, "run": run})
+    for entry in merged:
+        kind, text, flags = entry["kind"], re.sub(r"/\*\d+\*/", "", entry["text"]), entry["flags"]
+        if entry["run"] == "ACTION":
+            for paragraph in paragraphs(text):
+                pending: list[str] = []
+                for line in paragraph.split("\n"):
+                    if _FT_MARK.sub("", line).strip() or not _FT_MARK.search(line):
+                        pending.append(_FT_MARK.sub("", line))
+                        continue
+                    if pending:
+                        rows.append(row("action", "\n".join(pending), f))
+                        pending = []
+                    rows.extend(row("note", notes[n], f) for n in _FT_MARK.findall(line))
+                if pending:
+                    rows.append(row("action", "\n".join(pending), f))
+            continue
+        text = _FT_MARK.sub("", text)
+        if kind == "ACTION":  # centered
+            rows.append(row("centered", text.strip(), f))
+        elif kind == "HEADING":
+            rows.append(row("scene_heading", text, f, scene_number=flags[0] if flags else None))
+        elif kind == "CHARACTER":
+            rows.append(row("character", text, f, extension=entry["ext"], dual="Dual" in flags))
+        elif kind == "SECTION":
+            rows.append(row("section", text, f, depth=int(flags[0])))
+        else:
+            slate_kind = {"DIALOGUE": "dialogue", "PARENTHETICAL": "parenthetical",
+                          "TRANSITION": "transition", "LYRIC": "lyrics", "PAGEBREAK": "page_break",
+                          "SYNOPSIS": "synopsis"}[kind]
+            if kind == "PARENTHETICAL":
+                text = f"({text})"
+            rows.append(row(slate_kind, text, f))
+    return rows
+
+
+# --- Final Draft .fdx ----------------------------------------------------------------------------
+
+FDX_FIELDS = Fields(dual="block", depth=False, notes=False, title_page=False)
+_FDX_KINDS = {"Scene Heading": "scene_heading", "Action": "action", "Character": "character",
+              "Dialogue": "dialogue", "Parenthetical": "parenthetical", "Transition": "transition"}
+
+
+def read_fdx(xml_text: str) -> Expected:
+    root = ET.fromstring(xml_text.encode("utf-8"))
+    content = root.find("Content")
+    rows: list[Row] = []
+
+    def walk(paragraphs_, dual_side: bool) -> None:
+        characters_seen = 0
+        for paragraph in paragraphs_:
+            nested = paragraph.find("DualDialogue")
+            if nested is not None:
+                walk(nested.findall("Paragraph"), True)
+                continue
+            kind = _FDX_KINDS.get(paragraph.get("Type", ""))
+            if kind is None:
+                raise OutsideModel(f"FDX paragraph type {paragraph.get('Type')!r}")
+            text = "".join("".join(t.itertext()) for t in paragraph.findall("Text"))
+            if kind == "character":
+                characters_seen += 1
+            dual = dual_side and characters_seen >= 2
+            if kind == "action" and paragraph.get("Alignment") == "Center":
+                kind = "centered"
+            if kind == "character":
+                rows.append(character_row(text, FDX_FIELDS, dual=dual))
+            elif kind == "dialogue" and rows and rows[-1][0] == "dialogue":
+                rows[-1] = row("dialogue", rows[-1][1] + "\n" + text, FDX_FIELDS, dual=dual)
+            else:
+                rows.append(row(kind, text, FDX_FIELDS, scene_number=paragraph.get("Number"),
+                                dual=dual))
+
+    walk(content.findall("Paragraph"), False)
+    return Expected(rows=rows)
+
+
+# --- screenplain .html ---------------------------------------------------------------------------
+
+SCREENPLAIN_HTML_FIELDS = Fields(notes=False, title_page=False, collapse_whitespace=True)
+
+
+@dataclass
+class _Node:
+    tag: str
+    classes: list[str]
+    children: list = field(default_factory=list)  # _Node or str
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else ("\n" if c.tag == "br" else c.text())
+                       for c in self.children)
+
+
+class _TreeBuilder(HTMLParser):
+    _VOID = {"br", "hr", "img", "meta", "link"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("root", [])
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        node = _Node(tag, (dict(attrs).get("class") or "").split())
+        self.stack[-1].children.append(node)
+        if tag not in self._VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag, attrs):
+        self.stack[-1].children.append(_Node(tag, (dict(attrs).get("class") or "").split()))
+
+    def handle_endtag(self, tag):
+        if tag not in self._VOID:
+            while self.stack[-1].tag != tag:
+                self.stack.pop()
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if data.strip("\n"):
+            self.stack[-1].children.append(data)
+
+
+def read_screenplain_html(html: str) -> Expected:
+    if not html.strip():
+        raise OutsideModel("screenplain's expected HTML for this file is empty")
+    builder = _TreeBuilder()
+    builder.feed(html)
+    f = SCREENPLAIN_HTML_FIELDS
+    rows: list[Row] = []
+
+    def dialog(node: _Node, dual: bool) -> None:
+        for p in (c for c in node.children if isinstance(c, _Node) and c.tag == "p"):
+            text = p.text()
+            if "character" in p.classes:
+                rows.append(character_row(text, f, dual=dual))
+            elif "parenthetical" in p.classes:
+                rows.append(row("parenthetical", text, f, dual=dual))
+            elif rows and rows[-1][0] == "dialogue":
+                rows[-1] = row("dialogue", rows[-1][1] + "\n" + text, f, dual=dual)
+            else:
+                rows.append(row("dialogue", text, f, dual=dual))
+
+    for node in builder.root.children:
+        if isinstance(node, str):
+            if node.strip():
+                raise OutsideModel(f"loose text {node[:30]!r}")
+            continue
+        if node.tag == "h6":
+            if "page-break" in node.classes:
+                rows.append(row("page_break", "", f))
+            numbers = [c.text() for c in node.children if isinstance(c, _Node) and "scnuml" in c.classes]
+            text = "".join(c for c in node.children if isinstance(c, str))
+            rows.append(row("scene_heading", text, f, scene_number=numbers[0] if numbers else None))
+        elif re.fullmatch(r"h[1-5]", node.tag):
+            rows.append(row("section", node.text(), f, depth=int(node.tag[1])))
+        elif node.tag == "span" and any(c.endswith("-synopsis") for c in node.classes):
+            rows.append(row("synopsis", node.text(), f))
+        elif node.tag == "div" and "action" in node.classes:
+            rows.extend(row("action", p.text(), f) for p in node.children if isinstance(p, _Node))
+        elif node.tag == "div" and node.classes in (["transition"], ["centered"]):
+            rows.append(row(node.classes[0], node.text(), f))
+        elif node.tag == "div" and "dialog" in node.classes:
+            dialog(node, False)
+        elif node.tag == "div" and "dual" in node.classes:
+            for side in (c for c in node.children if isinstance(c, _Node) and c.tag == "div"):
+                dialog(side, "right" in side.classes)
+        else:
+            raise OutsideModel(f"unknown HTML block <{node.tag} class={node.classes}>")
+    return Expected(rows=rows)
+
+
+# --- Jouvence: YAML `in:` / `out:` with prefixes --------------------------------------------------
+
+JOUVENCE_FIELDS = Fields(scene_number=False, dual="", depth=False, notes=False,
+                         title_keys_case=False)
+_JOUVENCE_PREFIXES = [("!><", "centered"), ("!", "action"), (".", "scene_heading"),
+                      ("@", "character"), ("=", "dialogue"), ("_", "parenthetical"),
+                      (">", "transition"), ("~", "lyrics"), ("#", "section"), ("+", "synopsis")]
+
+
+def jouvence_cases(yaml_text: str) -> list[dict]:
+    return [doc for doc in yaml.safe_load_all(yaml_text) if doc]
+
+
+def read_jouvence(case: dict) -> Expected:
+    f = JOUVENCE_FIELDS
+    rows: list[Row] = []
+    for item in case.get("out") or []:
+        if item == "<pagebreak>":
+            rows.append(row("page_break", "", f))
+            continue
+        prefix, kind = next((p, k) for p, k in _JOUVENCE_PREFIXES if item.startswith(p))
+        text = item[len(prefix):]
+        if kind == "action":
+            rows.extend(row("action", p, f) for p in paragraphs(text))
+        elif kind == "character":
+            rows.append(character_row(text, f))
+        elif kind in ("centered", "section", "synopsis"):
+            rows.append(row(kind, text.strip(), f))
+        elif kind == "dialogue" and rows and rows[-1][0] == "dialogue":
+            rows[-1] = row("dialogue", rows[-1][1] + "\n" + text, f)
+        else:
+            rows.append(row(kind, text, f))
+    title = None
+    if "title" in case:
+        title = [(str(k).lower(), str(v).strip()) for k, v in (case["title"] or {}).items()]
+    return Expected(rows=rows, title_page=title)
+
+
+# --- the cases and the tests ---------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED_DATA = Path(os.environ.get("SLATE_SHARED_DATA", REPO.parent / "shared" / "data"))
+FOUNTAIN_DATA = SHARED_DATA / "fountain"
+SUITES = ("fountain-tools", "screenplain", "jouvence")
+
+
+@dataclass
+class Case:
+    suite: str
+    case_id: str
+    source: Callable[[], Screenplay]
+    expected: Callable[[], Expected]
+    fields: Fields
+
+    def run(self) -> tuple[bool, str]:
+        """(passed, explanation) for this case."""
+        try:
+            expected = self.expected()
+            actual = project(self.source(), self.fields)
+        except OutsideModel as exc:
+            return False, f"outside the element model: {exc}"
+        if expected.title_page is None:
+            actual.title_page = None
+        if (actual.rows, actual.title_page) == (expected.rows, expected.title_page):
+            return True, "ok"
+        diff = difflib.unified_diff(
+            [repr(r) for r in [("title", expected.title_page), *expected.rows]],
+            [repr(r) for r in [("title", actual.title_page), *actual.rows]],
+            "expected", "slate", lineterm="", n=1,
+        )
+        return False, "\n".join(diff)
+
+
+def _file_parser(path: Path) -> Callable[[], Screenplay]:
+    return lambda: parse_bytes(path.read_bytes())
+
+
+def _no_single_input() -> Screenplay:
+    raise OutsideModel("no single input file: a streaming callback over four concatenated files")
+
+
+def collect_cases() -> list[Case]:
+    cases: list[Case] = []
+    folder = FOUNTAIN_DATA / "fountain-tools"
+    for dump in sorted(folder.glob("*.txt")):
+        source = folder / (re.sub(r"-(Merged|Unmerged)$", "", dump.stem) + ".fountain")
+        cases.append(Case(
+            "fountain-tools", dump.stem,
+            _file_parser(source) if source.exists() else _no_single_input,
+            lambda dump=dump: read_fountain_tools(dump.read_text(encoding="utf-8")),
+            FOUNTAIN_TOOLS_FIELDS,
+        ))
+    # fountain-tools compares these two FDX files with its parse of the same-named .fountain.
+    for name in ("TestFDX-FD", "TestFDX-FI"):
+        cases.append(Case(
+            "fountain-tools", f"{name}.fdx", _file_parser(folder / f"{name}.fountain"),
+            lambda fdx=folder / f"{name}.fdx": read_fdx(fdx.read_text(encoding="utf-8")),
+            FDX_FIELDS,
+        ))
+    folder = FOUNTAIN_DATA / "screenplain"
+    for source in sorted(folder.glob("*.fountain")):
+        for suffix, reader, fields in ((".html", read_screenplain_html, SCREENPLAIN_HTML_FIELDS),
+                                       (".fdx", read_fdx, FDX_FIELDS)):
+            expected = source.with_suffix(suffix)
+            if expected.exists():
+                cases.append(Case(
+                    "screenplain", expected.name, _file_parser(source),
+                    lambda e=expected, r=reader: r(e.read_text(encoding="utf-8")), fields,
+                ))
+    for path in sorted((FOUNTAIN_DATA / "jouvence").glob("*.yaml")):
+        for number, doc in enumerate(jouvence_cases(path.read_text(encoding="utf-8")), start=1):
+            cases.append(Case(
+                "jouvence", f"{path.stem}#{number}", lambda doc=doc: parse(doc["in"]),
+                lambda doc=doc: read_jouvence(doc), JOUVENCE_FIELDS,
+            ))
+    return cases
+
+
+@functools.cache
+def results() -> dict[tuple[str, str], tuple[bool, str]]:
+    return {(case.suite, case.case_id): case.run() for case in collect_cases()}
+
+
+CASE_IDS = [(case.suite, case.case_id) for case in collect_cases()]
+
+
+@pytest.mark.parametrize(("suite", "case_id"), CASE_IDS, ids=[f"{s}:{c}" for s, c in CASE_IDS])
+def test_case_matches_unless_known_difference(suite, case_id):
+    passed, explanation = results()[(suite, case_id)]
+    known = KNOWN_DIFFERENCES[suite].get(case_id)
+    if known:
+        assert not passed, f"{suite}:{case_id} now passes; remove it from the known differences"
+    else:
+        assert passed, f"{suite}:{case_id} differs:\n{explanation}"
+
+
+def test_every_suite_has_cases():
+    for suite in SUITES:
+        assert any(s == suite for s, _ in CASE_IDS), f"no cases found for {suite} in {FOUNTAIN_DATA}"
+
+
+def test_known_differences_name_existing_cases():
+    for suite, cases in KNOWN_DIFFERENCES.items():
+        for case_id, reason in cases.items():
+            assert (suite, case_id) in results(), f"{suite}:{case_id} is not a case"
+            assert reason.strip() and "\n" not in reason.strip()
+
+
+def test_zz_conformance_summary():
+    """Print cases run, passed and the known differences per suite (shown with pytest -s)."""
+    print("\nFountain conformance summary")
+    for suite in SUITES:
+        ran = [(c, r) for (s, c), r in results().items() if s == suite]
+        passed = sum(1 for _, (ok, _) in ran if ok)
+        known = KNOWN_DIFFERENCES[suite]
+        print(f"  {suite}: {len(ran)} run, {passed} passed, {len(known)} known differences")
+        for case_id, reason in known.items():
+            print(f"    - {case_id}: {reason}")
+        unexpected = [c for c, (ok, _) in ran if not ok and c not in known]
+        assert not unexpected, f"{suite}: unexpected failures {unexpected}"
+        assert passed + len(known) == len(ran)
