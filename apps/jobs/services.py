@@ -65,11 +65,22 @@ def job_create(*, production_id: int, kind: str, actor=None, params: dict | None
     return job
 
 
-def job_enqueue(*, job_id) -> None:
-    """Put the job on the Huey queue (in Redis). In immediate mode this runs it at once."""
+def job_enqueue(*, job_id) -> bool:
+    """Put the job on the Huey queue (in Redis); in immediate mode this runs it at once.
+
+    Returns False (logged) when Redis cannot be reached: the job stays `pending` in the database
+    and the reaper (`job_requeue_lost`) enqueues it again later, so nothing is lost.
+    """
+    import redis
+
     from apps.jobs.tasks import job_execute
 
-    job_execute(str(job_id))
+    try:
+        job_execute(str(job_id))
+    except (redis.RedisError, OSError) as exc:
+        log.warning("could not enqueue job %s (it stays pending): %s", job_id, exc)
+        return False
+    return True
 
 
 @transaction.atomic

@@ -46,8 +46,9 @@ def test_prefix_inside_a_longer_word_is_not_a_heading(line):
     assert kinds_and_texts(line) == [("action", line)]
 
 
-def test_heading_must_follow_a_blank_line():
-    assert kinds_and_texts("He walks.\nINT. HOUSE - DAY") == [("action", "He walks.\nINT. HOUSE - DAY")]
+def test_heading_and_cue_must_follow_a_blank_line_even_when_forced():
+    text = "He walks.\nINT. HOUSE - DAY\n.FORCED\n@McCLANE\nYippie."
+    assert kinds_and_texts(text) == [("action", text)]
 
 
 def test_leading_dot_forces_a_heading_but_not_an_ellipsis_or_dot_space():

@@ -155,11 +155,12 @@ class _Body:
             self._close()
             self._emit(m.LYRICS, text[1:].strip(), number)
             return False
+        # "." and "@" force the kind of a line, not the blank line before a heading or a cue.
         forced_heading = text.startswith(".") and text[1:2].isalnum()
-        if forced_heading or (previous_blank and _HEADING_PREFIX.match(text)):
+        if previous_blank and (forced_heading or _HEADING_PREFIX.match(text)):
             self._heading(text[1:] if forced_heading else text, number)
             return False
-        if text.startswith("@") and self._character(text[1:], number, forced=True):
+        if previous_blank and text.startswith("@") and self._character(text[1:], number, forced=True):
             return False
         if previous_blank and next_blank and text.endswith("TO:") and _is_upper(text):
             self._close()

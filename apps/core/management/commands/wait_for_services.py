@@ -1,0 +1,32 @@
+"""`manage.py wait_for_services`: block until Redis and the database answer (process start-up order)."""
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError, connection
+
+from apps.core.redis_server import wait_for_redis
+
+
+class Command(BaseCommand):
+    help = "Wait until Redis (REDIS_URL) and the database answer."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--timeout", type=float, default=30.0, help="Seconds to wait for each service.")
+
+    def handle(self, *args, timeout: float, **options):
+        try:
+            wait_for_redis(settings.REDIS_URL, timeout_s=timeout)
+        except TimeoutError as exc:
+            raise CommandError(str(exc)) from None
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                connection.ensure_connection()
+                break
+            except OperationalError as exc:
+                if time.monotonic() > deadline:
+                    raise CommandError(f"The database did not answer within {timeout:.0f} s: {exc}") from None
+                time.sleep(0.2)

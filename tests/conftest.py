@@ -1,0 +1,94 @@
+"""Shared test fixtures: a real Redis, factories as fixtures, API clients, captured events.
+
+Redis and other test concerns are set up in tests/settings.py: either way the channel layer and
+Huey talk to a real Redis.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(os.environ.get("SLATE_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    return SHARED_DATA
+
+
+# --- factories as fixtures -------------------------------------------------------------------
+
+@pytest.fixture
+def make_user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory
+
+
+@pytest.fixture
+def make_production(db):
+    from tests.factories import production_with
+
+    return production_with
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user()
+
+
+@pytest.fixture
+def other_user(make_user):
+    return make_user()
+
+
+@pytest.fixture
+def production(make_production, user):
+    return make_production(owner=user)
+
+
+@pytest.fixture
+def api(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def api_for():
+    from rest_framework.test import APIClient
+
+    def make(u):
+        client = APIClient()
+        client.force_authenticate(u)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def captured_events(django_capture_on_commit_callbacks):
+    """Run the block, execute its on-commit callbacks, and return the stored events it published.
+
+    Usage: `with captured_events() as events: ...` then inspect `events` (list of dict envelopes).
+    """
+    import contextlib
+
+    from apps.realtime.models import Event
+
+    @contextlib.contextmanager
+    def capture():
+        before = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        events: list[dict] = []
+        with django_capture_on_commit_callbacks(execute=True):
+            yield events
+        for event in Event.objects.filter(id__gt=before).order_by("id"):
+            events.append({"id": event.id, "type": event.type, "production": event.production_id, "entity": event.entity,
+                           "entity_id": event.entity_id, "data": json.loads(json.dumps(event.data))})
+
+    return capture

@@ -1,0 +1,31 @@
+"""Settings for the test suite: project.settings, plus test concerns only.
+
+A private media folder, a private Redis namespace, and — unless REDIS_URL names one (CI's second
+pass) — a real redis-server started for this test run on a unix socket and stopped at exit.
+"""
+import atexit
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SLATE_VAR_DIR", tempfile.mkdtemp(prefix="slate-test-var-"))
+os.environ.setdefault("MEDIA_ROOT", str(Path(os.environ["SLATE_VAR_DIR"]) / "media"))
+os.environ.setdefault("SLATE_CHANNEL_PREFIX", f"slate-test-{os.getpid()}")
+os.environ.setdefault("SLATE_HUEY_NAME", f"slate-test-{os.getpid()}")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+
+if not os.environ.get("REDIS_URL"):
+    from apps.core.redis_server import start_redis
+
+    _socket = Path(tempfile.mkdtemp(prefix="slate-test-redis-")) / "redis.sock"
+    _redis = start_redis(_socket, appendonly=False)
+    atexit.register(lambda: (_redis.terminate(), _redis.wait(timeout=10)))
+    os.environ["REDIS_URL"] = f"unix://{_socket}"
+
+from project.settings import *  # noqa: E402,F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "100000/min"}}  # noqa: F405
