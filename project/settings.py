@@ -252,6 +252,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SceneStatusEnum": "apps.scenes.models.SceneStatus",
+        "ShotStatusEnum": "apps.scenes.models.ShotStatus",
+        "PropStatusEnum": "apps.breakdown.models.PropStatus",
+        "JobStatusEnum": "apps.jobs.models.JobStatus",
+        "MediaStatusEnum": "apps.media.models.MediaStatus",
+        "RoleEnum": "apps.productions.models.Role",
+    },
 }
 
 # --- Security -----------------------------------------------------------------------------

@@ -169,7 +169,7 @@ def media_asset_process(ctx: JobContext) -> dict:
         reason = "Processing was cancelled." if isinstance(exc, JobCancelled) else getattr(exc, "message", str(exc))
         _set_state(asset, status=MediaStatus.FAILED, error=reason)
         raise
-    return {"asset_id": asset.pk, "duration_s": asset.duration_s, "renditions": [r.kind for r in made]}
+    return {"asset_id": asset.pk, "duration_s": asset.duration_s, "renditions": [str(r.kind) for r in made]}
 
 
 def rendition_path(rendition: Rendition) -> str:

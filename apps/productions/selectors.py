@@ -37,6 +37,8 @@ def production_list(*, user) -> QuerySet[Production]:
     def _agg(qs, expr):
         return Coalesce(Subquery(qs.annotate(v=expr).values("v")[:1], output_field=IntegerField()), Value(0))
 
+    if not user.is_authenticated:
+        return Production.objects.none()
     my_role = Membership.objects.filter(production=OuterRef("pk"), user=user).values("role")[:1]
     return (
         scope_to_user(Production.objects.all(), user=user)
@@ -86,6 +88,8 @@ def stats_from(values: dict) -> dict:
 
 def membership_list(*, user, production_id: int) -> QuerySet[Membership]:
     """Members of a production the user is in, with their users (for the members screen)."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
     return Membership.objects.filter(production_id=production_id, production__memberships__user=user).select_related("user")
 
 

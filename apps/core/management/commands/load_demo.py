@@ -61,6 +61,29 @@ class Command(BaseCommand):
         parser.add_argument("--no-media", action="store_true", help="Skip the dailies (faster).")
 
     def handle(self, *args, no_media: bool = False, **options):
+        redis_process = self._embedded_redis()
+        try:
+            self._load(no_media=no_media)
+        finally:
+            if redis_process is not None:
+                redis_process.terminate()
+                redis_process.wait(timeout=20)
+
+    def _embedded_redis(self):
+        """Start the embedded Redis for the duration of the load when it is not running (events and
+        queue messages then go where they will go when Slate runs); None when it is external or up."""
+        from apps.core.redis_server import embedded_socket, start_redis, wait_for_redis
+
+        socket_path = embedded_socket(settings.REDIS_URL)
+        if socket_path is None:
+            return None
+        try:
+            wait_for_redis(settings.REDIS_URL, timeout_s=0.5)
+            return None
+        except TimeoutError:
+            return start_redis(socket_path, appendonly=True)
+
+    def _load(self, *, no_media: bool) -> None:
         data = shared_data_dir()
         password = demo_password()
         users = {}
