@@ -34,7 +34,8 @@ ffmpeg:
 run: export DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo | tee var/demo.txt
+	$(PY) manage.py load_demo > var/demo.txt || { cat var/demo.txt; exit 1; }
+	@grep -vE '^(user|password): ' var/demo.txt
 	@echo
 	@echo "Slate is starting at http://$(SLATE_HOST):$(SLATE_PORT)/"
 	@grep -E '^(user|password): ' var/demo.txt

@@ -106,6 +106,7 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'slate.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True) if DATABASES["default"]["NAME"] != ":memory:" else None
     # WAL lets readers work while the worker writes; a busy timeout instead of "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -284,5 +285,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"daphne": {"level": "WARNING"}, "django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "daphne": {"level": "WARNING"},
+        "django.channels.server": {"level": "WARNING"},
+        "huey": {"handlers": [], "propagate": False},  # run_huey adds its own handler; avoid double lines
+    },
 }

@@ -19,7 +19,7 @@ class CommentSerializer(serializers.ModelSerializer):
     take = ScopedPrimaryKeyRelatedField(queryset=Take.objects.all(), required=False, allow_null=True)
     continuity_note = ScopedPrimaryKeyRelatedField(queryset=ContinuityNote.objects.all(), required=False, allow_null=True)
     media_asset = ScopedPrimaryKeyRelatedField(queryset=MediaAsset.objects.all(), required=False, allow_null=True)
-    author_name = serializers.CharField(source="author.display_name", read_only=True, default=None)
+    author_name = serializers.CharField(source="author.display_name", read_only=True, allow_null=True)  # not `default`: DRF skips defaults in PATCH responses
     timecode = serializers.SerializerMethodField(help_text="SMPTE timecode of `frame` at the asset's frame rate.")
 
     class Meta:

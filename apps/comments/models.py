@@ -16,7 +16,7 @@ class Comment(VersionedModel):
     EVENT_ENTITY = "comment"
 
     production = models.ForeignKey("productions.Production", on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
     scene = models.ForeignKey("scenes.Scene", null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
     shot = models.ForeignKey("scenes.Shot", null=True, blank=True, on_delete=models.CASCADE, related_name="comments")

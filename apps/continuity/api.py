@@ -35,7 +35,7 @@ class ContinuityNoteSerializer(serializers.ModelSerializer):
     shot = ScopedPrimaryKeyRelatedField(queryset=Shot.objects.all(), required=False, allow_null=True)
     take = ScopedPrimaryKeyRelatedField(queryset=Take.objects.all(), required=False, allow_null=True)
     photos = ContinuityPhotoSerializer(many=True, read_only=True)
-    author_name = serializers.CharField(source="author.display_name", read_only=True, default=None)
+    author_name = serializers.CharField(source="author.display_name", read_only=True, allow_null=True)  # not `default`: DRF skips defaults in PATCH responses
 
     class Meta:
         model = ContinuityNote

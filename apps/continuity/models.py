@@ -30,7 +30,7 @@ class ContinuityNote(VersionedModel):
     category = models.CharField(max_length=24, choices=ContinuityCategory.choices, default=ContinuityCategory.OTHER)
     body = models.TextField()
     flagged = models.BooleanField(default=False, help_text="Needs attention before the next setup.")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]

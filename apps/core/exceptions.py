@@ -53,7 +53,12 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         response.data = {"message": _first_message(fields), "code": "invalid", "extra": {"fields": fields}}
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        if isinstance(detail, dict):
+            # simplejwt's InvalidToken carries {"detail": ..., "code": ..., "messages": [...]}.
+            code = detail.get("code") or getattr(exc, "default_code", "error")
+            detail = detail.get("detail") or _first_message(detail)
+        else:
+            code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         response.data = {"message": str(detail), "code": str(code), "extra": {}}
     return response
 

@@ -8,6 +8,7 @@ job with a readable `error`. Handlers register with `@job_handler("kind")`.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -186,6 +187,7 @@ def job_run(job_id) -> Job | None:
     ctx = JobContext(job)
     try:
         result = handler(ctx) or {}
+        json.dumps(result)  # stored in a JSONField: a result that is not JSON fails here, not while finishing
     except JobCancelled:
         outcome = (JobStatus.CANCELLED, "Cancelled", "", None)
     except ApplicationError as exc:

@@ -50,7 +50,8 @@ class MediaAssetSerializer(serializers.ModelSerializer):
 
 class MediaUploadSerializer(serializers.Serializer):
     production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
-    file = serializers.FileField(help_text="A video file; judged by its content (ffprobe).")
+    # Empty files reach the service, which answers them with code `empty_file`.
+    file = serializers.FileField(allow_empty_file=True, help_text="A video file; judged by its content (ffprobe).")
     take = ScopedPrimaryKeyRelatedField(queryset=Take.objects.all(), required=False, allow_null=True)
 
 

@@ -158,7 +158,17 @@ def media_asset_process(ctx: JobContext) -> dict:
                 raise ApplicationError(f"Could not make the web proxy: {exc}") from None
             if cancelled:
                 raise JobCancelled()
-            proxy_probe = ffmpeg.probe(proxy)
+            try:
+                proxy_probe = ffmpeg.probe(proxy)
+            except ffmpeg.MediaError as exc:
+                raise ApplicationError(f"The web proxy Slate made cannot be read: {exc}") from None
+            # ffmpeg exits 0 on a truncated file (it only logs "partial file"): a proxy much shorter
+            # than the duration the container declares means the upload is incomplete.
+            if proxy_probe.duration_s < probe.duration_s * 0.9 - 0.5:
+                raise ApplicationError(
+                    f"This clip is damaged or incomplete: only {proxy_probe.duration_s:.1f} s of its "
+                    f"{probe.duration_s:.1f} s could be decoded. Upload the camera file again."
+                )
             made.append(_store_rendition(asset, RenditionKind.PROXY, proxy, content_type="video/mp4", extension="mp4",
                                          width=proxy_probe.width, height=proxy_probe.height))
         _set_state(asset, status=MediaStatus.READY, error="")

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_ORIGIN = 4403
 CLOSE_FLOOD = 4429
+MAX_ID = 2**63 - 1  # ids are 64-bit (BigAutoField); a larger number would crash the query, not miss it
 
 
 class ProtocolError(Exception):
@@ -36,8 +37,8 @@ def _int_field(message: dict, name: str, *, required: bool) -> int | None:
     value = message.get(name)
     if value is None and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ProtocolError("invalid", f"`{name}` must be a non-negative integer.")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
+        raise ProtocolError("invalid", f"`{name}` must be a non-negative 64-bit integer.")
     return value
 
 
@@ -49,6 +50,9 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         self.subscriptions: dict[int, int] = {}  # production id → highest stored event id sent
         self.tokens = float(settings.SLATE_WS_BURST)
         self.refilled = time.monotonic()
+        # Until the server's close frame is answered, daphne still delivers the client's frames:
+        # a connection we rejected or closed must not act on them (see `receive`).
+        self.closing = True
         await self.accept()
         if self.scope.get("origin_rejected"):
             await self.close(code=CLOSE_ORIGIN)
@@ -56,6 +60,7 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        self.closing = False
         await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
 
     async def disconnect(self, code):
@@ -68,8 +73,11 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
     # --- client → server ----------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
+        if self.closing:
+            return
         if not self._take_token():
             await self._send_json({"type": "error", "code": "rate_limited", "detail": "Too many messages; slow down."})
+            self.closing = True
             await self.close(code=CLOSE_FLOOD)
             return
         try:
@@ -165,6 +173,8 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
 
     async def event_message(self, message):
         """A published or broadcast event from the channel layer: forward it unless already sent."""
+        if self.closing:
+            return  # daphne raises on a send to a socket whose close is under way
         production_id = message.get("production")
         if production_id is not None and production_id not in self.subscriptions:
             return

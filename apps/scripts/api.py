@@ -43,7 +43,8 @@ class ScriptSerializer(serializers.ModelSerializer):
 class ScriptUploadSerializer(serializers.Serializer):
     production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    file = serializers.FileField(help_text="A .fountain screenplay (UTF-8 text).")
+    # Empty files reach the service, which answers them with code `empty_file`.
+    file = serializers.FileField(allow_empty_file=True, help_text="A .fountain screenplay (UTF-8 text).")
 
 
 class ScriptUploadResponseSerializer(ScriptSerializer):

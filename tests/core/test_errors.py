@@ -1,0 +1,125 @@
+"""Bad input gets Slate's one error shape `{"message", "code", "extra"}` (apps.core.exceptions)."""
+from __future__ import annotations
+
+import pytest
+
+from apps.realtime.models import Event
+from apps.scenes.models import Scene
+from tests.factories import SceneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_malformed_json_body_is_400_in_the_error_shape(api, production):
+    response = api.post("/api/scenes/", data='{"production": %d, "number": ' % production.pk, content_type="application/json")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == {"message", "code", "extra"}
+    assert body["code"] == "parse_error"
+    assert body["message"].startswith("JSON parse error")
+    assert body["extra"] == {}
+    assert not Scene.objects.exists()
+
+
+def test_malformed_json_on_an_update_changes_nothing(api, production):
+    scene = SceneFactory(production=production, synopsis="Before")
+
+    response = api.patch(f"/api/scenes/{scene.pk}/", data="{'synopsis': 'After'}", content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    scene.refresh_from_db()
+    assert (scene.synopsis, scene.version) == ("Before", 1)
+
+
+def test_unknown_scene_status_on_create_is_400_with_the_field(api, production, captured_events):
+    with captured_events() as events:
+        response = api.post("/api/scenes/", {"production": production.pk, "number": "1", "status": "wrapped"}, format="json")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert body["extra"]["fields"] == {"status": ['"wrapped" is not a valid choice.']}
+    assert body["message"] == 'status: "wrapped" is not a valid choice.'
+    assert not Scene.objects.exists()
+    assert events == []
+
+
+def test_unknown_scene_status_on_update_is_400_and_changes_nothing(api, production, captured_events):
+    scene = SceneFactory(production=production, status="in_progress")
+
+    with captured_events() as events:
+        response = api.patch(f"/api/scenes/{scene.pk}/", {"status": "wrapped", "version": 1}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["extra"]["fields"]) == ["status"]
+    scene.refresh_from_db()
+    assert (scene.status, scene.version) == ("in_progress", 1)
+    assert events == []
+
+
+def test_unknown_status_filter_is_400(api, production):
+    SceneFactory(production=production)
+
+    response = api.get("/api/scenes/", {"status": "wrapped"})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert "status" in response.json()["extra"]["fields"]
+
+
+def test_model_validation_from_the_service_is_400_with_fields(api, production, captured_events):
+    """`full_clean` in the service (here: the scene number rule) is rendered like serializer errors."""
+    with captured_events() as events:
+        response = api.post("/api/scenes/", {"production": production.pk, "number": "12 A!"}, format="json")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert list(body["extra"]["fields"]) == ["number"]
+    assert body["message"].startswith("number: A scene number is letters and digits")
+    assert not Scene.objects.exists()
+    assert events == []
+
+
+def test_duplicate_scene_number_in_a_production_is_400(api, production, captured_events):
+    SceneFactory(production=production, number="12A")
+
+    with captured_events() as events:
+        response = api.post("/api/scenes/", {"production": production.pk, "number": "12A"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["message"] == "This production already has a scene with that number."
+    assert Scene.objects.filter(production=production).count() == 1
+    assert events == []
+
+
+def test_same_scene_number_in_another_production_is_fine(api, production, make_production, user):
+    second = make_production(owner=user)
+    SceneFactory(production=second, number="12A")
+
+    response = api.post("/api/scenes/", {"production": production.pk, "number": "12A"}, format="json")
+
+    assert response.status_code == 201
+    assert Scene.objects.filter(number="12A").count() == 2
+
+
+def test_a_take_both_circled_and_no_good_is_400(api, production):
+    from tests.factories import ShotFactory
+
+    shot = ShotFactory(scene=SceneFactory(production=production))
+
+    response = api.post("/api/takes/", {"shot": shot.pk, "circled": True, "no_good": True}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["message"] == "A take cannot be both circled and NG."
+    assert not shot.takes.exists()
+    assert not Event.objects.exists()
+
+
+def test_unknown_url_is_404_in_the_error_shape(api, production):
+    response = api.get("/api/scenes/999999/")
+
+    assert response.status_code == 404
+    assert response.json() == {"message": "Not found.", "code": "not_found", "extra": {}}

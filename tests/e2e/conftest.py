@@ -1,0 +1,580 @@
+"""End-to-end fixtures: Slate's real processes (redis-server, daphne, run_huey) on a private database.
+
+The pytest process itself runs on `tests.settings` (its own Redis and test database); nothing here
+touches those. The server under test is configured only through its environment, as in
+production (DEBUG off, a SECRET_KEY, ALLOWED_HOSTS), and the tests talk to it only over HTTP and
+WebSocket — plus read-only looks at its files and database rows, to tell which process did what.
+
+- Redis: `REDIS_URL` from the environment when CI's external pass sets one, else a private
+  redis-server on a unix socket in the temp dir (`apps.core.redis_server.start_redis`).
+- Database: a fresh PostgreSQL database next to `DATABASE_URL` when that is PostgreSQL (dropped at
+  the end), else a SQLite file in the temp dir.
+- Channel-layer prefix and Huey queue name are unique to the run, so a shared Redis is safe.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import http.client
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+VENV_BIN = REPO / ".venv" / "bin"
+PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
+DAPHNE = str(VENV_BIN / "daphne") if (VENV_BIN / "daphne").exists() else shutil.which("daphne") or "daphne"
+SHARED_DATA = Path(os.environ.get("SLATE_SHARED_DATA", REPO.parent / "shared" / "data"))
+HOSTNAME = socket.gethostname()
+
+START_TIMEOUT_S = 45.0
+STOP_TIMEOUT_S = 10.0
+
+
+# --- HTTP: a tiny client on http.client (no requests/httpx in the venv) -----------------------
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def __repr__(self) -> str:
+        return f"<Response {self.status} {self.body[:500]!r}>"
+
+
+def multipart(fields: dict[str, Any], files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    """A multipart/form-data body (RFC 7578) and its Content-Type."""
+    boundary = f"----slate-e2e-{secrets.token_hex(12)}"
+    parts: list[bytes] = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, content, content_type) in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n".encode() + content + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class Http:
+    """One API client: a Bearer JWT, or a browser-like session (cookies + CSRF header + Origin)."""
+
+    def __init__(self, base_url: str, *, token: str | None = None):
+        parsed = urlparse(base_url)
+        self.host, self.port = parsed.hostname, parsed.port
+        self.origin = f"{parsed.scheme}://{parsed.netloc}"
+        self.token = token
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, *, json_body: Any = None, fields: dict | None = None,
+                files: dict | None = None, headers: dict | None = None, timeout: float = 30.0) -> Response:
+        sent = {"Accept": "application/json", **(headers or {})}
+        body = None
+        if files is not None or fields is not None:
+            body, sent["Content-Type"] = multipart(fields or {}, files or {})
+        elif json_body is not None:
+            body, sent["Content-Type"] = json.dumps(json_body).encode(), "application/json"
+        if self.token:
+            sent["Authorization"] = f"Bearer {self.token}"
+        if self.cookies:
+            sent["Cookie"] = self.cookie_header()
+            if method not in ("GET", "HEAD", "OPTIONS") and "csrftoken" in self.cookies:
+                sent.setdefault("X-CSRFToken", self.cookies["csrftoken"])
+                sent.setdefault("Origin", self.origin)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=body, headers=sent)
+            answer = conn.getresponse()
+            data = answer.read()
+            for raw in answer.headers.get_all("Set-Cookie") or []:
+                jar = SimpleCookie()
+                jar.load(raw)
+                for name, morsel in jar.items():
+                    if morsel.value == "" or morsel["max-age"] == "0":
+                        self.cookies.pop(name, None)
+                    else:
+                        self.cookies[name] = morsel.value
+            return Response(answer.status, answer.headers, data)
+        finally:
+            conn.close()
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+    def call(self, method: str, path: str, expect: int = 200, **kwargs) -> Any:
+        """Request and assert the status; returns the decoded JSON body (None when empty)."""
+        response = self.request(method, path, **kwargs)
+        assert response.status == expect, f"{method} {path}: expected {expect}, got {response.status}: {response.body[:2000]!r}"
+        return response.json() if response.body else None
+
+    def get(self, path: str, **kwargs) -> Any:
+        return self.call("GET", path, **kwargs)
+
+    def patch(self, path: str, body: dict, **kwargs) -> Any:
+        return self.call("PATCH", path, json_body=body, **kwargs)
+
+    def post(self, path: str, body: dict | None = None, expect: int = 201, **kwargs) -> Any:
+        return self.call("POST", path, expect=expect, json_body=body, **kwargs)
+
+
+# --- WebSocket: the `websockets` client with timeouts and a frame history ----------------------
+
+class LiveSocket:
+    """A real WebSocket client on `/ws/` that records every frame it receives (`frames`, in order)."""
+
+    def __init__(self, conn, label: str):
+        self.conn = conn
+        self.label = label
+        self.frames: list[dict] = []
+
+    @classmethod
+    async def open(cls, server: "SlateServer", *, bearer: str | None = None, cookie: str | None = None,
+                   origin: str | None = None, label: str = "") -> "LiveSocket":
+        from websockets.asyncio.client import connect
+
+        headers = {}
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer}"
+        if cookie:
+            headers["Cookie"] = cookie
+        conn = await asyncio.wait_for(
+            connect(server.ws_url, additional_headers=headers, origin=origin, proxy=None, open_timeout=10, close_timeout=5),
+            timeout=15,
+        )
+        return cls(conn, label or ("bearer" if bearer else "cookie" if cookie else "anonymous"))
+
+    def mark(self) -> int:
+        """The index of the next frame to arrive (for `wait_for(..., since=mark)`)."""
+        return len(self.frames)
+
+    async def send(self, payload: dict) -> None:
+        await asyncio.wait_for(self.conn.send(json.dumps(payload)), timeout=5)
+
+    async def receive(self, timeout: float) -> dict:
+        text = await asyncio.wait_for(self.conn.recv(), timeout=timeout)
+        frame = json.loads(text)
+        self.frames.append(frame)
+        return frame
+
+    async def wait_for(self, predicate: Callable[[dict], bool], *, timeout: float = 15.0, since: int = 0, what: str = "") -> dict:
+        """The first frame from index `since` on (already received or arriving) for which `predicate` holds."""
+        for frame in self.frames[since:]:
+            if predicate(frame):
+                return frame
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(f"{self.label} socket: no {what or 'matching frame'} within {timeout:.0f} s; "
+                                     f"got {json.dumps(self.frames[since:])[:4000]}")
+            try:
+                frame = await self.receive(remaining)
+            except asyncio.TimeoutError:
+                continue
+            if predicate(frame):
+                return frame
+
+    async def collect(self, duration_s: float) -> list[dict]:
+        """Every frame that arrives within `duration_s` seconds."""
+        start = self.mark()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + duration_s
+        while (remaining := deadline - loop.time()) > 0:
+            try:
+                await self.receive(remaining)
+            except asyncio.TimeoutError:
+                break
+        return self.frames[start:]
+
+    async def subscribe(self, production: int, *, after: int | None = None, timeout: float = 10.0) -> dict:
+        """Send `subscribe` and return the answer for that production: `subscribed`, `resync` or `error`."""
+        since = self.mark()
+        message = {"type": "subscribe", "production": production}
+        if after is not None:
+            message["after"] = after
+        await self.send(message)
+        return await self.wait_for(
+            lambda f: f.get("type") in ("subscribed", "resync", "error") and f.get("production") == production,
+            timeout=timeout, since=since, what=f"answer to subscribe {production}",
+        )
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.conn.close(), timeout=5)
+
+    async def closed_with(self, timeout: float = 10.0) -> int | None:
+        """Wait until the server closes the socket; the close code it sent."""
+        await asyncio.wait_for(self.conn.wait_closed(), timeout=timeout)
+        return self.conn.close_code
+
+
+# --- the server under test ------------------------------------------------------------------------
+
+@dataclass
+class Member:
+    key: str
+    id: int
+    username: str
+    name: str
+    password: str
+
+
+SETUP_SCRIPT = r"""
+import json, os
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from apps.productions.models import Role
+from apps.productions.services import membership_add, production_create
+from apps.scenes.services import scene_create
+
+spec = json.loads(os.environ["SLATE_E2E_SPEC"])
+User = get_user_model()
+users = {}
+with transaction.atomic():
+    for key, person in spec["users"].items():
+        user = User(username=person["username"], email=person["username"] + "@e2e.slate.test", name=person["name"], email_verified=True)
+        user.set_password(person["password"])
+        user.save()
+        users[key] = user
+    production = production_create(actor=users["alice"], title="E2E Live", code="E2E-LIVE")
+    membership_add(production=production, actor=users["alice"], user_login="bob", role=Role.DIRECTOR)
+    scenes = [
+        scene_create(actor=users["alice"], production=production, number=str(i + 1), int_ext="INT", location=location, time_of_day="DAY").pk
+        for i, location in enumerate(["LIBRARY", "OBSERVATORY", "STATION PLATFORM"])
+    ]
+    elsewhere = production_create(actor=users["outsider"], title="Elsewhere", code="E2E-ELSE")
+print("E2E-SETUP " + json.dumps({"users": {k: u.pk for k, u in users.items()}, "production": production.pk,
+                                 "scenes": scenes, "other_production": elsewhere.pk}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def external_redis_url() -> str | None:
+    """REDIS_URL as CI's external pass sets it; None when it is only tests.settings' own private server."""
+    url = os.environ.get("REDIS_URL") or None
+    test_settings = sys.modules.get("tests.settings")
+    private = getattr(test_settings, "_socket", None)
+    if url and private is not None and url == f"unix://{private}":
+        return None
+    return url
+
+
+def is_postgres(url: str | None) -> bool:
+    return bool(url) and urlparse(url).scheme in ("postgres", "postgresql", "pgsql", "psql")
+
+
+def libpq_url(url: str) -> str:
+    return urlunparse(urlparse(url)._replace(scheme="postgresql"))
+
+
+class SlateServer:
+    """Redis (private or CI's), a private database, daphne and run_huey, as subprocesses."""
+
+    def __init__(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="slate-e2e-"))
+        self.tag = f"{os.getpid()}-{secrets.token_hex(3)}"
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}/ws/"
+        self.origin = self.base_url
+        self.redis_proc: subprocess.Popen | None = None
+        self.web: subprocess.Popen | None = None
+        self.worker: subprocess.Popen | None = None
+        self.sqlite_path: Path | None = None
+        self.pg_admin_url: str | None = None
+        self.pg_database: str | None = None
+        self.database_url = ""
+        self.redis_url = ""
+        self.members: dict[str, Member] = {}
+        self.production_id = 0
+        self.other_production_id = 0
+        self.scene_ids: list[int] = []
+        self._tokens: dict[str, str] = {}
+        self._sessions: dict[str, Http] = {}
+
+    # --- start and stop -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._start_redis()
+        self._create_database()
+        self.env = self._environment()
+        self._manage(["migrate", "--noinput"], timeout=300)
+        self._create_people()
+        self.start_web()
+        self.start_worker()
+        from apps.core.redis_server import wait_for_redis
+
+        wait_for_redis(self.redis_url, timeout_s=10)
+
+    def _start_redis(self) -> None:
+        external = external_redis_url()
+        if external:
+            self.redis_url = external
+            return
+        from apps.core.redis_server import start_redis
+
+        sock = self.tmp / "redis" / "redis.sock"
+        self.redis_proc = start_redis(sock, appendonly=False, log_path=self.tmp / "redis.log")
+        self.redis_url = f"unix://{sock}"
+
+    def _create_database(self) -> None:
+        configured = os.environ.get("DATABASE_URL")
+        if is_postgres(configured):
+            import psycopg
+            from psycopg import sql
+
+            parsed = urlparse(configured)
+            self.pg_database = f"slate_e2e_{os.getpid()}_{secrets.token_hex(2)}"
+            self.pg_admin_url = libpq_url(configured)
+            with psycopg.connect(self.pg_admin_url, autocommit=True, connect_timeout=10) as conn:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.pg_database)))
+            self.database_url = urlunparse(parsed._replace(path=f"/{self.pg_database}"))
+        else:
+            self.sqlite_path = self.tmp / "slate.sqlite3"
+            self.database_url = f"sqlite:///{self.sqlite_path}"
+
+    def _environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        env.update(
+            DJANGO_SETTINGS_MODULE="project.settings",
+            DEBUG="false",
+            SECRET_KEY=secrets.token_urlsafe(48),
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            SECURE_SSL_REDIRECT="false",
+            SESSION_COOKIE_SECURE="false",
+            CSRF_COOKIE_SECURE="false",
+            SECURE_HSTS_SECONDS="0",
+            SLATE_VAR_DIR=str(self.tmp / "var"),
+            MEDIA_ROOT=str(self.tmp / "media"),
+            SLATE_CHANNEL_PREFIX=f"slate-e2e-{self.tag}",
+            SLATE_HUEY_NAME=f"slate-e2e-{self.tag}",
+            HUEY_WORKERS="2",
+            HUEY_IMMEDIATE="false",
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(self.tmp / "mail"),
+            REDIS_URL=self.redis_url,
+            DATABASE_URL=self.database_url,
+            SLATE_PUBLIC_URL=self.base_url,
+            LOG_LEVEL="INFO",
+            PYTHONUNBUFFERED="1",
+        )
+        return env
+
+    def _manage(self, args: list[str], *, timeout: float, extra_env: dict | None = None) -> str:
+        done = subprocess.run([PYTHON, "manage.py", *args], cwd=REPO, env={**self.env, **(extra_env or {})},
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
+        if done.returncode != 0:
+            raise RuntimeError(f"manage.py {args[0]} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}")
+        return done.stdout
+
+    def _create_people(self) -> None:
+        people = {
+            "alice": ("alice", "Alice Moreau"),      # owner of the production
+            "bob": ("bob", "Bob Okafor"),            # director on it
+            "outsider": ("outsider", "Olga Outsider"),  # on another production only
+        }
+        spec = {"users": {key: {"username": u, "name": n, "password": f"e2e-{secrets.token_urlsafe(12)}"} for key, (u, n) in people.items()}}
+        out = self._manage(["shell", "-c", SETUP_SCRIPT], timeout=120, extra_env={"SLATE_E2E_SPEC": json.dumps(spec)})
+        line = next((ln for ln in out.splitlines() if ln.startswith("E2E-SETUP ")), None)
+        assert line, f"setup printed no result:\n{out}"
+        result = json.loads(line[len("E2E-SETUP "):])
+        for key, person in spec["users"].items():
+            self.members[key] = Member(key, result["users"][key], person["username"], person["name"], person["password"])
+        self.production_id = result["production"]
+        self.other_production_id = result["other_production"]
+        self.scene_ids = result["scenes"]
+
+    def _spawn(self, name: str, argv: list[str]) -> subprocess.Popen:
+        log_path = self.tmp / f"{name}.log"
+        with log_path.open("ab") as log:
+            log.write(f"\n===== {time.strftime('%H:%M:%S')} starting {' '.join(argv)}\n".encode())
+            log.flush()
+            # Own session: a SIGKILL of the group takes ffmpeg children with it.
+            return subprocess.Popen(argv, cwd=REPO, env=self.env, stdin=subprocess.DEVNULL, stdout=log,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+
+    def start_web(self) -> None:
+        self.web = self._spawn("web", [DAPHNE, "-b", "127.0.0.1", "-p", str(self.port), "project.asgi:application"])
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.web.poll() is not None:
+                raise RuntimeError(f"daphne exited with {self.web.returncode}:\n{self.log_tail('web')}")
+            with contextlib.suppress(OSError, ValueError):
+                response = Http(self.base_url).request("GET", "/api/health/", timeout=2)
+                if response.status == 200 and response.json() == {"ok": True}:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"daphne did not answer /api/health/ within {START_TIMEOUT_S:.0f} s:\n{self.log_tail('web')}")
+
+    def start_worker(self) -> None:
+        log_path = self.tmp / "worker.log"
+        offset = log_path.stat().st_size if log_path.exists() else 0
+        self.worker = self._spawn("worker", [PYTHON, "manage.py", "run_huey"])
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.worker.poll() is not None:
+                raise RuntimeError(f"run_huey exited with {self.worker.returncode}:\n{self.log_tail('worker')}")
+            with log_path.open("rb") as handle:
+                handle.seek(offset)
+                if b"Huey consumer started" in handle.read():
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"run_huey did not start within {START_TIMEOUT_S:.0f} s:\n{self.log_tail('worker')}")
+
+    def kill_worker(self) -> int:
+        """SIGKILL the worker and its children (ffmpeg) at once, like an OOM kill; returns its pid."""
+        assert self.worker is not None and self.worker.poll() is None, "the worker is not running"
+        pid = self.worker.pid
+        os.killpg(pid, signal.SIGKILL)  # its own process group (start_new_session), so only what it started
+        self.worker.wait(timeout=STOP_TIMEOUT_S)
+        return pid
+
+    @staticmethod
+    def _stop(proc: subprocess.Popen | None) -> None:
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+    def stop(self) -> None:
+        self._stop(self.worker)
+        self._stop(self.web)
+        if self.redis_proc is not None:
+            self._stop(self.redis_proc)
+        elif self.redis_url:
+            self._clean_shared_redis()
+        if self.pg_database:
+            import psycopg
+            from psycopg import sql
+
+            with psycopg.connect(self.pg_admin_url, autocommit=True, connect_timeout=10) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.pg_database)))
+
+    def _clean_shared_redis(self) -> None:
+        """On CI's shared Redis, remove this run's Huey keys (the channel layer's expire by themselves)."""
+        with contextlib.suppress(Exception):
+            import redis
+
+            client = redis.Redis.from_url(self.redis_url, socket_timeout=5)
+            for key in client.scan_iter(match=f"*slate-e2e-{self.tag}*"):
+                client.delete(key)
+            client.close()
+
+    def log_tail(self, name: str, lines: int = 60) -> str:
+        path = self.tmp / f"{name}.log"
+        if not path.exists():
+            return f"(no {name} log)"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    # --- clients ------------------------------------------------------------------------------
+
+    def token(self, key: str) -> str:
+        """An access JWT for a member (POST /api/auth/token/), fetched once per run."""
+        if key not in self._tokens:
+            member = self.members[key]
+            body = Http(self.base_url).post("/api/auth/token/", {"username": member.username, "password": member.password}, expect=200)
+            self._tokens[key] = body["access"]
+        return self._tokens[key]
+
+    def jwt_client(self, key: str) -> Http:
+        return Http(self.base_url, token=self.token(key))
+
+    def session_client(self, key: str) -> Http:
+        """A browser-like client signed in with POST /api/auth/login/ (session + CSRF cookies)."""
+        if key not in self._sessions:
+            member = self.members[key]
+            client = Http(self.base_url)
+            client.post("/api/auth/login/", {"login": member.username, "password": member.password}, expect=200)
+            assert "sessionid" in client.cookies and "csrftoken" in client.cookies, client.cookies
+            self._sessions[key] = client
+        return self._sessions[key]
+
+    # --- read-only looks at the server's database ------------------------------------------------
+
+    def db_rows(self, query: str, params: tuple = ()) -> list[tuple]:
+        """Rows of a read-only query (`%s` placeholders) on the server's own database."""
+        if self.sqlite_path is not None:
+            with contextlib.closing(sqlite3.connect(self.sqlite_path, timeout=20)) as conn:
+                return conn.execute(query.replace("%s", "?"), params).fetchall()
+        import psycopg
+
+        with psycopg.connect(libpq_url(self.database_url), connect_timeout=10) as conn:
+            return conn.execute(query, params).fetchall()
+
+    def job_worker(self, job_id: str) -> str:
+        """`host:pid` of the process that ran (or runs) the job, as the job row records it."""
+        key = uuid.UUID(job_id).hex if self.sqlite_path is not None else job_id
+        rows = self.db_rows("SELECT worker FROM jobs_job WHERE id = %s", (key,))
+        assert rows, f"no job {job_id} in the database"
+        return rows[0][0]
+
+
+_FAILED_LOGS: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def slate(request) -> SlateServer:
+    """The running Slate (web + worker + Redis + database) with two members and an outsider."""
+    server = SlateServer()
+    try:
+        server.start()
+    except BaseException:
+        tails = "\n".join(f"--- {n} ---\n{server.log_tail(n)}" for n in ("redis", "web", "worker"))
+        server.stop()
+        raise RuntimeError(f"Slate did not start (files kept in {server.tmp}):\n{tails}")
+    yield server
+    server.stop()
+    if request.session.testsfailed:
+        for name in ("web", "worker", "redis"):
+            _FAILED_LOGS.append(f"--- slate {name} log ({server.tmp / (name + '.log')}), last lines ---\n{server.log_tail(name, 80)}")
+    else:
+        shutil.rmtree(server.tmp, ignore_errors=True)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    server = getattr(item, "funcargs", {}).get("slate")
+    if report.failed and isinstance(server, SlateServer):
+        for name in ("web", "worker"):
+            report.sections.append((f"slate {name} log (last lines)", server.log_tail(name, 40)))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _FAILED_LOGS:
+        terminalreporter.section("Slate end-to-end process logs")
+        for text in _FAILED_LOGS:
+            terminalreporter.write_line(text)
