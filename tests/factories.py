@@ -181,14 +181,22 @@ class MediaAssetFactory(factory.django.DjangoModelFactory):
     frame_rate_fps = 24.0
 
 
-def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (32, 24), color=(200, 40, 40)) -> bytes:
-    """A real image made with Pillow, as the bytes of a file in `fmt` (JPEG, PNG, WEBP, GIF)."""
+def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (32, 24), color=(200, 40, 40), noise: bool = False) -> bytes:
+    """A real image made with Pillow, as the bytes of a file in `fmt` (JPEG, PNG, WEBP, GIF).
+
+    `noise=True` fills it with random pixels, so it does not compress (for size limits).
+    """
     import io
+    import os
 
     from PIL import Image
 
+    if noise:
+        image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    else:
+        image = Image.new("RGB", size, color)
     buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, format=fmt)
+    image.save(buffer, format=fmt)
     return buffer.getvalue()
 
 

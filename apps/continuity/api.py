@@ -66,7 +66,7 @@ class ContinuityNoteViewSet(ProductionScopedViewSet):
     @extend_schema(request={"multipart/form-data": PhotoUploadSerializer}, responses={201: ContinuityPhotoSerializer})
     @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser])
     def photos(self, request, pk=None):
-        check_request_size(request, limit_bytes=settings.SLATE_MAX_PHOTO_UPLOAD_BYTES + 64 * 1024, what="photo")
+        check_request_size(request, limit_bytes=settings.SLATE_MAX_PHOTO_UPLOAD_BYTES, what="photo")
         note = self.get_object()
         require_write(user=request.user, production=note.production_id)
         upload = request.FILES.get("file")

@@ -59,7 +59,8 @@ def continuity_photo_add(*, note: ContinuityNote, actor, upload: UploadedFile) -
             width=width, height=height, size_bytes=upload.size, uploaded_by=actor,
         )
         publish_entity(photo, "created", actor=actor)
-        publish_entity(note, "updated", actor=actor)
+        # Fetched again: the caller's note may carry a prefetched photo list from before this one.
+        publish_entity(ContinuityNote.objects.select_related("author").get(pk=note.pk), "updated", actor=actor)
     return photo
 
 

@@ -16,13 +16,17 @@ from apps.core.errors import ApplicationError
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+
 def check_request_size(request, *, limit_bytes: int, what: str) -> None:
-    """Refuse a request whose declared body is over `limit_bytes` before reading it (HTTP 413)."""
+    """Refuse a request whose declared body is over the file limit `limit_bytes` (plus room for the
+    multipart envelope) before reading any of it (HTTP 413)."""
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
-    if declared > limit_bytes:
+    if declared > limit_bytes + MULTIPART_OVERHEAD_BYTES:
         raise too_large(what, limit_bytes)
 
 
@@ -37,9 +41,18 @@ def check_upload_size(upload: UploadedFile, *, limit_bytes: int, what: str) -> N
 def too_large(what: str, limit_bytes: int) -> ApplicationError:
     """The 413 error for an upload over its limit, giving the limit in MiB."""
     return ApplicationError(
-        f"The {what} is larger than the {limit_bytes / 1024 / 1024:.0f} MiB limit.",
+        f"The {what} is larger than the {_size(limit_bytes)} limit.",
         code="too_large", status=413, extra={"limit_bytes": limit_bytes},
     )
+
+
+def _size(n: int) -> str:
+    """Bytes as people read them: '4 GiB', '25 MiB', '900 KiB', '512 bytes'."""
+    for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if n >= factor:
+            value = n / factor
+            return f"{value:.0f} {unit}" if value == int(value) or value >= 10 else f"{value:.1f} {unit}"
+    return f"{n} bytes"
 
 
 def display_filename(name: str, *, max_length: int = 200) -> str:

@@ -77,7 +77,7 @@ class MediaAssetViewSet(ProductionScopedViewSet):
 
     @extend_schema(request={"multipart/form-data": MediaUploadSerializer}, responses={201: MediaUploadResponseSerializer})
     def create(self, request, *args, **kwargs):
-        check_request_size(request, limit_bytes=settings.SLATE_MAX_MEDIA_UPLOAD_BYTES + 64 * 1024, what="clip")
+        check_request_size(request, limit_bytes=settings.SLATE_MAX_MEDIA_UPLOAD_BYTES, what="clip")
         data = MediaUploadSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         production = data.validated_data["production"]

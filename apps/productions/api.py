@@ -39,6 +39,9 @@ class ProductionSerializer(serializers.ModelSerializer):
         return production_stats(production_id=obj.pk)
 
     def get_my_role(self, obj) -> str | None:
+        # Per user: only in answers to a request. An event goes to every member, so it carries None.
+        if self.context.get("request") is None:
+            return None
         return getattr(obj, "my_role", None)
 
 
@@ -65,7 +68,8 @@ class ProductionViewSet(viewsets.ModelViewSet):
         return production_list(user=self.request.user)
 
     def perform_create(self, serializer):
-        serializer.instance = services.production_create(actor=self.request.user, **serializer.validated_data)
+        production = services.production_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=production.pk)  # with my_role and stats, as GET answers
 
     def perform_update(self, serializer):
         version = requested_version(self.request)
@@ -90,6 +94,12 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.U
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular builds the schema without a URL
             return Membership.objects.none()
         return membership_list(user=self.request.user, production_id=self.kwargs["production_pk"])
+
+    def list(self, request, *args, **kwargs):
+        from apps.productions.permissions import require_member
+
+        require_member(user=request.user, production=int(self.kwargs["production_pk"]))  # a non-member gets 404, not an empty crew
+        return super().list(request, *args, **kwargs)
 
     def _production(self):
         production = production_list(user=self.request.user).filter(pk=self.kwargs["production_pk"]).first()

@@ -47,7 +47,11 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         self.user = self.scope.get("user")
-        self.subscriptions: dict[int, int] = {}  # production id → highest stored event id sent
+        # production id → (floor, ids replayed above it). The client has every stored event up to
+        # `floor` (its `after`, or where it started); live copies of those and of the replayed ones
+        # are dropped. Not a high-water mark: events reach Redis in send order, not id order (each
+        # process sends after its own commit), and an overtaken event must still go out.
+        self.subscriptions: dict[int, tuple[int, frozenset[int]]] = {}
         self.tokens = float(settings.SLATE_WS_BURST)
         self.refilled = time.monotonic()
         # Until the server's close frame is answered, daphne still delivers the client's frames:
@@ -135,7 +139,8 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         else:
             for text in result.frames:
                 await self.send(text_data=text)
-        self.subscriptions[production_id] = result.last_id
+        floor = result.last_id if after is None or result.resync else after
+        self.subscriptions[production_id] = (floor, frozenset(result.ids))
         await self._send_json({"type": "subscribed", "production": production_id, "replayed": len(result.frames), "last_id": result.last_id})
         members = await presence.members(production_id)
         await self.send(text_data=presence.envelope(production_id, members, actor=None))
@@ -180,9 +185,9 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
             return
         event_id = message.get("id")
         if event_id is not None and production_id is not None:
-            if event_id <= self.subscriptions[production_id]:
-                return  # already sent by the replay
-            self.subscriptions[production_id] = event_id
+            floor, replayed = self.subscriptions[production_id]
+            if event_id <= floor or event_id in replayed:
+                return  # the client has it already, or the replay just sent it
         await self.send(text_data=message["text"])
         if message.get("event_type") == "membership.deleted" and production_id is not None:
             data = json.loads(message["text"]).get("data") or {}

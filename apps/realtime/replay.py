@@ -13,12 +13,13 @@ from apps.realtime.services import actor_json, envelope_json
 
 @dataclass
 class Replay:
-    """What a subscriber gets: envelope texts in id order, or `resync` when too much was missed.
+    """What a subscriber gets: envelope texts in id order (`ids` theirs), or `resync` when too much was missed.
 
     `last_id` is the highest stored event id of the production the client now has (0 for none).
     """
 
     frames: list[str] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
     resync: bool = False
     last_id: int = 0
 
@@ -49,7 +50,7 @@ def events_after(*, production_id: int, after: int | None, limit: int | None = N
                       data=e.data, actor=actor_json(e.actor), at=e.at)
         for e in rows
     ]
-    return Replay(frames=frames, last_id=rows[-1].id if rows else after)
+    return Replay(frames=frames, ids=[e.id for e in rows], last_id=rows[-1].id if rows else after)
 
 
 def _entity_id(raw: str):

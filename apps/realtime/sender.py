@@ -39,10 +39,13 @@ def group_send(group: str, message: dict, *, timeout_s: float = 5.0) -> bool:
     layer = get_channel_layer()
     if layer is None:
         return False
+    future = None
     try:
         future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _get_loop())
         future.result(timeout=timeout_s)
         return True
     except Exception as exc:  # a lost live frame must never fail the write that produced it
-        log.warning("could not send %s to %s: %s", message.get("event_type"), group, exc)
+        if future is not None:
+            future.cancel()  # else a send stuck on a hung Redis keeps the layer's connection lock for good
+        log.warning("could not send %s to %s: %r", message.get("event_type"), group, exc)
         return False

@@ -61,10 +61,14 @@ def scene_delete(*, instance: Scene, actor) -> None:
 
 @transaction.atomic
 def shot_create(*, actor, scene: Scene, production=None, **fields) -> Shot:
-    """Add a shot (setup) to a scene; numbered next after the scene's last when `number` is blank."""
+    """Add a shot (setup) to a scene; a blank `number` gets the first free one from (shot count + 1) up."""
     if not fields.get("number"):
-        count = Shot.objects.filter(scene=scene).count()
-        fields["number"] = str(count + 1)
+        # The first free number from count + 1 on: after a deletion, count + 1 may still be taken.
+        taken = set(Shot.objects.filter(scene=scene).values_list("number", flat=True))
+        number = len(taken) + 1
+        while str(number) in taken:
+            number += 1
+        fields["number"] = str(number)
     if "order" not in fields:
         last = Shot.objects.filter(scene=scene).aggregate(m=Max("order"))["m"]
         fields["order"] = 0 if last is None else last + 1

@@ -56,7 +56,8 @@ class ScriptUploadResponseSerializer(ScriptSerializer):
 
 class ScriptViewSet(ProductionScopedViewSet):
     """Screenplays of the user's productions. `POST` (multipart: production, title, file) imports a Fountain
-    file and answers 201 with the script and its import `job`."""
+    file and answers 201 with the script and its import `job`; a file uploaded with the title of an existing
+    script of the production is imported as that script's next version."""
 
     serializer_class = ScriptSerializer
     filterset_fields = ["production"]
@@ -71,7 +72,7 @@ class ScriptViewSet(ProductionScopedViewSet):
 
     @extend_schema(request={"multipart/form-data": ScriptUploadSerializer}, responses={201: ScriptUploadResponseSerializer})
     def create(self, request, *args, **kwargs):
-        check_request_size(request, limit_bytes=settings.SLATE_MAX_SCRIPT_UPLOAD_BYTES + 64 * 1024, what="screenplay")
+        check_request_size(request, limit_bytes=settings.SLATE_MAX_SCRIPT_UPLOAD_BYTES, what="screenplay")
         data = ScriptUploadSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         production = data.validated_data["production"]

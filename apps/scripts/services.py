@@ -52,12 +52,17 @@ def script_upload(*, production, actor, title: str, upload: UploadedFile) -> tup
     """Accept a `.fountain` upload for `production` and start its import job.
 
     Checks size (SLATE_MAX_SCRIPT_UPLOAD_BYTES → 413) and content (UTF-8 text, not binary →
-    400) before anything is stored; the text is kept under a generated name for the job. Returns
-    `(script, job)`; publishes `script.created` and `job.created`.
+    400) before anything is stored; the text is kept under a generated name for the job. An
+    upload with the title of one of the production's scripts (or, without a title, the same file
+    name) is a new draft of it: the job adds its next version. Returns `(script, job)`; publishes
+    `script.created` (for a new script) and `job.created`.
     """
     check_upload_size(upload, limit_bytes=settings.SLATE_MAX_SCRIPT_UPLOAD_BYTES, what="screenplay")
     text = decode_screenplay(upload.read())
-    script = entity_create(instance=Script(production=production, title=title.strip() or display_filename(upload.name), created_by=actor), actor=actor)
+    title = title.strip() or display_filename(upload.name)
+    script = Script.objects.filter(production=production, title=title).order_by("-created_at", "-id").first()
+    if script is None:
+        script = entity_create(instance=Script(production=production, title=title, created_by=actor), actor=actor)
     with stored_upload(ContentFile(text.encode("utf-8")), generated_name("scripts/uploads", "fountain")) as name:
         job = job_create(production_id=production.pk, kind=IMPORT_KIND, actor=actor,
                          params={"script_id": script.pk, "path": name, "source_name": display_filename(upload.name),
@@ -119,6 +124,8 @@ def script_import(ctx: JobContext) -> dict:
     ctx.progress(0.3, f"Found {len(parsed)} scenes", force=True)
 
     with transaction.atomic():
+        # Two drafts of one script imported at once must not both take the same next number.
+        script = Script.objects.select_for_update().get(pk=script.pk)
         number = (ScriptVersion.objects.filter(script=script).aggregate(m=Max("number"))["m"] or 0) + 1
         version = ScriptVersion.objects.create(
             production_id=script.production_id, script=script, number=number, source=VersionSource.UPLOAD,

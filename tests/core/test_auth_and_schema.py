@@ -47,7 +47,7 @@ def test_wrong_password_does_not_sign_in(user):
     assert response.status_code == 400
     assert response.json() == {"message": "Wrong username/email or password.", "code": "invalid_credentials", "extra": {}}
     assert "sessionid" not in browser.cookies
-    assert browser.get("/api/productions/").status_code == 403
+    assert browser.get("/api/productions/").status_code == 401
 
 
 def test_jwt_bearer_client_reads_and_writes(user, production, captured_events):
@@ -80,8 +80,9 @@ def test_forged_bearer_token_is_refused(user, production):
 
     response = client.patch(f"/api/scenes/{scene.pk}/", {"synopsis": "After", "version": 1}, format="json")
 
-    # 403, not 401: DRF takes WWW-Authenticate from the first authentication class (the session's)
-    assert response.status_code == 403
+    # 401 with WWW-Authenticate: Bearer (JWT is the first authentication class), so a client refreshes its token
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert response.json() == {"message": "Given token not valid for any token type", "code": "token_not_valid", "extra": {}}
     scene.refresh_from_db()
     assert scene.synopsis == "Before"

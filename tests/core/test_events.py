@@ -146,3 +146,22 @@ def test_a_committed_write_sends_its_event_to_the_production_group(api, producti
         "cast_member.created", production.pk, "cast_member", response.json()["id"])
     assert envelope["data"] == response.json()
     assert envelope["actor"]["id"] == production.memberships.get().user_id
+
+
+def test_a_request_that_fails_after_publishing_publishes_nothing(api, production, monkeypatch, django_capture_on_commit_callbacks):
+    """scene.created is stored, then the stats step fails: the whole request rolls back, events included."""
+    from apps.scenes import services
+    from apps.scenes.models import Scene
+
+    def broken(**kwargs):
+        raise RuntimeError("stats exploded")
+
+    monkeypatch.setattr(services, "production_stats_publish", broken)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError):
+            api.post("/api/scenes/", {"production": production.pk, "number": "1"}, format="json")
+
+    assert not Scene.objects.exists()
+    assert not Event.objects.exists()
+    assert callbacks == []

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from apps.realtime.models import Event
 from tests.core.resources import RESOURCE_IDS, RESOURCES, listed_ids, url
 
 pytestmark = pytest.mark.django_db
@@ -190,5 +189,5 @@ def test_anonymous_request_is_refused(resource, client, production):
 
     response = client.get(f"/api/{resource.name}/{row.pk}/")
 
-    assert response.status_code == 403
+    assert response.status_code == 401  # JWT authentication comes first: 401 + WWW-Authenticate, so clients know to (re)authenticate
     assert response.json()["code"] == "not_authenticated"
