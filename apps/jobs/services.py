@@ -166,7 +166,7 @@ def job_run(job_id) -> Job | None:
     Safe against duplicate delivery (a job that is not pending is left alone) and never raises:
     every exception becomes a `failed` job whose `error` a crew member can read.
     """
-    close_old_connections()
+    # Connection hygiene around each task is djhuey's `db_task` job; closing here would break callers' transactions.
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status != JobStatus.PENDING:

@@ -68,6 +68,7 @@ def publish(*, production_id: int, type: str, entity: str, entity_id: Any, data:
     """
     if type not in EVENT_TYPES or type.endswith((".progress", ".changed")):
         raise ValueError(f"unknown stored event type {type!r}")
+    _lock_event_order(production_id)
     # Round-trip through JSON so the stored row and the live frame carry exactly the same values.
     data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     event = Event.objects.create(
@@ -86,6 +87,25 @@ def publish(*, production_id: int, type: str, entity: str, entity_id: Any, data:
     message = {"type": "event.message", "text": text, "id": event.id, "production": production_id, "event_type": type}
     transaction.on_commit(lambda: sender.group_send(production_group(production_id), message))
     return event
+
+
+# Advisory-lock class for "event ids of one production are allocated in commit order".
+_EVENT_ORDER_LOCK = 0x51A7E
+
+
+def _lock_event_order(production_id: int) -> None:
+    """Make a production's event ids follow commit order, so `after` replay can never skip one.
+
+    Without it, on PostgreSQL transaction A may take id 10, B id 11, and B commit first: a client
+    that saw 11 and resumes with `after: 11` would never get 10. A transaction-scoped advisory lock
+    per production, taken before the id is drawn and held to commit, orders them. SQLite already
+    serialises writers (BEGIN IMMEDIATE), so it needs nothing.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_EVENT_ORDER_LOCK, int(production_id)])
 
 
 def publish_entity(instance, verb: str, *, actor=None, entity: str | None = None, data: dict | None = None) -> Event:

@@ -16,6 +16,7 @@ from apps.core.services import entity_create, entity_delete, entity_update
 from apps.core.uploads import check_upload_size, display_filename, generated_name, stored_upload
 from apps.jobs.models import Job
 from apps.jobs.services import JobContext, job_create
+from apps.productions.models import Production
 from apps.productions.services import production_stats_publish
 from apps.realtime.services import publish_entity
 from apps.scenes.models import IntExt, Scene
@@ -124,7 +125,9 @@ def script_import(ctx: JobContext) -> dict:
     ctx.progress(0.3, f"Found {len(parsed)} scenes", force=True)
 
     with transaction.atomic():
-        # Two drafts of one script imported at once must not both take the same next number.
+        # Imports into one production run one at a time: each reads the scenes it then numbers and
+        # creates, and two drafts of one script must not take the same version number.
+        Production.objects.select_for_update().filter(pk=script.production_id).first()
         script = Script.objects.select_for_update().get(pk=script.pk)
         number = (ScriptVersion.objects.filter(script=script).aggregate(m=Max("number"))["m"] or 0) + 1
         version = ScriptVersion.objects.create(

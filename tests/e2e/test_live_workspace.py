@@ -11,6 +11,7 @@ import io
 import json
 import re
 import subprocess
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -266,6 +267,59 @@ async def test_reconnect_with_after_replays_every_missed_event_once_in_order(sla
             await reconnected.close()
 
 
+async def test_connected_client_gets_every_stored_event_once_while_web_and_worker_write_at_once(slate: SlateServer):
+    # Stored events reach Redis in send order, not id order: web and worker each send after their
+    # own commit. A live client must still get every one of them, once.
+    alice = slate.jwt_client("alice")
+    production = await in_thread(alice.post, "/api/productions/", {"title": "Crossfire", "code": "E2E-RACE"})
+    scene = await in_thread(alice.post, "/api/scenes/", {"production": production["id"], "number": "100",
+                                                        "location": "ROOFTOP", "time_of_day": "NIGHT"})
+    source = SHARED_DATA / "fountain" / "public-domain" / "ASCENT_TO_GURU_PEAK.fountain"
+    sock = await LiveSocket.open(slate, bearer=slate.token("alice"), label="alice")
+    stop, failures = threading.Event(), []
+
+    def edit_scene_meanwhile() -> None:  # the web process writes while the worker imports
+        version, take = scene["version"], 0
+        while not stop.is_set():
+            take += 1
+            response = alice.request("PATCH", f"/api/scenes/{scene['id']}/", json_body={"synopsis": f"Take {take}.", "version": version})
+            if response.status != 200:
+                failures.append(response)
+                return
+            version = response.json()["version"]
+
+    writer = threading.Thread(target=edit_scene_meanwhile, daemon=True)
+    try:
+        start = await sock.subscribe(production["id"])
+        assert start["type"] == "subscribed"
+        writer.start()
+        for take in range(4):  # each import: one transaction, a burst of stored events sent by the worker
+            response = await in_thread(alice.request, "POST", "/api/scripts/", fields={"production": production["id"], "title": f"Draft {take}"},
+                                       files={"file": (source.name, source.read_bytes(), "text/plain")})
+            assert response.status == 201, response
+            job_id = response.json()["job"]["id"]
+            done = await sock.wait_for(lambda f: f.get("type") == "job.updated" and f.get("entity_id") == job_id
+                                       and f["data"]["status"] in TERMINAL, timeout=30, what="the import job's end")
+            assert done["data"]["status"] == "succeeded", done["data"]
+        stop.set()
+        await in_thread(writer.join, 15)
+        assert not failures, failures
+
+        expected = [row[0] for row in slate.db_rows("SELECT id FROM realtime_event WHERE production_id = %s AND id > %s ORDER BY id",
+                                                    (production["id"], start["last_id"]))]
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 5
+        while set(expected) - {f["id"] for f in sock.frames if stored(f, production["id"])} and loop.time() < deadline:
+            await sock.collect(0.2)
+        await sock.collect(0.3)
+        live = [f["id"] for f in sock.frames if stored(f, production["id"])]
+        assert sorted(set(expected) - set(live)) == [], "stored events never delivered live"
+        assert sorted(live) == expected  # and none twice
+    finally:
+        stop.set()
+        await sock.close()
+
+
 async def test_socket_auth_needs_a_bearer_token_or_a_session_from_our_origin(slate: SlateServer):
     cookie = slate.session_client("bob").cookie_header()
     no_origin = await LiveSocket.open(slate, cookie=cookie, label="cookie-without-origin")
@@ -388,6 +442,35 @@ async def test_screenplay_import_yields_the_screenplays_scenes_in_order(slate: S
         assert len({s["number"] for s in rows}) == len(rows)
         created = [f for f in sock.frames if f.get("type") == "scene.created"]
         assert sorted(f["entity_id"] for f in created) == sorted(s["id"] for s in rows)
+    finally:
+        await sock.close()
+
+
+async def test_two_screenplays_imported_at_once_into_one_production_both_succeed(slate: SlateServer):
+    # Two uploads (two Script rows) reach the two worker threads together; the second import must
+    # update the first one's scenes in place, not collide with them.
+    source = SHARED_DATA / "fountain" / "public-domain" / "ASCENT_TO_GURU_PEAK.fountain"
+    alice = slate.jwt_client("alice")
+    production = await in_thread(alice.post, "/api/productions/", {"title": "Two drafts", "code": "E2E-DRAFTS"})
+    sock = await LiveSocket.open(slate, bearer=slate.token("alice"), label="alice")
+    try:
+        assert (await sock.subscribe(production["id"]))["type"] == "subscribed"
+
+        async def upload(title: str) -> str:
+            response = await in_thread(alice.request, "POST", "/api/scripts/", fields={"production": production["id"], "title": title},
+                                       files={"file": (source.name, source.read_bytes(), "text/plain")})
+            assert response.status == 201, response
+            return response.json()["job"]["id"]
+
+        job_ids = await asyncio.gather(upload("Draft A"), upload("Draft B"))
+        outcomes = []
+        for job_id in job_ids:
+            done = await sock.wait_for(lambda f: f.get("type") == "job.updated" and f.get("entity_id") == job_id
+                                       and f["data"]["status"] in TERMINAL, timeout=30, what="an import job's end")
+            outcomes.append((done["data"]["status"], done["data"]["error"]))
+        assert outcomes == [("succeeded", ""), ("succeeded", "")]
+        scenes = await in_thread(alice.get, f"/api/scenes/?production={production['id']}&ordering=script_order&page_size=500")
+        assert [s["slugline"] for s in scenes["results"]] == [expected_slugline(h) for h in screenplay_headings(source.read_text())]
     finally:
         await sock.close()
 

@@ -4,10 +4,7 @@ DESIGN.md, "The write path and live updates" and "Delivery guarantees".
 """
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from asgiref.sync import sync_to_async
 from django.db import transaction
 
 from tests.realtime.helpers import assert_nothing, receive, receive_until, run_sync, subscribe
