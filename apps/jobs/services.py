@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Any, Callable
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
@@ -209,11 +209,13 @@ def job_run(job_id) -> Job | None:
 
 def _heartbeat(job_pk, stop: threading.Event) -> None:
     """Keep `heartbeat_at` fresh while a handler runs, so the reaper knows the worker is alive."""
+    from django.db import connection
+
     try:
         while not stop.wait(HEARTBEAT_EVERY_S):
             Job.objects.filter(pk=job_pk, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now())
     finally:
-        close_old_connections()
+        connection.close()  # this thread's own connection; it would outlive the thread otherwise
 
 
 # --- reaping jobs of dead workers -------------------------------------------------------------

@@ -118,7 +118,15 @@ def test_cancel_from_another_thread_stops_a_job_running_in_a_worker_thread(produ
 
     register("test.threaded", handler)
     job = Job.objects.create(production=production, kind="test.threaded")
-    worker = threading.Thread(target=services.job_run, args=(job.pk,))
+    def run_like_a_worker(job_id):
+        from django.db import connection
+
+        try:
+            services.job_run(job_id)
+        finally:
+            connection.close()  # as djhuey's db_task does after each task
+
+    worker = threading.Thread(target=run_like_a_worker, args=(job.pk,))
     worker.start()
     try:
         assert started.wait(10)
