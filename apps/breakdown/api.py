@@ -7,7 +7,6 @@ from apps.breakdown import services
 from apps.breakdown.models import CastMember, Character, Location, Prop
 from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.productions.models import Production
-from apps.productions.selectors import scope_to_user
 from apps.scenes.models import Scene
 
 
@@ -66,9 +65,7 @@ class CastMemberViewSet(ProductionScopedViewSet):
     update_service = services.cast_member_update
     delete_service = services.cast_member_delete
 
-    @staticmethod
-    def selector(*, user):
-        return scope_to_user(CastMember.objects.all(), user=user)
+    queryset = CastMember.objects.all()
 
 
 class CharacterViewSet(ProductionScopedViewSet):
@@ -82,9 +79,7 @@ class CharacterViewSet(ProductionScopedViewSet):
     update_service = services.character_update
     delete_service = services.character_delete
 
-    @staticmethod
-    def selector(*, user):
-        return scope_to_user(Character.objects.prefetch_related("scenes"), user=user)
+    queryset = Character.objects.prefetch_related("scenes")
 
 
 class PropViewSet(ProductionScopedViewSet):
@@ -98,9 +93,7 @@ class PropViewSet(ProductionScopedViewSet):
     update_service = services.prop_update
     delete_service = services.prop_delete
 
-    @staticmethod
-    def selector(*, user):
-        return scope_to_user(Prop.objects.prefetch_related("scenes"), user=user)
+    queryset = Prop.objects.prefetch_related("scenes")
 
 
 class LocationViewSet(ProductionScopedViewSet):
@@ -114,6 +107,4 @@ class LocationViewSet(ProductionScopedViewSet):
     update_service = services.location_update
     delete_service = services.location_delete
 
-    @staticmethod
-    def selector(*, user):
-        return scope_to_user(Location.objects.prefetch_related("scenes"), user=user)
+    queryset = Location.objects.prefetch_related("scenes")

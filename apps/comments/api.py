@@ -8,7 +8,6 @@ from apps.comments.models import Comment
 from apps.continuity.models import ContinuityNote
 from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.media.models import MediaAsset
-from apps.productions.selectors import scope_to_user
 from apps.scenes.models import Scene, Shot, Take
 
 
@@ -45,6 +44,4 @@ class CommentViewSet(ProductionScopedViewSet):
     update_service = services.comment_update
     delete_service = services.comment_delete
 
-    @staticmethod
-    def selector(*, user):
-        return scope_to_user(Comment.objects.select_related("author", "media_asset").prefetch_related("mentions"), user=user)
+    queryset = Comment.objects.select_related("author", "media_asset").prefetch_related("mentions")

@@ -59,9 +59,7 @@ class ContinuityNoteViewSet(ProductionScopedViewSet):
     update_service = services.continuity_note_update
     delete_service = services.continuity_note_delete
 
-    @staticmethod
-    def selector(*, user):
-        return scope_to_user(ContinuityNote.objects.select_related("author").prefetch_related("photos"), user=user)
+    queryset = ContinuityNote.objects.select_related("author").prefetch_related("photos")
 
     @extend_schema(request={"multipart/form-data": PhotoUploadSerializer}, responses={201: ContinuityPhotoSerializer})
     @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser])

@@ -50,21 +50,22 @@ def requested_version(request) -> int | None:
 class ProductionScopedViewSet(viewsets.ModelViewSet):
     """CRUD over one production-owned entity, every write through the app's services.
 
-    Subclasses set `selector` (`(user) -> QuerySet` of what the user may see), `serializer_class`,
-    and the three services `create_service(actor=, **fields)`, `update_service(instance=, actor=,
+    Subclasses set `queryset` (with the `select_related`/`prefetch_related` their serializer
+    needs; it is cut down to the user's productions here), `serializer_class`, and the three services `create_service(actor=, **fields)`, `update_service(instance=, actor=,
     version=, **changes)`, `delete_service(instance=, actor=)`. Reads need membership (objects of
     other productions are 404); writes need a role that may write (viewers only read: 403).
     Updates must carry the `version` they were based on (body field or `If-Match`), else 428.
     """
 
-    selector: Callable
     create_service: Callable
     update_service: Callable
     delete_service: Callable
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
 
     def get_queryset(self):
-        return type(self).selector(user=self.request.user)
+        from apps.productions.selectors import scope_to_user
+
+        return scope_to_user(super().get_queryset(), user=self.request.user)
 
     def _production_of(self, validated: dict):
         return validated.get("production") or _parent_production(validated)

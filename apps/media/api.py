@@ -16,7 +16,6 @@ from apps.media import services
 from apps.media.models import MediaAsset, RenditionKind
 from apps.productions.models import Production
 from apps.productions.permissions import require_write
-from apps.productions.selectors import scope_to_user
 from apps.scenes.models import Take
 
 
@@ -71,9 +70,7 @@ class MediaAssetViewSet(ProductionScopedViewSet):
     update_service = services.media_asset_update
     delete_service = services.media_asset_delete
 
-    @staticmethod
-    def selector(*, user):
-        return scope_to_user(MediaAsset.objects.prefetch_related("renditions"), user=user)
+    queryset = MediaAsset.objects.prefetch_related("renditions")
 
     @extend_schema(request={"multipart/form-data": MediaUploadSerializer}, responses={201: MediaUploadResponseSerializer})
     def create(self, request, *args, **kwargs):

@@ -6,7 +6,6 @@ from rest_framework import serializers
 
 from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.productions.models import Production
-from apps.productions.selectors import scope_to_user
 from apps.scenes import services
 from apps.scenes.models import Scene, Shot, Take
 
@@ -68,9 +67,7 @@ class SceneViewSet(ProductionScopedViewSet):
     update_service = services.scene_update
     delete_service = services.scene_delete
 
-    @staticmethod
-    def selector(*, user):
-        return scope_to_user(Scene.objects.all(), user=user)
+    queryset = Scene.objects.all()
 
 
 class ShotViewSet(ProductionScopedViewSet):
@@ -84,9 +81,7 @@ class ShotViewSet(ProductionScopedViewSet):
     update_service = services.shot_update
     delete_service = services.shot_delete
 
-    @staticmethod
-    def selector(*, user):
-        return scope_to_user(Shot.objects.all(), user=user)
+    queryset = Shot.objects.all()
 
 
 class TakeViewSet(ProductionScopedViewSet):
@@ -99,6 +94,4 @@ class TakeViewSet(ProductionScopedViewSet):
     update_service = services.take_update
     delete_service = services.take_delete
 
-    @staticmethod
-    def selector(*, user):
-        return scope_to_user(Take.objects.select_related("shot"), user=user)
+    queryset = Take.objects.select_related("shot")

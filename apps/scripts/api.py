@@ -66,9 +66,7 @@ class ScriptViewSet(ProductionScopedViewSet):
     update_service = services.script_update
     delete_service = services.script_delete
 
-    @staticmethod
-    def selector(*, user):
-        return scope_to_user(Script.objects.all(), user=user)
+    queryset = Script.objects.all()
 
     @extend_schema(request={"multipart/form-data": ScriptUploadSerializer}, responses={201: ScriptUploadResponseSerializer})
     def create(self, request, *args, **kwargs):
