@@ -74,12 +74,23 @@ def entity_update(*, instance: M, actor, version: int, **changes: Any) -> M:
 
 @transaction.atomic
 def entity_delete(*, instance: models.Model, actor) -> None:
-    """Delete `instance` (and what cascades from it) and publish `<entity>.deleted` with its last state."""
-    data = serialize_entity(instance.EVENT_ENTITY, instance)
-    pk = instance.pk
+    """Delete `instance` and publish `<entity>.deleted` with its last state — and the same for every
+    row the delete cascades to (a scene's shots, takes, notes, comments), so no client keeps a
+    stale copy. A production's own delete publishes only `production.deleted`.
+    """
+    from django.db import router
+    from django.db.models.deletion import Collector
+
+    cascaded = []
+    if instance.EVENT_ENTITY != "production":
+        collector = Collector(using=router.db_for_write(type(instance)))
+        collector.collect([instance])
+        cascaded = [obj for model, objs in collector.data.items() if hasattr(model, "EVENT_ENTITY")
+                    for obj in objs if obj is not instance and not (model is type(instance) and obj.pk == instance.pk)]
+    departing = [(obj, serialize_entity(obj.EVENT_ENTITY, obj)) for obj in [instance, *cascaded]]
     instance.delete()
-    instance.pk = pk
-    publish_entity(instance, "deleted", actor=actor, data=data)
+    for obj, data in departing:
+        publish_entity(obj, "deleted", actor=actor, data=data, entity_id=data.get("id", obj.pk))
 
 
 def _check_same_production(instance: models.Model, related: list) -> None:

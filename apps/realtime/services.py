@@ -108,12 +108,17 @@ def _lock_event_order(production_id: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_EVENT_ORDER_LOCK, int(production_id)])
 
 
-def publish_entity(instance, verb: str, *, actor=None, entity: str | None = None, data: dict | None = None) -> Event:
-    """Publish `<entity>.<verb>` for a model instance that has `production_id` and `EVENT_ENTITY`."""
+def publish_entity(instance, verb: str, *, actor=None, entity: str | None = None, data: dict | None = None, entity_id=None) -> Event:
+    """Publish `<entity>.<verb>` for a model instance that has `production_id` and `EVENT_ENTITY`.
+
+    `data` defaults to the entity's REST representation; `entity_id` to `instance.pk` (pass it for
+    a deleted instance, whose pk Django has cleared).
+    """
     entity = entity or instance.EVENT_ENTITY
     payload = data if data is not None else serialize_entity(entity, instance)
-    production_id = instance.pk if entity == "production" else instance.production_id
-    return publish(production_id=production_id, type=f"{entity}.{verb}", entity=entity, entity_id=instance.pk, data=payload, actor=actor)
+    entity_id = instance.pk if entity_id is None else entity_id
+    production_id = entity_id if entity == "production" else instance.production_id
+    return publish(production_id=production_id, type=f"{entity}.{verb}", entity=entity, entity_id=entity_id, data=payload, actor=actor)
 
 
 def broadcast(*, production_id: int, type: str, entity: str, entity_id: Any, data: dict, actor=None) -> None:

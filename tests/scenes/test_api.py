@@ -127,7 +127,7 @@ def test_scenes_list_in_script_order(api, production):
     assert [r["id"] for r in response.json()["results"]] == [first.pk, second.pk, third.pk]
 
 
-def test_deleting_a_scene_deletes_its_shots_and_takes_and_publishes_stats(api, production, captured_events):
+def test_deleting_a_scene_deletes_its_shots_and_takes_and_publishes_each_delete_and_stats(api, production, captured_events):
     scene = SceneFactory(production=production)
     take = TakeFactory(shot=ShotFactory(scene=scene))
 
@@ -137,9 +137,12 @@ def test_deleting_a_scene_deletes_its_shots_and_takes_and_publishes_stats(api, p
     assert response.status_code == 204
     assert not Shot.objects.filter(pk=take.shot_id).exists()
     assert not Take.objects.filter(pk=take.pk).exists()
-    assert [e["type"] for e in events] == ["scene.deleted", "production.updated"]
-    assert events[1]["data"]["stats"]["scene_count"] == 0
-    assert events[1]["data"]["stats"]["shot_count"] == 0
+    assert sorted(e["type"] for e in events[:3]) == ["scene.deleted", "shot.deleted", "take.deleted"]
+    assert {(e["entity"], e["entity_id"]) for e in events[:3]} == {("scene", str(scene.pk)), ("shot", str(take.shot_id)), ("take", str(take.pk))}
+    assert [e["data"]["id"] for e in events[:3] if e["entity"] == "take"] == [take.pk]
+    assert events[3]["type"] == "production.updated"
+    assert events[3]["data"]["stats"]["scene_count"] == 0
+    assert events[3]["data"]["stats"]["shot_count"] == 0
 
 
 # --- shots ----------------------------------------------------------------------------------
