@@ -43,6 +43,8 @@ class ScriptSerializer(serializers.ModelSerializer):
 class ScriptUploadSerializer(serializers.Serializer):
     production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    script = ScopedPrimaryKeyRelatedField(queryset=Script.objects.all(), required=False, allow_null=True,
+                                          help_text="Import as the next version of this script (else: a script with the same title, else a new one).")
     # Empty files reach the service, which answers them with code `empty_file`.
     file = serializers.FileField(allow_empty_file=True, help_text="A .fountain screenplay (UTF-8 text).")
 
@@ -76,7 +78,7 @@ class ScriptViewSet(ProductionScopedViewSet):
         production = data.validated_data["production"]
         require_write(user=request.user, production=production)
         script, job = services.script_upload(production=production, actor=request.user, title=data.validated_data["title"],
-                                             upload=data.validated_data["file"])
+                                             upload=data.validated_data["file"], script=data.validated_data.get("script"))
         body = ScriptSerializer(script).data | {"job": JobSerializer(job).data}
         return Response(body, status=status.HTTP_201_CREATED)
 

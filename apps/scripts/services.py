@@ -49,19 +49,22 @@ def _control_ratio(text: str) -> float:
 
 
 @transaction.atomic
-def script_upload(*, production, actor, title: str, upload: UploadedFile) -> tuple[Script, Job]:
+def script_upload(*, production, actor, title: str, upload: UploadedFile, script: Script | None = None) -> tuple[Script, Job]:
     """Accept a `.fountain` upload for `production` and start its import job.
 
     Checks size (SLATE_MAX_SCRIPT_UPLOAD_BYTES → 413) and content (UTF-8 text, not binary →
     400) before anything is stored; the text is kept under a generated name for the job. An
-    upload with the title of one of the production's scripts (or, without a title, the same file
+    upload naming `script`, or with the title of one of the production's scripts (or, without a title, the same file
     name) is a new draft of it: the job adds its next version. Returns `(script, job)`; publishes
     `script.created` (for a new script) and `job.created`.
     """
     check_upload_size(upload, limit_bytes=settings.SLATE_MAX_SCRIPT_UPLOAD_BYTES, what="screenplay")
     text = decode_screenplay(upload.read())
+    if script is not None and script.production_id != production.pk:
+        raise ApplicationError("That script belongs to another production.", code="invalid")
     title = title.strip() or display_filename(upload.name)
-    script = Script.objects.filter(production=production, title=title).order_by("-created_at", "-id").first()
+    if script is None:
+        script = Script.objects.filter(production=production, title=title).order_by("-created_at", "-id").first()
     if script is None:
         script = entity_create(instance=Script(production=production, title=title, created_by=actor), actor=actor)
     with stored_upload(ContentFile(text.encode("utf-8")), generated_name("scripts/uploads", "fountain")) as name:

@@ -338,3 +338,39 @@ def test_script_version_list_runs_a_constant_number_of_queries(api, production, 
     assert response.json()["count"] == 200 and len(rows) == 200
     assert sorted(row["number"] for row in rows) == list(range(1, 201))
     assert all("text" not in row and row["title_page"] == [["Title", "Ascent"]] for row in rows)
+
+
+def test_an_upload_naming_a_script_becomes_its_next_version_whatever_its_title(api, production, shared_data):
+    from apps.jobs.services import job_run
+    from apps.scripts.models import Script, ScriptVersion
+
+    text = (shared_data / "fountain/public-domain/Cyber_Bob_ep00001.fountain").read_bytes()
+    first = api.post("/api/scripts/", {"production": production.pk, "title": "Cyber Bob", "file": _file("ep1.fountain", text)}, format="multipart")
+    job_run(first.json()["job"]["id"])
+
+    second = api.post("/api/scripts/", {"production": production.pk, "title": "Another title", "script": first.json()["id"],
+                                        "file": _file("ep1-v2.fountain", text)}, format="multipart")
+    job_run(second.json()["job"]["id"])
+
+    assert second.status_code == 201
+    assert second.json()["id"] == first.json()["id"]
+    assert Script.objects.filter(production=production).count() == 1
+    assert list(ScriptVersion.objects.filter(script_id=first.json()["id"]).values_list("number", flat=True)) == [1, 2]
+
+
+def test_an_upload_naming_another_productions_script_is_refused(api, production, make_production, other_user, shared_data):
+    from apps.scripts.models import Script
+
+    theirs = Script.objects.create(production=make_production(owner=other_user), title="Theirs")
+    text = (shared_data / "fountain/public-domain/Cyber_Bob_ep00001.fountain").read_bytes()
+
+    response = api.post("/api/scripts/", {"production": production.pk, "script": theirs.pk, "file": _file("x.fountain", text)}, format="multipart")
+
+    assert response.status_code == 400
+    assert Script.objects.filter(production=production).count() == 0
+
+
+def _file(name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="text/plain")
