@@ -16,6 +16,11 @@ from apps.accounts.models import User
 
 
 class UserSerializer(serializers.ModelSerializer):
+    """A user as the crew sees them: `{id, username, email, name, display_name, email_verified}`, all read-only.
+
+    `display_name` is `name`, else first + last name, else the username.
+    """
+
     display_name = serializers.CharField(read_only=True)
 
     class Meta:
@@ -25,11 +30,15 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class LoginSerializer(serializers.Serializer):
+    """Sign-in body: `{"login": username or email, "password"}` (the password is not trimmed)."""
+
     login = serializers.CharField(max_length=254, help_text="Username or email.")
     password = serializers.CharField(max_length=256, trim_whitespace=False)
 
 
 class RegisterSerializer(serializers.Serializer):
+    """Registration body: `username` (2–150 letters, digits or `_.@+-`), `email`, `password` (write-only), optional `name`."""
+
     username = serializers.RegexField(r"^[\w.@+-]{2,150}$", max_length=150)
     email = serializers.EmailField()
     password = serializers.CharField(max_length=256, trim_whitespace=False, write_only=True)
@@ -37,6 +46,8 @@ class RegisterSerializer(serializers.Serializer):
 
 
 class VerifySerializer(serializers.Serializer):
+    """Email verification body: `{"uid", "token"}`, both from the link in the verification email."""
+
     uid = serializers.CharField(max_length=64)
     token = serializers.CharField(max_length=128)
 
@@ -52,6 +63,11 @@ class LoginView(_AuthThrottled):
 
     @extend_schema(request=LoginSerializer, responses=UserSerializer)
     def post(self, request):
+        """Sign in with `{"login", "password"}`; answers 200 with the user and sets the session and CSRF cookies.
+
+        400 `invalid_credentials` for a wrong login or password (the same for both), 403 `email_unverified`,
+        429 `throttled` over the `auth` rate (SLATE_AUTH_THROTTLE).
+        """
         data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_authenticate(request, **data.validated_data)
@@ -67,6 +83,7 @@ class LogoutView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
+        """End the browser session (no body); answers 204, also when nobody was signed in."""
         logout(request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -76,6 +93,7 @@ class MeView(APIView):
 
     @extend_schema(responses=UserSerializer)
     def get(self, request):
+        """The signed-in user (401 otherwise); also sets the CSRF cookie the browser app sends back as X-CSRFToken."""
         get_token(request)
         return Response(UserSerializer(request.user).data)
 
@@ -85,6 +103,11 @@ class RegisterView(_AuthThrottled):
 
     @extend_schema(request=RegisterSerializer, responses={201: UserSerializer})
     def post(self, request):
+        """Create an account from `{"username", "email", "password", "name"?}`; answers 201 with the unverified user.
+
+        A verification link goes to the email address. 400 `invalid` (details in `extra.fields`) for a taken
+        username or email or a password Django's validators refuse; 429 `throttled` over the `auth` rate.
+        """
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_register(**data.validated_data)
@@ -96,6 +119,10 @@ class VerifyEmailView(_AuthThrottled):
 
     @extend_schema(request=VerifySerializer, responses=UserSerializer)
     def post(self, request):
+        """Confirm an email address with `{"uid", "token"}` from the emailed link; answers 200 with the user.
+
+        400 `invalid_token` for a link that is invalid or has expired; 429 `throttled` over the `auth` rate.
+        """
         data = VerifySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(UserSerializer(services.user_verify_email(**data.validated_data)).data)
@@ -105,6 +132,7 @@ class SlateTokenSerializer(TokenObtainPairSerializer):
     """simplejwt's pair, refused for an unverified email like the session sign-in."""
 
     def validate(self, attrs):
+        """simplejwt's `{"access", "refresh"}` pair; raises `ApplicationError` 403 `email_unverified` for an unconfirmed email."""
         data = super().validate(attrs)
         if not self.user.email_verified:
             from apps.core.errors import ApplicationError

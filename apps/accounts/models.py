@@ -21,5 +21,6 @@ class User(AbstractUser):
         return self.name or self.get_full_name() or self.username
 
     def save(self, *args, **kwargs):
+        """Save with the email trimmed and lower-cased."""
         self.email = (self.email or "").strip().lower()
         super().save(*args, **kwargs)

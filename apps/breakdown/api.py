@@ -23,6 +23,12 @@ def _scenes_field():
 
 
 class CastMemberSerializer(_BreakdownSerializer):
+    """A cast member (actor): `name`, `cast_id` (call-sheet number, 1 = lead; unique in the production), contact details.
+
+    `user` is their Slate account, if linked. Read-only: id, user, version, created_at, updated_at;
+    `production` is fixed once created (a change is ignored).
+    """
+
     class Meta(_BreakdownSerializer.Meta):
         model = CastMember
         fields = ["id", "production", "name", "cast_id", "email", "phone", "agent", "notes", "user", "version", "created_at", "updated_at"]
@@ -30,6 +36,12 @@ class CastMemberSerializer(_BreakdownSerializer):
 
 
 class CharacterSerializer(_BreakdownSerializer):
+    """A character: `name` (stored upper case, as in the character cues), `cast_member` playing it, `scenes` (ids) they speak in.
+
+    `cast_member` and `scenes` must be of the same production. Read-only: id, version, created_at,
+    updated_at; `production` is fixed once created.
+    """
+
     scenes = _scenes_field()
     cast_member = ScopedPrimaryKeyRelatedField(queryset=CastMember.objects.all(), required=False, allow_null=True)
 
@@ -39,6 +51,11 @@ class CharacterSerializer(_BreakdownSerializer):
 
 
 class PropSerializer(_BreakdownSerializer):
+    """A prop: `name`, `description`, `quantity` (how many, at least 1), `status` (needed/sourced/ready), `scenes` (ids) that need it.
+
+    Read-only: id, version, created_at, updated_at; `production` is fixed once created.
+    """
+
     scenes = _scenes_field()
 
     class Meta(_BreakdownSerializer.Meta):
@@ -47,6 +64,11 @@ class PropSerializer(_BreakdownSerializer):
 
 
 class LocationSerializer(_BreakdownSerializer):
+    """A shooting location: `name` (the slugline location it serves), `address`, `contact`, `parking`, `notes`, `scenes` (ids) shot there.
+
+    Read-only: id, version, created_at, updated_at; `production` is fixed once created.
+    """
+
     scenes = _scenes_field()
 
     class Meta(_BreakdownSerializer.Meta):

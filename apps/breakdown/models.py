@@ -52,6 +52,12 @@ class Character(VersionedModel):
 
 
 class PropStatus(models.TextChoices):
+    """Where a prop stands for the props department.
+
+    needed: on the breakdown, not found yet. sourced: bought, rented or made, not yet on set.
+    ready: on set, ready for camera.
+    """
+
     NEEDED = "needed", "Needed"
     SOURCED = "sourced", "Sourced"
     READY = "ready", "Ready on set"

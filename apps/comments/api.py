@@ -12,6 +12,13 @@ from apps.scenes.models import Scene, Shot, Take
 
 
 class CommentSerializer(serializers.ModelSerializer):
+    """A comment on exactly one of `scene`, `shot`, `take`, `continuity_note`, `media_asset` (ids); a reply names `parent` and takes its target.
+
+    `frame` (0-based, media assets only) pins it to a frame of the clip; `timecode` is that frame as
+    SMPTE HH:MM:SS:FF. Read-only: id, production, author, author_name, timecode, `mentions` (ids of
+    members @-mentioned in `body`), version, created_at, updated_at.
+    """
+
     parent = ScopedPrimaryKeyRelatedField(queryset=Comment.objects.all(), required=False, allow_null=True)
     scene = ScopedPrimaryKeyRelatedField(queryset=Scene.objects.all(), required=False, allow_null=True)
     shot = ScopedPrimaryKeyRelatedField(queryset=Shot.objects.all(), required=False, allow_null=True)
@@ -28,6 +35,7 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "production", "author", "author_name", "timecode", "mentions", "version", "created_at", "updated_at"]
 
     def get_timecode(self, obj) -> str | None:
+        """SMPTE timecode of the comment's `frame` in its clip; None when not pinned to a frame or the frame rate is unknown."""
         if obj.frame is None or obj.media_asset_id is None:
             return None
         return obj.media_asset.timecode_at(obj.frame)

@@ -19,6 +19,11 @@ from apps.scenes.models import Scene, Shot, Take
 
 
 class ContinuityPhotoSerializer(serializers.ModelSerializer):
+    """A continuity photo, all read-only: `url` streams the image, `width`/`height` in pixels, `size_bytes` in bytes.
+
+    `original_name` is the uploaded file's name, for display only.
+    """
+
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -27,10 +32,17 @@ class ContinuityPhotoSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, obj) -> str:
+        """The members-only URL that streams the image: `/api/continuity-photos/{id}/file/`."""
         return f"/api/continuity-photos/{obj.pk}/file/"
 
 
 class ContinuityNoteSerializer(serializers.ModelSerializer):
+    """A continuity note on a `scene`, optionally pinned to a `shot` and a `take` of it.
+
+    `flagged`: needs attention before the next setup. Read-only: id, production (the scene's), author,
+    author_name, `photos` (see ContinuityPhotoSerializer), version, created_at, updated_at.
+    """
+
     scene = ScopedPrimaryKeyRelatedField(queryset=Scene.objects.all())
     shot = ScopedPrimaryKeyRelatedField(queryset=Shot.objects.all(), required=False, allow_null=True)
     take = ScopedPrimaryKeyRelatedField(queryset=Take.objects.all(), required=False, allow_null=True)
@@ -45,6 +57,8 @@ class ContinuityNoteSerializer(serializers.ModelSerializer):
 
 
 class PhotoUploadSerializer(serializers.Serializer):
+    """Photo upload body (multipart/form-data): `file`, a JPEG, PNG or WebP judged by its content."""
+
     file = serializers.FileField(help_text="JPEG, PNG or WebP.")
 
 
@@ -64,6 +78,11 @@ class ContinuityNoteViewSet(ProductionScopedViewSet):
     @extend_schema(request={"multipart/form-data": PhotoUploadSerializer}, responses={201: ContinuityPhotoSerializer})
     @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser])
     def photos(self, request, pk=None):
+        """Add a photo to the note: `POST` multipart with `file` (at most SLATE_MAX_PHOTO_UPLOAD_BYTES, 25 MiB by default).
+
+        Answers 201 with the photo. 400 `invalid` (no file), `empty_file` or `not_an_image`; 403 for a
+        viewer; 404 for a note the user cannot see; 413 `too_large`.
+        """
         check_request_size(request, limit_bytes=settings.SLATE_MAX_PHOTO_UPLOAD_BYTES, what="photo")
         note = self.get_object()
         require_write(user=request.user, production=note.production_id)
@@ -81,15 +100,21 @@ class ContinuityPhotoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
     filterset_fields = ["production", "note"]
 
     def get_queryset(self):
+        """Photos of the user's productions only (other ids answer 404)."""
         return scope_to_user(ContinuityPhoto.objects.all(), user=self.request.user)
 
     def perform_destroy(self, instance):
+        """Remove the photo from its note (the file goes after commit); raises 403 for a viewer."""
         require_write(user=self.request.user, production=instance.production_id)
         services.continuity_photo_delete(instance=instance, actor=self.request.user)
 
     @extend_schema(responses={(200, "image/*"): bytes})
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
+        """`GET`: the image itself (JPEG, PNG or WebP), honouring one `Range: bytes=a-b`.
+
+        404 for a photo the user cannot see or a file missing from storage.
+        """
         photo = self.get_object()
         content_type = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(photo.file.name.rsplit(".", 1)[-1], "application/octet-stream")
         return file_response(request, photo.file.name, content_type=content_type, download_name=photo.original_name)

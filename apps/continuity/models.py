@@ -8,6 +8,13 @@ from apps.core.models import TimeStampedModel, VersionedModel
 
 
 class ContinuityCategory(models.TextChoices):
+    """The department a continuity note concerns.
+
+    wardrobe, props, hair_makeup, set_dressing: what must look the same from take to take;
+    action_blocking: where actors are and what they do when; dialogue: lines as actually spoken;
+    camera: lens, framing and moves; other: anything else.
+    """
+
     WARDROBE = "wardrobe", "Wardrobe"
     PROPS = "props", "Props"
     HAIR_MAKEUP = "hair_makeup", "Hair / makeup"

@@ -19,6 +19,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """
 
     def get_queryset(self):
+        """The field's queryset cut down to the request user's productions; empty without a signed-in user."""
         from apps.productions.selectors import scope_to_user
 
         request = self.context.get("request")
@@ -63,6 +64,7 @@ class ProductionScopedViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
 
     def get_queryset(self):
+        """The subclass's `queryset`, cut down to the user's productions (other ids answer 404)."""
         from apps.productions.selectors import scope_to_user
 
         return scope_to_user(super().get_queryset(), user=self.request.user)
@@ -71,6 +73,10 @@ class ProductionScopedViewSet(viewsets.ModelViewSet):
         return validated.get("production") or _parent_production(validated)
 
     def perform_create(self, serializer):
+        """Create through `create_service`, in the production named by `production` or by the parent (take, shot, scene...).
+
+        Raises 403 for a viewer, 400 when the body names no production or parent.
+        """
         from apps.productions.permissions import require_write
 
         production = self._production_of(serializer.validated_data)
@@ -78,6 +84,10 @@ class ProductionScopedViewSet(viewsets.ModelViewSet):
         serializer.instance = type(self).create_service(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
+        """Update through `update_service`, based on the version the request names (body `version` or If-Match).
+
+        Raises 403 for a viewer, 428 `version_required` without a version, 409 `conflict` when it is stale.
+        """
         from apps.productions.permissions import require_write
 
         require_write(user=self.request.user, production=serializer.instance.production)
@@ -93,6 +103,7 @@ class ProductionScopedViewSet(viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance):
+        """Delete through `delete_service`; raises 403 for a viewer."""
         from apps.productions.permissions import require_write
 
         require_write(user=self.request.user, production=instance.production)

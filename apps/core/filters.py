@@ -14,6 +14,7 @@ class ScopedFilterBackend(DjangoFilterBackend):
     """
 
     def get_filterset(self, request, queryset, view):
+        """django-filter's filterset, with each foreign-key filter on productions or their rows scoped to the user."""
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
             return None

@@ -13,6 +13,12 @@ from apps.productions.selectors import scope_to_user
 
 
 class JobSerializer(serializers.ModelSerializer):
+    """A background job, all read-only: `kind` (e.g. `media.process`, `script.import`), `status`, `progress` (0.0–1.0).
+
+    `message` says what it is doing now, `error` why it failed; `params` and `result` are JSON whose
+    shape depends on the kind; `started_at` and `finished_at` are null until then.
+    """
+
     class Meta:
         model = Job
         fields = ["id", "production", "kind", "status", "progress", "message", "params", "result", "error", "attempts",
@@ -28,11 +34,16 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     ordering_fields = ["created_at", "status"]
 
     def get_queryset(self):
+        """Jobs of the user's productions only (other ids answer 404)."""
         return scope_to_user(Job.objects.all(), user=self.request.user)
 
     @extend_schema(request=None, responses=JobSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
+        """Cancel the job: `POST` with no body; a pending job is cancelled at once, a running one when its handler next reports.
+
+        Answers 200 with the job. 400 `not_cancellable` when it already ended, 403 for a viewer.
+        """
         job = self.get_object()
         require_write(user=request.user, production=job.production_id)
         return Response(JobSerializer(services.job_cancel(job=job, actor=request.user)).data)

@@ -2,10 +2,13 @@ from django.apps import AppConfig
 
 
 class JobsConfig(AppConfig):
+    """The jobs app: background jobs run by Huey workers, with progress, cancellation and reaping."""
+
     name = "apps.jobs"
     label = "jobs"
 
     def ready(self) -> None:
+        """Import every app's `tasks.py`, so its job handlers are registered in this process."""
         # Job handlers register themselves in each app's tasks.py; run_huey imports those modules,
         # and so must every other process that may run a job (tests in immediate mode, the shell).
         from django.utils.module_loading import autodiscover_modules

@@ -10,6 +10,13 @@ from apps.core.models import TimeStampedModel
 
 
 class JobStatus(models.TextChoices):
+    """Where a job stands.
+
+    pending: waiting for a worker (also when re-queued after its worker died). running: a worker is
+    on it, reporting progress. succeeded: done, `result` holds the outcome. failed: `error` says why.
+    cancelled: someone cancelled it.
+    """
+
     PENDING = "pending", "Pending"
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"

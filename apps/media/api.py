@@ -20,6 +20,11 @@ from apps.scenes.models import Take
 
 
 class RenditionSerializer(serializers.Serializer):
+    """A file made from a clip: `kind` (poster/proxy), `url` that streams it, `content_type`, `size_bytes` (bytes).
+
+    `width` and `height` are in pixels, null when unknown. All read-only.
+    """
+
     kind = serializers.CharField()
     url = serializers.SerializerMethodField()
     content_type = serializers.CharField()
@@ -28,10 +33,18 @@ class RenditionSerializer(serializers.Serializer):
     size_bytes = serializers.IntegerField()
 
     def get_url(self, obj) -> str:
+        """The members-only URL that streams the rendition: `/api/media/{asset id}/renditions/{kind}/`."""
         return f"/api/media/{obj.asset_id}/renditions/{obj.kind}/"
 
 
 class MediaAssetSerializer(serializers.ModelSerializer):
+    """A clip of dailies and what ffprobe read from it; only `take` (the take it is of) can change after upload.
+
+    Units: `duration_s` seconds, `frame_rate` exact rational text ("24000/1001") and `frame_rate_fps`
+    its float, `frame_count` and `timecode_start_frames` frames, `start_timecode` SMPTE HH:MM:SS:FF,
+    `width`/`height` pixels, `size_bytes` bytes. Everything but `production` and `take` is read-only.
+    """
+
     production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
     take = ScopedPrimaryKeyRelatedField(queryset=Take.objects.all(), required=False, allow_null=True)
     renditions = RenditionSerializer(many=True, read_only=True)
@@ -48,6 +61,8 @@ class MediaAssetSerializer(serializers.ModelSerializer):
 
 
 class MediaUploadSerializer(serializers.Serializer):
+    """Clip upload body (multipart/form-data): `production`, `file` (a video, judged by its content), optional `take`."""
+
     production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
     # Empty files reach the service, which answers them with code `empty_file`.
     file = serializers.FileField(allow_empty_file=True, help_text="A video file; judged by its content (ffprobe).")
@@ -55,6 +70,8 @@ class MediaUploadSerializer(serializers.Serializer):
 
 
 class MediaUploadResponseSerializer(MediaAssetSerializer):
+    """The answer to an upload: the media asset, with its processing `job` in full instead of its id."""
+
     job = JobSerializer(read_only=True)
 
 
@@ -74,6 +91,11 @@ class MediaAssetViewSet(ProductionScopedViewSet):
 
     @extend_schema(request={"multipart/form-data": MediaUploadSerializer}, responses={201: MediaUploadResponseSerializer})
     def create(self, request, *args, **kwargs):
+        """Upload a clip: `POST` multipart with `production`, `file`, optional `take` (at most SLATE_MAX_MEDIA_UPLOAD_BYTES, 4 GiB by default).
+
+        Answers 201 with the asset (status `uploaded`) and the `job` that makes its poster frame and web
+        proxy. 400 `invalid`, `empty_file` or `not_a_video`; 403 for a viewer; 413 `too_large`.
+        """
         check_request_size(request, limit_bytes=settings.SLATE_MAX_MEDIA_UPLOAD_BYTES, what="clip")
         data = MediaUploadSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -86,6 +108,10 @@ class MediaAssetViewSet(ProductionScopedViewSet):
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"], url_path=r"renditions/(?P<kind>[a-z]+)")
     def rendition(self, request, pk=None, kind=None):
+        """`GET .../renditions/{kind}/`: the poster frame (JPEG) or web proxy (MP4), honouring one `Range` so video can seek.
+
+        400 `invalid` for an unknown kind; 404 when the clip has no such rendition yet.
+        """
         asset = self.get_object()
         if kind not in RenditionKind.values:
             raise ApplicationError(f"Unknown rendition {kind!r}; choose one of {', '.join(RenditionKind.values)}.", code="invalid")
@@ -99,5 +125,6 @@ class MediaAssetViewSet(ProductionScopedViewSet):
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
     def original(self, request, pk=None):
+        """`GET`: the uploaded camera file as it was sent, honouring one `Range`; 404 when the file is missing."""
         asset = self.get_object()
         return file_response(request, asset.original.name, content_type="application/octet-stream", download_name=asset.original_name)

@@ -230,6 +230,7 @@ def make_proxy(
             timecode = None  # a tag ffmpeg would refuse; the proxy is still worth making
 
     def run(tmp: Path) -> None:
+        """Encode the proxy into `tmp`, the temporary path `_write_atomically` then renames over `dest`."""
         args = ffmpeg_command_for_proxy(
             src, tmp, max_width=max_width, has_audio=info.audio_codec is not None, timecode=timecode
         )

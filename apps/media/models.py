@@ -10,6 +10,13 @@ from apps.core.models import VersionedModel, TimeStampedModel
 
 
 class MediaStatus(models.TextChoices):
+    """Where a clip stands in processing.
+
+    uploaded: stored, its processing job not started yet. processing: being probed, poster frame and
+    web proxy under way. ready: poster frame and proxy made. failed: unreadable, damaged or
+    cancelled; `error` says why.
+    """
+
     UPLOADED = "uploaded", "Uploaded"
     PROCESSING = "processing", "Processing"
     READY = "ready", "Ready"
@@ -90,6 +97,12 @@ class MediaAsset(VersionedModel):
 
 
 class RenditionKind(models.TextChoices):
+    """What Slate makes of a clip for the crew to look at.
+
+    poster: a JPEG still from 10 % into the clip. proxy: an H.264/AAC MP4, at most
+    SLATE_PROXY_MAX_WIDTH pixels wide, that plays in a browser.
+    """
+
     POSTER = "poster", "Poster frame (JPEG)"
     PROXY = "proxy", "Web proxy (H.264/AAC MP4)"
 

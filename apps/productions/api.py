@@ -14,6 +14,11 @@ from apps.productions.selectors import membership_list, production_list, product
 
 
 class StatsSerializer(serializers.Serializer):
+    """A production's live stats: counts of scenes, completed scenes and shots, and page eighths (all and completed).
+
+    `completion_percent` is completed scenes over all scenes, 0–100 with one decimal.
+    """
+
     scene_count = serializers.IntegerField()
     completed_scene_count = serializers.IntegerField()
     shot_count = serializers.IntegerField()
@@ -23,6 +28,12 @@ class StatsSerializer(serializers.Serializer):
 
 
 class ProductionSerializer(serializers.ModelSerializer):
+    """A production: `title`, `code`, `description`, `start_date` (first shoot day) and `end_date` (wrap), ISO dates.
+
+    Read-only: id, version, created_at, updated_at, `stats` (see StatsSerializer) and `my_role` (the
+    requesting user's role; null in live events, which go to every member).
+    """
+
     stats = serializers.SerializerMethodField()
     my_role = serializers.SerializerMethodField()
 
@@ -33,12 +44,14 @@ class ProductionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(StatsSerializer)
     def get_stats(self, obj) -> dict:
+        """The production's stats: from `production_list`'s annotations when present, else two aggregate queries."""
         # Annotated by production_list() for lists; a single production (an event) gets two aggregates.
         if hasattr(obj, "scene_count"):
             return stats_from(obj.__dict__)
         return production_stats(production_id=obj.pk)
 
     def get_my_role(self, obj) -> str | None:
+        """The requesting user's role on the production; null outside a request (live events go to every member)."""
         # Per user: only in answers to a request. An event goes to every member, so it carries None.
         if self.context.get("request") is None:
             return None
@@ -46,6 +59,12 @@ class ProductionSerializer(serializers.ModelSerializer):
 
 
 class MembershipSerializer(serializers.ModelSerializer):
+    """A person's place on the crew: `user` (read-only, the full user) and `role`.
+
+    To add someone, send `user_login` (write-only: username or email) and `role`; afterwards only
+    `role` changes. Read-only: id, production, user, version, created_at.
+    """
+
     user = UserSerializer(read_only=True)
     user_login = serializers.CharField(write_only=True, required=False, help_text="Username or email of the person to add.")
 
@@ -65,19 +84,26 @@ class ProductionViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
 
     def get_queryset(self):
+        """The user's productions, annotated with their stats and the user's `my_role`."""
         return production_list(user=self.request.user)
 
     def perform_create(self, serializer):
+        """Create the production with the user as its owner; answered like a GET, with stats and `my_role`."""
         production = services.production_create(actor=self.request.user, **serializer.validated_data)
         serializer.instance = self.get_queryset().get(pk=production.pk)  # with my_role and stats, as GET answers
 
     def perform_update(self, serializer):
+        """Update for owners and producers (403 otherwise), based on the request's `version` (body or If-Match).
+
+        Raises 428 `version_required` without a version, 409 `conflict` when it is stale.
+        """
         version = requested_version(self.request)
         if version is None:
             raise ApplicationError("An update must say which version it is based on: send `version`.", code="version_required", status=428)
         serializer.instance = services.production_update(instance=serializer.instance, actor=self.request.user, version=version, **serializer.validated_data)
 
     def perform_destroy(self, instance):
+        """Delete the production and everything in it; owners only (403 otherwise)."""
         services.production_delete(instance=instance, actor=self.request.user)
 
 
@@ -91,11 +117,13 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.U
     ordering_fields = ["role", "created_at"]
 
     def get_queryset(self):
+        """Members of the production in the URL, if the user is on it; none while drf-spectacular builds the schema."""
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular builds the schema without a URL
             return Membership.objects.none()
         return membership_list(user=self.request.user, production_id=self.kwargs["production_pk"])
 
     def list(self, request, *args, **kwargs):
+        """`GET productions/{id}/members/`: the crew and their roles; 404 for a production the user is not on."""
         from apps.productions.permissions import require_member
 
         require_member(user=request.user, production=int(self.kwargs["production_pk"]))  # a non-member gets 404, not an empty crew
@@ -110,6 +138,11 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.U
         return production
 
     def create(self, request, *args, **kwargs):
+        """Add someone to the crew: `POST {"user_login": username or email, "role"}` (role defaults to `crew`).
+
+        Answers 201 with the membership. 400 `invalid` without `user_login`, `unknown_user`, `already_member`;
+        403 unless owner or producer (only an owner adds an owner); 404 for a production the user is not on.
+        """
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         if not data.validated_data.get("user_login"):
@@ -121,8 +154,13 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.U
         return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
+        """Change a member's role: owners and producers, and only an owner gives or takes the owner role (403).
+
+        The `version` is optional here (default: the current one); 400 `last_owner` when demoting the last owner.
+        """
         role = serializer.validated_data.get("role", serializer.instance.role)
         serializer.instance = services.membership_set_role(membership=serializer.instance, actor=self.request.user, role=role, version=requested_version(self.request))
 
     def perform_destroy(self, instance):
+        """Take someone off the crew: owners and producers, or the member themselves; 400 `last_owner` for the last owner."""
         services.membership_remove(membership=instance, actor=self.request.user)

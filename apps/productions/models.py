@@ -34,6 +34,13 @@ class Production(VersionedModel):
 
 
 class Role(models.TextChoices):
+    """A crew member's role on a production, which decides what they may do in Slate.
+
+    owner: everything, including deleting the production and giving the owner role. producer: manages
+    the production and its crew. director, assistant_director, script_supervisor, camera, editor and
+    crew: their job on the unit; they read and change the production's data. viewer: reads only.
+    """
+
     OWNER = "owner", "Owner"
     PRODUCER = "producer", "Producer"
     DIRECTOR = "director", "Director"

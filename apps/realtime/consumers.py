@@ -46,6 +46,10 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
     """One client's live connection to the productions it subscribes to."""
 
     async def connect(self):
+        """Accept the handshake, then close with 4403 when the Origin is not ours or 4401 when nobody is signed in.
+
+        Accepting first lets the client read the close code. A signed-in user joins their own group.
+        """
         self.user = self.scope.get("user")
         # production id → (floor, ids replayed above it). The client has every stored event up to
         # `floor` (its `after`, or where it started); live copies of those and of the replayed ones
@@ -68,6 +72,7 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
 
     async def disconnect(self, code):
+        """Leave every subscribed production (telling the others who is gone) and the user's own group."""
         if not getattr(self, "user", None) or not self.user.is_authenticated:
             return
         for production_id in list(getattr(self, "subscriptions", {})):
@@ -77,6 +82,12 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
     # --- client → server ----------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
+        """Handle one client frame: a JSON text object whose `type` is subscribe, unsubscribe, presence or ping.
+
+        A bad frame gets an `error` frame (`code`, `detail`) and the connection stays up. Beyond the rate
+        limit (SLATE_WS_BURST frames, refilled at SLATE_WS_RATE_PER_S a second) the client gets a
+        `rate_limited` error and the socket closes with 4429. Frames after a close are ignored.
+        """
         if self.closing:
             return
         if not self._take_token():

@@ -11,6 +11,13 @@ from apps.scenes.models import Scene, Shot, Take
 
 
 class SceneSerializer(serializers.ModelSerializer):
+    """A scene: the slugline parts `int_ext`, `location`, `time_of_day`, and the read-only `slugline` they make.
+
+    `page_eighths` is its length in eighths of a page (8 = one page), `script_order` its 0-based place
+    in the screenplay. Read-only: id, slugline, `script_version` (set by a screenplay import), version,
+    created_at, updated_at; `production` is fixed once created.
+    """
+
     production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
     slugline = serializers.CharField(read_only=True)
 
@@ -23,6 +30,12 @@ class SceneSerializer(serializers.ModelSerializer):
 
 
 class ShotSerializer(serializers.ModelSerializer):
+    """A shot (setup) of a scene: `number` (blank: the next free one), `type` (WS, CU...), `lens_mm` (focal length, mm).
+
+    `frame_rate` is frames per second as decimal text ("23.976"), `order` its place in the scene.
+    Read-only: id, production (the scene's), version, created_at, updated_at.
+    """
+
     scene = ScopedPrimaryKeyRelatedField(queryset=Scene.objects.all())
     number = serializers.CharField(max_length=16, required=False, allow_blank=True)
 
@@ -35,6 +48,12 @@ class ShotSerializer(serializers.ModelSerializer):
 
 
 class TakeSerializer(serializers.ModelSerializer):
+    """A take of a shot: `number` (1–32767; next after the shot's last when left out), `circled` (print) or `no_good` (NG).
+
+    `timecode_in`/`timecode_out` are SMPTE HH:MM:SS:FF (;FF drop-frame). Read-only: id, production
+    and `scene` (the shot's), version, created_at, updated_at.
+    """
+
     shot = ScopedPrimaryKeyRelatedField(queryset=Shot.objects.all())
     number = serializers.IntegerField(min_value=1, max_value=32767, required=False)
     scene = serializers.IntegerField(source="shot.scene_id", read_only=True)
@@ -48,6 +67,11 @@ class TakeSerializer(serializers.ModelSerializer):
 
 
 class SceneFilter(django_filters.FilterSet):
+    """Scene filters: `production`, `int_ext`, `number` exact; `location`, `time_of_day` exact or `__icontains`.
+
+    `status` may repeat (`?status=not_started&status=on_hold`) and matches any of them.
+    """
+
     status = django_filters.MultipleChoiceFilter(choices=Scene._meta.get_field("status").choices)
 
     class Meta:

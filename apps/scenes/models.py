@@ -13,6 +13,8 @@ scene_number_validator = RegexValidator(
 
 
 class IntExt(models.TextChoices):
+    """The first part of a slugline: INT. interior, EXT. exterior, INT./EXT. both, EST. establishing; "" none."""
+
     INT = "INT", "INT."
     EXT = "EXT", "EXT."
     INT_EXT = "INT/EXT", "INT./EXT."
@@ -21,6 +23,12 @@ class IntExt(models.TextChoices):
 
 
 class SceneStatus(models.TextChoices):
+    """Where a scene stands on the board.
+
+    not_started: nothing shot yet. in_progress: being shot. completed: in the can; its page eighths
+    count as done in the production's stats. on_hold: put off for now.
+    """
+
     NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"
     COMPLETED = "completed", "Completed"
@@ -63,6 +71,13 @@ class Scene(VersionedModel):
 
 
 class ShotType(models.TextChoices):
+    """The shot's size or kind, as on a shot list.
+
+    EWS, WS, FS, MWS, MS, MCU, CU, ECU: from the whole setting down to a detail of a face;
+    OTS: over a shoulder; POV: what a character sees; 2S: two people in frame; INSERT: a close
+    detail (a letter, a hand); CUTAWAY: something away from the main action; AERIAL: from the air.
+    """
+
     EWS = "EWS", "Extreme wide shot"
     WS = "WS", "Wide shot"
     FS = "FS", "Full shot"
@@ -80,6 +95,13 @@ class ShotType(models.TextChoices):
 
 
 class Movement(models.TextChoices):
+    """How the camera moves during the shot.
+
+    static: locked off. pan, tilt: turns on the head; zoom: changes focal length. dolly, track: moves
+    on wheels or rails; crane: rises or swings on an arm. handheld, steadicam, gimbal: carried by the
+    operator (the last two stabilised). drone: flies.
+    """
+
     STATIC = "static", "Static"
     PAN = "pan", "Pan"
     TILT = "tilt", "Tilt"
@@ -94,6 +116,11 @@ class Movement(models.TextChoices):
 
 
 class ShotStatus(models.TextChoices):
+    """Where a shot stands on the shot list.
+
+    planned: still to shoot. shot: in the can. omitted: dropped; it stays listed but will not be shot.
+    """
+
     PLANNED = "planned", "Planned"
     SHOT = "shot", "Shot"
     OMITTED = "omitted", "Omitted"

@@ -18,6 +18,12 @@ from apps.scripts.models import Script, ScriptVersion
 
 
 class ScriptVersionSerializer(serializers.ModelSerializer):
+    """A version of a screenplay, without its text; all read-only.
+
+    `number` counts 1, 2...; `source` says how it was made; `title_page` is `[[key, value], ...]`;
+    `scene_count` and `page_eighths` (its length in eighths of a page) come from the import.
+    """
+
     class Meta:
         model = ScriptVersion
         fields = ["id", "production", "script", "number", "source", "source_name", "title_page", "scene_count", "page_eighths",
@@ -26,12 +32,19 @@ class ScriptVersionSerializer(serializers.ModelSerializer):
 
 
 class ScriptVersionDetailSerializer(ScriptVersionSerializer):
+    """A version of a screenplay with its full Fountain `text`; all read-only."""
+
     class Meta(ScriptVersionSerializer.Meta):
         fields = ScriptVersionSerializer.Meta.fields + ["text"]
         read_only_fields = fields
 
 
 class ScriptSerializer(serializers.ModelSerializer):
+    """A screenplay: `production`, `title`, and who created it; scripts are made by upload, and only `title` changes.
+
+    Read-only: id, created_by, version, created_at, updated_at.
+    """
+
     production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
 
     class Meta:
@@ -41,6 +54,11 @@ class ScriptSerializer(serializers.ModelSerializer):
 
 
 class ScriptUploadSerializer(serializers.Serializer):
+    """Screenplay upload body (multipart/form-data): `production`, `file` (Fountain, UTF-8), optional `title` and `script`.
+
+    Without a `title` the file name is used.
+    """
+
     production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     script = ScopedPrimaryKeyRelatedField(queryset=Script.objects.all(), required=False, allow_null=True,
@@ -50,6 +68,8 @@ class ScriptUploadSerializer(serializers.Serializer):
 
 
 class ScriptUploadResponseSerializer(ScriptSerializer):
+    """The answer to an upload: the script, with its import `job` in full."""
+
     job = JobSerializer(read_only=True)
 
     class Meta(ScriptSerializer.Meta):
@@ -72,6 +92,12 @@ class ScriptViewSet(ProductionScopedViewSet):
 
     @extend_schema(request={"multipart/form-data": ScriptUploadSerializer}, responses={201: ScriptUploadResponseSerializer})
     def create(self, request, *args, **kwargs):
+        """Import a screenplay: `POST` multipart with `production`, `file`, optional `title` and `script` (at most SLATE_MAX_SCRIPT_UPLOAD_BYTES, 5 MiB by default).
+
+        Answers 201 with the script and the `job` that adds its version, scenes and characters; a named
+        `script`, or one with the same title, gets its next version. 400 `invalid`, `empty_file` or
+        `not_fountain`; 403 for a viewer; 413 `too_large`.
+        """
         check_request_size(request, limit_bytes=settings.SLATE_MAX_SCRIPT_UPLOAD_BYTES, what="screenplay")
         data = ScriptUploadSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -85,6 +111,7 @@ class ScriptViewSet(ProductionScopedViewSet):
     @extend_schema(responses=ScriptVersionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def versions(self, request, pk=None):
+        """`GET`: the script's versions, oldest first, paginated; without text (`GET /api/script-versions/{id}/` has it)."""
         script = self.get_object()
         queryset = ScriptVersion.objects.filter(script=script).order_by("number")
         page = self.paginate_queryset(queryset)
@@ -97,7 +124,9 @@ class ScriptVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     filterset_fields = ["production", "script"]
 
     def get_queryset(self):
+        """Versions of the user's productions only (other ids answer 404)."""
         return scope_to_user(ScriptVersion.objects.all(), user=self.request.user)
 
     def get_serializer_class(self):
+        """The detail (`retrieve`) includes the Fountain `text`; the list leaves it out."""
         return ScriptVersionDetailSerializer if self.action == "retrieve" else ScriptVersionSerializer

@@ -24,6 +24,8 @@ class Script(VersionedModel):
 
 
 class VersionSource(models.TextChoices):
+    """How a screenplay version came to be: upload (an imported file), edit (edited in Slate), generation (written by AI)."""
+
     UPLOAD = "upload", "Uploaded file"
     EDIT = "edit", "Edited in Slate"
     GENERATION = "generation", "AI generation"

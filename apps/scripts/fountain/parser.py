@@ -82,6 +82,7 @@ class _Body:
         self.dual = False
 
     def parse(self) -> list[Element]:
+        """Walk the body's lines once and return its elements in script order."""
         previous_blank = True  # the start of the body counts as after a blank line
         for index, line in enumerate(self.lines):
             if line.is_blank:

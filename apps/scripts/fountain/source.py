@@ -84,6 +84,7 @@ def source_lines(text: str) -> list[SourceLine]:
     line_no = 1
 
     def add_literal(chunk: str) -> None:
+        """Append text free of boneyards and notes to the current line, starting a new SourceLine at each newline."""
         nonlocal current, line_no
         first, *rest = chunk.split("\n")
         current.text += first

@@ -55,12 +55,19 @@ def demo_password() -> str:
 
 
 class Command(BaseCommand):
+    """`manage.py load_demo [--no-media]`: the demo crew and production (see the module docstring)."""
+
     help = "Create the demo crew and the demo production from the shared screenplays and clips."
 
     def add_arguments(self, parser):
+        """`--no-media`: skip uploading and processing the dailies."""
         parser.add_argument("--no-media", action="store_true", help="Skip the dailies (faster).")
 
     def handle(self, *args, no_media: bool = False, **options):
+        """Load the demo, with the embedded Redis running for the duration when it is not up already.
+
+        Raises `CommandError` when the demo screenplay is missing from the shared data.
+        """
         redis_process = self._embedded_redis()
         try:
             self._load(no_media=no_media)

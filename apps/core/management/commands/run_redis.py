@@ -11,9 +11,15 @@ from apps.core.redis_server import embedded_socket, redis_command
 
 
 class Command(BaseCommand):
+    """`manage.py run_redis`: the embedded redis-server, in the foreground."""
+
     help = "Run the embedded redis-server on the unix socket of REDIS_URL; idle when REDIS_URL is an external server."
 
     def handle(self, *args, **options):
+        """Replace this process with redis-server on REDIS_URL's unix socket (a stale socket file is removed first).
+
+        When REDIS_URL names an external server, print so and sleep until a signal arrives.
+        """
         socket_path = embedded_socket(settings.REDIS_URL)
         if socket_path is None:
             self.stdout.write(f"Using the external Redis at {settings.REDIS_URL}; not starting one.")

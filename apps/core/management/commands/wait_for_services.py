@@ -11,12 +11,19 @@ from apps.core.redis_server import wait_for_redis
 
 
 class Command(BaseCommand):
+    """`manage.py wait_for_services [--timeout S]`: block until Redis and the database answer."""
+
     help = "Wait until Redis (REDIS_URL) and the database answer."
 
     def add_arguments(self, parser):
+        """`--timeout`: seconds to wait for each service (default 30)."""
         parser.add_argument("--timeout", type=float, default=30.0, help="Seconds to wait for each service.")
 
     def handle(self, *args, timeout: float, **options):
+        """Wait for Redis, then for the database (tried every 0.2 s), each for up to `timeout` seconds.
+
+        Raises `CommandError` when either does not answer in time.
+        """
         try:
             wait_for_redis(settings.REDIS_URL, timeout_s=timeout)
         except TimeoutError as exc:
