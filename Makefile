@@ -33,6 +33,7 @@ ffmpeg:
 ## run: migrate, load the demo production, start redis + web + worker (honcho), print URL and login
 run: export DEBUG ?= true
 run: install
+	@test -f .env || { printf '# Local development settings written by `make run` (see .env.example).\nDEBUG=true\n' > .env; echo "Wrote .env (DEBUG=true) for local development."; }
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo > var/demo.txt || { cat var/demo.txt; exit 1; }
 	@grep -vE '^(user|password): ' var/demo.txt

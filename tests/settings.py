@@ -8,6 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
+os.environ.setdefault("DEBUG", "false")  # tests run as production does, whatever a local .env says
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")

@@ -37,3 +37,9 @@ def test_production_without_allowed_hosts_refuses_to_start():
 
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_models_and_migrations_agree():
+    result = _manage("makemigrations", "--check", "--dry-run", DEBUG="true")
+
+    assert result.returncode == 0, result.stdout + result.stderr
