@@ -1,0 +1,55 @@
+// Queries and mutations over the REST API. Screens use these; the realtime dispatch keeps them fresh.
+import { useMutation, useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
+import { api, apiAll, ApiError } from "./client";
+import { keys, type CommentTarget } from "./keys";
+import type {
+  CastMember, Character, Comment, ContinuityNote, Id, Job, Location, MediaAsset, Membership, Production, Prop,
+  Scene, Script, ScriptVersion, Shot, Take, User,
+} from "./types";
+import type { EntityEvent } from "../realtime/events";
+
+export function useMe() {
+  return useQuery({
+    queryKey: keys.me,
+    queryFn: async () => {
+      try { return await api<User>("/api/auth/me/"); } catch (e) { if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return null; throw e; }
+    },
+    staleTime: Infinity,
+  });
+}
+
+export const useProductions = () => useQuery({ queryKey: keys.productions, queryFn: () => apiAll<Production>("/api/productions/") });
+export const useProduction = (id: Id) => useQuery({ queryKey: keys.production(id), queryFn: () => api<Production>(`/api/productions/${id}/`), retry: (n, e) => !(e instanceof ApiError && e.status === 404) && n < 2 });
+export const useMembers = (p: Id) => useQuery({ queryKey: keys.members(p), queryFn: () => apiAll<Membership>(`/api/productions/${p}/members/`) });
+export const useScenes = (p: Id) => useQuery({ queryKey: keys.scenes(p), queryFn: () => apiAll<Scene>(`/api/scenes/?production=${p}&ordering=script_order`) });
+export const useScene = (id: Id) => useQuery({ queryKey: keys.scene(id), queryFn: () => api<Scene>(`/api/scenes/${id}/`) });
+export const useShots = (scene: Id) => useQuery({ queryKey: keys.shots(scene), queryFn: () => apiAll<Shot>(`/api/shots/?scene=${scene}&ordering=order`) });
+export const useTakes = (scene: Id) => useQuery({ queryKey: keys.takes(scene), queryFn: () => apiAll<Take>(`/api/takes/?shot__scene=${scene}&ordering=number`) });
+export const useNotes = (scene: Id) => useQuery({ queryKey: keys.notes(scene), queryFn: () => apiAll<ContinuityNote>(`/api/continuity-notes/?scene=${scene}`) });
+export const useComments = (t: CommentTarget) => useQuery({ queryKey: keys.comments(t), queryFn: () => apiAll<Comment>(`/api/comments/?${t.kind}=${t.id}&ordering=created_at`) });
+export const useCharacters = (p: Id) => useQuery({ queryKey: keys.characters(p), queryFn: () => apiAll<Character>(`/api/characters/?production=${p}`) });
+export const useCastMembers = (p: Id) => useQuery({ queryKey: keys.castMembers(p), queryFn: () => apiAll<CastMember>(`/api/cast-members/?production=${p}`) });
+export const useProps = (p: Id) => useQuery({ queryKey: keys.props(p), queryFn: () => apiAll<Prop>(`/api/props/?production=${p}`) });
+export const useLocations = (p: Id) => useQuery({ queryKey: keys.locations(p), queryFn: () => apiAll<Location>(`/api/locations/?production=${p}`) });
+export const useScripts = (p: Id) => useQuery({ queryKey: keys.scripts(p), queryFn: () => apiAll<Script>(`/api/scripts/?production=${p}`) });
+export const useScriptVersions = (s: Id) => useQuery({ queryKey: keys.scriptVersions(s), queryFn: () => apiAll<ScriptVersion>(`/api/scripts/${s}/versions/`) });
+export const useMedia = (p: Id) => useQuery({ queryKey: keys.media(p), queryFn: () => apiAll<MediaAsset>(`/api/media/?production=${p}`) });
+export const useMediaAsset = (id: Id) => useQuery({ queryKey: keys.mediaAsset(id), queryFn: () => api<MediaAsset>(`/api/media/${id}/`) });
+export const useJobs = (p: Id) => useQuery({ queryKey: keys.jobs(p), queryFn: async () => (await api<{ results: Job[] }>(`/api/jobs/?production=${p}&page_size=100`)).results });
+export const useEvents = (p: Id) => useQuery({ queryKey: keys.events(p), queryFn: async () => (await api<{ results: EntityEvent[] }>(`/api/events/?production=${p}&page_size=50`)).results });
+
+/** A write whose answer is the saved object: put it in the cache at once (the event will agree). */
+export function useSave<TBody, TResult>(request: (body: TBody) => Promise<TResult>, onSaved?: (result: TResult) => QueryKey | void) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: request,
+    onSuccess: (result) => {
+      const key = onSaved?.(result);
+      if (key) void qc.invalidateQueries({ queryKey: key });
+    },
+  });
+}
+
+export const patch = <T,>(path: string, body: object) => api<T>(path, { method: "PATCH", json: body });
+export const post = <T,>(path: string, body: object) => api<T>(path, { method: "POST", json: body });
+export const del = (path: string) => api<void>(path, { method: "DELETE" });

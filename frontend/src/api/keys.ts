@@ -1,0 +1,29 @@
+// TanStack Query keys: one place, so the realtime dispatch and the screens agree.
+import type { Id } from "./types";
+
+export const keys = {
+  me: ["me"] as const,
+  productions: ["productions"] as const,
+  production: (id: Id) => ["production", id] as const,
+  members: (production: Id) => ["members", production] as const,
+  invitations: (production: Id) => ["invitations", production] as const,
+  scenes: (production: Id) => ["scenes", production] as const,
+  scene: (id: Id) => ["scene", id] as const,
+  shots: (scene: Id) => ["shots", scene] as const,
+  takes: (scene: Id) => ["takes", scene] as const,
+  notes: (scene: Id) => ["continuity-notes", scene] as const,
+  comments: (target: CommentTarget) => ["comments", target.kind, target.id] as const,
+  characters: (production: Id) => ["characters", production] as const,
+  castMembers: (production: Id) => ["cast-members", production] as const,
+  props: (production: Id) => ["props", production] as const,
+  locations: (production: Id) => ["locations", production] as const,
+  scripts: (production: Id) => ["scripts", production] as const,
+  scriptVersions: (script: Id) => ["script-versions", script] as const,
+  media: (production: Id) => ["media", production] as const,
+  mediaAsset: (id: Id) => ["media-asset", id] as const,
+  jobs: (production: Id) => ["jobs", production] as const,
+  events: (production: Id) => ["events", production] as const,
+};
+
+export type CommentTargetKind = "scene" | "shot" | "take" | "continuity_note" | "media_asset";
+export interface CommentTarget { kind: CommentTargetKind; id: Id }

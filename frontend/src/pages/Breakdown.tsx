@@ -1,0 +1,6 @@
+import { Title } from "@mantine/core";
+
+/** Placeholder: being built. */
+export function Breakdown() {
+  return <Title order={2}>Breakdown</Title>;
+}

@@ -1,0 +1,101 @@
+// Applies each event to the TanStack Query cache: one typed switch (CONVENTIONS.md, "Events").
+import type { QueryClient, QueryKey } from "@tanstack/react-query";
+import { keys, type CommentTargetKind } from "../api/keys";
+import type { Comment, Id, Job, Production } from "../api/types";
+import { verbOf, type EntityEvent, type SlateEvent } from "./events";
+
+type WithId = { id: Id | string };
+
+function upsert<T extends WithId>(list: T[] | undefined, item: T, sortKey?: (t: T) => number | string): T[] | undefined {
+  if (!list) return list;
+  const index = list.findIndex((x) => x.id === item.id);
+  const next = index === -1 ? [...list, item] : list.map((x, i) => (i === index ? item : x));
+  if (sortKey) next.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  return next;
+}
+
+function remove<T extends WithId>(list: T[] | undefined, id: Id | string): T[] | undefined {
+  return list?.filter((x) => x.id !== id);
+}
+
+/** Put `item` into (or take it out of) the cached list at `key`, if that list is loaded. */
+function applyToList<T extends WithId>(qc: QueryClient, key: QueryKey, deleted: boolean, item: T, sortKey?: (t: T) => number | string) {
+  qc.setQueryData<T[]>(key, (old) => (deleted ? remove(old, item.id) : upsert(old, item, sortKey)));
+}
+
+function commentTarget(c: Comment): { kind: CommentTargetKind; id: Id } | null {
+  for (const kind of ["scene", "shot", "take", "continuity_note", "media_asset"] as const) {
+    const id = c[kind];
+    if (id != null) return { kind, id };
+  }
+  return null;
+}
+
+/** Apply one server event to the cache. Returns true when it changed something the activity feed shows. */
+export function applyEvent(qc: QueryClient, event: SlateEvent): void {
+  if (event.type === "job.progress") {
+    qc.setQueryData<Job[]>(keys.jobs(event.production), (old) =>
+      old?.map((j) => (j.id === event.data.id ? { ...j, status: "running", progress: event.data.progress, message: event.data.message } : j)));
+    return;
+  }
+  if (event.type === "presence.changed") return; // kept by the RealtimeProvider, not the cache
+  applyEntityEvent(qc, event);
+  qc.setQueryData<EntityEvent[]>(keys.events(event.production), (old) => (old && !old.some((e) => e.id === event.id) ? [event, ...old] : old));
+}
+
+function applyEntityEvent(qc: QueryClient, event: EntityEvent): void {
+  const deleted = verbOf(event.type) === "deleted";
+  const p = event.production;
+  switch (event.entity) {
+    case "production": {
+      const keep = (old?: Production) => (old ? { ...event.data, my_role: old.my_role } : undefined);
+      if (deleted) qc.removeQueries({ queryKey: keys.production(p) });
+      else qc.setQueryData<Production>(keys.production(p), keep);
+      qc.setQueryData<Production[]>(keys.productions, (old) =>
+        deleted ? remove(old, p) : old?.map((x) => (x.id === p ? { ...event.data, my_role: x.my_role } : x)));
+      return;
+    }
+    case "membership": applyToList(qc, keys.members(p), deleted, event.data); return;
+    case "invitation": void qc.invalidateQueries({ queryKey: keys.invitations(p) }); return;
+    case "scene":
+      applyToList(qc, keys.scenes(p), deleted, event.data, (s) => s.script_order);
+      if (deleted) qc.removeQueries({ queryKey: keys.scene(event.data.id) });
+      else qc.setQueryData(keys.scene(event.data.id), event.data);
+      return;
+    case "shot": applyToList(qc, keys.shots(event.data.scene), deleted, event.data, (s) => s.order); return;
+    case "take": applyToList(qc, keys.takes(event.data.scene), deleted, event.data, (t) => t.number); return;
+    case "continuity_note": applyToList(qc, keys.notes(event.data.scene), deleted, event.data, (n) => -Date.parse(n.created_at)); return;
+    case "continuity_photo": return; // the note's own `continuity_note.updated` carries its photos
+    case "comment": {
+      const target = commentTarget(event.data);
+      if (target) applyToList(qc, keys.comments(target), deleted, event.data, (c) => c.created_at);
+      return;
+    }
+    case "character": applyToList(qc, keys.characters(p), deleted, event.data, (c) => c.name); return;
+    case "cast_member": applyToList(qc, keys.castMembers(p), deleted, event.data, (c) => c.cast_id ?? 9999); return;
+    case "prop": applyToList(qc, keys.props(p), deleted, event.data, (x) => x.name); return;
+    case "location": applyToList(qc, keys.locations(p), deleted, event.data, (x) => x.name); return;
+    case "script": applyToList(qc, keys.scripts(p), deleted, event.data); return;
+    case "script_version": void qc.invalidateQueries({ queryKey: keys.scriptVersions(event.data.script) }); return;
+    case "media_asset":
+      applyToList(qc, keys.media(p), deleted, event.data, (m) => -Date.parse(m.created_at));
+      if (!deleted) qc.setQueryData(keys.mediaAsset(event.data.id), event.data);
+      return;
+    case "job": applyToList(qc, keys.jobs(p), deleted, event.data, (j) => -Date.parse(j.created_at)); return;
+    default: {
+      const never: never = event;
+      return never;
+    }
+  }
+}
+
+/** After a resync (or a first subscribe), refetch everything of the production. */
+export function refetchProduction(qc: QueryClient, production: Id): void {
+  void qc.invalidateQueries({
+    predicate: (q) => {
+      const [, id] = q.queryKey as [string, unknown];
+      return id === production || q.queryKey[0] === "scene" || q.queryKey[0] === "shots" || q.queryKey[0] === "takes"
+        || q.queryKey[0] === "continuity-notes" || q.queryKey[0] === "comments" || q.queryKey[0] === "media-asset";
+    },
+  });
+}
