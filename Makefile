@@ -10,10 +10,10 @@ export SLATE_HOST SLATE_PORT
 export SLATE_SHARED_DATA ?= $(abspath ../shared/data)
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test install ffmpeg migrate demo check-deploy clean-var
+.PHONY: run test install ffmpeg chromium node frontend frontend-check migrate demo check-deploy clean-var
 
-## install: virtualenv + pinned requirements + ffmpeg/ffprobe
-install: $(VENV)/.installed ffmpeg
+## install: virtualenv + pinned requirements + ffmpeg/ffprobe + the frontend's packages
+install: $(VENV)/.installed ffmpeg frontend/node_modules/.installed
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,9 +30,34 @@ ffmpeg:
 		echo "ffmpeg and ffprobe are needed: install them with your package manager." >&2; exit 1; \
 	fi
 
+node:
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+		echo "Node.js 20.19+ and npm are needed for the frontend (https://nodejs.org or your package manager)." >&2; exit 1; }
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json | node
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## frontend: build the React app into static/app/ (served by Django at /)
+frontend: frontend/node_modules/.installed
+	cd frontend && npx vite build --logLevel warn
+
+## frontend-check: type-check (tsc), lint (ESLint) and unit tests (Vitest)
+frontend-check: frontend/node_modules/.installed
+	cd frontend && npx tsc -b && npx eslint . --max-warnings 0 && npx vitest run
+
+chromium:
+	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Chromium from the OS packages (for the browser tests)…"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Chromium at /usr/bin/chromium." >&2; exit 1; \
+	fi
+
 ## run: migrate, load the demo production, start redis + web + worker (honcho), print URL and login
 run: export DEBUG ?= true
-run: install
+run: install frontend
 	@test -f .env || { printf '# Local development settings written by `make run` (see .env.example).\nDEBUG=true\n' > .env; echo "Wrote .env (DEBUG=true) for local development."; }
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo > var/demo.txt || { cat var/demo.txt; exit 1; }
@@ -43,8 +68,9 @@ run: install
 	@echo
 	exec $(VENV)/bin/honcho -f Procfile start
 
-## test: the whole suite (unit, API, WebSocket, end-to-end with real processes)
-test: install
+## test: the whole suite: frontend checks and unit tests, then Python (unit, API, WebSocket,
+## end-to-end with real processes, browser tests in Chromium against the built app)
+test: install chromium frontend-check frontend
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## check-deploy: Django's deployment checklist with production-style settings
