@@ -211,6 +211,7 @@ SLATE_JOB_PROGRESS_INTERVAL_S = env.float("SLATE_JOB_PROGRESS_INTERVAL_S", defau
 SLATE_JOB_STALE_AFTER_S = env.int("SLATE_JOB_STALE_AFTER_S", default=300)
 SLATE_JOB_MAX_ATTEMPTS = env.int("SLATE_JOB_MAX_ATTEMPTS", default=2)
 SLATE_PUBLIC_URL = env.str("SLATE_PUBLIC_URL", default="http://127.0.0.1:8000")
+SLATE_INVITATION_DAYS = env.int("SLATE_INVITATION_DAYS", default=14)  # how long an emailed crew invitation stays valid
 
 # --- Email --------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

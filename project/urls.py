@@ -1,6 +1,6 @@
-"""URLs: the REST API under /api/, its schema and docs, the admin, and the workspace page at /."""
+"""URLs: the REST API under /api/, its schema and docs, the admin, and the browser app at / and every deep link."""
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 from rest_framework_simplejwt.views import TokenRefreshView
@@ -13,12 +13,14 @@ from apps.core import views as core_views
 from apps.jobs import api as jobs
 from apps.media import api as media
 from apps.productions import api as productions
+from apps.realtime import api as realtime
 from apps.scenes import api as scenes
 from apps.scripts import api as scripts
 
 router = DefaultRouter()
 router.register("productions", productions.ProductionViewSet, basename="production")
 router.register(r"productions/(?P<production_pk>\d+)/members", productions.MembershipViewSet, basename="membership")
+router.register(r"productions/(?P<production_pk>\d+)/invitations", productions.InvitationViewSet, basename="invitation")
 router.register("scenes", scenes.SceneViewSet, basename="scene")
 router.register("shots", scenes.ShotViewSet, basename="shot")
 router.register("takes", scenes.TakeViewSet, basename="take")
@@ -50,7 +52,15 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/health/", core_views.health, name="health"),
+    path("api/events/", realtime.EventListView.as_view(), name="events"),
+    path("api/invitations/accept/", productions.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("api/invitations/preview/", productions.InvitationPreviewView.as_view(), name="invitation-preview"),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
-    path("", core_views.workspace, name="workspace"),
+    path("", core_views.spa, name="spa"),
+    # Every other path is a page of the browser app (its router shows it); API, admin, static files and
+    # the WebSocket keep their own 404s — /api/... answers Slate's JSON error (handler404).
+    re_path(r"^(?!(?:api|admin|static|ws)(?:/|$)).*$", core_views.spa, name="spa-page"),
 ]
+
+handler404 = "apps.core.views.not_found"

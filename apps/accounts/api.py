@@ -37,12 +37,20 @@ class LoginSerializer(serializers.Serializer):
 
 
 class RegisterSerializer(serializers.Serializer):
-    """Registration body: `username` (2–150 letters, digits or `_.@+-`), `email`, `password` (write-only), optional `name`."""
+    """Registration body: `username` (2–150 letters, digits or `_.@+-`), `email`, `password` (write-only), optional `name`.
+
+    Optional `invitation`: the token from an emailed crew invitation's link; the account is then
+    verified at once and joins the production (the email must be the invited one).
+    """
 
     username = serializers.RegexField(r"^[\w.@+-]{2,150}$", max_length=150)
     email = serializers.EmailField()
     password = serializers.CharField(max_length=256, trim_whitespace=False, write_only=True)
     name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    invitation = serializers.CharField(
+        max_length=128, required=False, allow_blank=True, default="", write_only=True,
+        help_text="Token of an emailed crew invitation (the last part of its /invitations/<token> link).",
+    )
 
 
 class VerifySerializer(serializers.Serializer):
@@ -103,10 +111,14 @@ class RegisterView(_AuthThrottled):
 
     @extend_schema(request=RegisterSerializer, responses={201: UserSerializer})
     def post(self, request):
-        """Create an account from `{"username", "email", "password", "name"?}`; answers 201 with the unverified user.
+        """Create an account from `{"username", "email", "password", "name"?, "invitation"?}`; answers 201 with the user.
 
-        A verification link goes to the email address. 400 `invalid` (details in `extra.fields`) for a taken
-        username or email or a password Django's validators refuse; 429 `throttled` over the `auth` rate.
+        Without `invitation` the user is unverified and a verification link goes to the email address.
+        With a valid invitation token for that email the user is verified at once (they may sign in
+        straight away) and is on the invitation's production with its role. 400 `invalid` (details in
+        `extra.fields`) for a taken username or email or a password Django's validators refuse; 400
+        `invalid_invitation` (unknown, withdrawn, used or expired token) or `invitation_other_email`
+        (another address than the invited one), creating nothing; 429 `throttled` over the `auth` rate.
         """
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)

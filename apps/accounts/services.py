@@ -16,13 +16,27 @@ User = get_user_model()
 
 
 @transaction.atomic
-def user_register(*, username: str, email: str, password: str, name: str = "") -> User:
+def user_register(*, username: str, email: str, password: str, name: str = "", invitation: str | None = None) -> User:
     """Create an unverified user and email them a verification link.
 
     Raises `ApplicationError` (400) when the username or email is taken or the password is weak
     (Django's password validators). The user can sign in only after `user_verify_email`.
+
+    With `invitation` (the token of an emailed crew invitation, apps.productions.services.invitation_send)
+    the email is verified at once — receiving the invitation proved it — no verification email is
+    sent, and the user joins the production with the invited role (`invitation_accept`). Raises 400
+    `invalid_invitation` for an unknown, withdrawn, used or expired token and 400
+    `invitation_other_email` when `email` is not the invited address; no account is created then.
     """
     email = email.strip().lower()
+    invited = None
+    if invitation:
+        from apps.productions.services import invitation_find
+
+        invited = invitation_find(token=invitation)
+        if invited.email != email:
+            message = "Register with the email address the invitation was sent to."
+            raise ApplicationError(message, code="invitation_other_email", extra={"fields": {"email": [message]}})
     if User.objects.filter(username__iexact=username).exists():
         raise ApplicationError("That username is taken.", code="invalid", extra={"fields": {"username": ["That username is taken."]}})
     if User.objects.filter(email__iexact=email).exists():
@@ -33,9 +47,15 @@ def user_register(*, username: str, email: str, password: str, name: str = "") -
     except ValidationError as exc:
         raise ApplicationError(exc.messages[0], code="invalid", extra={"fields": {"password": exc.messages}}) from None
     user.set_password(password)
+    user.email_verified = invited is not None
     user.full_clean()
     user.save()
-    transaction.on_commit(lambda: user_send_verification(user=user))
+    if invited is not None:
+        from apps.productions.services import invitation_accept
+
+        invitation_accept(token=invitation, user=user)
+    else:
+        transaction.on_commit(lambda: user_send_verification(user=user))
     return user
 
 

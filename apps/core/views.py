@@ -1,11 +1,16 @@
-"""Plain Django views: the health check and the workspace page."""
+"""Plain Django views: the health check, the browser app's pages, and the JSON 404 of the API."""
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_safe
 
 
 @never_cache
@@ -16,7 +21,34 @@ def health(request):
     return JsonResponse({"ok": True})
 
 
+def spa_index_path() -> Path:
+    """Where Vite builds the browser app's page: `<BASE_DIR>/static/app/index.html` (frontend/vite.config.ts)."""
+    return Path(settings.BASE_DIR) / "static" / "app" / "index.html"
+
+
+@require_safe
+@never_cache
 @ensure_csrf_cookie
-def workspace(request):
-    """The browser workspace (a minimal live page until the React app of issue 3 replaces it)."""
-    return render(request, "workspace.html")
+def spa(request, *args, **kwargs):
+    """The browser app (React) at `/` and at every deep link (`/productions/7/board`, `/signin`, `/invitations/<token>`…).
+
+    Its `index.html` is read from disk on every request, so a new frontend build is live without a
+    restart; the app's router then shows the page the path names. Sets the CSRF cookie the app sends
+    back as `X-CSRFToken`, and is never cached (the page names the current build's hashed assets).
+    Until the frontend is built, the minimal live workspace page (templates/workspace.html) stands in.
+    """
+    try:
+        html = spa_index_path().read_bytes()
+    except FileNotFoundError:
+        return render(request, "workspace.html")
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+def not_found(request, exception=None):
+    """404 for a URL nothing answers (`handler404`): Slate's JSON error under `/api/`, Django's page elsewhere.
+
+    Only reached with DEBUG off (DEBUG shows Django's technical 404 page).
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": "Not found.", "code": "not_found", "extra": {}}, status=404)
+    return defaults.page_not_found(request, exception)

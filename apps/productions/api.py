@@ -1,15 +1,18 @@
 """REST: productions (with live stats) and their members."""
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
 from apps.accounts.api import UserSerializer
 from apps.core.api import requested_version
 from apps.core.errors import ApplicationError
 from apps.productions import services
-from apps.productions.models import Membership, Production, Role
+from apps.productions.models import Invitation, Membership, Production, Role
 from apps.productions.selectors import membership_list, production_list, production_stats, stats_from
 
 
@@ -72,6 +75,62 @@ class MembershipSerializer(serializers.ModelSerializer):
         model = Membership
         fields = ["id", "production", "user", "user_login", "role", "version", "created_at"]
         read_only_fields = ["id", "production", "user", "version", "created_at"]
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """A pending invitation to join the crew: `email` (lower-cased), `role`, `invited_by` (the full user, null
+    if their account is gone), `created_at`, `expires_at`, `accepted_at` (null while pending) and `expired`
+    (true once `expires_at` has passed: the link no longer works; invite again to send a fresh one).
+
+    All read-only. Never contains the emailed token.
+    """
+
+    invited_by = UserSerializer(read_only=True, allow_null=True)
+    expired = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "production", "email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "expired"]
+        read_only_fields = fields
+
+    def get_expired(self, obj) -> bool:
+        """True once the invitation's link has expired."""
+        return obj.expires_at <= timezone.now()
+
+
+class InvitationSentSerializer(serializers.Serializer):
+    """The answer (202) to adding someone by the email of no Slate account: `{"invitation": {...}}`."""
+
+    invitation = InvitationSerializer()
+
+
+class InvitationTokenSerializer(serializers.Serializer):
+    """Body naming an emailed invitation: `{"token"}`, the last part of its `/invitations/<token>` link."""
+
+    token = serializers.CharField(max_length=128)
+
+
+class InvitationPreviewSerializer(serializers.Serializer):
+    """What an invitation offers, for its landing page: `email`, `role`, `production` `{id, title}`,
+    `invited_by` `{id, name}` (null if their account is gone) and `expires_at`."""
+
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    production = serializers.SerializerMethodField()
+    invited_by = serializers.SerializerMethodField()
+    expires_at = serializers.DateTimeField()
+
+    @extend_schema_field({"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}}, "required": ["id", "title"]})
+    def get_production(self, obj) -> dict:
+        """`{"id", "title"}` of the production the invitation is for."""
+        return {"id": obj.production_id, "title": obj.production.title}
+
+    @extend_schema_field({"type": "object", "nullable": True, "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}})
+    def get_invited_by(self, obj) -> dict | None:
+        """`{"id", "name"}` of the person who sent it (null if their account is gone)."""
+        from apps.realtime.services import actor_json
+
+        return actor_json(obj.invited_by)
 
 
 class ProductionViewSet(viewsets.ModelViewSet):
@@ -137,21 +196,27 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.U
             raise NotFoundError()
         return production
 
+    @extend_schema(responses={201: MembershipSerializer, 202: InvitationSentSerializer})
     def create(self, request, *args, **kwargs):
         """Add someone to the crew: `POST {"user_login": username or email, "role"}` (role defaults to `crew`).
 
-        Answers 201 with the membership. 400 `invalid` without `user_login`, `unknown_user`, `already_member`;
-        403 unless owner or producer (only an owner adds an owner); 404 for a production the user is not on.
+        Answers 201 with the membership when the login names a Slate account. When it is the email of
+        no account, an invitation is emailed instead (a pending one to that address is refreshed) and
+        the answer is 202 `{"invitation": {...}}`. 400 `invalid` without `user_login`, `unknown_user`
+        (neither an account nor an email), `already_member`; 403 unless owner or producer (only an
+        owner adds or invites an owner); 404 for a production the user is not on.
         """
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         if not data.validated_data.get("user_login"):
             raise ApplicationError("Say who to add: user_login (username or email).", code="invalid", extra={"fields": {"user_login": ["This field is required."]}})
-        membership = services.membership_add(
+        added = services.membership_add_or_invite(
             production=self._production(), actor=request.user,
             user_login=data.validated_data["user_login"], role=data.validated_data.get("role", Role.CREW),
         )
-        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
+        if isinstance(added, Invitation):
+            return Response({"invitation": InvitationSerializer(added).data}, status=status.HTTP_202_ACCEPTED)
+        return Response(self.get_serializer(added).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
         """Change a member's role: owners and producers, and only an owner gives or takes the owner role (403).
@@ -164,3 +229,61 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.U
     def perform_destroy(self, instance):
         """Take someone off the crew: owners and producers, or the member themselves; 400 `last_owner` for the last owner."""
         services.membership_remove(membership=instance, actor=self.request.user)
+
+
+class InvitationViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """`productions/{id}/invitations`: invitations not yet accepted (expired ones too); owners and producers only.
+
+    Invitations are sent by adding someone by email on `productions/{id}/members` (202).
+    """
+
+    serializer_class = InvitationSerializer
+    search_fields = ["email"]
+    ordering_fields = ["created_at", "expires_at", "email"]
+
+    def get_queryset(self):
+        """Pending invitations of the production in the URL: 404 for a non-member, 403 for a member who does not manage."""
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular builds the schema without a URL
+            return Invitation.objects.none()
+        return services.invitation_list(user=self.request.user, production_id=int(self.kwargs["production_pk"]))
+
+    def perform_destroy(self, instance):
+        """Withdraw the invitation (its link stops working); 204. Only an owner withdraws an owner's invitation (403)."""
+        services.invitation_revoke(invitation=instance, actor=self.request.user)
+
+
+class InvitationAcceptView(APIView):
+    """Accept an emailed invitation as the signed-in user: join the production with the invited role."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(request=InvitationTokenSerializer, responses=MembershipSerializer)
+    def post(self, request):
+        """`POST {"token"}` → 200 with the new membership (or the existing one, role unchanged, for someone already on the crew).
+
+        403 `invitation_other_email` when the signed-in account's email is not the invited one;
+        400 `invalid_invitation` for an unknown, withdrawn, used or expired token; 401 when signed out.
+        """
+        data = InvitationTokenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.invitation_accept(token=data.validated_data["token"], user=request.user)
+        return Response(MembershipSerializer(membership).data)
+
+
+class InvitationPreviewView(APIView):
+    """What an emailed invitation offers, shown on its landing page before signing in or registering."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(request=InvitationTokenSerializer, responses=InvitationPreviewSerializer)
+    def post(self, request):
+        """`POST {"token"}` → 200 `{email, role, production: {id, title}, invited_by: {id, name}, expires_at}`; no sign-in needed.
+
+        400 `invalid_invitation` for an unknown, withdrawn, used or expired token.
+        """
+        data = InvitationTokenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(InvitationPreviewSerializer(services.invitation_find(token=data.validated_data["token"])).data)

@@ -72,3 +72,33 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.production} as {self.role}"
+
+
+class Invitation(TimeStampedModel):
+    """An emailed offer to join a production's crew with a role, for someone who has no Slate account yet.
+
+    Pending until accepted (`accepted_at` set) or revoked (the row is deleted); one pending
+    invitation per email and production — inviting again refreshes it. The emailed token itself is
+    never stored: only its SHA-256 (`token_hash`), so a database leak cannot be used to join.
+    """
+
+    EVENT_ENTITY = "invitation"
+
+    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(help_text="Lower-cased address the invitation was sent to.")
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.CREW)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False, help_text="SHA-256 (hex) of the emailed token.")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["production", "email"], condition=models.Q(accepted_at__isnull=True), name="one_pending_invitation_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} invited to {self.production} as {self.role}"

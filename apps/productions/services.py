@@ -1,12 +1,21 @@
 """Writes on productions and their crews."""
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from apps.core.errors import ApplicationError, NotFoundError
 from apps.core.services import entity_delete, entity_update
-from apps.productions.models import MANAGER_ROLES, Membership, Production, Role
+from apps.productions.models import MANAGER_ROLES, Invitation, Membership, Production, Role
 from apps.productions.permissions import require_manager
 from apps.realtime.services import publish_entity
 
@@ -53,11 +62,8 @@ def membership_add(*, production: Production, actor, user_login: str, role: str)
     Raises `ApplicationError` 400 when no such user exists or they are already on the crew;
     only an owner may add another owner.
     """
-    actor_role = require_manager(user=actor, production=production)
-    if role == Role.OWNER and actor_role != Role.OWNER:
-        raise ApplicationError("Only an owner can make someone an owner.", code="forbidden", status=403)
-    User = get_user_model()
-    user = User.objects.filter(email__iexact=user_login.strip()).first() or User.objects.filter(username=user_login.strip()).first()
+    _require_may_give_role(actor=actor, production=production, role=role)
+    user = _user_by_login(user_login)
     if user is None:
         raise ApplicationError("No Slate account has that username or email.", code="unknown_user", extra={"fields": {"user": ["No Slate account has that username or email."]}})
     if Membership.objects.filter(production=production, user=user).exists():
@@ -67,6 +73,41 @@ def membership_add(*, production: Production, actor, user_login: str, role: str)
     membership.save()
     publish_entity(membership, "created", actor=actor)
     return membership
+
+
+@transaction.atomic
+def membership_add_or_invite(*, production: Production, actor, user_login: str, role: str) -> Membership | Invitation:
+    """Add an existing user to the crew, or — when `user_login` is the email of no Slate account — invite them.
+
+    Returns the new `Membership` (see `membership_add`) or the sent `Invitation` (see `invitation_send`).
+    A login that is neither an account nor an email address is 400 `unknown_user`.
+    """
+    login = user_login.strip()
+    if _user_by_login(login) is None and _is_email(login):
+        return invitation_send(production=production, actor=actor, email=login, role=role)
+    return membership_add(production=production, actor=actor, user_login=login, role=role)
+
+
+def _require_may_give_role(*, actor, production, role: str) -> str:
+    """The actor's role if they may put someone on the crew with `role`: managers, and only owners make owners."""
+    actor_role = require_manager(user=actor, production=production)
+    if role == Role.OWNER and actor_role != Role.OWNER:
+        raise ApplicationError("Only an owner can make someone an owner.", code="forbidden", status=403)
+    return actor_role
+
+
+def _user_by_login(login: str):
+    User = get_user_model()
+    login = login.strip()
+    return User.objects.filter(email__iexact=login).first() or User.objects.filter(username=login).first()
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
 
 
 @transaction.atomic
@@ -108,9 +149,158 @@ def membership_get(*, user, production_id: int, membership_id: int) -> Membershi
     return membership
 
 
+# --- invitations ------------------------------------------------------------------------------
+
+
+def invitation_token_hash(token: str) -> str:
+    """SHA-256 (hex) of an emailed invitation token: what the database stores and looks tokens up by.
+
+    The token has 256 bits of entropy (`secrets.token_urlsafe(32)`), so an unsalted hash is enough,
+    and looking up by hash gives an attacker no timing signal about the stored value.
+    """
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def invitation_link(token: str) -> str:
+    """The browser URL an invitation email carries: `{SLATE_PUBLIC_URL}/invitations/{token}`."""
+    return f"{settings.SLATE_PUBLIC_URL.rstrip('/')}/invitations/{token}"
+
+
+@transaction.atomic
+def invitation_send(*, production: Production, actor, email: str, role: str) -> Invitation:
+    """Invite `email` (no Slate account yet) to the crew with `role`, and email them the link after commit.
+
+    Owners and producers only (403 otherwise; only an owner invites an owner; 404 for non-members).
+    A pending invitation to the same address for the production is refreshed — new token, expiry
+    (`SLATE_INVITATION_DAYS` from now), role and inviter — and published as `invitation.updated`;
+    otherwise a new one is published as `invitation.created`. Neither event carries the token.
+    Raises 400 `invalid` for an address that is not an email.
+    """
+    _require_may_give_role(actor=actor, production=production, role=role)
+    email = email.strip().lower()
+    if not _is_email(email):
+        raise ApplicationError("That is not an email address.", code="invalid", extra={"fields": {"user_login": ["Enter a valid email address."]}})
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation.objects.select_for_update().filter(production=production, email=email, accepted_at__isnull=True).first()
+    verb = "updated" if invitation is not None else "created"
+    if invitation is None:
+        invitation = Invitation(production=production, email=email)
+    invitation.role = role
+    invitation.token_hash = invitation_token_hash(token)
+    invitation.invited_by = actor
+    invitation.expires_at = now + timedelta(days=settings.SLATE_INVITATION_DAYS)
+    invitation.full_clean()
+    invitation.save()
+    publish_entity(invitation, verb, actor=actor)
+    transaction.on_commit(lambda: _invitation_email(invitation=invitation, production=production, actor=actor, token=token))
+    return invitation
+
+
+def _invitation_email(*, invitation: Invitation, production: Production, actor, token: str) -> None:
+    inviter = getattr(actor, "display_name", None) or "Someone"
+    role = Role(invitation.role).label.lower()
+    send_mail(
+        subject=f"{inviter} invited you to {production.title} on Slate",
+        message=(
+            f"Hello,\n\n{inviter} invited you to join the crew of {production.title} on Slate as {role}.\n\n"
+            f"Accept the invitation (create your account with this email address, {invitation.email}):\n"
+            f"{invitation_link(token)}\n\n"
+            f"The link works until {invitation.expires_at:%Y-%m-%d %H:%M} UTC.\n"
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+def invitation_list(*, user, production_id: int):
+    """Invitations of the production not yet accepted (expired ones too), with their inviters; managers only.
+
+    Raises 404 for a non-member, 403 for a member who is not an owner or producer.
+    """
+    require_manager(user=user, production=production_id)
+    return Invitation.objects.filter(production_id=production_id, accepted_at__isnull=True).select_related("invited_by")
+
+
+def invitation_get(*, user, production_id: int, invitation_id: int) -> Invitation:
+    """A pending invitation of a production the user manages; 404 when there is none (or not a member), 403 for other members."""
+    invitation = invitation_list(user=user, production_id=production_id).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise NotFoundError()
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor) -> None:
+    """Withdraw a pending invitation (owners and producers; only an owner revokes an owner's invitation).
+
+    The emailed link stops working; publishes `invitation.deleted` with its last state.
+    """
+    _require_may_give_role(actor=actor, production=invitation.production_id, role=invitation.role)
+    entity_delete(instance=invitation, actor=actor)
+
+
+def invitation_find(*, token: str) -> Invitation:
+    """The pending, unexpired invitation this emailed token belongs to (with its production).
+
+    Raises `ApplicationError` 400 `invalid_invitation` for an unknown, revoked, used or expired token.
+    """
+    invitation = (
+        Invitation.objects.select_related("production", "invited_by")
+        .filter(token_hash=invitation_token_hash(token or ""), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if invitation is None:
+        raise ApplicationError("This invitation is invalid, was withdrawn, was already used or has expired.", code="invalid_invitation")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user) -> Membership:
+    """Put `user` on the crew with the invitation's role and mark the invitation accepted.
+
+    The user's email must be the invited one (case-insensitive): otherwise 403
+    `invitation_other_email`. 400 `invalid_invitation` for an unknown, revoked, used or expired
+    token. Receiving the email proves the address, so an unverified account becomes verified.
+    Publishes `membership.created` and `invitation.deleted` (it leaves the pending list; its
+    `accepted_at` is set). Someone already on the crew keeps their membership and role.
+    """
+    invitation = invitation_find(token=token)
+    invitation = Invitation.objects.select_for_update().select_related("production").get(pk=invitation.pk)
+    if invitation.accepted_at is not None:  # accepted by a concurrent request meanwhile
+        raise ApplicationError("This invitation was already used.", code="invalid_invitation")
+    if (user.email or "").strip().lower() != invitation.email:
+        raise ApplicationError(
+            f"This invitation was sent to another email address than your account's ({user.email}).",
+            code="invitation_other_email", status=403,
+        )
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at", "updated_at"])
+    membership = Membership.objects.select_related("user").filter(production=invitation.production, user=user).first()
+    if membership is None:
+        membership = Membership(production=invitation.production, user=user, role=invitation.role)
+        membership.full_clean()
+        membership.save()
+        publish_entity(membership, "created", actor=user)
+    publish_entity(invitation, "deleted", actor=user)
+    return membership
+
+
 __all__ = [
     "MANAGER_ROLES",
+    "invitation_accept",
+    "invitation_find",
+    "invitation_get",
+    "invitation_link",
+    "invitation_list",
+    "invitation_revoke",
+    "invitation_send",
+    "invitation_token_hash",
     "membership_add",
+    "membership_add_or_invite",
     "membership_get",
     "membership_remove",
     "membership_set_role",

@@ -13,6 +13,7 @@ VERBS = ("created", "updated", "deleted")
 ENTITY_SERIALIZERS: dict[str, str] = {
     "production": "apps.productions.api.ProductionSerializer",
     "membership": "apps.productions.api.MembershipSerializer",
+    "invitation": "apps.productions.api.InvitationSerializer",  # pending invitations; never the token
     "scene": "apps.scenes.api.SceneSerializer",
     "shot": "apps.scenes.api.ShotSerializer",
     "take": "apps.scenes.api.TakeSerializer",

@@ -102,8 +102,9 @@ def test_producer_cannot_make_someone_an_owner(api_for, make_user, production, c
 
 
 def test_adding_an_unknown_person_is_400(api, production, captured_events):
+    # (an unknown email address is invited instead: tests/productions/test_invitations.py)
     with captured_events() as events:
-        response = api.post(members_url(production), {"user_login": "nobody@example.com", "role": "crew"}, format="json")
+        response = api.post(members_url(production), {"user_login": "nobody", "role": "crew"}, format="json")
 
     assert response.status_code == 400
     assert response.json()["code"] == "unknown_user"
