@@ -222,14 +222,6 @@ def invitation_list(*, user, production_id: int):
     return Invitation.objects.filter(production_id=production_id, accepted_at__isnull=True).select_related("invited_by")
 
 
-def invitation_get(*, user, production_id: int, invitation_id: int) -> Invitation:
-    """A pending invitation of a production the user manages; 404 when there is none (or not a member), 403 for other members."""
-    invitation = invitation_list(user=user, production_id=production_id).filter(pk=invitation_id).first()
-    if invitation is None:
-        raise NotFoundError()
-    return invitation
-
-
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, actor) -> None:
     """Withdraw a pending invitation (owners and producers; only an owner revokes an owner's invitation).
@@ -293,7 +285,6 @@ __all__ = [
     "MANAGER_ROLES",
     "invitation_accept",
     "invitation_find",
-    "invitation_get",
     "invitation_link",
     "invitation_list",
     "invitation_revoke",

@@ -1,0 +1,86 @@
+"""The browser app's pages: Django answers `/` and every deep link with the built React app's index.html."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+BUILT_PAGE = '<!doctype html><html><head><script type="module" src="/static/app/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>'
+DEEP_LINKS = ["/", "/productions/1/board", "/productions/12/scenes/7", "/signin", "/register",
+              "/verify-email?uid=MQ&token=abc-123", "/invitations/Zm9vYmFyYmF6cXV4LXRva2VuLWV4YW1wbGU"]
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """`{% static %}` without a collectstatic manifest (the workspace page and the admin use it)."""
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture
+def built_app(settings, tmp_path):
+    """A frontend build under a temporary BASE_DIR: `<tmp>/static/app/index.html`."""
+    settings.BASE_DIR = tmp_path
+    index = tmp_path / "static" / "app" / "index.html"
+    index.parent.mkdir(parents=True)
+    index.write_text(BUILT_PAGE)
+    return index
+
+
+@pytest.fixture
+def unbuilt_app(settings, tmp_path):
+    """No frontend build: BASE_DIR points at an empty folder."""
+    settings.BASE_DIR = tmp_path
+
+
+@pytest.mark.parametrize("path", DEEP_LINKS)
+def test_every_page_of_the_app_is_the_built_index_with_a_csrf_cookie(client, built_app, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert response.content.decode() == BUILT_PAGE
+    assert response.cookies["csrftoken"].value
+    assert "no-cache" in response["Cache-Control"] and "max-age=0" in response["Cache-Control"]
+
+
+def test_a_new_build_is_served_without_a_restart(client, built_app):
+    client.get("/productions/1/board")
+    built_app.write_text(BUILT_PAGE.replace("abc123", "def456"))
+
+    assert "index-def456.js" in client.get("/productions/1/board").content.decode()
+
+
+def test_deep_link_falls_back_to_the_workspace_page_until_the_frontend_is_built(client, unbuilt_app):
+    response = client.get("/productions/1/board")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "<title>Slate</title>" in response.content.decode()
+    assert "signin-form" in response.content.decode()  # templates/workspace.html
+    assert response.cookies["csrftoken"].value
+
+
+def test_pages_only_answer_get_and_head(client, built_app):
+    assert client.head("/productions/1/board").status_code == 200
+    assert client.post("/productions/1/board").status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/api/nonexistent/", "/api/productions/1/nothing-here/", "/api/events/extra/"])
+def test_an_unknown_api_url_is_a_json_404_not_the_app(client, built_app, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"message": "Not found.", "code": "not_found", "extra": {}}
+
+
+def test_api_admin_and_static_keep_their_own_urls(client, built_app):
+    assert client.get("/api/health/").json() == {"ok": True}
+    assert client.get("/api/scenes").status_code == 301  # APPEND_SLASH still redirects API URLs
+    assert client.get("/admin").status_code == 301
+    assert client.get("/admin/login/").status_code == 200
+    assert BUILT_PAGE not in client.get("/admin/login/").content.decode()
+    missing_static = client.get("/static/app/assets/missing.js")
+    assert missing_static.status_code == 404
+    assert BUILT_PAGE not in missing_static.content.decode()
+    assert client.get("/ws/").status_code == 404
