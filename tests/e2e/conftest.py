@@ -578,3 +578,76 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("Slate end-to-end process logs")
         for text in _FAILED_LOGS:
             terminalreporter.write_line(text)
+
+
+# --- browser tests (tests/e2e/test_browser.py): the built app, the server's static files, Chromium --------
+
+FRONTEND = REPO / "frontend"
+APP_INDEX = REPO / "static" / "app" / "index.html"
+BUILD_TIMEOUT_S = 300.0
+
+
+def app_build_is_stale() -> bool:
+    """True when static/app/index.html is missing or older than a file of the app's sources."""
+    if not APP_INDEX.exists():
+        return True
+    built = APP_INDEX.stat().st_mtime
+    sources = [p for p in (FRONTEND / "src").rglob("*") if p.is_file()]
+    sources += [FRONTEND / name for name in ("index.html", "vite.config.ts", "package.json") if (FRONTEND / name).exists()]
+    return any(p.stat().st_mtime > built for p in sources)
+
+
+@pytest.fixture(scope="session")
+def built_app() -> Path:
+    """The React app built into static/app/ (`npx vite build` once per session, only when stale)."""
+    if app_build_is_stale():
+        npx = shutil.which("npx")
+        if npx is None:
+            pytest.fail("static/app/ is missing or stale and npx is not on PATH: build it with `make frontend`.")
+        done = subprocess.run([npx, "vite", "build", "--logLevel", "warn"], cwd=FRONTEND, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=BUILD_TIMEOUT_S)
+        if done.returncode != 0:
+            pytest.fail(f"`npx vite build` failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}")
+    assert APP_INDEX.exists(), "the frontend build wrote no static/app/index.html"
+    return APP_INDEX
+
+
+@pytest.fixture(scope="session")
+def slate_app(slate: SlateServer, built_app: Path) -> SlateServer:
+    """The running Slate serving the built browser app, its assets included.
+
+    The server runs as in production (DEBUG off), where WhiteNoise serves static files only from
+    STATIC_ROOT as it was when the web process started: when the app's assets are not served yet,
+    run `collectstatic` (as the Dockerfile does) into the server's own STATIC_ROOT and restart daphne.
+    """
+    import re
+
+    html = built_app.read_text()
+    assets = re.findall(r'(?:src|href)="(/static/app/[^"]+)"', html)
+    assert assets, f"static/app/index.html names no /static/app/ assets:\n{html[:1000]}"
+
+    def served() -> bool:
+        client = Http(slate.base_url)
+        return all(client.request("GET", asset).status == 200 for asset in assets)
+
+    if not served():
+        slate._manage(["collectstatic", "--noinput"], timeout=180)
+        slate._stop(slate.web)
+        slate.start_web()
+        assert served(), f"the app's assets are still not served after collectstatic: {assets}"
+    return slate
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Chromium of the OS driven by Playwright (sync API), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.browser import launch
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -2,14 +2,14 @@
 // plus the ephemeral job.progress and presence.changed). DESIGN.md, "Event envelope".
 import type {
   CastMember, Character, Comment, ContinuityNote, ContinuityPhoto, Id, Job, Location, MediaAsset, Membership,
-  Production, Prop, Scene, Script, ScriptVersion, Shot, Take,
+  Production, Prop, Scene, Script, ScriptVersion, Shot, Take, User,
 } from "../api/types";
 
 export interface EntityData {
   production: Production; membership: Membership; scene: Scene; shot: Shot; take: Take; character: Character;
   cast_member: CastMember; prop: Prop; location: Location; continuity_note: ContinuityNote; continuity_photo: ContinuityPhoto;
   comment: Comment; script: Script; script_version: ScriptVersion; media_asset: MediaAsset; job: Job;
-  invitation: { id: Id; email: string; role: string };
+  invitation: { id: Id; production: Id; email: string; role: string; invited_by: User | null; created_at: string; expires_at: string; accepted_at: string | null; expired: boolean };
 }
 export type Entity = keyof EntityData;
 export type Verb = "created" | "updated" | "deleted";
