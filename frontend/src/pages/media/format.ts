@@ -1,0 +1,68 @@
+// Display helpers for clips and jobs.
+import type { Job, JobStatus, MediaAsset, Rendition } from "../../api/types";
+
+export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ["pending", "running"];
+export const isActiveJob = (job: Pick<Job, "status"> | null | undefined): boolean => !!job && ACTIVE_JOB_STATUSES.includes(job.status);
+
+export const mediaStatusColor: Record<MediaAsset["status"], string> = { uploaded: "gray", processing: "blue", ready: "green", failed: "red" };
+
+export function renditionOf(asset: Pick<MediaAsset, "renditions">, kind: Rendition["kind"]): Rendition | undefined {
+  return asset.renditions.find((r) => r.kind === kind);
+}
+
+/** 1920 × 1080, or "—" before probing. */
+export function resolution(width: number | null, height: number | null): string {
+  return width && height ? `${width} × ${height}` : "—";
+}
+
+/** "23.976 fps (24000/1001)", "25 fps (25/1)", "—": the float and the exact rational the file declares. */
+export function frameRate(rational: string, fps: number | null): string {
+  if (fps == null) return rational || "—";
+  const shown = `${Number(fps.toFixed(3))} fps`;
+  return rational ? `${shown} (${rational})` : shown;
+}
+
+/** Seconds with milliseconds: 5.005 s, or "—". */
+export function durationSeconds(s: number | null): string {
+  return s == null ? "—" : `${Number(s.toFixed(3))} s`;
+}
+
+/** Video codec / audio codec: "h264 / aac", "prores", "—". */
+export function codecs(video: string, audio: string): string {
+  return [video, audio].filter(Boolean).join(" / ") || "—";
+}
+
+/** A date and time in the viewer's locale, "—" when missing. */
+export function when(iso: string | null | undefined): string {
+  return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
+}
+
+/** Compact: the time alone when it is today, else "Nov 20, 11:27 PM"; "—" when missing. */
+export function shortWhen(iso: string | null | undefined, now = new Date()): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit", second: "2-digit" });
+  return d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
+}
+
+/** Progress (0–1) as a whole percentage, clamped. */
+export function percent(fraction: number): number {
+  return Math.round(Math.min(1, Math.max(0, fraction)) * 100);
+}
+
+const KIND_LABEL: Record<string, string> = {
+  "media.process": "Dailies processing",
+  "script.import": "Screenplay import",
+};
+/** A job kind in words ("media.process" → "Dailies processing"); unknown kinds as they are. */
+export function jobKindLabel(kind: string): string {
+  return KIND_LABEL[kind] ?? kind;
+}
+
+/** How long a job ran (or has been running, up to `now`): "12 s", "3 min 4 s", or "". */
+export function jobDuration(job: Pick<Job, "started_at" | "finished_at">, now = Date.now()): string {
+  if (!job.started_at) return "";
+  const end = job.finished_at ? Date.parse(job.finished_at) : now;
+  const s = Math.max(0, Math.round((end - Date.parse(job.started_at)) / 1000));
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
