@@ -34,8 +34,10 @@ function commentTarget(c: Comment): { kind: CommentTargetKind; id: Id } | null {
 /** Apply one server event to the cache. Returns true when it changed something the activity feed shows. */
 export function applyEvent(qc: QueryClient, event: SlateEvent): void {
   if (event.type === "job.progress") {
+    // A progress frame overtaken by the job's final `job.updated` must not make a finished job look running again.
+    const finished = new Set(["succeeded", "failed", "cancelled"]);
     qc.setQueryData<Job[]>(keys.jobs(event.production), (old) =>
-      old?.map((j) => (j.id === event.data.id ? { ...j, status: "running", progress: event.data.progress, message: event.data.message } : j)));
+      old?.map((j) => (j.id === event.data.id && !finished.has(j.status) ? { ...j, status: "running", progress: event.data.progress, message: event.data.message } : j)));
     return;
   }
   if (event.type === "presence.changed") return; // kept by the RealtimeProvider, not the cache
