@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { RealtimeClient, type ConnectionStatus } from "./socket";
+import type { ControlFrame, SlateEvent } from "./events";
+
+class FakeSocket {
+  static instances: FakeSocket[] = [];
+  static OPEN = 1;
+  static CLOSED = 3;
+  readyState = 0;
+  sent: Record<string, unknown>[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((m: { data: string }) => void) | null = null;
+  onclose: ((c: { code: number }) => void) | null = null;
+  constructor(public url: string) { FakeSocket.instances.push(this); }
+  send(text: string) { this.sent.push(JSON.parse(text) as Record<string, unknown>); }
+  close(code = 1000) { this.readyState = FakeSocket.CLOSED; this.onclose?.({ code }); }
+  open() { this.readyState = FakeSocket.OPEN; this.onopen?.(); }
+  push(frame: object) { this.onmessage?.({ data: JSON.stringify(frame) }); }
+}
+
+const event = (id: number) => ({ id, type: "scene.updated", production: 7, entity: "scene", entity_id: 1, data: {}, actor: null, at: "" });
+
+describe("RealtimeClient", () => {
+  let events: SlateEvent[];
+  let statuses: ConnectionStatus[];
+  let client: RealtimeClient;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.stubGlobal("WebSocket", FakeSocket);
+    FakeSocket.instances = [];
+    events = [];
+    statuses = [];
+    client = new RealtimeClient({ onEvent: (e) => events.push(e), onControl: (_f: ControlFrame) => {}, onStatus: (s) => statuses.push(s) }, "ws://test/ws/");
+  });
+  afterEach(() => { client.stop(); vi.unstubAllGlobals(); vi.useRealTimers(); });
+
+  it("subscribes on open, then resumes with the last id after a drop", () => {
+    client.subscribe(7);
+    client.start();
+    const first = FakeSocket.instances[0]!;
+    first.open();
+    expect(first.sent).toEqual([{ type: "subscribe", production: 7 }]);
+    first.push({ type: "subscribed", production: 7, replayed: 0, last_id: 4 });
+    first.push(event(5));
+    expect(statuses.at(-1)).toBe("live");
+
+    first.close(1006);
+    expect(statuses.at(-1)).toBe("reconnecting");
+    vi.advanceTimersByTime(1000);
+    const second = FakeSocket.instances[1]!;
+    second.open();
+    expect(second.sent).toEqual([{ type: "subscribe", production: 7, after: 5 }]);
+  });
+
+  it("applies each event id once, even when live events arrive out of order", () => {
+    client.subscribe(7);
+    client.start();
+    const socket = FakeSocket.instances[0]!;
+    socket.open();
+    socket.push({ type: "subscribed", production: 7, replayed: 0, last_id: 0 });
+    for (const id of [3, 2, 3, 4, 2]) socket.push(event(id));
+    expect(events.map((e) => e.id)).toEqual([3, 2, 4]);
+  });
+
+  it("stays away while paused and comes back on resume", () => {
+    client.subscribe(7);
+    client.start();
+    FakeSocket.instances[0]!.open();
+    client.pause();
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.instances).toHaveLength(1);
+    client.resume();
+    expect(FakeSocket.instances).toHaveLength(2);
+  });
+
+  it("goes offline without retrying when the server says the user is not signed in", () => {
+    client.start();
+    FakeSocket.instances[0]!.close(4401);
+    vi.advanceTimersByTime(60_000);
+    expect(statuses.at(-1)).toBe("offline");
+    expect(FakeSocket.instances).toHaveLength(1);
+  });
+});
