@@ -94,10 +94,10 @@ function MembersTable({ production, rows, me, myRole }: { production: Id; rows: 
   const options = roleOptions(assignableRoles(myRole));
   return (
     <>
-      <Table.ScrollContainer minWidth={680}>
+      <Table.ScrollContainer minWidth={520}>
         <Table striped highlightOnHover verticalSpacing={4} data-testid="members-table">
           <Table.Thead>
-            <Table.Tr><Table.Th>Name</Table.Th><Table.Th>Username</Table.Th><Table.Th>Email</Table.Th><Table.Th w={230}>Role</Table.Th><Table.Th w={60} /></Table.Tr>
+            <Table.Tr><Table.Th>Name</Table.Th><Table.Th>Username</Table.Th><Table.Th visibleFrom="md">Email</Table.Th><Table.Th w={220}>Role</Table.Th><Table.Th w={60} /></Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {rows.map((m) => {
@@ -107,10 +107,11 @@ function MembersTable({ production, rows, me, myRole }: { production: Id; rows: 
               return (
                 <Table.Tr key={m.id} data-testid="member-row" data-username={m.user.username}>
                   <Table.Td>
-                    <Group gap={6} wrap="nowrap"><Text fw={600}>{m.user.display_name || m.user.username}</Text>{mine && <Badge size="xs" variant="light">you</Badge>}</Group>
+                    <Group gap={6} wrap="nowrap"><Text fw={600} style={{ whiteSpace: "nowrap" }}>{m.user.display_name || m.user.username}</Text>{mine && <Badge size="xs" variant="light">you</Badge>}</Group>
+                    <Text size="xs" c="dimmed" hiddenFrom="md">{m.user.email}</Text>
                   </Table.Td>
                   <Table.Td><Text size="sm" ff="monospace">{m.user.username}</Text></Table.Td>
-                  <Table.Td><Text size="sm">{m.user.email || "—"}</Text></Table.Td>
+                  <Table.Td visibleFrom="md"><Text size="sm">{m.user.email || "—"}</Text></Table.Td>
                   <Table.Td>
                     {manage ? (
                       <Select data={options} value={shown} allowDeselect={false} aria-label={`Role of ${m.user.display_name}`} size="sm" disabled={m.id in pending}
@@ -165,7 +166,6 @@ function InviteForm({ production, myRole }: { production: Id; myRole: Role | nul
       } else {
         setSent(outcome.invitation);
         void qc.invalidateQueries({ queryKey: keys.invitations(production) });
-        notifications.show({ color: "green", message: `Invitation sent to ${outcome.invitation.email}.` });
       }
       setLogin("");
     } catch (error) {
