@@ -1,14 +1,14 @@
 // The scene board: one column per scene status; drag a card (or use its menu) to change the status.
 import {
   DndContext, DragOverlay, KeyboardSensor, PointerSensor, TouchSensor, pointerWithin, rectIntersection, useDraggable, useDroppable,
-  useSensor, useSensors, type Announcements, type CollisionDetection, type DragEndEvent, type DragStartEvent, type KeyboardCoordinateGetter,
+  useSensor, useSensors, type Announcements, type CollisionDetection, type DragEndEvent, type DragStartEvent, type KeyboardCoordinateGetter, type PointerSensorOptions,
 } from "@dnd-kit/core";
 import {
   ActionIcon, Alert, Anchor, Badge, Box, Button, Card, Center, Group, Loader, Menu, Paper, ScrollArea, SegmentedControl, Select, Stack, Text,
   TextInput, Title, Tooltip,
 } from "@mantine/core";
 import { IconDotsVertical, IconSearch, IconX } from "@tabler/icons-react";
-import { useMemo, useState, type CSSProperties } from "react";
+import { useMemo, useState, type CSSProperties, type PointerEvent as ReactPointerEvent } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { useScenes } from "../api/hooks";
 import { SCENE_STATUSES, type Id, type Scene, type SceneStatus } from "../api/types";
@@ -18,6 +18,18 @@ import { distinctValues, filterScenes, groupByStatus, hasFilters, intExtOptions,
 import { useSceneSave } from "./scene/useSceneSave";
 
 const COLUMN_WIDTH = 240;
+
+/**
+ * PointerSensor for mouse and pen only: touch pointers are left to the TouchSensor (press-and-hold), so a finger
+ * can still scroll the board. Otherwise the PointerSensor claims the touch first and the browser cancels it
+ * (`pointercancel`) as soon as the finger pans.
+ */
+class MouseAndPenSensor extends PointerSensor {
+  static activators = PointerSensor.activators.map((activator) => ({
+    ...activator,
+    handler: (event: ReactPointerEvent, options: PointerSensorOptions) => event.nativeEvent.pointerType !== "touch" && activator.handler(event, options),
+  }));
+}
 
 /** Pointer inside a column wins; keyboard drags (no pointer) use the overlap of the card with the columns. */
 const collision: CollisionDetection = (args) => {
@@ -52,7 +64,7 @@ export function Board() {
   const [dragging, setDragging] = useState<Scene | null>(null);
 
   const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(MouseAndPenSensor, { activationConstraint: { distance: 6 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 150, tolerance: 5 } }),
     useSensor(KeyboardSensor, { coordinateGetter: columnCoordinates }),
   );
