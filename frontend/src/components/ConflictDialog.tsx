@@ -23,9 +23,9 @@ export function useConflict<T extends { version: number }>(label: string): {
   }, [label]);
   const fields = pending ? Object.keys(pending.mine).filter((k) => k !== "version") : [];
   const dialog = (
-    <Modal opened={pending !== null} onClose={() => setPending(null)} title={`Someone else changed this ${label}`} size="lg" data-testid="conflict-dialog">
+    <Modal opened={pending !== null} onClose={() => setPending(null)} title={`Someone else changed this ${label}`} size="lg">
       {pending && (
-        <>
+        <div data-testid="conflict-dialog">
           <Text size="sm" mb="sm">Your save was based on an older version (now version {pending.theirs.version}). Compare and choose:</Text>
           <Table withTableBorder>
             <Table.Thead><Table.Tr><Table.Th>Field</Table.Th><Table.Th>Yours</Table.Th><Table.Th>Theirs (saved)</Table.Th></Table.Tr></Table.Thead>
@@ -43,7 +43,7 @@ export function useConflict<T extends { version: number }>(label: string): {
             <Button variant="default" onClick={() => { pending.takeTheirs(pending.theirs); setPending(null); }}>Take theirs</Button>
             <Button onClick={() => { pending.keepMine(pending.theirs); setPending(null); }}>Keep mine</Button>
           </Group>
-        </>
+        </div>
       )}
     </Modal>
   );

@@ -56,7 +56,7 @@ export function ProductionLayout() {
           <Group wrap="nowrap" gap="sm">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
             <Text component={Link} to="/" fw={800} c="yellow" style={{ letterSpacing: "0.08em" }}>SLATE</Text>
-            <Text fw={600} truncate maw={360} data-testid="production-title">{production.data?.title ?? "…"}</Text>
+            <Text fw={600} truncate maw={{ base: "32vw", sm: 360 }} data-testid="production-title">{production.data?.title ?? "…"}</Text>
           </Group>
           <Group wrap="nowrap" gap="sm">
             <ConnectionIndicator />

@@ -81,3 +81,30 @@ describe("RealtimeClient", () => {
     expect(FakeSocket.instances).toHaveLength(1);
   });
 });
+
+describe("RealtimeClient presence", () => {
+  afterEach(() => { vi.unstubAllGlobals(); vi.useRealTimers(); });
+
+  it("sends presence only once subscribed, and again after every resubscribe", () => {
+    vi.useFakeTimers();
+    vi.stubGlobal("WebSocket", FakeSocket);
+    FakeSocket.instances = [];
+    const client = new RealtimeClient({ onEvent: () => {}, onControl: () => {}, onStatus: () => {} }, "ws://test/ws/");
+    client.subscribe(7);
+    client.start();
+    const first = FakeSocket.instances[0]!;
+    first.open();
+    client.presence(7, { scene: 42 });
+    expect(first.sent.filter((f) => f.type === "presence")).toEqual([]);
+    first.push({ type: "subscribed", production: 7, replayed: 0, last_id: 0 });
+    expect(first.sent.filter((f) => f.type === "presence")).toEqual([{ type: "presence", production: 7, where: { scene: 42 } }]);
+
+    first.close(1006);
+    vi.advanceTimersByTime(1000);
+    const second = FakeSocket.instances[1]!;
+    second.open();
+    second.push({ type: "subscribed", production: 7, replayed: 0, last_id: 0 });
+    expect(second.sent.filter((f) => f.type === "presence")).toEqual([{ type: "presence", production: 7, where: { scene: 42 } }]);
+    client.stop();
+  });
+});

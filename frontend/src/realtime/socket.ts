@@ -14,6 +14,8 @@ export class RealtimeClient {
   private socket: WebSocket | null = null;
   private readonly lastId = new Map<Id, number>();
   private readonly seen = new Map<Id, Set<number>>();
+  private readonly lastPresence = new Map<Id, Record<string, number | string | null> | null>();
+  private readonly live = new Set<Id>();
   private readonly subscribed = new Set<Id>();
   private retry = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -54,11 +56,15 @@ export class RealtimeClient {
 
   unsubscribe(production: Id): void {
     this.subscribed.delete(production);
+    this.live.delete(production);
+    this.lastPresence.delete(production);
     this.send({ type: "unsubscribe", production });
   }
 
+  /** Say what this user is looking at; remembered and re-sent whenever the subscription is (re)made. */
   presence(production: Id, where: Record<string, number | string | null> | null): void {
-    this.send({ type: "presence", production, where });
+    this.lastPresence.set(production, where);
+    if (this.live.has(production)) this.send({ type: "presence", production, where });
   }
 
   lastEventId(production: Id): number | undefined {
@@ -78,6 +84,7 @@ export class RealtimeClient {
     socket.onclose = (close) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.live.clear();
       if (this.stopped) return;
       if (close.code === 4401 || close.code === 4403) { this.setStatus("offline"); return; }
       this.setStatus(navigator.onLine === false ? "offline" : "reconnecting");
@@ -95,7 +102,9 @@ export class RealtimeClient {
       if (frame.type === "subscribed") {
         this.retry = 0;
         if (!this.lastId.has(frame.production) || frame.last_id > (this.lastId.get(frame.production) ?? 0)) this.lastId.set(frame.production, frame.last_id);
+        this.live.add(frame.production);
         this.setStatus("live");
+        if (this.lastPresence.has(frame.production)) this.send({ type: "presence", production: frame.production, where: this.lastPresence.get(frame.production) ?? null });
       }
       this.handlers.onControl(frame);
       return;
