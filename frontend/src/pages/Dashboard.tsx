@@ -68,7 +68,7 @@ export function Dashboard() {
         <Card withBorder>
           <Title order={4} mb="sm">Activity</Title>
           <Timeline bulletSize={12} lineWidth={2} data-testid="activity">
-            {events.slice(0, 15).map((e) => (
+            {events.filter((e) => e.type !== "production.updated").slice(0, 15).map((e) => (
               <Timeline.Item key={e.id} title={e.actor?.name ?? "Slate"}>
                 <Text size="sm">{describe(e)}</Text>
                 <Text size="xs" c="dimmed">{new Date(e.at).toLocaleTimeString()}</Text>
