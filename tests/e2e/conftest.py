@@ -612,29 +612,35 @@ def built_app() -> Path:
     return APP_INDEX
 
 
-@pytest.fixture(scope="session")
-def slate_app(slate: SlateServer, built_app: Path) -> SlateServer:
-    """The running Slate serving the built browser app, its assets included.
+def serve_built_app(slate: SlateServer) -> None:
+    """Make the running server serve the assets static/app/index.html names now.
 
     The server runs as in production (DEBUG off), where WhiteNoise serves static files only from
-    STATIC_ROOT as it was when the web process started: when the app's assets are not served yet,
-    run `collectstatic` (as the Dockerfile does) into the server's own STATIC_ROOT and restart daphne.
+    STATIC_ROOT as it was when the web process started: when the app's assets are not served (the
+    first time, or after a rebuild gave them new hashed names), run `collectstatic` (as the
+    Dockerfile does) into the server's own STATIC_ROOT and restart daphne.
     """
     import re
 
-    html = built_app.read_text()
+    html = APP_INDEX.read_text()
     assets = re.findall(r'(?:src|href)="(/static/app/[^"]+)"', html)
     assert assets, f"static/app/index.html names no /static/app/ assets:\n{html[:1000]}"
 
     def served() -> bool:
         client = Http(slate.base_url)
-        return all(client.request("GET", asset).status == 200 for asset in assets)
+        return all(client.request("GET", asset, headers={"Accept": "*/*"}).status == 200 for asset in assets)
 
     if not served():
         slate._manage(["collectstatic", "--noinput"], timeout=180)
         slate._stop(slate.web)
         slate.start_web()
         assert served(), f"the app's assets are still not served after collectstatic: {assets}"
+
+
+@pytest.fixture(scope="session")
+def slate_app(slate: SlateServer, built_app: Path) -> SlateServer:
+    """The running Slate serving the built browser app, its assets included (see `serve_built_app`)."""
+    serve_built_app(slate)
     return slate
 
 
