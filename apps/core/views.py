@@ -6,7 +6,6 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -35,12 +34,16 @@ def spa(request, *args, **kwargs):
     Its `index.html` is read from disk on every request, so a new frontend build is live without a
     restart; the app's router then shows the page the path names. Sets the CSRF cookie the app sends
     back as `X-CSRFToken`, and is never cached (the page names the current build's hashed assets).
-    Until the frontend is built, the minimal live workspace page (templates/workspace.html) stands in.
+    Until the frontend is built the answer is a 503 page that says how to build it.
     """
     try:
         html = spa_index_path().read_bytes()
     except FileNotFoundError:
-        return render(request, "workspace.html")
+        return HttpResponse(
+            "<!doctype html><title>Slate</title><h1>Slate</h1><p>The browser app is not built yet: run "
+            "<code>make frontend</code> (or <code>make run</code>). The API is up at <a href=\"/api/docs/\">/api/docs/</a>.</p>",
+            status=503, content_type="text/html; charset=utf-8",
+        )
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 

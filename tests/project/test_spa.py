@@ -12,7 +12,7 @@ DEEP_LINKS = ["/", "/productions/1/board", "/productions/12/scenes/7", "/signin"
 
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings):
-    """`{% static %}` without a collectstatic manifest (the workspace page and the admin use it)."""
+    """`{% static %}` without a collectstatic manifest (the admin uses it)."""
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
@@ -50,13 +50,12 @@ def test_a_new_build_is_served_without_a_restart(client, built_app):
     assert "index-def456.js" in client.get("/productions/1/board").content.decode()
 
 
-def test_deep_link_falls_back_to_the_workspace_page_until_the_frontend_is_built(client, unbuilt_app):
+def test_deep_link_says_how_to_build_the_app_until_it_is_built(client, unbuilt_app):
     response = client.get("/productions/1/board")
 
-    assert response.status_code == 200
+    assert response.status_code == 503
     assert response["Content-Type"].startswith("text/html")
-    assert "<title>Slate</title>" in response.content.decode()
-    assert "signin-form" in response.content.decode()  # templates/workspace.html
+    assert "make frontend" in response.content.decode()
     assert response.cookies["csrftoken"].value
 
 
