@@ -50,11 +50,11 @@ export function ProductionLayout() {
     );
   }
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 230, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="md">
+    <AppShell header={{ height: 60 }} navbar={{ width: 230, breakpoint: "md", collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group wrap="nowrap" gap="sm">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <Burger opened={opened} onClick={toggle} hiddenFrom="md" size="sm" aria-label="Menu" />
             <Text component={Link} to="/" fw={800} c="yellow" style={{ letterSpacing: "0.08em" }}>SLATE</Text>
             <Text fw={600} truncate maw={{ base: "32vw", sm: 360 }} data-testid="production-title">{production.data?.title ?? "…"}</Text>
           </Group>
