@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "apps.media",
     "apps.jobs",
     "apps.realtime",
+    "apps.generation",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,19 @@ SLATE_JOB_STALE_AFTER_S = env.int("SLATE_JOB_STALE_AFTER_S", default=300)
 SLATE_JOB_MAX_ATTEMPTS = env.int("SLATE_JOB_MAX_ATTEMPTS", default=2)
 SLATE_PUBLIC_URL = env.str("SLATE_PUBLIC_URL", default="http://127.0.0.1:8000")
 SLATE_INVITATION_DAYS = env.int("SLATE_INVITATION_DAYS", default=14)  # how long an emailed crew invitation stays valid
+
+# --- AI (apps/generation) -----------------------------------------------------------------
+# Without a key the features answer "not configured" (HTTP 503, code `not_configured`); nothing pretends.
+ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
+ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="") or None  # a proxy, or the tests' fake server
+SLATE_ANTHROPIC_MODEL = env.str("SLATE_ANTHROPIC_MODEL", default="claude-sonnet-4-5")
+SLATE_ANTHROPIC_MAX_TOKENS = env.int("SLATE_ANTHROPIC_MAX_TOKENS", default=8000)
+SLATE_ANTHROPIC_TEMPERATURE = env.float("SLATE_ANTHROPIC_TEMPERATURE", default=0.8)
+SLATE_ANTHROPIC_TIMEOUT_S = env.float("SLATE_ANTHROPIC_TIMEOUT_S", default=300.0)
+FAL_KEY = env.str("FAL_KEY", default="")
+SLATE_FAL_MODEL = env.str("SLATE_FAL_MODEL", default="fal-ai/flux/schnell")
+SLATE_FAL_TIMEOUT_S = env.float("SLATE_FAL_TIMEOUT_S", default=600.0)
+SLATE_STORYBOARD_MAX_IMAGES = env.int("SLATE_STORYBOARD_MAX_IMAGES", default=24)
 
 # --- Email --------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

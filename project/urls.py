@@ -55,6 +55,7 @@ urlpatterns = [
     path("api/events/", realtime.EventListView.as_view(), name="events"),
     path("api/invitations/accept/", productions.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("api/invitations/preview/", productions.InvitationPreviewView.as_view(), name="invitation-preview"),
+    path("api/", include("apps.generation.urls")),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
     path("", core_views.spa, name="spa"),

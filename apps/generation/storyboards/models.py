@@ -1,0 +1,1 @@
+"""Storyboard models (fal.ai images): filled in by the storyboards work."""
