@@ -56,6 +56,7 @@ urlpatterns = [
     path("api/invitations/accept/", productions.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("api/invitations/preview/", productions.InvitationPreviewView.as_view(), name="invitation-preview"),
     path("api/", include("apps.generation.urls")),
+    path("api/", include("apps.scripts.export_urls")),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
     path("", core_views.spa, name="spa"),

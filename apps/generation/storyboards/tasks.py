@@ -1,0 +1,1 @@
+"""Storyboard job handlers (filled in by the storyboards work)."""

@@ -1,0 +1,1 @@
+"""Writing and breakdown job handlers (filled in by the writing work)."""
