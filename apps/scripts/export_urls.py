@@ -1,2 +1,11 @@
-"""Export routes (filled in by the export work)."""
-urlpatterns: list = []
+"""Export routes, mounted under /api/ by project/urls.py: a script version as Fountain or PDF."""
+from django.urls import path
+
+from apps.scripts.export_views import ScriptVersionFountainExportView, ScriptVersionPdfExportView
+
+urlpatterns = [
+    path("script-versions/<int:pk>/export.fountain", ScriptVersionFountainExportView.as_view(),
+         name="script-version-export-fountain"),
+    path("script-versions/<int:pk>/export.pdf", ScriptVersionPdfExportView.as_view(),
+         name="script-version-export-pdf"),
+]

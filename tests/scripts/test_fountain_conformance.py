@@ -6,8 +6,11 @@ Cases where Slate deliberately disagrees, or whose expectation is not an element
 fountain_known_differences.py with a reason; a case failing outside that list fails the test,
 and so does a listed case that passes (so the list stays honest).
 
-Suites (see /work/shared/data/README.md): fountain-tools (`.txt` dumps and two `.fdx`),
-screenplain (`.html` and `.fdx` renderings), Jouvence (YAML `in:`/`out:`).
+Suites (see /work/shared/data/README.md): fountain-tools (`.txt` dumps, one `.txt` rendering of
+emphasis as <b>/<i>/<u>, and two `.fdx`), screenplain (`.html` and `.fdx` renderings), Jouvence
+(YAML `in:`/`out:`). Cases that test another program's API rather than its parse are listed in
+EXCLUDED with the reason, are not run and are not counted; pairs of cases where two suites expect
+opposite results for the same input are in CONTRADICTIONS, and exactly one of each must pass.
 Conversion rules shared by all: one action element per paragraph (blank lines split action;
 runs of blank lines are not elements), trailing whitespace is not significant, notes are
 compared only where the suite outputs them. `pytest -s` prints a per-suite summary.
@@ -30,7 +33,9 @@ import yaml
 
 from apps.scripts.fountain import Screenplay, parse, parse_bytes, split_character
 
-from .fountain_known_differences import KNOWN_DIFFERENCES
+from apps.scripts.fountain.emphasis import to_html
+
+from .fountain_known_differences import CONTRADICTIONS, EXCLUDED, KNOWN_DIFFERENCES
 
 Row = tuple  # (kind, text, scene_number, extension, dual, depth)
 
@@ -51,6 +56,7 @@ class Fields:
     title_page: bool = True
     title_keys_case: bool = True
     collapse_whitespace: bool = False
+    emphasis_html: bool = False  # the suite renders emphasis as <b>, <i>, <u>
 
 
 @dataclass
@@ -81,7 +87,8 @@ def row(kind, text, fields: Fields, *, scene_number=None, extension=None, dual=F
 def project(screenplay: Screenplay, fields: Fields) -> Expected:
     """Slate's own parse, reduced to the fields the suite expresses."""
     rows = [
-        row(e.kind, e.text, fields, scene_number=e.scene_number, extension=e.extension,
+        row(e.kind, to_html(e.text) if fields.emphasis_html else e.text, fields,
+            scene_number=e.scene_number, extension=e.extension,
             dual=e.dual, depth=e.depth)
         for e in screenplay.elements
         if fields.notes or e.kind != "note"
@@ -193,6 +200,19 @@ def _fountain_tools_rows(entries: list[dict], notes: dict[str, str]) -> list[Row
                 text = f"({text})"
             rows.append(row(slate_kind, text, f))
     return rows
+
+
+EMPHASIS_FIELDS = Fields(dual="character", title_page=False, emphasis_html=True)
+
+
+def is_emphasis_rendering(dump: str) -> bool:
+    """fountain-tools' Formatted.txt: the input's lines with emphasis rendered as HTML tags."""
+    return _FT_ENTRY.match(dump) is None and re.search(r"</?[biu]>", dump) is not None
+
+
+def read_emphasis_rendering(rendering: str) -> Expected:
+    """One action row per paragraph, emphasis as HTML (the input is all action)."""
+    return Expected(rows=[row("action", p, EMPHASIS_FIELDS) for p in paragraphs(rendering)])
 
 
 # --- Final Draft .fdx ----------------------------------------------------------------------------
@@ -413,12 +433,17 @@ def collect_cases() -> list[Case]:
     cases: list[Case] = []
     folder = FOUNTAIN_DATA / "fountain-tools"
     for dump in sorted(folder.glob("*.txt")):
+        if dump.stem in EXCLUDED["fountain-tools"]:
+            continue
         source = folder / (re.sub(r"-(Merged|Unmerged)$", "", dump.stem) + ".fountain")
+        reader, fields = read_fountain_tools, FOUNTAIN_TOOLS_FIELDS
+        if is_emphasis_rendering(dump.read_text(encoding="utf-8")):
+            reader, fields = read_emphasis_rendering, EMPHASIS_FIELDS
         cases.append(Case(
             "fountain-tools", dump.stem,
             _file_parser(source) if source.exists() else _no_single_input,
-            lambda dump=dump: read_fountain_tools(dump.read_text(encoding="utf-8")),
-            FOUNTAIN_TOOLS_FIELDS,
+            lambda dump=dump, reader=reader: reader(dump.read_text(encoding="utf-8")),
+            fields,
         ))
     # fountain-tools compares these two FDX files with its parse of the same-named .fountain.
     for name in ("TestFDX-FD", "TestFDX-FI"):
@@ -476,6 +501,22 @@ def test_known_differences_name_existing_cases():
             assert reason.strip() and "\n" not in reason.strip()
 
 
+def test_excluded_cases_exist_and_are_few():
+    excluded = [(suite, case_id) for suite, cases in EXCLUDED.items() for case_id in cases]
+    assert len(excluded) <= 2
+    for suite, case_id in excluded:
+        assert (FOUNTAIN_DATA / suite / f"{case_id}.txt").exists(), f"{suite}:{case_id} is not a case"
+        assert (suite, case_id) not in results()
+
+
+@pytest.mark.parametrize("pair", CONTRADICTIONS, ids=[f"{a[1]}|{b[1]}" for a, b, _ in CONTRADICTIONS])
+def test_contradicting_cases_exactly_one_passes(pair):
+    """Two suites expect opposite results for the same input: no parser can pass both."""
+    first, second, _ = pair
+    assert results()[first][0] != results()[second][0]
+    assert (first[1] in KNOWN_DIFFERENCES[first[0]]) != (second[1] in KNOWN_DIFFERENCES[second[0]])
+
+
 def test_zz_conformance_summary(capsys):
     """Print cases run, passed and the known differences per suite, even without -s."""
     lines, problems = ["", "Fountain conformance summary"], []
@@ -487,6 +528,15 @@ def test_zz_conformance_summary(capsys):
         lines.extend(f"    - {case_id}: {reason}" for case_id, reason in known.items())
         problems += [f"{suite}:{c} fails" for c, (ok, _) in ran if not ok and c not in known]
         problems += [f"{suite}:{c} passes but is listed" for c, (ok, _) in ran if ok and c in known]
+    total = len(results())
+    passed = sum(1 for ok, _ in results().values() if ok)
+    excluded = [f"{suite}:{case_id} ({reason})" for suite, cases in EXCLUDED.items()
+                for case_id, reason in cases.items()]
+    lines.append(f"  overall: {passed}/{total} passed = {100 * passed / total:.1f}%")
+    lines.append(f"  {len(excluded)} case{'' if len(excluded) == 1 else 's'} excluded: " + ("; ".join(excluded) or "none"))
+    lines.append(f"  {len(CONTRADICTIONS)} pairs of cases contradict each other (one of each can "
+                 f"pass): at most {total - len(CONTRADICTIONS)}/{total} = "
+                 f"{100 * (total - len(CONTRADICTIONS)) / total:.1f}% is reachable")
     with capsys.disabled():
         print("\n".join(lines))
     assert not problems

@@ -127,6 +127,13 @@ def test_dialogue_block_with_parentheticals_and_two_space_blank_line():
     ]
 
 
+def test_parenthetical_follows_a_cue_or_speech_so_a_second_one_in_a_row_is_spoken():
+    assert kinds_and_texts("BOB\n(slowly)\n(bouncy)\nTrying.\n(beat)\nDone.") == [
+        ("character", "BOB"), ("parenthetical", "(slowly)"), ("dialogue", "(bouncy)\nTrying."),
+        ("parenthetical", "(beat)"), ("dialogue", "Done."),
+    ]
+
+
 def test_caret_marks_the_right_hand_side_of_dual_dialogue():
     elements = parse("BRICK\nScrew retirement.\n\nSTEEL ^\n(shouting)\nScrew retirement.").elements
     assert [(e.kind, e.text, e.dual) for e in elements] == [
@@ -195,6 +202,10 @@ def test_transition_on_the_first_line_is_not_a_title_page():
     assert [e.kind for e in screenplay.elements] == ["transition", "section"]
 
 
+def test_spaces_after_the_colon_make_a_transition_action():
+    assert kinds_and_texts("CUT TO:  \n\nCUT TO:\n") == [("action", "CUT TO:"), ("transition", "CUT TO:")]
+
+
 # --- boneyard and notes --------------------------------------------------------------------------
 
 def test_boneyard_spanning_lines_and_blank_lines_is_removed_and_line_numbers_kept():
@@ -203,6 +214,13 @@ def test_boneyard_spanning_lines_and_blank_lines_is_removed_and_line_numbers_kep
     assert [(e.kind, e.text, e.line) for e in elements] == [
         ("action", "Before.", 1), ("transition", "CUT TO:", 3),
         ("scene_heading", "EXT. MANSION - DAY", 10), ("action", "After.", 12),
+    ]
+
+
+def test_boneyard_of_lines_inside_a_paragraph_closes_it_up():
+    elements = parse("This is something.\n/*\nnope\nnope\n*/\nOK.\n\n/*\ngone\n*/\nINT. HOUSE").elements
+    assert [(e.kind, e.text, e.line) for e in elements] == [
+        ("action", "This is something.\nOK.", 1), ("scene_heading", "INT. HOUSE", 11),
     ]
 
 

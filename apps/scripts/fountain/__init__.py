@@ -3,8 +3,10 @@
     screenplay = parse(text)            # or parse_bytes(data) for an uploaded file
     for scene in scenes(screenplay):
         scene.number, scene.slugline.location, scene.page_eighths, scene.characters
+    to_fountain(screenplay)             # back to canonical Fountain; element.spans for emphasis
 """
 
+from .emphasis import Span, plain, spans, to_html
 from .model import (
     Element,
     FountainError,
@@ -15,6 +17,7 @@ from .model import (
 from .pagination import page_eighths, printed_lines
 from .parser import parse, parse_bytes, split_character
 from .scenes import parse_slugline, scenes
+from .writer import to_fountain
 
 __all__ = [
     "Element",
@@ -22,11 +25,16 @@ __all__ = [
     "ParsedScene",
     "SceneHeading",
     "Screenplay",
+    "Span",
     "page_eighths",
     "parse",
     "parse_bytes",
     "parse_slugline",
+    "plain",
     "printed_lines",
     "scenes",
+    "spans",
     "split_character",
+    "to_fountain",
+    "to_html",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .emphasis import Span, spans
+
 # Element kinds, in the words of the Fountain 1.1 spec (https://fountain.io/syntax).
 SCENE_HEADING = "scene_heading"
 ACTION = "action"
@@ -43,7 +45,7 @@ class Element:
     - scene_heading: without the leading "." and the "#12A#" (that is `scene_number`).
     - centered, lyrics: one element per marked line. section: `depth` is the number of "#".
     - note: a line holding only [[notes]]; page_break: empty text.
-    A boneyard (/* */) is never an element.
+    A boneyard (/* */) is never an element. `spans` reads the emphasis markup of `text`.
     """
 
     kind: str
@@ -53,6 +55,11 @@ class Element:
     dual: bool = False
     depth: int = 0
     line: int = 0
+
+    @property
+    def spans(self) -> list[Span]:
+        """`text` as styled runs (bold, italic, underline), markers removed; see emphasis.spans."""
+        return spans(self.text)
 
 
 @dataclass

@@ -113,7 +113,10 @@ class _Body:
     def _dialogue_line(self, line: SourceLine) -> None:
         """A line inside a dialogue block: parenthetical, lyrics or a line of speech."""
         text = line.plain.strip()
-        if text.startswith("(") and text.endswith(")"):
+        # Fountain 1.1: "Parentheticals follow a Character or Dialogue element", so a second
+        # (...) line straight after a parenthetical is spoken (as fountain-tools reads it).
+        after_parenthetical = self.open_kind is None and self.elements[-1].kind == m.PARENTHETICAL
+        if text.startswith("(") and text.endswith(")") and not after_parenthetical:
             self._close()
             self._emit(m.PARENTHETICAL, text, line.number, dual=self.dual)
         elif text.startswith("~"):
@@ -163,7 +166,8 @@ class _Body:
             return False
         if previous_blank and text.startswith("@") and self._character(text[1:], number, forced=True):
             return False
-        if previous_blank and next_blank and text.endswith("TO:") and _is_upper(text):
+        if (previous_blank and next_blank and text.endswith("TO:") and _is_upper(text)
+                and not line.trailing_space):
             self._close()
             self._emit(m.TRANSITION, text, number)
             return False

@@ -18,6 +18,7 @@ NOTE_MARK = "\ufffc"
 _OPENER = re.compile(r"/\*|\[\[")
 _NOTE = re.compile(r"\[\[((?:(?!\]\]|\[\[).)*?)\]\]", re.DOTALL)
 _BLANK_LINE_IN_NOTE = re.compile(r"\n[ ]?\n")
+_BLANK_LINE_IN_BONEYARD = re.compile(r"\n[ ]*\n")
 
 # Title page keys: "Title:", "Draft date:", "Contact:" ... (letters first, no dots or colons).
 _TITLE_KEY = re.compile(r"([^\W\d_][\w '\-]*):[ ]*(.*)")
@@ -30,6 +31,9 @@ class SourceLine:
     number: int  # 1-based line in the original text where this line starts
     text: str
     notes: list[str] = field(default_factory=list)
+    # The line ended in spaces before they were trimmed: "CUT TO:  " is then no transition
+    # (Fountain 1.1: "add one or more spaces after the colon" to make such a line action).
+    trailing_space: bool = False
 
     @property
     def plain(self) -> str:
@@ -75,9 +79,13 @@ def normalise(text: str) -> str:
 def source_lines(text: str) -> list[SourceLine]:
     """Split normalised text into lines, removing boneyards and replacing notes by NOTE_MARK.
 
-    A boneyard is cut out and the text on either side of it joins into one line (so a boneyard
-    on lines of its own leaves one empty line behind). A note becomes one NOTE_MARK in the line
-    where it starts, its text kept in `notes`. Line numbers stay those of the original text.
+    A boneyard inside a line is cut out and the text on either side of it joins into one line.
+    A boneyard on lines of its own stands for what it hides: when it holds a blank line (whole
+    paragraphs commented out) it leaves one empty line behind, so the paragraphs around it stay
+    apart; otherwise (lines commented out of a paragraph) its lines vanish and the paragraph
+    closes up. The spec says only that a boneyard is ignored; this reading agrees with both
+    screenplain and Jouvence. A note becomes one NOTE_MARK in the line where it starts, its text
+    kept in `notes`. Line numbers stay those of the original text.
     """
     lines: list[SourceLine] = []
     current = SourceLine(number=1, text="")
@@ -104,6 +112,8 @@ def source_lines(text: str) -> list[SourceLine]:
                 search = opener.end()
                 continue  # an unclosed "/*" is text as written
             end = close + 2
+            if _vanishes(text, opener.start(), end):
+                end += 1  # its own lines go, newline included
         else:
             match = _NOTE.match(text, opener.start())
             if match is None or _BLANK_LINE_IN_NOTE.search(match.group(1)):
@@ -115,15 +125,28 @@ def source_lines(text: str) -> list[SourceLine]:
             current.text += NOTE_MARK
             current.notes.append(note.strip())
         line_no += text.count("\n", opener.start(), end)
+        if note is None and not current.text:
+            current.number = line_no  # the line starts after the boneyard
         position = search = end
     add_literal(text[position:])
     lines.append(current)
     for line in lines:
-        # Trailing whitespace is invisible and means nothing, except on a whitespace-only line,
+        # Trailing whitespace is invisible and means little, except on a whitespace-only line,
         # where two spaces mean "blank line inside dialogue".
         if line.text.strip():
+            line.trailing_space = line.text != line.text.rstrip()
             line.text = line.text.rstrip()
     return lines
+
+
+def _vanishes(text: str, start: int, end: int) -> bool:
+    """A boneyard text[start:end] that fills whole lines and holds no blank line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return (
+        start == line_start
+        and text.startswith("\n", end)
+        and _BLANK_LINE_IN_BONEYARD.search(text, start, end) is None
+    )
 
 
 def split_title_page(lines: list[SourceLine]) -> tuple[list[tuple[str, str]], int]:
