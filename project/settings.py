@@ -220,7 +220,8 @@ ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
 ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="") or None  # a proxy, or the tests' fake server
 SLATE_ANTHROPIC_MODEL = env.str("SLATE_ANTHROPIC_MODEL", default="claude-sonnet-4-5")
 SLATE_ANTHROPIC_MAX_TOKENS = env.int("SLATE_ANTHROPIC_MAX_TOKENS", default=8000)
-SLATE_ANTHROPIC_TEMPERATURE = env.float("SLATE_ANTHROPIC_TEMPERATURE", default=0.8)
+# Unset by default: newer models choose their own sampling and refuse the parameter.
+SLATE_ANTHROPIC_TEMPERATURE = env.float("SLATE_ANTHROPIC_TEMPERATURE", default=None)
 SLATE_ANTHROPIC_TIMEOUT_S = env.float("SLATE_ANTHROPIC_TIMEOUT_S", default=300.0)
 FAL_KEY = env.str("FAL_KEY", default="")
 SLATE_FAL_MODEL = env.str("SLATE_FAL_MODEL", default="fal-ai/flux/schnell")

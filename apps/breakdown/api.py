@@ -1,11 +1,15 @@
-"""REST: characters, cast members, props and locations."""
+"""REST: characters, cast members, props, locations, and suggested breakdown items to accept or reject."""
 from __future__ import annotations
 
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from apps.breakdown import services
-from apps.breakdown.models import CastMember, Character, Location, Prop
-from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
+from apps.breakdown.models import BreakdownSuggestion, CastMember, Character, Location, Prop
+from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField, requested_version
+from apps.core.errors import ApplicationError
 from apps.productions.models import Production
 from apps.scenes.models import Scene
 
@@ -38,8 +42,9 @@ class CastMemberSerializer(_BreakdownSerializer):
 class CharacterSerializer(_BreakdownSerializer):
     """A character: `name` (stored upper case, as in the character cues), `cast_member` playing it, `scenes` (ids) they speak in.
 
-    `cast_member` and `scenes` must be of the same production. Read-only: id, version, created_at,
-    updated_at; `production` is fixed once created.
+    The character sheet — `personality`, `goals`, `voice`, `backstory` (free text) — is what AI
+    writing is told about the part. `cast_member` and `scenes` must be of the same production.
+    Read-only: id, version, created_at, updated_at; `production` is fixed once created.
     """
 
     scenes = _scenes_field()
@@ -47,7 +52,8 @@ class CharacterSerializer(_BreakdownSerializer):
 
     class Meta(_BreakdownSerializer.Meta):
         model = Character
-        fields = ["id", "production", "name", "description", "cast_member", "scenes", "version", "created_at", "updated_at"]
+        fields = ["id", "production", "name", "description", "personality", "goals", "voice", "backstory", "cast_member", "scenes",
+                  "version", "created_at", "updated_at"]
 
 
 class PropSerializer(_BreakdownSerializer):
@@ -74,6 +80,73 @@ class LocationSerializer(_BreakdownSerializer):
     class Meta(_BreakdownSerializer.Meta):
         model = Location
         fields = ["id", "production", "name", "address", "contact", "parking", "notes", "scenes", "version", "created_at", "updated_at"]
+
+
+class BreakdownSuggestionSerializer(serializers.ModelSerializer):
+    """An item Claude suggested for a scene's breakdown, all read-only (it changes only by accept/reject).
+
+    `category`: cast, extras, props, wardrobe, makeup_hair, vehicles, animals, stunts,
+    special_effects, sound, set_dressing, special_equipment. `evidence` quotes the screenplay text
+    that calls for it. `status`: pending, accepted, rejected (`decided_by`, `decided_at` say who and
+    when). An accepted cast item links its `character`, an accepted props item its `prop`.
+    """
+
+    class Meta:
+        model = BreakdownSuggestion
+        fields = ["id", "production", "scene", "job", "category", "name", "description", "evidence", "status", "decided_by",
+                  "decided_at", "character", "prop", "version", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+_DECISION_BODY = inline_serializer("BreakdownDecision", {"version": serializers.IntegerField(min_value=1)})
+
+
+class BreakdownSuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Suggested breakdown items of the user's productions; `?scene=`, `?status=`, `?category=`, `?job=` filter.
+
+    `POST .../{id}/accept/` and `.../{id}/reject/` with the `version` they are based on.
+    """
+
+    serializer_class = BreakdownSuggestionSerializer
+    filterset_fields = ["production", "scene", "status", "category", "job"]
+    ordering_fields = ["category", "name", "created_at"]
+
+    def get_queryset(self):
+        """Suggestions of the user's productions only (other ids answer 404)."""
+        from apps.productions.selectors import scope_to_user
+
+        return scope_to_user(BreakdownSuggestion.objects.all(), user=self.request.user)
+
+    def _decide(self, request, service):
+        from apps.productions.permissions import require_write
+
+        suggestion = self.get_object()
+        require_write(user=request.user, production=suggestion.production_id)
+        version = requested_version(request)
+        if version is None:
+            raise ApplicationError("Say which version of this item you reviewed: send `version`.", code="version_required",
+                                   status=status.HTTP_428_PRECONDITION_REQUIRED)
+        return Response(BreakdownSuggestionSerializer(service(suggestion=suggestion, actor=request.user, version=version)).data)
+
+    @extend_schema(request=_DECISION_BODY, responses=BreakdownSuggestionSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept the item into the scene's breakdown: `{"version": N}`. A cast item becomes (or joins) a Character, a props item a Prop.
+
+        Answers 200 with the item (`status: accepted`, `character`/`prop` linked). 403 for a viewer,
+        409 `conflict` when stale, 428 `version_required` without a version.
+        """
+        return self._decide(request, services.breakdown_suggestion_accept)
+
+    @extend_schema(request=_DECISION_BODY, responses=BreakdownSuggestionSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Dismiss the item: `{"version": N}`; nothing else changes.
+
+        Answers 200 with the item (`status: rejected`). 400 `already_accepted`, 403 for a viewer,
+        409 `conflict` when stale, 428 `version_required` without a version.
+        """
+        return self._decide(request, services.breakdown_suggestion_reject)
 
 
 class CastMemberViewSet(ProductionScopedViewSet):

@@ -1,4 +1,5 @@
-"""The breakdown: who and what each scene needs — characters, cast, props, locations."""
+"""The breakdown: who and what each scene needs — characters, cast, props, locations, and the
+suggested breakdown items (from Claude) the crew accepts or rejects."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -39,6 +40,11 @@ class Character(VersionedModel):
     production = models.ForeignKey("productions.Production", on_delete=models.CASCADE, related_name="characters")
     name = models.CharField(max_length=200, help_text="As in the screenplay's character cues, upper case.")
     description = models.TextField(blank=True)
+    # The character sheet: what AI writing is told about the part (apps.generation.writing.prompts).
+    personality = models.TextField(blank=True, help_text="Temperament, manner, contradictions.")
+    goals = models.TextField(blank=True, help_text="What the character wants, in the story and in their scenes.")
+    voice = models.TextField(blank=True, help_text="How they talk: rhythm, vocabulary, verbal tics.")
+    backstory = models.TextField(blank=True, help_text="What happened to them before page one.")
     cast_member = models.ForeignKey(CastMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="characters")
     scenes = models.ManyToManyField("scenes.Scene", blank=True, related_name="characters", help_text="Scenes the character speaks in.")
 
@@ -100,3 +106,73 @@ class Location(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BreakdownCategory(models.TextChoices):
+    """The categories of a breakdown sheet (the colour-coded lists an assistant director marks up).
+
+    cast: speaking parts. extras: background actors. props: objects actors handle. wardrobe:
+    costumes. makeup_hair: makeup, hair, prosthetics, blood. vehicles: picture cars. animals:
+    animals and their wranglers. stunts: stunt work. special_effects: practical effects (rain, fire,
+    explosions). sound: sound effects and playback on set. set_dressing: what dresses the set.
+    special_equipment: cranes, underwater housings, drones and the like.
+    """
+
+    CAST = "cast", "Cast"
+    EXTRAS = "extras", "Background / extras"
+    PROPS = "props", "Props"
+    WARDROBE = "wardrobe", "Wardrobe"
+    MAKEUP_HAIR = "makeup_hair", "Makeup / hair"
+    VEHICLES = "vehicles", "Vehicles"
+    ANIMALS = "animals", "Animals"
+    STUNTS = "stunts", "Stunts"
+    SPECIAL_EFFECTS = "special_effects", "Special effects"
+    SOUND = "sound", "Sound"
+    SET_DRESSING = "set_dressing", "Set dressing"
+    SPECIAL_EQUIPMENT = "special_equipment", "Special equipment"
+
+
+class SuggestionStatus(models.TextChoices):
+    """Where a suggested breakdown item stands.
+
+    pending: waiting for the crew's review. accepted: part of the scene's breakdown (a cast item is
+    linked to its Character, a props item to its Prop). rejected: dismissed; a later breakdown of the
+    scene does not suggest it again.
+    """
+
+    PENDING = "pending", "Pending review"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class BreakdownSuggestion(VersionedModel):
+    """One item Claude found in a scene (a prop, a stunt, an extra...), with the script text that supports it.
+
+    Once accepted it is the scene's breakdown entry for its category; cast and props items are
+    also linked to the Character and Prop they became.
+    """
+
+    EVENT_ENTITY = "breakdown_suggestion"
+
+    production = models.ForeignKey("productions.Production", on_delete=models.CASCADE, related_name="breakdown_suggestions")
+    scene = models.ForeignKey("scenes.Scene", on_delete=models.CASCADE, related_name="breakdown_suggestions")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                            help_text="The AI breakdown job that suggested it.")
+    category = models.CharField(max_length=24, choices=BreakdownCategory.choices)
+    name = models.CharField(max_length=200, help_text="What is needed, e.g. 'Pocket watch' or 'CYBER BOB'.")
+    description = models.TextField(blank=True, help_text="Details: how many, what state, what it does.")
+    evidence = models.TextField(blank=True, help_text="The screenplay text that calls for it, quoted.")
+    status = models.CharField(max_length=16, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    character = models.ForeignKey(Character, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  help_text="The character an accepted cast item became.")
+    prop = models.ForeignKey(Prop, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             help_text="The prop an accepted props item became.")
+
+    class Meta:
+        ordering = ["production_id", "scene_id", "category", "id"]
+        indexes = [models.Index(fields=["scene", "status"], name="breakdown_sugg_scene_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.name}"

@@ -129,11 +129,13 @@ class JobContext:
         self._interval = settings.SLATE_JOB_PROGRESS_INTERVAL_S
         self._lock = threading.Lock()
 
-    def progress(self, fraction: float, message: str | None = None, *, force: bool = False) -> None:
+    def progress(self, fraction: float, message: str | None = None, *, force: bool = False, extra: dict | None = None) -> None:
         """Report progress (0.0–1.0, clamped) and an optional short message.
 
         Broadcasts `job.progress` at most once per SLATE_JOB_PROGRESS_INTERVAL_S (~5 a second),
         stores it at most once a second, and raises `JobCancelled` if the job was cancelled.
+        `extra` (JSON-able, not stored) is merged into that broadcast's `data`, e.g. `{"text": ...}`
+        for text being written; a throttled-away call drops its `extra`, so send the last one with `force`.
         """
         fraction = min(max(float(fraction), 0.0), 1.0)
         now = time.monotonic()
@@ -144,7 +146,7 @@ class JobContext:
             if force or now - self._last_broadcast >= self._interval:
                 self._last_broadcast = now
                 broadcast(production_id=self.job.production_id, type="job.progress", entity="job", entity_id=str(self.job.pk),
-                          data={"id": str(self.job.pk), "kind": self.job.kind, "status": JobStatus.RUNNING,
+                          data={**(extra or {}), "id": str(self.job.pk), "kind": self.job.kind, "status": JobStatus.RUNNING,
                                 "progress": round(fraction, 4), "message": self.job.message})
             if force or now - self._last_db >= DB_PROGRESS_EVERY_S:
                 self._last_db = now

@@ -21,12 +21,15 @@ ENTITY_SERIALIZERS: dict[str, str] = {
     "cast_member": "apps.breakdown.api.CastMemberSerializer",
     "prop": "apps.breakdown.api.PropSerializer",
     "location": "apps.breakdown.api.LocationSerializer",
+    "breakdown_suggestion": "apps.breakdown.api.BreakdownSuggestionSerializer",
     "continuity_note": "apps.continuity.api.ContinuityNoteSerializer",
     "continuity_photo": "apps.continuity.api.ContinuityPhotoSerializer",
     "comment": "apps.comments.api.CommentSerializer",
     "script": "apps.scripts.api.ScriptSerializer",
     "script_version": "apps.scripts.api.ScriptVersionSerializer",
     "media_asset": "apps.media.api.MediaAssetSerializer",
+    "storyboard_template": "apps.generation.storyboards.api.StoryboardTemplateSerializer",
+    "storyboard_favourite": "apps.generation.storyboards.api.StoryboardFavouriteSerializer",
     "job": "apps.jobs.api.JobSerializer",
 }
 

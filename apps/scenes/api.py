@@ -14,8 +14,10 @@ class SceneSerializer(serializers.ModelSerializer):
     """A scene: the slugline parts `int_ext`, `location`, `time_of_day`, and the read-only `slugline` they make.
 
     `page_eighths` is its length in eighths of a page (8 = one page), `script_order` its 0-based place
-    in the screenplay. Read-only: id, slugline, `script_version` (set by a screenplay import), version,
-    created_at, updated_at; `production` is fixed once created.
+    in the screenplay. `needs_review` is set with a `review_reason` ("Text changed in v3", "Not in v3",
+    "New in v3", "Back in v3") when a new screenplay version changed, dropped, added or restored the
+    scene; the crew clears it with a PATCH. Read-only: id, slugline, `script_version` (set by a
+    screenplay version), version, created_at, updated_at; `production` is fixed once created.
     """
 
     production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
@@ -24,7 +26,7 @@ class SceneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Scene
         fields = ["id", "production", "number", "int_ext", "location", "time_of_day", "slugline", "synopsis", "page_eighths",
-                  "script_order", "status", "script_version", "version", "created_at", "updated_at"]
+                  "script_order", "status", "script_version", "needs_review", "review_reason", "version", "created_at", "updated_at"]
         read_only_fields = ["id", "slugline", "script_version", "version", "created_at", "updated_at"]
         validators = []  # uniqueness is checked by the service's full_clean, with the production known
 

@@ -50,6 +50,8 @@ class Scene(VersionedModel):
     script_order = models.PositiveIntegerField(default=0, help_text="Position in the screenplay, 0-based.")
     status = models.CharField(max_length=16, choices=SceneStatus.choices, default=SceneStatus.NOT_STARTED)
     script_version = models.ForeignKey("scripts.ScriptVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="scenes")
+    needs_review = models.BooleanField(default=False, help_text="A new screenplay version changed or dropped this scene; the crew clears it.")
+    review_reason = models.CharField(max_length=200, blank=True, help_text="Why it needs review, e.g. 'Text changed in v3'.")
 
     class Meta:
         ordering = ["production_id", "script_order", "id"]

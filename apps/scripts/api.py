@@ -2,32 +2,39 @@
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
+from apps.core.errors import ApplicationError
 from apps.core.uploads import check_request_size
 from apps.jobs.api import JobSerializer
 from apps.productions.models import Production
 from apps.productions.permissions import require_write
 from apps.productions.selectors import scope_to_user
-from apps.scripts import services
-from apps.scripts.models import Script, ScriptVersion
+from apps.scripts import selectors, services
+from apps.scripts.models import Script, ScriptVersion, VersionSource
 
 
 class ScriptVersionSerializer(serializers.ModelSerializer):
     """A version of a screenplay, without its text; all read-only.
 
-    `number` counts 1, 2...; `source` says how it was made; `title_page` is `[[key, value], ...]`;
-    `scene_count` and `page_eighths` (its length in eighths of a page) come from the import.
+    `number` counts 1, 2...; `source` says how it was made (`upload`, `edit`, `generation`);
+    `summary` what it changed ("Regenerated scene 12"); `parent` the id of the version it was made
+    from (null for the first); `changes` its scenes against that version, `{"added", "removed",
+    "moved", "changed"}` counts; `title_page` is `[[key, value], ...]`; `scene_count` and
+    `page_eighths` (its length in eighths of a page) come from the import; `created_by_name` is
+    the author's display name (null when unknown).
     """
+
+    created_by_name = serializers.CharField(source="created_by.display_name", read_only=True, allow_null=True)
 
     class Meta:
         model = ScriptVersion
-        fields = ["id", "production", "script", "number", "source", "source_name", "title_page", "scene_count", "page_eighths",
-                  "created_by", "created_at"]
+        fields = ["id", "production", "script", "number", "source", "source_name", "summary", "parent", "changes", "title_page",
+                  "scene_count", "page_eighths", "created_by", "created_by_name", "created_at"]
         read_only_fields = fields
 
 
@@ -40,17 +47,58 @@ class ScriptVersionDetailSerializer(ScriptVersionSerializer):
 
 
 class ScriptSerializer(serializers.ModelSerializer):
-    """A screenplay: `production`, `title`, and who created it; scripts are made by upload, and only `title` changes.
+    """A screenplay: `production`, `title`, `logline`, `genre`, `tone`, and who created it; scripts are made by upload.
 
-    Read-only: id, created_by, version, created_at, updated_at.
+    `genre_locked`/`tone_locked`: fixed for AI generation; a locked one changes only in a request
+    that also unlocks it (else 400 `locked`). `numbering_locked`: locked for production, scene
+    numbers never change and new scenes get letters (3A). Read-only: id, created_by, version,
+    created_at, updated_at; `production` is fixed once created.
     """
 
     production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
 
     class Meta:
         model = Script
-        fields = ["id", "production", "title", "created_by", "version", "created_at", "updated_at"]
+        fields = ["id", "production", "title", "logline", "genre", "tone", "genre_locked", "tone_locked", "numbering_locked",
+                  "created_by", "version", "created_at", "updated_at"]
         read_only_fields = ["id", "created_by", "version", "created_at", "updated_at"]
+
+
+class ScriptVersionCreateSerializer(serializers.Serializer):
+    """An edited screenplay (JSON): `text` (Fountain), optional `summary` and `parent` (the version id the edit started from)."""
+
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="The whole screenplay in Fountain.")
+    summary = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    parent = ScopedPrimaryKeyRelatedField(queryset=ScriptVersion.objects.all(), required=False, allow_null=True, default=None,
+                                          help_text="The version the edit started from; 409 `conflict` when it is no longer the latest.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].validators = []  # binary text (NUL bytes too) is the service's `not_fountain`, like an upload's
+
+
+class ScriptDiffSceneSerializer(serializers.Serializer):
+    """One scene of a diff: `status` (added, removed, moved, changed, unchanged), `moved` (also for a changed scene),
+    `number`, `heading`, `scene` (the production's scene id or null), `from_index`/`to_index` (0-based, null when absent),
+    `lines` (unified diff of its Fountain text: "@@ …", " kept", "-gone", "+new")."""
+
+    status = serializers.ChoiceField(choices=["added", "removed", "moved", "changed", "unchanged"])
+    moved = serializers.BooleanField()
+    number = serializers.CharField()
+    heading = serializers.CharField()
+    scene = serializers.IntegerField(allow_null=True)
+    from_index = serializers.IntegerField(allow_null=True)
+    to_index = serializers.IntegerField(allow_null=True)
+    lines = serializers.ListField(child=serializers.CharField())
+
+
+class ScriptDiffSerializer(serializers.Serializer):
+    """A diff between versions `from` and `to` (numbers; `from` 0 = an empty script), its `scenes` and a `summary` of counts per status."""
+
+    locals()["from"] = serializers.IntegerField()  # `from` is a Python keyword
+    to = serializers.IntegerField()
+    scenes = ScriptDiffSceneSerializer(many=True)
+    summary = serializers.DictField(child=serializers.IntegerField())
 
 
 class ScriptUploadSerializer(serializers.Serializer):
@@ -108,14 +156,52 @@ class ScriptViewSet(ProductionScopedViewSet):
         body = ScriptSerializer(script).data | {"job": JobSerializer(job).data}
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=ScriptVersionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(methods=["GET"], responses=ScriptVersionSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ScriptVersionCreateSerializer, responses={201: ScriptVersionSerializer})
+    @action(detail=True, methods=["get", "post"], parser_classes=[parsers.JSONParser])
     def versions(self, request, pk=None):
-        """`GET`: the script's versions, oldest first, paginated; without text (`GET /api/script-versions/{id}/` has it)."""
+        """`GET`: the script's versions, oldest first, paginated; without text (`GET /api/script-versions/{id}/` has it).
+
+        `POST {text, summary?, parent?}`: save an edit as the next version (source `edit`); answers 201
+        with the version, whose `changes` counts the scenes added, removed, moved and changed. The crew's
+        scenes are kept and matched as for an upload. 400 `empty_text`, `not_fountain`, `invalid`;
+        403 for a viewer; 409 `conflict` when `parent` is no longer the latest version; 413 `too_large`.
+        """
         script = self.get_object()
-        queryset = ScriptVersion.objects.filter(script=script).order_by("number")
-        page = self.paginate_queryset(queryset)
+        if request.method == "POST":
+            require_write(user=request.user, production=script.production)
+            check_request_size(request, limit_bytes=settings.SLATE_MAX_SCRIPT_UPLOAD_BYTES, what="screenplay")
+            data = ScriptVersionCreateSerializer(data=request.data, context={"request": request})
+            data.is_valid(raise_exception=True)
+            version = services.script_version_create(script=script, text=data.validated_data["text"], source=VersionSource.EDIT,
+                                                     actor=request.user, summary=data.validated_data["summary"],
+                                                     parent=data.validated_data["parent"])
+            return Response(ScriptVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(selectors.script_version_list(user=request.user, script=script))
         return self.get_paginated_response(ScriptVersionSerializer(page, many=True).data)
+
+    @extend_schema(parameters=[OpenApiParameter("from", int, description="Older version number (default: the one `to` was made from; 0: empty)"),
+                               OpenApiParameter("to", int, description="Newer version number (default: the latest)")],
+                   responses=ScriptDiffSerializer)
+    @action(detail=True, methods=["get"])
+    def diff(self, request, pk=None):
+        """`GET ?from=<n>&to=<m>`: what changed between two versions, scene by scene, with a line diff per scene.
+
+        Answers `{"from", "to", "scenes": [...], "summary": {"added", "removed", "moved", "changed", "unchanged"}}`
+        (see ScriptDiffSceneSerializer). 400 `invalid` for a number that is not a whole number; 404 for a version the script lacks.
+        """
+        script = self.get_object()
+        return Response(selectors.script_version_diff(script=script, from_number=_number_param(request, "from"),
+                                                      to_number=_number_param(request, "to")))
+
+
+def _number_param(request, name: str) -> int | None:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ApplicationError(f"`{name}` must be a version number.", code="invalid", extra={"fields": {name: ["A whole number."]}})
+    return int(raw)
 
 
 class ScriptVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -124,8 +210,10 @@ class ScriptVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     filterset_fields = ["production", "script"]
 
     def get_queryset(self):
-        """Versions of the user's productions only (other ids answer 404)."""
-        return scope_to_user(ScriptVersion.objects.all(), user=self.request.user)
+        """Versions of the user's productions only (other ids answer 404); the list leaves the text unread."""
+        if self.action == "retrieve":
+            return scope_to_user(ScriptVersion.objects.select_related("created_by"), user=self.request.user)
+        return selectors.script_version_list(user=self.request.user)
 
     def get_serializer_class(self):
         """The detail (`retrieve`) includes the Fountain `text`; the list leaves it out."""

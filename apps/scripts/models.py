@@ -14,6 +14,12 @@ class Script(VersionedModel):
 
     production = models.ForeignKey("productions.Production", on_delete=models.CASCADE, related_name="scripts")
     title = models.CharField(max_length=200)
+    logline = models.TextField(blank=True, help_text="The story in a sentence or two.")
+    genre = models.CharField(max_length=100, blank=True, help_text="E.g. 'Comedy', 'Thriller'.")
+    tone = models.CharField(max_length=100, blank=True, help_text="E.g. 'Dry, deadpan'.")
+    genre_locked = models.BooleanField(default=False, help_text="The genre is fixed: AI generation is given it and never changes it.")
+    tone_locked = models.BooleanField(default=False, help_text="The tone is fixed: AI generation is given it and never changes it.")
+    numbering_locked = models.BooleanField(default=False, help_text="Locked for production: scene numbers never change; new scenes get letters (3A).")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -45,6 +51,11 @@ class ScriptVersion(TimeStampedModel):
     title_page = models.JSONField(default=list, blank=True, help_text="[[key, value], ...] from the Fountain title page.")
     scene_count = models.PositiveIntegerField(default=0)
     page_eighths = models.PositiveIntegerField(default=0)
+    summary = models.CharField(max_length=200, blank=True, help_text="What this version changed, e.g. 'Regenerated scene 12'.")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
+                               help_text="The version this one was made from.")
+    changes = models.JSONField(default=dict, blank=True, help_text='Scenes against the parent: {"added", "removed", "moved", "changed"} counts.')
+    scene_ids = models.JSONField(default=list, blank=True, help_text="The Scene id of each of this version's scenes, in script order.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

@@ -1,0 +1,130 @@
+"""REST: start AI writing and AI breakdown jobs. Each answers 202 with the job; its progress arrives as events.
+
+Checks run in this order: the script exists in the user's productions (else 404), the user may
+write (viewers 403), Anthropic is configured (else 503 `not_configured`, no job), the body is valid
+(400). Then the service creates the job; the result lands as a new script version or as breakdown
+suggestions (`/api/breakdown-suggestions/`).
+"""
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.breakdown.models import Character
+from apps.core.api import ScopedPrimaryKeyRelatedField
+from apps.core.errors import NotFoundError
+from apps.generation.config import require_anthropic
+from apps.generation.writing import breakdown, prompts, services
+from apps.jobs.api import JobSerializer
+from apps.productions.permissions import require_write
+from apps.productions.selectors import scope_to_user
+from apps.scenes.models import Scene
+from apps.scripts.models import Script, ScriptVersion
+
+JobStartedSerializer = inline_serializer("AiJobStarted", {"job": JobSerializer()})
+
+
+def _text(**kwargs):
+    return serializers.CharField(required=False, allow_blank=True, default="", max_length=2000, **kwargs)
+
+
+class ScriptGenerateSerializer(serializers.Serializer):
+    """Body of `POST /api/ai/scripts/{id}/generate/`: `logline` (default: the script's own) and `form`."""
+
+    logline = _text(help_text="The story in a sentence or two; default: the script's logline.")
+    form = serializers.ChoiceField(choices=prompts.FORMS, default="screenplay",
+                                   help_text="outline: three acts of scene headings with synopses; treatment: scenes in prose; screenplay.")
+
+
+class SceneGenerateSerializer(serializers.Serializer):
+    """Body of `POST /api/ai/scripts/{id}/scenes/generate/`.
+
+    `scene` regenerates that scene; `after_scene` writes a new one after it; neither: a new scene at
+    the end. `setting`, `goal`, `tension`, `tone` are the brief (a new scene needs a setting or a
+    goal). `characters` (ids) are added to the characters in play.
+    """
+
+    scene = ScopedPrimaryKeyRelatedField(queryset=Scene.objects.all(), required=False, allow_null=True, default=None)
+    after_scene = ScopedPrimaryKeyRelatedField(queryset=Scene.objects.all(), required=False, allow_null=True, default=None)
+    setting = _text(help_text="Where and when, e.g. 'The library after closing, rain on the skylight'.")
+    goal = _text(help_text="What the scene must achieve for the story.")
+    tension = _text(help_text="The conflict or pressure in the scene.")
+    tone = _text(help_text="The scene's tone, e.g. 'hushed, menacing'.")
+    characters = ScopedPrimaryKeyRelatedField(queryset=Character.objects.all(), many=True, required=False, default=list)
+
+
+class BreakdownStartSerializer(serializers.Serializer):
+    """Body of `POST /api/ai/breakdown/`: exactly one of `scene` or `script_version` (every scene of it)."""
+
+    scene = ScopedPrimaryKeyRelatedField(queryset=Scene.objects.all(), required=False, allow_null=True, default=None)
+    script_version = ScopedPrimaryKeyRelatedField(queryset=ScriptVersion.objects.all(), required=False, allow_null=True, default=None)
+
+
+def _script_for_writing(request, pk) -> Script:
+    script = scope_to_user(Script.objects.all(), user=request.user).filter(pk=pk).first()
+    if script is None:
+        raise NotFoundError()
+    require_write(user=request.user, production=script.production_id)
+    require_anthropic()
+    return script
+
+
+def _valid(serializer_class, request) -> dict:
+    data = serializer_class(data=request.data, context={"request": request})
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
+def _started(job) -> Response:
+    return Response({"job": JobSerializer(job).data}, status=status.HTTP_202_ACCEPTED)
+
+
+class ScriptGenerateView(APIView):
+    """Write a new version of a script from its logline with Claude."""
+
+    @extend_schema(request=ScriptGenerateSerializer, responses={202: JobStartedSerializer})
+    def post(self, request, pk: int):
+        """`{"logline"?, "form"}` → 202 `{"job": {...}}` (kind `ai.write_script`); the text streams as `job.progress` `data.text`.
+
+        On success the job's `result` is `{"script_version_id", "version"}`. 400 `invalid`, 403 for
+        a viewer, 404 for a script outside the user's productions, 503 `not_configured`.
+        """
+        script = _script_for_writing(request, pk)
+        body = _valid(ScriptGenerateSerializer, request)
+        return _started(services.script_generate_start(script=script, actor=request.user, **body))
+
+
+class SceneGenerateView(APIView):
+    """Write or rewrite one scene of a script with Claude."""
+
+    @extend_schema(request=SceneGenerateSerializer, responses={202: JobStartedSerializer})
+    def post(self, request, pk: int):
+        """`{"scene"? | "after_scene"?, "setting", "goal", "tension", "tone", "characters"?}` → 202 `{"job": {...}}` (kind `ai.write_scene`).
+
+        The scene streams as `job.progress` `data.text`; on success a new version holds it and the
+        job's `result` is `{"script_version_id", "version"}`. 400 `invalid`, 403, 404, 503 `not_configured`.
+        """
+        script = _script_for_writing(request, pk)
+        body = _valid(SceneGenerateSerializer, request)
+        return _started(services.scene_generate_start(script=script, actor=request.user, **body))
+
+
+class BreakdownStartView(APIView):
+    """Break down a scene, or every scene of a script version, with Claude."""
+
+    @extend_schema(request=BreakdownStartSerializer, responses={202: JobStartedSerializer})
+    def post(self, request):
+        """`{"scene": id}` or `{"script_version": id}` → 202 `{"job": {...}}` (kind `ai.breakdown`).
+
+        On success the job's `result` is `{"scene_count", "suggestion_count"}` and the items are at
+        `GET /api/breakdown-suggestions/?scene=ID&status=pending`. 400 `invalid` (also for an id
+        outside the user's productions), 403 for a viewer, 503 `not_configured`.
+        """
+        require_anthropic("AI breakdown")
+        body = _valid(BreakdownStartSerializer, request)
+        target = body["scene"] or body["script_version"]
+        if target is not None:
+            require_write(user=request.user, production=target.production_id)
+        return _started(breakdown.breakdown_start(actor=request.user, **body))

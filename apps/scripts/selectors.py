@@ -1,0 +1,73 @@
+"""Reads of screenplays and their versions, with what their serializers need loaded up front."""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from apps.core.errors import ApplicationError, NotFoundError
+from apps.productions.selectors import scope_to_user
+from apps.scenes.models import Scene
+from apps.scripts import diff
+from apps.scripts.models import Script, ScriptVersion
+
+
+def script_version_list(*, user, script: Script | None = None) -> QuerySet[ScriptVersion]:
+    """Versions the user may see (of `script` when given), oldest first, without their text.
+
+    `created_by` is joined (for `created_by_name`), `text` and `scene_ids` are left unread, so a
+    page of versions costs the same few queries however many there are.
+    """
+    queryset = scope_to_user(ScriptVersion.objects.all(), user=user)
+    if script is not None:
+        queryset = queryset.filter(script=script)
+    return queryset.select_related("created_by").defer("text", "scene_ids").order_by("script_id", "number")
+
+
+def script_version_diff(*, script: Script, from_number: int | None = None, to_number: int | None = None) -> dict:
+    """The difference between two versions of `script` (see `apps.scripts.diff.script_diff`), by version number.
+
+    `to_number` defaults to the latest version, `from_number` to the version `to` was made from
+    (else the one before it); 0, or a v1 without a parent, compares with an empty script. Each
+    scene also gets `scene`: the id of the production's scene it is (null when there is none), and
+    `number` is that scene's current number. Returns `{"from", "to", "scenes", "summary"}`.
+    Raises `NotFoundError` for a version number the script does not have.
+    """
+    versions = ScriptVersion.objects.filter(script=script)
+    if to_number is None:
+        newer = versions.order_by("-number").first()
+        if newer is None:
+            raise NotFoundError("This script has no versions yet.")
+    else:
+        newer = _version(versions, to_number)
+    if from_number is None:
+        older = newer.parent if newer.parent_id and newer.parent.script_id == script.pk else versions.filter(number__lt=newer.number).order_by("-number").first()
+    else:
+        older = None if from_number == 0 else _version(versions, from_number)
+    result = diff.script_diff(older.text if older else "", newer.text)
+    scene_ids = {"from": _ids(older), "to": _ids(newer)}
+    numbers = dict(Scene.objects.filter(pk__in=[pk for ids in scene_ids.values() for pk in ids if pk]).values_list("pk", "number"))
+    for scene in result["scenes"]:
+        scene_id = None
+        if scene["to_index"] is not None:
+            scene_id = _at(scene_ids["to"], scene["to_index"])
+        if scene_id is None and scene["from_index"] is not None:
+            scene_id = _at(scene_ids["from"], scene["from_index"])
+        scene["scene"] = scene_id if scene_id in numbers else None
+        scene["number"] = numbers.get(scene_id, scene["number"])
+    return {"from": older.number if older else 0, "to": newer.number, **result}
+
+
+def _version(versions: QuerySet[ScriptVersion], number: int) -> ScriptVersion:
+    if number < 1:
+        raise ApplicationError("A version number is 1 or more (0 only as `from`: an empty script).", code="invalid")
+    found = versions.filter(number=number).first()
+    if found is None:
+        raise NotFoundError(f"This script has no v{number}.")
+    return found
+
+
+def _ids(version: ScriptVersion | None) -> list:
+    return list(version.scene_ids or []) if version is not None else []
+
+
+def _at(ids: list, index: int):
+    return ids[index] if index < len(ids) else None
