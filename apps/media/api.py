@@ -13,10 +13,13 @@ from apps.core.files import file_response
 from apps.core.uploads import check_request_size
 from apps.jobs.api import JobSerializer
 from apps.media import services
-from apps.media.models import MediaAsset, RenditionKind
+from apps.media.models import MediaAsset, MediaKind, RenditionKind
 from apps.productions.models import Production
 from apps.productions.permissions import require_write
 from apps.scenes.models import Take
+
+# Content types of stills (kind image) by their stored `format_name`; clips' originals stay octet-stream.
+IMAGE_CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 
 
 class RenditionSerializer(serializers.Serializer):
@@ -43,6 +46,8 @@ class MediaAssetSerializer(serializers.ModelSerializer):
     Units: `duration_s` seconds, `frame_rate` exact rational text ("24000/1001") and `frame_rate_fps`
     its float, `frame_count` and `timecode_start_frames` frames, `start_timecode` SMPTE HH:MM:SS:FF,
     `width`/`height` pixels, `size_bytes` bytes. Everything but `production` and `take` is read-only.
+    Stills (`kind` image, e.g. storyboard frames) have a `shot`, a `generation` dict (prompt, seed,
+    model...), a JPEG `poster` rendition, and `original_url` streaming the image itself.
     """
 
     production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
@@ -50,14 +55,19 @@ class MediaAssetSerializer(serializers.ModelSerializer):
     renditions = RenditionSerializer(many=True, read_only=True)
     frame_count = serializers.IntegerField(read_only=True, allow_null=True)
     timecode_start_frames = serializers.IntegerField(read_only=True)
+    original_url = serializers.SerializerMethodField()
 
     class Meta:
         model = MediaAsset
         fields = ["id", "production", "take", "original_name", "size_bytes", "status", "error", "format_name", "duration_s",
                   "frame_rate", "frame_rate_fps", "frame_count", "width", "height", "video_codec", "audio_codec", "audio_channels",
                   "start_timecode", "timecode_start_frames", "reel_name", "job", "renditions", "uploaded_by", "version",
-                  "created_at", "updated_at"]
+                  "created_at", "updated_at", "kind", "shot", "generation", "original_url"]
         read_only_fields = [f for f in fields if f not in ("production", "take")]
+
+    def get_original_url(self, obj) -> str:
+        """The members-only URL of the file as stored: `/api/media/{id}/original/` (an image's own type for stills)."""
+        return f"/api/media/{obj.pk}/original/"
 
 
 class MediaUploadSerializer(serializers.Serializer):
@@ -80,7 +90,7 @@ class MediaAssetViewSet(ProductionScopedViewSet):
     answers 201 with the asset and its processing `job`; renditions stream from `.../renditions/{kind}/`."""
 
     serializer_class = MediaAssetSerializer
-    filterset_fields = ["production", "take", "status", "take__shot", "take__shot__scene"]
+    filterset_fields = ["production", "take", "status", "take__shot", "take__shot__scene", "kind", "shot", "shot__scene"]
     search_fields = ["original_name", "reel_name"]
     ordering_fields = ["created_at", "original_name", "duration_s"]
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
@@ -125,6 +135,9 @@ class MediaAssetViewSet(ProductionScopedViewSet):
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
     def original(self, request, pk=None):
-        """`GET`: the uploaded camera file as it was sent, honouring one `Range`; 404 when the file is missing."""
+        """`GET`: the uploaded camera file as it was sent (a still as its image type), honouring one `Range`; 404 when the file is missing."""
         asset = self.get_object()
-        return file_response(request, asset.original.name, content_type="application/octet-stream", download_name=asset.original_name)
+        content_type = "application/octet-stream"
+        if asset.kind == MediaKind.IMAGE:
+            content_type = IMAGE_CONTENT_TYPES.get(asset.format_name, content_type)
+        return file_response(request, asset.original.name, content_type=content_type, download_name=asset.original_name)

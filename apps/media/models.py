@@ -23,13 +23,32 @@ class MediaStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class MediaKind(models.TextChoices):
+    """What a media asset is.
+
+    video: a clip of dailies (or any camera file), processed into a poster frame and a web proxy.
+    image: a still, e.g. a storyboard frame made for a shot (apps.generation.storyboards); its
+    poster rendition is a JPEG of it, and `generation` says how it was made.
+    """
+
+    VIDEO = "video", "Video clip"
+    IMAGE = "image", "Still image"
+
+
 class MediaAsset(VersionedModel):
-    """A clip of dailies (or any camera file) uploaded to a production, with what ffprobe read from it."""
+    """A clip of dailies (or any camera file) uploaded to a production, with what ffprobe read from it —
+    or, with `kind` image, a still such as a storyboard frame of a shot."""
 
     EVENT_ENTITY = "media_asset"
 
     production = models.ForeignKey("productions.Production", on_delete=models.CASCADE, related_name="media_assets")
+    kind = models.CharField(max_length=8, choices=MediaKind.choices, default=MediaKind.VIDEO)
     take = models.ForeignKey("scenes.Take", null=True, blank=True, on_delete=models.SET_NULL, related_name="media_assets")
+    shot = models.ForeignKey("scenes.Shot", null=True, blank=True, on_delete=models.SET_NULL, related_name="media_assets",
+                             help_text="The shot a still belongs to (storyboard frames); clips link to a take instead.")
+    generation = models.JSONField(default=dict, blank=True, help_text=(
+        "How an AI-made still was made: {'provider': 'fal', 'model', 'prompt', 'seed', 'choices', 'request_id', 'job', 'template'}; "
+        "{} for uploads."))
     original = models.FileField(upload_to="media/originals/", max_length=200)
     original_name = models.CharField(max_length=200)
     size_bytes = models.PositiveBigIntegerField(default=0)
