@@ -447,8 +447,8 @@ async def test_screenplay_import_yields_the_screenplays_scenes_in_order(slate: S
 
 
 async def test_two_screenplays_imported_at_once_into_one_production_both_succeed(slate: SlateServer):
-    # Two uploads (two Script rows) reach the two worker threads together; the second import must
-    # update the first one's scenes in place, not collide with them.
+    # Two uploads (two Script rows) reach the two worker threads together. Each script keeps its
+    # own scenes (an import never touches another script's scenes); their numbers must not collide.
     source = SHARED_DATA / "fountain" / "public-domain" / "ASCENT_TO_GURU_PEAK.fountain"
     alice = slate.jwt_client("alice")
     production = await in_thread(alice.post, "/api/productions/", {"title": "Two drafts", "code": "E2E-DRAFTS"})
@@ -469,8 +469,14 @@ async def test_two_screenplays_imported_at_once_into_one_production_both_succeed
                                        and f["data"]["status"] in TERMINAL, timeout=30, what="an import job's end")
             outcomes.append((done["data"]["status"], done["data"]["error"]))
         assert outcomes == [("succeeded", ""), ("succeeded", "")]
-        scenes = await in_thread(alice.get, f"/api/scenes/?production={production['id']}&ordering=script_order&page_size=500")
-        assert [s["slugline"] for s in scenes["results"]] == [expected_slugline(h) for h in screenplay_headings(source.read_text())]
+        scenes = (await in_thread(alice.get, f"/api/scenes/?production={production['id']}&ordering=script_order&page_size=500"))["results"]
+        expected = [expected_slugline(h) for h in screenplay_headings(source.read_text())]
+        by_version: dict = {}
+        for scene in scenes:
+            by_version.setdefault(scene["script_version"], []).append(scene["slugline"])
+        assert len(by_version) == 2
+        assert all(sluglines == expected for sluglines in by_version.values())
+        assert len({s["number"] for s in scenes}) == len(scenes) == 2 * len(expected)
     finally:
         await sock.close()
 
