@@ -3,8 +3,8 @@ import { useMutation, useQuery, useQueryClient, type QueryKey } from "@tanstack/
 import { api, apiAll, ApiError } from "./client";
 import { keys, type CommentTarget } from "./keys";
 import type {
-  CastMember, Character, Comment, ContinuityNote, Id, Job, Location, MediaAsset, Membership, Production, Prop,
-  Scene, Script, ScriptVersion, Shot, Take, User,
+  AiStatus, BreakdownSuggestion, CastMember, Character, Comment, ContinuityNote, Id, Job, Location, MediaAsset, Membership, Production, Prop,
+  Scene, Script, ScriptDiff, ScriptVersion, ScriptVersionDetail, Shot, StoryboardFavourite, StoryboardTemplate, Take, User,
 } from "./types";
 import type { EntityEvent } from "../realtime/events";
 
@@ -33,9 +33,22 @@ export const useProps = (p: Id) => useQuery({ queryKey: keys.props(p), queryFn: 
 export const useLocations = (p: Id) => useQuery({ queryKey: keys.locations(p), queryFn: () => apiAll<Location>(`/api/locations/?production=${p}`) });
 export const useScripts = (p: Id) => useQuery({ queryKey: keys.scripts(p), queryFn: () => apiAll<Script>(`/api/scripts/?production=${p}`) });
 export const useScriptVersions = (s: Id) => useQuery({ queryKey: keys.scriptVersions(s), queryFn: () => apiAll<ScriptVersion>(`/api/scripts/${s}/versions/`) });
-export const useMedia = (p: Id) => useQuery({ queryKey: keys.media(p), queryFn: () => apiAll<MediaAsset>(`/api/media/?production=${p}`) });
+/** The production's clips (kind video): storyboard stills are listed per shot (`useShotImages`), not among the dailies. */
+export const useMedia = (p: Id) => useQuery({ queryKey: keys.media(p), queryFn: () => apiAll<MediaAsset>(`/api/media/?production=${p}&kind=video`) });
 export const useMediaAsset = (id: Id) => useQuery({ queryKey: keys.mediaAsset(id), queryFn: () => api<MediaAsset>(`/api/media/${id}/`) });
 export const useJobs = (p: Id) => useQuery({ queryKey: keys.jobs(p), queryFn: async () => (await api<{ results: Job[] }>(`/api/jobs/?production=${p}&page_size=100`)).results });
+/** A version with its Fountain `text`; versions never change, so it is fetched once. */
+export const useScriptVersion = (id: Id | null) => useQuery({ queryKey: keys.scriptVersion(id ?? 0), queryFn: () => api<ScriptVersionDetail>(`/api/script-versions/${id}/`), enabled: id != null, staleTime: Infinity });
+/** What changed between two version numbers (both fixed, so the answer never changes). */
+export const useScriptDiff = (script: Id, from: number | null, to: number | null) => useQuery({
+  queryKey: keys.scriptDiff(script, from ?? -1, to ?? -1), enabled: from != null && to != null, staleTime: Infinity,
+  queryFn: () => api<ScriptDiff>(`/api/scripts/${script}/diff/?from=${from}&to=${to}`),
+});
+export const useAiStatus = () => useQuery({ queryKey: keys.aiStatus, queryFn: () => api<AiStatus>("/api/ai/status/"), staleTime: 60_000 });
+export const useBreakdownSuggestions = (scene: Id) => useQuery({ queryKey: keys.breakdownSuggestions(scene), queryFn: () => apiAll<BreakdownSuggestion>(`/api/breakdown-suggestions/?scene=${scene}&ordering=category`) });
+export const useStoryboardTemplates = (p: Id) => useQuery({ queryKey: keys.storyboardTemplates(p), queryFn: () => apiAll<StoryboardTemplate>(`/api/storyboard-templates/?production=${p}&ordering=name`) });
+export const useStoryboardFavourites = (p: Id) => useQuery({ queryKey: keys.storyboardFavourites(p), queryFn: () => apiAll<StoryboardFavourite>(`/api/storyboard-favourites/?production=${p}`) });
+export const useShotImages = (shot: Id) => useQuery({ queryKey: keys.shotImages(shot), queryFn: () => apiAll<MediaAsset>(`/api/media/?shot=${shot}&kind=image&ordering=created_at`) });
 export const useEvents = (p: Id) => useQuery({ queryKey: keys.events(p), queryFn: async () => (await api<{ results: EntityEvent[] }>(`/api/events/?production=${p}&page_size=50`)).results });
 
 /** A write whose answer is the saved object: put it in the cache at once (the event will agree). */

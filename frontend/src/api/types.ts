@@ -24,6 +24,8 @@ export type IntExt = "INT" | "EXT" | "INT/EXT" | "EST" | "";
 export interface Scene {
   id: Id; production: Id; number: string; int_ext: IntExt; location: string; time_of_day: string; slugline: string;
   synopsis: string; page_eighths: number; script_order: number; status: SceneStatus; script_version: Id | null;
+  /** Set when a new screenplay version changed or dropped the scene; `review_reason` says why ("Text changed in v3"). */
+  needs_review: boolean; review_reason: string;
   version: number; created_at: Iso; updated_at: Iso;
 }
 export interface Shot {
@@ -36,7 +38,11 @@ export interface Take {
   timecode_in: string; timecode_out: string; version: number; created_at: Iso; updated_at: Iso;
 }
 export interface CastMember { id: Id; production: Id; name: string; cast_id: number | null; email: string; phone: string; agent: string; notes: string; user: Id | null; version: number }
-export interface Character { id: Id; production: Id; name: string; description: string; cast_member: Id | null; scenes: Id[]; version: number }
+export interface Character {
+  id: Id; production: Id; name: string; description: string; cast_member: Id | null; scenes: Id[]; version: number;
+  /** The character sheet AI writing is told about (free text). */
+  personality: string; goals: string; voice: string; backstory: string;
+}
 export interface Prop { id: Id; production: Id; name: string; description: string; quantity: number; status: "needed" | "sourced" | "ready"; scenes: Id[]; version: number }
 export interface Location { id: Id; production: Id; name: string; address: string; contact: string; parking: string; notes: string; scenes: Id[]; version: number }
 
@@ -59,6 +65,13 @@ export interface MediaAsset {
   width: number | null; height: number | null; video_codec: string; audio_codec: string; audio_channels: number | null;
   start_timecode: string; timecode_start_frames: number; reel_name: string; job: string | null; renditions: Rendition[];
   uploaded_by: Id | null; version: number; created_at: Iso; updated_at: Iso;
+  /** video: a clip of dailies; image: a still, e.g. a storyboard frame of `shot` (`generation` says how it was made). */
+  kind: MediaKind; shot: Id | null; generation: StoryboardGeneration | Record<string, never>; original_url: string;
+}
+export type MediaKind = "video" | "image";
+/** How an AI-made still was made (`MediaAsset.generation`); `{}` for uploads. */
+export interface StoryboardGeneration {
+  provider?: string; model?: string; prompt?: string; seed?: number; choices?: Record<string, string>; request_id?: string; job?: string; template?: string;
 }
 
 export type JobStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled";
@@ -66,8 +79,58 @@ export interface Job {
   id: string; production: Id; kind: string; status: JobStatus; progress: number; message: string; params: Record<string, unknown>;
   result: Record<string, unknown>; error: string; attempts: number; cancel_requested: boolean; created_by: Id | null;
   created_at: Iso; updated_at: Iso; started_at: Iso | null; finished_at: Iso | null;
+  /** Client-side only: the text an AI writing job has streamed so far (`job.progress` `data.text`), kept by the dispatch. */
+  text?: string;
 }
-export interface Script { id: Id; production: Id; title: string; created_by: Id | null; version: number; created_at: Iso; updated_at: Iso }
-export interface ScriptVersion { id: Id; production: Id; script: Id; number: number; source: string; source_name: string; title_page: [string, string][]; scene_count: number; page_eighths: number; created_by: Id | null; created_at: Iso }
+export interface Script {
+  id: Id; production: Id; title: string; logline: string; genre: string; tone: string;
+  /** Locked genre/tone are fixed for AI generation; `numbering_locked`: scene numbers never change (new scenes get letters, 3A). */
+  genre_locked: boolean; tone_locked: boolean; numbering_locked: boolean;
+  created_by: Id | null; version: number; created_at: Iso; updated_at: Iso;
+}
+export type ScriptVersionSource = "upload" | "edit" | "generation";
+export interface ScriptChanges { added: number; removed: number; moved: number; changed: number }
+export interface ScriptVersion {
+  id: Id; production: Id; script: Id; number: number; source: ScriptVersionSource; source_name: string; summary: string; parent: Id | null;
+  /** Its scenes against `parent`; empty for a first version. */
+  changes: Partial<ScriptChanges>; title_page: [string, string][]; scene_count: number; page_eighths: number;
+  created_by: Id | null; created_by_name: string | null; created_at: Iso;
+}
+/** `GET /api/script-versions/{id}/`: a version with its whole Fountain text. */
+export interface ScriptVersionDetail extends ScriptVersion { text: string }
+
+export type DiffStatus = "added" | "removed" | "moved" | "changed" | "unchanged";
+export interface ScriptDiffScene {
+  status: DiffStatus; moved: boolean; number: string; heading: string; scene: Id | null; from_index: number | null; to_index: number | null;
+  /** Unified diff of the scene's Fountain text: "@@ …", " kept", "-gone", "+new". */
+  lines: string[];
+}
+/** `GET /api/scripts/{id}/diff/?from=&to=` (version numbers; from 0 = an empty script). */
+export interface ScriptDiff { from: number; to: number; scenes: ScriptDiffScene[]; summary: Partial<Record<DiffStatus, number>> }
+
+/** `GET /api/ai/status/`: which AI features this server has; the UI names `variable` for the others. */
+export interface AiFeatureStatus { configured: boolean; variable: string; model: string }
+export type AiFeature = "writing" | "breakdown" | "storyboards";
+export type AiStatus = Record<AiFeature, AiFeatureStatus>;
+
+export type BreakdownCategory =
+  | "cast" | "extras" | "props" | "wardrobe" | "makeup_hair" | "vehicles" | "animals" | "stunts" | "special_effects" | "sound"
+  | "set_dressing" | "special_equipment";
+export interface BreakdownSuggestion {
+  id: Id; production: Id; scene: Id; job: string | null; category: BreakdownCategory; name: string; description: string;
+  /** The screenplay text that calls for it. */
+  evidence: string; status: "pending" | "accepted" | "rejected"; decided_by: Id | null; decided_at: Iso | null;
+  character: Id | null; prop: Id | null; version: number; created_at: Iso; updated_at: Iso;
+}
+
+export interface StoryboardTemplate {
+  id: Id; production: Id; name: string; template: string; style: string; seeds: string; created_by: Id | null; version: number; created_at: Iso; updated_at: Iso;
+}
+export interface StoryboardFavourite {
+  id: Id; production: Id; media_asset: Id; shot: Id | null; note: string; created_by: Id | null; version: number; created_at: Iso; updated_at: Iso;
+}
+/** One frame of a storyboard order: the prompt sent to the model, its seed, and the choices that made it. */
+export interface StoryboardItem { prompt: string; seed: number; choices: Record<string, string> }
+export interface StoryboardPreview { items: StoryboardItem[]; count: number; tokens: Record<string, string> }
 
 export interface Page<T> { count: number; next: string | null; previous: string | null; results: T[] }

@@ -234,6 +234,11 @@ function CardBody({ scene, onMove, saving, overlay }: { scene: Scene; onMove?: (
       <Group gap={6} mt={6}>
         <Badge variant="light" color="gray" size="sm" data-testid="scene-eighths">{eighths(scene.page_eighths)} pg</Badge>
         {scene.time_of_day && <Badge variant="outline" color="gray" size="sm">{scene.time_of_day}</Badge>}
+        {scene.needs_review && (
+          <Tooltip label={scene.review_reason || "Changed by a new screenplay version"} openDelay={300}>
+            <Badge color="yellow" variant="filled" size="sm" data-testid="review-badge">review</Badge>
+          </Tooltip>
+        )}
       </Group>
     </Card>
   );

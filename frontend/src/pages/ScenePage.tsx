@@ -4,14 +4,16 @@ import { IconArrowLeft, IconPencil } from "@tabler/icons-react";
 import { useEffect, useMemo, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError } from "../api/client";
-import { useMe, useScene } from "../api/hooks";
+import { useMe, useProduction, useScene } from "../api/hooks";
 import { SCENE_STATUSES, type Id, type Scene, type SceneStatus } from "../api/types";
 import { eighths, statusColor, statusLabel } from "../format";
 import { useProductionId } from "../hooks/useProductionId";
 import { usePresence, useRealtime } from "../realtime/RealtimeProvider";
+import { BreakdownPanel } from "./ai/BreakdownPanel";
 import { CommentThread } from "./scene/CommentThread";
 import { ContinuityNotes } from "./scene/ContinuityNotes";
 import { othersHere } from "./scene/presence";
+import { ReviewBanner } from "./scene/ReviewBanner";
 import { ShotList } from "./scene/ShotList";
 import { useSceneSave, type SceneSaver } from "./scene/useSceneSave";
 
@@ -22,6 +24,8 @@ export function ScenePage() {
   const scene = useScene(sceneId);
   const saver = useSceneSave();
   const { client, presence } = useRealtime();
+  const role = useProduction(productionId).data?.my_role;
+  const canWrite = role != null && role !== "viewer";
 
   // Only once the stream is subscribed (the server's presence snapshot has come): on a fresh load the socket is
   // "live" before ProductionLayout subscribes, and a presence frame sent then is refused (`not_subscribed`).
@@ -49,6 +53,7 @@ export function ScenePage() {
         <Group gap={4} component="span"><IconArrowLeft size={16} /> Scene board</Group>
       </Anchor>
       <Header scene={s} saver={saver} productionId={productionId} />
+      <ReviewBanner scene={s} saver={saver} canWrite={canWrite} />
       <Synopsis scene={s} saver={saver} />
       <Grid gap="md">
         <Grid.Col span={{ base: 12, xl: 7 }}>
@@ -58,7 +63,10 @@ export function ScenePage() {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, xl: 5 }}>
-          <CommentThread productionId={productionId} sceneId={s.id} />
+          <Stack gap="md">
+            <BreakdownPanel productionId={productionId} sceneId={s.id} canWrite={canWrite} />
+            <CommentThread productionId={productionId} sceneId={s.id} />
+          </Stack>
         </Grid.Col>
       </Grid>
       {saver.dialog}

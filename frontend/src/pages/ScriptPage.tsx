@@ -1,9 +1,9 @@
-import { Alert, Anchor, Badge, Button, Card, FileInput, Group, Progress, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { ActionIcon, Alert, Anchor, Badge, Button, Card, FileInput, Grid, Group, Progress, Select, Stack, Table, Text, TextInput, Title, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconFileText, IconUpload } from "@tabler/icons-react";
+import { IconFileText, IconFileTypePdf, IconFileDiff, IconDownload, IconUpload } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
-import { Link } from "react-router-dom";
+import { Link, useSearchParams } from "react-router-dom";
 import { ApiError, upload } from "../api/client";
 import { useJobs, useProduction, useScenes, useScripts, useScriptVersions } from "../api/hooks";
 import { keys } from "../api/keys";
@@ -14,6 +14,8 @@ import { seedJob } from "./media/cache";
 import { isActiveJob, jobKindLabel, percent, shortWhen, when } from "./media/format";
 import { JobProgress } from "./media/JobProgress";
 import { checkUploadSize, MAX_SCRIPT_UPLOAD_BYTES, SCRIPT_ACCEPT, titleFromFileName, uploadErrorMessage } from "./media/uploads";
+import { changesText, sourceColor, sourceLabel } from "./script/diff";
+import { ScriptWorkspace } from "./script/ScriptWorkspace";
 
 const IMPORT_KIND = "script.import";
 type FieldErrors = Partial<Record<"file" | "title" | "script" | "form", string>>;
@@ -32,18 +34,23 @@ export function ScriptPage() {
   return (
     <Stack>
       <Title order={2}>Screenplay</Title>
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <ImportForm production={id} scripts={scripts.data ?? []} onStarted={setImportJobId} busy={isActiveJob(job)} />
-        <Stack>
-          {job && <ImportStatus production={id} job={job} />}
-          <Card withBorder>
-            <Title order={4} mb="xs">Scripts</Title>
-            {scripts.error && <Alert color="red">{scripts.error.message}</Alert>}
-            {scripts.data?.length === 0 && <Text c="dimmed" size="sm">No screenplay yet: import a Fountain file.</Text>}
-            <Stack>{scripts.data?.map((s) => <ScriptVersions key={s.id} script={s} />)}</Stack>
-          </Card>
-        </Stack>
-      </SimpleGrid>
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <ImportForm production={id} scripts={scripts.data ?? []} onStarted={setImportJobId} busy={isActiveJob(job)} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 7 }}>
+          <Stack>
+            {job && <ImportStatus production={id} job={job} />}
+            <Card withBorder>
+              <Title order={4} mb="xs">Scripts</Title>
+              {scripts.error && <Alert color="red">{scripts.error.message}</Alert>}
+              {scripts.data?.length === 0 && <Text c="dimmed" size="sm">No screenplay yet: import a Fountain file.</Text>}
+              <Stack>{scripts.data?.map((s) => <ScriptVersions key={s.id} script={s} />)}</Stack>
+            </Card>
+          </Stack>
+        </Grid.Col>
+      </Grid>
+      {scripts.data && scripts.data.length > 0 && <ScriptWorkspace production={id} scripts={scripts.data} />}
       <SceneList production={id} />
     </Stack>
   );
@@ -163,26 +170,69 @@ function ImportStatus({ production, job }: { production: Id; job: Job }) {
 
 function ScriptVersions({ script }: { script: Script }) {
   const versions = useScriptVersions(script.id);
+  const [params, setParams] = useSearchParams();
+  // "Diff" on a row opens the workspace's diff of that version against the one it was made from.
+  const openDiff = (number: number) => {
+    const next = new URLSearchParams(params);
+    next.set("script", String(script.id));
+    next.set("view", "diff");
+    next.set("to", String(number));
+    next.delete("from");
+    setParams(next, { replace: true });
+    document.querySelector("[data-testid=script-workspace]")?.scrollIntoView({ behavior: "smooth", block: "start" });
+  };
   return (
     <div data-testid="script-card" data-script-id={script.id}>
       <Group gap="xs" mb={4}>
         <Text fw={600}>{script.title}</Text>
         {versions.data && <Badge variant="light">{versions.data.length} version{versions.data.length === 1 ? "" : "s"}</Badge>}
       </Group>
+      {script.logline && <Text size="sm" c="dimmed" mb={4} lineClamp={2}>{script.logline}</Text>}
       {versions.data && versions.data.length > 0 && (
-        <Table.ScrollContainer minWidth={420}>
+        <Table.ScrollContainer minWidth={520}>
           <Table verticalSpacing={4} fz="sm">
-            <Table.Thead><Table.Tr><Table.Th>Version</Table.Th><Table.Th>Source</Table.Th><Table.Th>Scenes</Table.Th><Table.Th>Pages</Table.Th><Table.Th>Date</Table.Th></Table.Tr></Table.Thead>
+            <Table.Thead><Table.Tr><Table.Th>Version</Table.Th><Table.Th>Source</Table.Th><Table.Th>Summary · by · when</Table.Th><Table.Th>Scenes</Table.Th><Table.Th /></Table.Tr></Table.Thead>
             <Table.Tbody>
-              {[...versions.data].reverse().map((v) => (
-                <Table.Tr key={v.id} data-testid="script-version" data-number={v.number}>
-                  <Table.Td fw={600}>v{v.number}</Table.Td>
-                  <Table.Td><Text size="sm" truncate maw={200} title={v.source_name}>{v.source_name || v.source}</Text></Table.Td>
-                  <Table.Td>{v.scene_count}</Table.Td>
-                  <Table.Td>{eighths(v.page_eighths)}</Table.Td>
-                  <Table.Td style={{ whiteSpace: "nowrap" }} title={when(v.created_at)}>{shortWhen(v.created_at)}</Table.Td>
-                </Table.Tr>
-              ))}
+              {[...versions.data].reverse().map((v) => {
+                const changes = changesText(v.changes);
+                return (
+                  <Table.Tr key={v.id} data-testid="script-version" data-number={v.number} data-source={v.source}>
+                    <Table.Td fw={600}>v{v.number}</Table.Td>
+                    <Table.Td miw={88}>
+                      <Tooltip label={v.source_name} disabled={!v.source_name}>
+                        <Badge size="sm" variant="light" color={sourceColor[v.source] ?? "gray"} data-testid="version-source" style={{ overflow: "visible" }}>{sourceLabel[v.source] ?? v.source}</Badge>
+                      </Tooltip>
+                    </Table.Td>
+                    <Table.Td maw={340}>
+                      <Text size="sm" truncate title={v.summary || v.source_name}>{v.summary || v.source_name || "—"}</Text>
+                      <Text size="xs" c="dimmed" truncate title={when(v.created_at)}>
+                        {[v.created_by_name, shortWhen(v.created_at)].filter(Boolean).join(" · ")}
+                        {changes && <span data-testid="version-changes"> · {changes}</span>}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: "nowrap" }}>{v.scene_count} · {eighths(v.page_eighths)} pp</Table.Td>
+                    <Table.Td>
+                      <Group gap={2} wrap="nowrap">
+                        <Tooltip label={`Download v${v.number} (.fountain)`}>
+                          <ActionIcon component="a" href={`/api/script-versions/${v.id}/export.fountain`} variant="subtle" color="gray" aria-label={`Download v${v.number} as Fountain`} data-testid="download-fountain">
+                            <IconDownload size={16} />
+                          </ActionIcon>
+                        </Tooltip>
+                        <Tooltip label={`Download v${v.number} (PDF)`}>
+                          <ActionIcon component="a" href={`/api/script-versions/${v.id}/export.pdf`} variant="subtle" color="gray" aria-label={`Download v${v.number} as PDF`} data-testid="download-pdf">
+                            <IconFileTypePdf size={16} />
+                          </ActionIcon>
+                        </Tooltip>
+                        <Tooltip label={v.number > 1 ? `What changed in v${v.number}` : `v${v.number} against an empty script`}>
+                          <ActionIcon variant="subtle" color="gray" aria-label={`Diff of v${v.number}`} onClick={() => openDiff(v.number)} data-testid="version-diff">
+                            <IconFileDiff size={16} />
+                          </ActionIcon>
+                        </Tooltip>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>

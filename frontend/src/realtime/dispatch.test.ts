@@ -1,13 +1,13 @@
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import { keys } from "../api/keys";
-import type { Job, Scene } from "../api/types";
+import type { BreakdownSuggestion, Job, MediaAsset, Scene, StoryboardTemplate } from "../api/types";
 import { applyEvent } from "./dispatch";
 import type { SlateEvent } from "./events";
 
 const scene = (id: number, status: Scene["status"], order = id): Scene => ({
   id, production: 7, number: String(id), int_ext: "INT", location: "LIBRARY", time_of_day: "DAY", slugline: "INT. LIBRARY - DAY",
-  synopsis: "", page_eighths: 8, script_order: order, status, script_version: null, version: 1, created_at: "", updated_at: "",
+  synopsis: "", page_eighths: 8, script_order: order, status, script_version: null, needs_review: false, review_reason: "", version: 1, created_at: "", updated_at: "",
 });
 const envelope = <T extends SlateEvent>(e: Omit<T, "production" | "actor" | "at">): T =>
   ({ production: 7, actor: { id: 1, name: "Ana" }, at: "2026-11-20T10:00:00.000Z", ...e }) as T;
@@ -52,5 +52,54 @@ describe("applyEvent", () => {
     applyEvent(qc, event);
     applyEvent(qc, event);
     expect(qc.getQueryData<SlateEvent[]>(keys.events(7))?.map((e) => e.id)).toEqual([14]);
+  });
+
+  it("keeps the streamed text on the cached job: later frames without text and the final job.updated do not lose it", () => {
+    const qc = new QueryClient();
+    const job = { id: "w", production: 7, kind: "ai.write_scene", status: "running", progress: 0, message: "", created_at: "2026-11-20T10:00:00Z" } as Job;
+    qc.setQueryData(keys.jobs(7), [job]);
+    const progress = (progress: number, text?: string) => applyEvent(qc, envelope({
+      id: null, type: "job.progress", entity: "job", entity_id: "w", data: { id: "w", kind: "ai.write_scene", status: "running", progress, message: "Writing", ...(text !== undefined ? { text } : {}) },
+    }));
+    progress(0.2, "INT. LIBRARY");
+    progress(0.5, "INT. LIBRARY - NIGHT\n\nAna reads.");
+    progress(0.95); // saving: no text
+    expect(qc.getQueryData<Job[]>(keys.jobs(7))?.[0]).toMatchObject({ progress: 0.95, text: "INT. LIBRARY - NIGHT\n\nAna reads." });
+    applyEvent(qc, envelope({ id: 20, type: "job.updated", entity: "job", entity_id: "w", data: { ...job, status: "succeeded", progress: 1 } }));
+    expect(qc.getQueryData<Job[]>(keys.jobs(7))?.[0]).toMatchObject({ status: "succeeded", text: "INT. LIBRARY - NIGHT\n\nAna reads." });
+  });
+
+  it("puts breakdown suggestions into their scene's list, sorted by category then name, and updates decisions", () => {
+    const qc = new QueryClient();
+    const s = (id: number, category: BreakdownSuggestion["category"], name: string, status: BreakdownSuggestion["status"] = "pending") =>
+      ({ id, production: 7, scene: 3, category, name, status, version: 1 }) as BreakdownSuggestion;
+    qc.setQueryData(keys.breakdownSuggestions(3), [s(1, "props", "Revolver")]);
+    applyEvent(qc, envelope({ id: 21, type: "breakdown_suggestion.created", entity: "breakdown_suggestion", entity_id: 2, data: s(2, "cast", "GUARD") }));
+    applyEvent(qc, envelope({ id: 22, type: "breakdown_suggestion.created", entity: "breakdown_suggestion", entity_id: 4, data: s(4, "props", "Letter") }));
+    applyEvent(qc, envelope({ id: 23, type: "breakdown_suggestion.updated", entity: "breakdown_suggestion", entity_id: 1, data: { ...s(1, "props", "Revolver", "accepted"), version: 2 } }));
+    expect(qc.getQueryData<BreakdownSuggestion[]>(keys.breakdownSuggestions(3))?.map((x) => [x.name, x.status]))
+      .toEqual([["GUARD", "pending"], ["Letter", "pending"], ["Revolver", "accepted"]]);
+    expect(qc.getQueryData(keys.breakdownSuggestions(4))).toBeUndefined();
+  });
+
+  it("keeps the storyboard templates list by name", () => {
+    const qc = new QueryClient();
+    const t = (id: number, name: string) => ({ id, production: 7, name, template: "{shot.type}", style: "", seeds: "1", version: 1 }) as StoryboardTemplate;
+    qc.setQueryData(keys.storyboardTemplates(7), [t(1, "Noir")]);
+    applyEvent(qc, envelope({ id: 24, type: "storyboard_template.created", entity: "storyboard_template", entity_id: 2, data: t(2, "crane wide") }));
+    applyEvent(qc, envelope({ id: 25, type: "storyboard_template.deleted", entity: "storyboard_template", entity_id: 1, data: t(1, "Noir") }));
+    expect(qc.getQueryData<StoryboardTemplate[]>(keys.storyboardTemplates(7))?.map((x) => x.name)).toEqual(["crane wide"]);
+  });
+
+  it("puts a still into its shot's frames, not among the dailies", () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.media(7), []);
+    qc.setQueryData(keys.shotImages(5), []);
+    const asset = (id: number, kind: MediaAsset["kind"], shot: number | null) =>
+      ({ id, production: 7, kind, shot, status: "ready", created_at: `2026-11-20T10:00:0${id}Z` }) as MediaAsset;
+    applyEvent(qc, envelope({ id: 26, type: "media_asset.created", entity: "media_asset", entity_id: 1, data: asset(1, "image", 5) }));
+    applyEvent(qc, envelope({ id: 27, type: "media_asset.created", entity: "media_asset", entity_id: 2, data: asset(2, "video", null) }));
+    expect(qc.getQueryData<MediaAsset[]>(keys.shotImages(5))?.map((a) => a.id)).toEqual([1]);
+    expect(qc.getQueryData<MediaAsset[]>(keys.media(7))?.map((a) => a.id)).toEqual([2]);
   });
 });

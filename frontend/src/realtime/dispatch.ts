@@ -1,7 +1,7 @@
 // Applies each event to the TanStack Query cache: one typed switch (CONVENTIONS.md, "Events").
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
 import { keys, type CommentTargetKind } from "../api/keys";
-import type { Comment, Id, Job, Production } from "../api/types";
+import type { BreakdownSuggestion, Comment, Id, Job, Production } from "../api/types";
 import { verbOf, type EntityEvent, type SlateEvent } from "./events";
 
 type WithId = { id: Id | string };
@@ -31,13 +31,18 @@ function commentTarget(c: Comment): { kind: CommentTargetKind; id: Id } | null {
   return null;
 }
 
+/** Suggestions sorted by category, then name (the panel groups them by category). */
+export const suggestionOrder = (s: BreakdownSuggestion) => `${s.category}\u0000${s.name.toLowerCase()}`;
+
 /** Apply one server event to the cache. Returns true when it changed something the activity feed shows. */
 export function applyEvent(qc: QueryClient, event: SlateEvent): void {
   if (event.type === "job.progress") {
     // A progress frame overtaken by the job's final `job.updated` must not make a finished job look running again.
     const finished = new Set(["succeeded", "failed", "cancelled"]);
     qc.setQueryData<Job[]>(keys.jobs(event.production), (old) =>
-      old?.map((j) => (j.id === event.data.id && !finished.has(j.status) ? { ...j, status: "running", progress: event.data.progress, message: event.data.message } : j)));
+      old?.map((j) => (j.id === event.data.id && !finished.has(j.status)
+        ? { ...j, status: "running", progress: event.data.progress, message: event.data.message, text: event.data.text ?? j.text }
+        : j)));
     return;
   }
   if (event.type === "presence.changed") return; // kept by the RealtimeProvider, not the cache
@@ -80,10 +85,23 @@ function applyEntityEvent(qc: QueryClient, event: EntityEvent): void {
     case "script": applyToList(qc, keys.scripts(p), deleted, event.data); return;
     case "script_version": void qc.invalidateQueries({ queryKey: keys.scriptVersions(event.data.script) }); return;
     case "media_asset":
-      applyToList(qc, keys.media(p), deleted, event.data, (m) => -Date.parse(m.created_at));
+      if (event.data.kind === "image") {
+        // A still (storyboard frame) belongs to its shot's list, not the dailies.
+        if (event.data.shot != null) applyToList(qc, keys.shotImages(event.data.shot), deleted || event.data.status === "failed", event.data, (m) => m.created_at);
+      } else applyToList(qc, keys.media(p), deleted, event.data, (m) => -Date.parse(m.created_at));
       if (!deleted) qc.setQueryData(keys.mediaAsset(event.data.id), event.data);
       return;
-    case "job": applyToList(qc, keys.jobs(p), deleted, event.data, (j) => -Date.parse(j.created_at)); return;
+    case "job": {
+      // The streamed text lives only in the cache (the REST job has none): a status change must not lose it.
+      const text = qc.getQueryData<Job[]>(keys.jobs(p))?.find((j) => j.id === event.data.id)?.text;
+      applyToList(qc, keys.jobs(p), deleted, text !== undefined && event.data.text === undefined ? { ...event.data, text } : event.data, (j) => -Date.parse(j.created_at));
+      return;
+    }
+    case "breakdown_suggestion":
+      applyToList(qc, keys.breakdownSuggestions(event.data.scene), deleted, event.data, suggestionOrder);
+      return;
+    case "storyboard_template": applyToList(qc, keys.storyboardTemplates(p), deleted, event.data, (t) => t.name.toLowerCase()); return;
+    case "storyboard_favourite": applyToList(qc, keys.storyboardFavourites(p), deleted, event.data); return;
     default: {
       const never: never = event;
       return never;
@@ -97,7 +115,8 @@ export function refetchProduction(qc: QueryClient, production: Id): void {
     predicate: (q) => {
       const [, id] = q.queryKey as [string, unknown];
       return id === production || q.queryKey[0] === "scene" || q.queryKey[0] === "shots" || q.queryKey[0] === "takes"
-        || q.queryKey[0] === "continuity-notes" || q.queryKey[0] === "comments" || q.queryKey[0] === "media-asset";
+        || q.queryKey[0] === "continuity-notes" || q.queryKey[0] === "comments" || q.queryKey[0] === "media-asset"
+        || q.queryKey[0] === "script-versions" || q.queryKey[0] === "breakdown-suggestions" || q.queryKey[0] === "shot-images";
     },
   });
 }

@@ -10,7 +10,15 @@ import { TabFrame } from "./TabFrame";
 import { FormModal, RowActions, SceneBadges, ScenePicker, useScenesById } from "./ui";
 import { useEntitySave, type EntitySave } from "./useEntitySave";
 
-const FIELDS = ["name", "description", "cast_member", "scenes"] as const;
+const FIELDS = ["name", "description", "cast_member", "scenes", "personality", "goals", "voice", "backstory"] as const;
+/** The character sheet: what AI writing is told about the part. */
+const SHEET = [
+  { key: "personality", label: "Personality", placeholder: "Guarded, dry wit, fiercely loyal" },
+  { key: "goals", label: "Goals", placeholder: "What they want, in the story and in this scene" },
+  { key: "voice", label: "Voice", placeholder: "Clipped sentences; never swears" },
+  { key: "backstory", label: "Backstory", placeholder: "What happened before page one" },
+] as const;
+type SheetKey = (typeof SHEET)[number]["key"];
 
 export function CharactersTab({ production, canWrite }: { production: Id; canWrite: boolean }) {
   const characters = useCharacters(production);
@@ -71,16 +79,23 @@ function CharacterForm({ item, saver, onClose, castOptions, scenes }: {
   const [description, setDescription] = useState(item?.description ?? "");
   const [castMember, setCastMember] = useState<Id | null>(item?.cast_member ?? null);
   const [sceneIds, setSceneIds] = useState<Id[]>(item?.scenes ?? []);
+  const [sheet, setSheet] = useState<Record<SheetKey, string>>({
+    personality: item?.personality ?? "", goals: item?.goals ?? "", voice: item?.voice ?? "", backstory: item?.backstory ?? "",
+  });
   const err = saver.errors.fields;
   return (
     <FormModal opened title={item ? `Edit ${item.name}` : "Add character"} onClose={onClose} saving={saver.saving} formError={saver.errors.form} testid="characters-form"
-      onSubmit={() => void saver.save(item, { name: name.trim().toUpperCase(), description, cast_member: castMember, scenes: sceneIds }, onClose)}>
+      onSubmit={() => void saver.save(item, { name: name.trim().toUpperCase(), description, cast_member: castMember, scenes: sceneIds, ...sheet }, onClose)}>
       <TextInput label="Name" description="As in the character cues (upper case)" required value={name} onChange={(e) => setName(e.currentTarget.value)}
         error={err.name} data-autofocus data-testid="field-name" styles={{ input: { textTransform: "uppercase" } }} />
       <Textarea label="Description" autosize minRows={2} value={description} onChange={(e) => setDescription(e.currentTarget.value)} error={err.description} />
       <Select label="Played by" placeholder="Not cast" data={castOptions} value={castMember != null ? String(castMember) : null}
         onChange={(v) => setCastMember(v ? Number(v) : null)} clearable searchable error={err.cast_member} nothingFoundMessage="No such cast member" data-testid="field-cast_member" />
       <ScenePicker label="Speaks in scenes" scenes={scenes} value={sceneIds} onChange={setSceneIds} error={err.scenes} />
+      {SHEET.map((f) => (
+        <Textarea key={f.key} label={f.label} placeholder={f.placeholder} autosize minRows={1} maxRows={5} value={sheet[f.key]} error={err[f.key]}
+          onChange={(e) => { const v = e.currentTarget.value; setSheet((old) => ({ ...old, [f.key]: v })); }} data-testid={`field-${f.key}`} />
+      ))}
     </FormModal>
   );
 }

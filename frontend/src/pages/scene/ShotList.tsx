@@ -1,6 +1,6 @@
 // Shots (setups) of a scene and the takes of each: add, edit, circle (print), NG, notes.
 import { ActionIcon, Alert, Badge, Box, Button, Card, Group, NumberInput, Paper, Select, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
-import { IconBan, IconCircle, IconCircleCheckFilled, IconPencil, IconPlus } from "@tabler/icons-react";
+import { IconBan, IconCircle, IconCircleCheckFilled, IconPencil, IconPhoto, IconPlus } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ApiError } from "../../api/client";
@@ -8,6 +8,7 @@ import { patch, post, useShots, useTakes } from "../../api/hooks";
 import { keys } from "../../api/keys";
 import type { Id, Shot, Take } from "../../api/types";
 import { useConflict } from "../../components/ConflictDialog";
+import { StoryboardDrawer } from "../ai/StoryboardDrawer";
 import { putInList } from "./cache";
 
 /** apps/scenes/models.py ShotType. */
@@ -55,6 +56,7 @@ function ShotView({ shot, takes }: { shot: Shot; takes: Take[] }) {
   const qc = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  const [storyboard, setStoryboard] = useState(false);
   async function addTake() {
     setAdding(true);
     setError(null);
@@ -82,10 +84,16 @@ function ShotView({ shot, takes }: { shot: Shot; takes: Take[] }) {
           </Group>
           {shot.description && <Text size="sm" mt={4} data-testid="shot-description">{shot.description}</Text>}
         </Box>
-        <Tooltip label="Edit shot"><ActionIcon variant="subtle" color="gray" aria-label={`Edit shot ${shot.number}`} onClick={() => setEditing(true)} data-testid="edit-shot">
-          <IconPencil size={18} />
-        </ActionIcon></Tooltip>
+        <Group gap={2} wrap="nowrap">
+          <Tooltip label="Storyboard"><ActionIcon variant="subtle" color="gray" aria-label={`Storyboard of shot ${shot.number}`} onClick={() => setStoryboard(true)} data-testid="storyboard-open">
+            <IconPhoto size={18} />
+          </ActionIcon></Tooltip>
+          <Tooltip label="Edit shot"><ActionIcon variant="subtle" color="gray" aria-label={`Edit shot ${shot.number}`} onClick={() => setEditing(true)} data-testid="edit-shot">
+            <IconPencil size={18} />
+          </ActionIcon></Tooltip>
+        </Group>
       </Group>
+      <StoryboardDrawer shot={shot} opened={storyboard} onClose={() => setStoryboard(false)} />
       <Stack gap={6} mt="xs">
         {sorted.map((take) => <TakeRow key={take.id} take={take} />)}
         {error && <Text size="sm" c="red" role="alert">{error}</Text>}

@@ -4,7 +4,7 @@ import { distinctValues, EMPTY_FILTERS, filterScenes, groupByStatus, hasFilters,
 
 const scene = (over: Partial<Scene>): Scene => ({
   id: 1, production: 1, number: "1", int_ext: "INT", location: "LIBRARY", time_of_day: "DAY", slugline: "INT. LIBRARY - DAY",
-  synopsis: "", page_eighths: 8, script_order: 0, status: "not_started", script_version: null, version: 1, created_at: "", updated_at: "", ...over,
+  synopsis: "", page_eighths: 8, script_order: 0, status: "not_started", script_version: null, needs_review: false, review_reason: "", version: 1, created_at: "", updated_at: "", ...over,
 });
 
 const scenes = [
