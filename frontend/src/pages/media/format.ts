@@ -53,6 +53,10 @@ export function percent(fraction: number): number {
 const KIND_LABEL: Record<string, string> = {
   "media.process": "Dailies processing",
   "script.import": "Screenplay import",
+  "ai.write_script": "AI screenplay writing",
+  "ai.write_scene": "AI scene writing",
+  "ai.breakdown": "AI breakdown",
+  "ai.storyboard": "Storyboard frames",
 };
 /** A job kind in words ("media.process" → "Dailies processing"); unknown kinds as they are. */
 export function jobKindLabel(kind: string): string {
