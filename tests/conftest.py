@@ -92,3 +92,19 @@ def captured_events(django_capture_on_commit_callbacks):
                            "entity_id": event.entity_id, "data": json.loads(json.dumps(event.data))})
 
     return capture
+
+
+@pytest.fixture
+def sent_envelopes(monkeypatch):
+    """Every live frame sent to the channel layer during the test: envelope dicts, each with `_group`.
+
+    Records at `apps.realtime.sender.group_send`, the process boundary to Redis.
+    """
+    frames: list[dict] = []
+
+    def record(group, message, *, timeout_s=5.0):
+        frames.append(json.loads(message["text"]) | {"_group": group})
+        return True
+
+    monkeypatch.setattr("apps.realtime.sender.group_send", record)
+    return frames

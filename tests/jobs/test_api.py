@@ -15,20 +15,6 @@ from apps.realtime.models import Event
 
 
 @pytest.fixture
-def register():
-    kinds: list[str] = []
-
-    def add(kind: str, fn):
-        services.job_handler(kind)(fn)
-        kinds.append(kind)
-        return fn
-
-    yield add
-    for kind in kinds:
-        services._HANDLERS.pop(kind, None)
-
-
-@pytest.fixture
 def viewer(make_user):
     return make_user()
 

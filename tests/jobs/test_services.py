@@ -25,21 +25,6 @@ from apps.realtime.models import Event
 
 
 @pytest.fixture
-def register():
-    """Register job handlers for one test; they are removed again afterwards."""
-    kinds: list[str] = []
-
-    def add(kind: str, fn):
-        services.job_handler(kind)(fn)
-        kinds.append(kind)
-        return fn
-
-    yield add
-    for kind in kinds:
-        services._HANDLERS.pop(kind, None)
-
-
-@pytest.fixture
 def sent(monkeypatch):
     """Every live frame sent to the channel layer during the test, as (group, envelope dict)."""
     frames: list[tuple[str, dict]] = []

@@ -43,16 +43,9 @@ def media_root(settings, tmp_path) -> Path:
 
 
 @pytest.fixture
-def sent(monkeypatch):
-    """Every live frame sent to the channel layer during the test (envelope dicts)."""
-    frames: list[dict] = []
-
-    def record(group, message, *, timeout_s=5.0):
-        frames.append(json.loads(message["text"]) | {"_group": group})
-        return True
-
-    monkeypatch.setattr("apps.realtime.sender.group_send", record)
-    return frames
+def sent(sent_envelopes):
+    """Every live frame sent during the test (tests/conftest.py `sent_envelopes`)."""
+    return sent_envelopes
 
 
 @pytest.fixture
