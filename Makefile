@@ -10,7 +10,7 @@ export SLATE_HOST SLATE_PORT
 export SLATE_SHARED_DATA ?= $(abspath ../shared/data)
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test install ffmpeg chromium node frontend frontend-check migrate demo check-deploy clean-var
+.PHONY: run test bench-media install ffmpeg chromium node frontend frontend-check migrate demo check-deploy clean-var
 
 ## install: virtualenv + pinned requirements + ffmpeg/ffprobe + the frontend's packages
 install: $(VENV)/.installed ffmpeg frontend/node_modules/.installed
@@ -22,10 +22,11 @@ $(VENV)/.installed: requirements.txt
 	@touch $@
 
 ffmpeg:
-	@if command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1; then exit 0; fi; \
+	@if command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 \
+		&& [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ]; then exit 0; fi; \
 	if command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing ffmpeg from the OS packages…"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ffmpeg >/dev/null; \
+		echo "Installing ffmpeg and the DejaVu fonts (selects-reel slate lines) from the OS packages…"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ffmpeg fonts-dejavu-core >/dev/null; \
 	else \
 		echo "ffmpeg and ffprobe are needed: install them with your package manager." >&2; exit 1; \
 	fi
@@ -72,6 +73,10 @@ run: install frontend
 ## end-to-end with real processes, browser tests in Chromium against the built app)
 test: install chromium frontend-check frontend
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## bench-media: the proxy's speed (× real time) and Slate's overhead over the bare ffmpeg command, per shared clip
+bench-media: install
+	DEBUG=true $(PY) manage.py bench_media $(BENCH_ARGS)
 
 ## check-deploy: Django's deployment checklist with production-style settings
 check-deploy: install

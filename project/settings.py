@@ -162,6 +162,23 @@ SLATE_MAX_SCRIPT_UPLOAD_BYTES = env.int("SLATE_MAX_SCRIPT_UPLOAD_BYTES", default
 SLATE_MAX_PHOTO_UPLOAD_BYTES = env.int("SLATE_MAX_PHOTO_UPLOAD_BYTES", default=25 * 1024**2)
 SLATE_PROXY_MAX_WIDTH = env.int("SLATE_PROXY_MAX_WIDTH", default=1280)
 SLATE_FFMPEG_TIMEOUT_S = env.float("SLATE_FFMPEG_TIMEOUT_S", default=6 * 3600)
+# Resumable uploads (tus 1.0) of camera files and card ZIPs: whole-file limit, largest accepted PATCH body,
+# and how long an unfinished upload is kept before the cleanup task deletes it (seconds).
+SLATE_MAX_RESUMABLE_UPLOAD_BYTES = env.int("SLATE_MAX_RESUMABLE_UPLOAD_BYTES", default=256 * 1024**3)
+SLATE_UPLOAD_MAX_CHUNK_BYTES = env.int("SLATE_UPLOAD_MAX_CHUNK_BYTES", default=64 * 1024**2)
+SLATE_UPLOAD_EXPIRY_S = env.int("SLATE_UPLOAD_EXPIRY_S", default=24 * 3600)
+SLATE_UPLOAD_CLEANUP_INTERVAL_S = env.int("SLATE_UPLOAD_CLEANUP_INTERVAL_S", default=15 * 60)
+# Camera-card ZIPs: at most this many entries, this many bytes unpacked in all, and this compression ratio
+# (uncompressed : compressed) per entry and overall; camera media hardly compresses, a bomb does.
+SLATE_ZIP_MAX_ENTRIES = env.int("SLATE_ZIP_MAX_ENTRIES", default=2000)
+SLATE_ZIP_MAX_TOTAL_BYTES = env.int("SLATE_ZIP_MAX_TOTAL_BYTES", default=256 * 1024**3)
+SLATE_ZIP_MAX_RATIO = env.float("SLATE_ZIP_MAX_RATIO", default=100.0)
+# Renditions: tiles in a scrub filmstrip (at most), each this many pixels wide; waveform picture size.
+SLATE_FILMSTRIP_MAX_TILES = env.int("SLATE_FILMSTRIP_MAX_TILES", default=100)
+SLATE_FILMSTRIP_TILE_WIDTH = env.int("SLATE_FILMSTRIP_TILE_WIDTH", default=160)
+SLATE_WAVEFORM_SIZE = env.str("SLATE_WAVEFORM_SIZE", default="1800x120")
+# The TrueType font of the slate line burnt into selects reels (Debian's fonts-dejavu-core by default).
+SLATE_REEL_FONT = env.str("SLATE_REEL_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
 
 # --- Redis: channel layer and job queue ---------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default=f"unix://{VAR_DIR / 'redis' / 'redis.sock'}")

@@ -24,6 +24,8 @@ class Comment(VersionedModel):
     continuity_note = models.ForeignKey("continuity.ContinuityNote", null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
     media_asset = models.ForeignKey("media.MediaAsset", null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
     frame = models.PositiveIntegerField(null=True, blank=True, help_text="Frame of the media asset the comment is pinned to (0-based).")
+    frame_end = models.PositiveIntegerField(null=True, blank=True, help_text=(
+        "Last frame (inclusive, 0-based) when the comment covers a range of frames from `frame`; null for a single frame."))
     body = models.TextField(max_length=10000)
     resolved = models.BooleanField(default=False)
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
@@ -44,6 +46,9 @@ class Comment(VersionedModel):
             ),
             models.CheckConstraint(condition=Q(frame__isnull=True) | Q(media_asset__isnull=False), name="comment_frame_only_on_media",
                                    violation_error_message="Only comments on media can be pinned to a frame."),
+            models.CheckConstraint(condition=Q(frame_end__isnull=True) | Q(frame__isnull=False, frame_end__gte=models.F("frame")),
+                                   name="comment_frame_range_ordered",
+                                   violation_error_message="A frame range ends at or after its first frame."),
         ]
         indexes = [models.Index(fields=["production", "created_at"], name="comment_production_created")]
 

@@ -1,7 +1,11 @@
-"""Media job handlers (run by `apps.jobs.tasks.job_execute` in the worker)."""
+"""Media job handlers (run by `apps.jobs.tasks.job_execute` in the worker).
+
+Each module registers its own handlers with `apps.jobs.services.job_handler` when imported:
+pipeline (media.process), ingest (media.ingest_card), clips (media.clip), reels (media.selects_reel).
+"""
 from __future__ import annotations
 
 from apps.jobs.services import job_handler
-from apps.media import services
+from apps.media import pipeline
 
-job_handler(services.PROCESS_KIND)(services.media_asset_process)
+job_handler(pipeline.PROCESS_KIND)(pipeline.media_asset_process)
