@@ -6,6 +6,6 @@ pipeline (media.process), ingest (media.ingest_card), clips (media.clip), reels 
 from __future__ import annotations
 
 from apps.jobs.services import job_handler
-from apps.media import pipeline
+from apps.media import clips, ingest, pipeline, reels  # noqa: F401  (importing registers their handlers)
 
 job_handler(pipeline.PROCESS_KIND)(pipeline.media_asset_process)

@@ -1,0 +1,1 @@
+"""Clips: a frame range of a media asset rendered into its own MP4 by a job."""
