@@ -4,7 +4,8 @@ Frame counts are ints from 00:00:00:00. Frame rates may be given as a `Fraction`
 or an ffprobe rational string ("24000/1001"). Drop-frame timecode ("HH:MM:SS;FF") exists only at
 29.97 and 59.94 fps: it skips frame numbers 0-1 (0-3 at 59.94) at the start of every minute
 except minutes 00, 10, 20, 30, 40, 50, so that the label keeps up with the wall clock.
-No Django imports: this module is used by the media pipeline and by plain scripts.
+`start_timecode_from_probe` finds a clip's start timecode in ffprobe's JSON, wherever the camera or
+the muxer put it. No Django imports: this module is used by the media pipeline and by plain scripts.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-__all__ = ["parse_timecode", "format_timecode", "nominal_fps", "is_drop_frame_rate"]
+__all__ = ["parse_timecode", "format_timecode", "nominal_fps", "is_drop_frame_rate", "start_timecode_from_probe"]
 
 # Either all ':' (non-drop), or ':' with ';' / '.' before the frames (drop-frame, ST 12-1
 # and most NLEs), or ';' throughout (how Premiere Pro writes drop-frame).
@@ -146,3 +147,46 @@ def format_timecode(frames: int, fps: Fraction | float | int | str, *, drop_fram
     seconds = frames // nominal
     separator = ";" if drop_frame else ":"
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}{separator}{ff:02d}"
+
+
+def _normalised_key(key: str) -> str:
+    """"com.apple.quicktime.TimeCode" -> "timecode": the last dotted part, lower case, letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", key.rsplit(".", 1)[-1].lower())
+
+
+def start_timecode_from_probe(raw: dict, fps: Fraction | float | int | str) -> str | None:
+    """Return a clip's start timecode from ffprobe's JSON, checked and written the SMPTE way, or None.
+
+    raw: `ffprobe -show_format -show_streams -of json` output; fps: the clip's frame rate.
+    Looked for, first usable wins: the QuickTime/MP4 timecode track (a data stream tagged "tmcd"),
+    the video stream's tag (MPEG-2 GOP, MOV), any other stream's tag (MXF's timecode track, audio),
+    the container's tag (MXF material package, DV, MP4 written by ffmpeg), then vendor keys of the
+    container whose last dotted part is "timecode", "starttimecode" or "timecodestart"
+    (e.g. "com.apple.quicktime.timecode"). A label is usable when parse_timecode accepts it at fps
+    (so drop-frame only at 29.97/59.94, frames below the nominal rate): the result is
+    format_timecode of it, i.e. "HH:MM:SS:FF" non-drop or "HH:MM:SS;FF" drop-frame (a drop-frame
+    label written "HH;MM;SS;FF" or "HH:MM:SS.FF" comes back as "HH:MM:SS;FF"). Never raises for
+    odd metadata: an unusable label is skipped. Sources: ffprobe's JSON, QuickTime File Format
+    (timecode media), SMPTE ST 377-1 (MXF), SMPTE ST 12-1.
+    """
+    streams = raw.get("streams") or []
+    tmcd = [s for s in streams if s.get("codec_tag_string") == "tmcd"]
+    video = [s for s in streams if s.get("codec_type") == "video"]
+    others = [s for s in streams if s not in tmcd and s not in video]
+    container = (raw.get("format") or {}).get("tags") or {}
+    candidates: list[str] = []
+    for stream in [*tmcd, *video, *others]:
+        candidates += [v for k, v in (stream.get("tags") or {}).items() if k.lower() == "timecode"]
+    candidates += [v for k, v in container.items() if k.lower() == "timecode"]
+    candidates += [v for k, v in container.items()
+                   if k.lower() != "timecode" and _normalised_key(k) in ("timecode", "starttimecode", "timecodestart")]
+    for label in candidates:
+        if not isinstance(label, str):
+            continue
+        label = label.strip()
+        try:
+            frames = parse_timecode(label, fps)
+        except ValueError:
+            continue
+        return format_timecode(frames, fps, drop_frame=label[-3] in ";.")
+    return None

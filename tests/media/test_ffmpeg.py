@@ -9,6 +9,7 @@ import json
 import os
 import struct
 import subprocess
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,12 @@ from apps.media.ffmpeg import (
     MediaCancelled,
     MediaError,
     ffmpeg_command_for_proxy,
+    make_filmstrip,
     make_poster,
     make_proxy,
+    make_waveform,
     probe,
+    proxy_command,
 )
 from apps.media.timecode import parse_timecode
 
@@ -272,7 +276,7 @@ def test_proxy_command_runs_bare(tmp_path):
     argv = ffmpeg_command_for_proxy(src, dest, max_width=320, has_audio=False)
     subprocess.run([*argv[:1], "-t", "0.5", *argv[1:]], check=True, capture_output=True)
 
-    assert argv.count("-i") == 1 and "-r" not in argv
+    assert argv.count("-i") == 1 and "-r" not in argv and "fps=" not in " ".join(argv)
     assert {"libx264", "yuv420p", "veryfast", "+faststart"} <= set(argv)
     assert "aac" not in argv and "0:a:0" not in argv
     assert ffprobe_streams(dest)["streams"][0]["width"] == 320
@@ -319,3 +323,129 @@ def test_poster_of_unreadable_file_raises_and_writes_nothing(tmp_path):
         make_poster(src, tmp_path / "poster.jpg")
 
     assert dir_listing(tmp_path) == {"notes.mp4"}
+
+
+# --- constant frame rate, filmstrip, waveform, metadata ---------------------------------------------
+
+def frame_times(path: Path) -> list[float]:
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts_time",
+                          "-of", "csv=p=0", str(path)], check=True, capture_output=True, text=True).stdout
+    return sorted(float(line.strip(",")) for line in out.split())
+
+
+@pytest.fixture(scope="module")
+def variable_rate_clip(tmp_path_factory) -> Path:
+    """30 fps with every fifth frame dropped and its timestamps kept: 24 pictures a second, at uneven times."""
+    path = tmp_path_factory.mktemp("vfr") / "phone.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", "sine=frequency=440",
+           "-t", "2", "-vf", "select='not(eq(mod(n,5),0))'", "-fps_mode", "vfr", "-c:v", "libx264",
+           "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path))
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_proxy_of_every_sample_clip_has_the_source_rate_constant(tmp_path, name):
+    source = probe(VIDEO / name)
+    dest = tmp_path / "proxy.mp4"
+
+    make_proxy(VIDEO / name, dest, duration_s=source.duration_s, max_width=320, info=source)
+
+    video = ffprobe_streams(dest)["streams"][0]
+    assert video["r_frame_rate"] == video["avg_frame_rate"] == source.frame_rate
+    fps = Fraction(source.frame_rate)
+    times = frame_times(dest)
+    assert times == pytest.approx([float(n / fps) for n in range(len(times))], abs=1e-3)  # frame n at n/fps
+
+
+def test_proxy_of_a_variable_rate_clip_is_constant_at_the_nearest_standard_rate(tmp_path, variable_rate_clip):
+    raw = ffprobe_streams(variable_rate_clip)["streams"][0]
+    assert raw["r_frame_rate"] != raw["avg_frame_rate"]  # ffprobe sees a variable rate
+    source = probe(variable_rate_clip)
+    assert source.frame_rate == "24/1"
+    dest = tmp_path / "proxy.mp4"
+
+    make_proxy(variable_rate_clip, dest, duration_s=source.duration_s, info=source)
+
+    video = ffprobe_streams(dest)["streams"][0]
+    assert video["r_frame_rate"] == video["avg_frame_rate"] == "24/1"
+    times = frame_times(dest)
+    assert times == pytest.approx([n / 24 for n in range(len(times))], abs=1e-3)
+    assert len(times) == pytest.approx(24 * 2, abs=2)
+
+
+def test_proxy_command_is_the_argv_make_proxy_runs(tmp_path):
+    src = VIDEO / "derived_tos_prores_proxy_tc_01000000.mov"
+    info = probe(src)
+
+    argv = proxy_command(src, tmp_path / "p.mp4", info, max_width=640)
+
+    assert argv[argv.index("-timecode") + 1] == "01:00:00:00"
+    assert "fps=fps=24/1" in argv[argv.index("-filter_complex") + 1]
+    assert {"aac", "+faststart", "libx264"} <= set(argv)
+
+
+@pytest.mark.parametrize(("frames", "max_tiles", "count", "columns", "rows", "step"),
+                         [(72, 100, 72, 10, 8, 1), (72, 10, 9, 9, 1, 8), (240, 100, 80, 10, 8, 3), (5, 100, 5, 5, 1, 1)])
+def test_filmstrip_is_a_sprite_sheet_with_its_index(tmp_path, frames, max_tiles, count, columns, rows, step):
+    src = tmp_path / "proxy.mp4"
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=24", "-frames:v", str(frames), "-c:v", "libx264",
+           "-pix_fmt", "yuv420p", str(src))
+    dest = tmp_path / "filmstrip.jpg"
+
+    meta = make_filmstrip(src, dest, frame_count=frames, frame_rate="24/1", max_tiles=max_tiles, tile_width=96)
+
+    assert meta == {"columns": columns, "rows": rows, "count": count, "tile_width": 96, "tile_height": 54,
+                    "interval_s": step / 24, "frames": list(range(0, frames, step))}
+    with Image.open(dest) as image:
+        assert image.format == "JPEG" and image.size == (columns * 96, rows * 54)
+    assert dir_listing(tmp_path) == {"proxy.mp4", "filmstrip.jpg"}
+
+
+def test_filmstrip_of_unreadable_proxy_raises_and_leaves_nothing(tmp_path):
+    src = tmp_path / "proxy.mp4"
+    src.write_text("not a video")
+
+    with pytest.raises(MediaError, match="^the filmstrip could not be made: "):
+        make_filmstrip(src, tmp_path / "filmstrip.jpg", frame_count=10, frame_rate="24/1")
+
+    assert dir_listing(tmp_path) == {"proxy.mp4"}
+
+
+def test_waveform_is_a_png_of_the_configured_size(tmp_path):
+    src = VIDEO / "big_buck_bunny_720p_h264_aac51_5s.mp4"
+    dest = tmp_path / "waveform.png"
+
+    meta = make_waveform(src, dest, size="900x60", duration_s=5.312)
+
+    assert meta == {"width": 900, "height": 60, "duration_s": 5.312}
+    with Image.open(dest) as image:
+        assert image.format == "PNG" and image.size == (900, 60)
+        assert image.getextrema()[3][1] > 0  # some sound was drawn (alpha channel not all transparent)
+
+
+def test_waveform_of_clip_without_audio_raises_and_leaves_nothing(tmp_path):
+    with pytest.raises(MediaError, match="^the waveform could not be made"):
+        make_waveform(VIDEO / "tears_of_steel_640x360_10s.mp4", tmp_path / "waveform.png", duration_s=10.0)
+
+    assert dir_listing(tmp_path) == set()
+
+
+def test_probe_reads_recording_time_clip_name_and_slate_tags(tmp_path):
+    clip = tmp_path / "A001C003.mov"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x120:rate=24", "-t", "0.2", "-c:v", "libx264",
+           "-metadata", "creation_time=2025-03-04T05:06:07Z", "-metadata", "com.arri.camera.ClipName=A001C003_250304",
+           "-metadata", "com.blackmagic-design.camera.scene=12A", "-movflags", "use_metadata_tags", str(clip))
+
+    result = probe(clip)
+
+    assert result.recorded_at.isoformat() == "2025-03-04T05:06:07+00:00"
+    assert result.clip_name == "A001C003_250304"
+    assert result.tags["com.blackmagic-design.camera.scene"] == "12A"
+    assert result.frame_count == 5
+
+
+def test_placeholder_creation_time_is_not_a_recording_time():
+    result = probe(VIDEO / "big_buck_bunny_720p_h264_aac51_5s.mp4")  # creation_time 1970-01-01
+
+    assert result.recorded_at is None
+    assert probe(VIDEO / "intel_car-detection_h264_aac.mp4").recorded_at.isoformat() == "2018-04-19T22:46:00+00:00"

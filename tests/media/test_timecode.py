@@ -1,10 +1,23 @@
-"""SMPTE ST 12-1 timecode: known frame counts, drop-frame counting, and readable errors."""
+"""SMPTE ST 12-1 timecode: known frame counts, drop-frame counting, readable errors, and where files keep it.
 
+Files are written with ffmpeg at every rate of the issue (drop-frame and non-drop, MOV, MP4, MXF) and
+what Slate stores is compared with what ffprobe reports.
+"""
+
+import json
+import subprocess
 from fractions import Fraction
 
 import pytest
 
-from apps.media.timecode import format_timecode, is_drop_frame_rate, nominal_fps, parse_timecode
+from apps.media.ffmpeg import probe
+from apps.media.timecode import (
+    format_timecode,
+    is_drop_frame_rate,
+    nominal_fps,
+    parse_timecode,
+    start_timecode_from_probe,
+)
 
 NTSC_30 = Fraction(30000, 1001)
 NTSC_60 = Fraction(60000, 1001)
@@ -138,3 +151,110 @@ def test_non_string_timecode_raises_value_error():
 def test_format_rejects_impossible_requests(frames, fps, drop_frame, message):
     with pytest.raises(ValueError, match=message):
         format_timecode(frames, fps, drop_frame=drop_frame)
+
+
+# --- start timecode, frame rate and reel of real files, against ffprobe ------------------------------
+
+
+# (rate, start timecode): every rate of the issue, drop-frame where it exists and non-drop at the same rate.
+RATES_AND_TIMECODES = [
+    ("24000/1001", "01:00:00:00"), ("24", "10:59:59:23"), ("25", "01:02:03:24"),
+    ("30000/1001", "01:00:00;00"), ("30000/1001", "00:59:59:29"), ("30000/1001", "00:09:59;29"),
+    ("30", "23:59:59:29"), ("50", "01:00:00:49"), ("60000/1001", "01:00:00;00"), ("60000/1001", "01:00:00:00"),
+]
+# container: (extension, video codec, reel written)
+CONTAINERS = {"mov": ("mov", "libx264", True), "mp4": ("mp4", "libx264", False), "mxf": ("mxf", "mpeg2video", True)}
+
+
+def write_clip(path, *, rate: str, timecode: str | None, codec: str, reel: str | None) -> None:
+    args = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", f"testsrc2=size=160x120:rate={rate}",
+            "-t", "0.25", "-c:v", codec, "-pix_fmt", "yuv420p"]
+    if timecode:
+        args += ["-timecode", timecode]
+    if reel and path.suffix == ".mov":
+        args += ["-metadata:s:v:0", f"reel_name={reel}"]  # the mov muxer puts it on the tmcd track
+    elif reel:
+        args += ["-metadata", f"reel_name={reel}"]  # the mxf muxer puts it on every track
+    subprocess.run([*args, str(path)], check=True)
+
+
+def ffprobe_json(path) -> dict:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def ffprobe_says(path) -> tuple[str, str | None, str | None]:
+    """(r_frame_rate, timecode, reel_name) as ffprobe reports them, wherever it puts them."""
+    raw = ffprobe_json(path)
+    video = next(s for s in raw["streams"] if s["codec_type"] == "video")
+    tags = [s.get("tags", {}) for s in raw["streams"]] + [raw["format"].get("tags", {})]
+    timecode = next((t["timecode"] for t in tags if "timecode" in t), None)
+    reel = next((t["reel_name"] for t in tags if "reel_name" in t), None)
+    return video["r_frame_rate"], timecode, reel
+
+
+@pytest.mark.parametrize("container", sorted(CONTAINERS))
+@pytest.mark.parametrize(("rate", "timecode"), RATES_AND_TIMECODES)
+def test_probe_stores_the_start_timecode_rate_and_reel_ffprobe_reports(tmp_path, container, rate, timecode):
+    extension, codec, writes_reel = CONTAINERS[container]
+    clip = tmp_path / f"A001C007.{extension}"
+    write_clip(clip, rate=rate, timecode=timecode, codec=codec, reel="A001" if writes_reel else None)
+    rate_said, timecode_said, reel_said = ffprobe_says(clip)
+
+    result = probe(clip)
+
+    assert timecode_said == timecode  # ffmpeg wrote what it was asked to
+    assert result.start_timecode == timecode_said
+    assert result.drop_frame == (";" in timecode)
+    assert result.frame_rate == rate_said and Fraction(rate_said) == Fraction(rate)
+    assert result.reel_name == reel_said == ("A001" if writes_reel else None)
+    assert parse_timecode(result.start_timecode, result.frame_rate) == parse_timecode(timecode, Fraction(rate))
+
+
+def test_clip_at_125_fps_without_timecode_has_none(tmp_path):
+    clip = tmp_path / "timelapse.mp4"
+    write_clip(clip, rate="25/2", timecode=None, codec="libx264", reel=None)
+
+    result = probe(clip)
+
+    assert result.frame_rate == ffprobe_says(clip)[0] == "25/2"
+    assert result.frame_rate_fps == 12.5
+    assert result.start_timecode is None and result.reel_name is None and not result.drop_frame
+
+
+def raw_with(streams=(), container=None) -> dict:
+    return {"streams": list(streams), "format": {"tags": container or {}}}
+
+
+@pytest.mark.parametrize(
+    ("raw", "fps", "expected"),
+    [
+        # the timecode track wins over the video stream and the container
+        (raw_with([{"codec_type": "video", "tags": {"timecode": "02:00:00:00"}},
+                   {"codec_type": "data", "codec_tag_string": "tmcd", "tags": {"timecode": "01:00:00:00"}}],
+                  {"timecode": "03:00:00:00"}), 24, "01:00:00:00"),
+        (raw_with([{"codec_type": "video", "tags": {"TimeCode": "02:00:00:00"}}], {"timecode": "03:00:00:00"}), 24,
+         "02:00:00:00"),
+        (raw_with([{"codec_type": "video"}, {"codec_type": "data", "tags": {"timecode": "04:00:00:00"}}]), 25,
+         "04:00:00:00"),
+        (raw_with([{"codec_type": "video"}], {"timecode": "05:00:00;02"}), NTSC_30, "05:00:00;02"),
+        # vendor keys of QuickTime/MXF metadata
+        (raw_with([{"codec_type": "video"}], {"com.apple.quicktime.timecode": "06:00:00:00"}), 25, "06:00:00:00"),
+        (raw_with([{"codec_type": "video"}], {"Start_TimeCode": "07:00:00:00"}), 50, "07:00:00:00"),
+        # drop-frame written other ways comes back as HH:MM:SS;FF
+        (raw_with([{"codec_type": "video", "tags": {"timecode": "01;00;00;00"}}]), NTSC_30, "01:00:00;00"),
+        (raw_with([{"codec_type": "video", "tags": {"timecode": "01:00:00.00"}}]), NTSC_60, "01:00:00;00"),
+        # unusable labels are skipped for the next source, or give None
+        (raw_with([{"codec_type": "video", "tags": {"timecode": "01:00:00;00"}}], {"timecode": "08:00:00:00"}), 25,
+         "08:00:00:00"),
+        (raw_with([{"codec_type": "video", "tags": {"timecode": "01:00:00:30"}}]), 25, None),
+        (raw_with([{"codec_type": "video", "tags": {"timecode": "garbage"}}]), 24, None),
+        (raw_with([{"codec_type": "video"}]), 24, None),
+        ({}, 24, None),
+    ],
+    ids=["tmcd-first", "video-tag", "other-stream", "container-df", "quicktime-key", "start-timecode-key",
+         "df-semicolons", "df-dot", "df-at-25-skipped", "frames-past-rate", "garbage", "none", "empty-json"],
+)
+def test_start_timecode_is_found_where_cameras_and_muxers_put_it(raw, fps, expected):
+    assert start_timecode_from_probe(raw, fps) == expected
