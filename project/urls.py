@@ -34,6 +34,7 @@ router.register("comments", comments.CommentViewSet, basename="comment")
 router.register("scripts", scripts.ScriptViewSet, basename="script")
 router.register("script-versions", scripts.ScriptVersionViewSet, basename="script-version")
 router.register("media", media.MediaAssetViewSet, basename="media")
+router.register("clips", media.ClipViewSet, basename="clip")
 router.register("jobs", jobs.JobViewSet, basename="job")
 
 auth_urls = [
@@ -57,6 +58,7 @@ urlpatterns = [
     path("api/invitations/preview/", productions.InvitationPreviewView.as_view(), name="invitation-preview"),
     path("api/", include("apps.generation.urls")),
     path("api/", include("apps.scripts.export_urls")),
+    path("api/", include("apps.media.urls")),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
     path("", core_views.spa, name="spa"),

@@ -1,1 +1,153 @@
-"""Clips: a frame range of a media asset rendered into its own MP4 by a job."""
+"""Clips: a frame range of a media asset rendered into its own MP4 by a job (kind `media.clip`).
+
+In and out points are 0-based frames of the asset (out exclusive, as a CMX 3600 EDL's out), given
+as ints or as SMPTE timecode labels of the asset's own timecode (start timecode + frame). The
+render reads the original, not the proxy, and keeps the source timecode in the clip's tmcd track.
+"""
+from __future__ import annotations
+
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.core.errors import ApplicationError
+from apps.core.services import entity_delete
+from apps.core.uploads import generated_name
+from apps.jobs.models import TERMINAL_STATUSES
+from apps.jobs.services import JobCancelled, JobContext, job_cancel, job_create, job_handler
+from apps.media import ffmpeg, render
+from apps.media.models import Clip, MediaAsset, MediaStatus, RenditionStatus
+from apps.media.timecode import is_drop_frame_rate, parse_timecode
+from apps.realtime.services import publish_entity
+
+CLIP_KIND = "media.clip"
+
+
+def asset_drop_frame(asset: MediaAsset) -> bool:
+    """True when the asset's timecode counts drop-frame: its start timecode has ';' and its rate is 29.97 or 59.94."""
+    return ";" in asset.start_timecode and asset.fps is not None and is_drop_frame_rate(asset.fps)
+
+
+def frame_of(value, *, asset: MediaAsset, field: str) -> int:
+    """The 0-based frame of `asset` that `value` names: an int (or digits) is a frame, text is SMPTE timecode.
+
+    Timecode is read at the asset's frame rate in the asset's own counting (drop-frame when its
+    start timecode is), whatever separator was typed, and made relative to its start timecode:
+    "01:00:02:00" on an asset starting at 01:00:00:00 is frame 48 at 24 fps. The result may be
+    negative or past the end: the caller checks the range. Raises `ApplicationError` 400
+    `invalid_timecode` for text that is not a timecode at that rate.
+    """
+    if isinstance(value, bool):
+        raise ApplicationError(f"{field} must be a frame number or a timecode.", code="invalid", extra={"fields": {field: ["Not a frame."]}})
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    fps = asset.fps
+    try:
+        if fps is None:
+            raise ValueError("the clip's frame rate is not known yet")
+        parts = text.replace(";", ":").replace(".", ":")
+        if asset_drop_frame(asset) and parts.count(":") == 3:
+            parts = parts[:8] + ";" + parts[9:]
+        return parse_timecode(parts, fps) - asset.timecode_start_frames
+    except ValueError as exc:
+        raise ApplicationError(f"{field}: {exc}.", code="invalid_timecode", extra={"fields": {field: [str(exc)]}}) from None
+
+
+@transaction.atomic
+def clip_create(*, asset: MediaAsset, actor, in_point, out_point, name: str = "") -> Clip:
+    """Cut frames [in, out) of a processed asset into a clip and start the job that renders it.
+
+    in_point/out_point: frames (int) or SMPTE timecode text (see `frame_of`). Raises
+    `ApplicationError` 409 `not_ready` when the asset is not processed (no frame count yet), 400
+    `invalid_timecode`, 400 `out_of_range` when in < 0, out > frame_count or out <= in (the message
+    names the asset's last frame and its timecode). Publishes `clip.created` and `job.created`;
+    the clip's `job` is the render job.
+    """
+    total = asset.frame_count
+    if asset.status != MediaStatus.READY or not total:
+        raise ApplicationError("This clip is not processed yet: wait until it is ready, then cut from it.", code="not_ready", status=409)
+    first, end = frame_of(in_point, asset=asset, field="in"), frame_of(out_point, asset=asset, field="out")
+    if first < 0 or end > total or end <= first:
+        last = total - 1
+        raise ApplicationError(
+            f"A clip runs from an in frame to a later out frame (exclusive) within frames 0–{total}: "
+            f"the last frame is {last} ({asset.timecode_at(last)}); got in {first}, out {end}.",
+            code="out_of_range", extra={"frame_count": total, "in": first, "out": end})
+    clip = Clip.objects.create(production_id=asset.production_id, asset=asset, name=name.strip()[:200], in_frame=first, out_frame=end,
+                               created_by=actor)
+    clip.job = job_create(production_id=asset.production_id, kind=CLIP_KIND, actor=actor, params={"clip_id": clip.pk})
+    clip.save(update_fields=["job"])
+    publish_entity(clip, "created", actor=actor)
+    return clip
+
+
+def clip_delete(*, instance: Clip, actor) -> None:
+    """Delete a clip and, after commit, its file; a render still under way is cancelled."""
+    if instance.job_id and instance.job.status not in TERMINAL_STATUSES:
+        job_cancel(job=instance.job, actor=actor)
+    name = instance.file.name
+    with transaction.atomic():
+        entity_delete(instance=instance, actor=actor)
+        if name:
+            transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def _set_clip(clip: Clip, **fields) -> bool:
+    """Save and publish a change of a clip the render works on; False when the clip was deleted meanwhile."""
+    with transaction.atomic():
+        for key, value in fields.items():
+            setattr(clip, key, value)
+        if not Clip.objects.filter(pk=clip.pk).update(**fields, version=F("version") + 1, updated_at=timezone.now()):
+            return False
+        clip.refresh_from_db(fields=["version", "updated_at"])
+        publish_entity(clip, "updated")
+    return True
+
+
+@job_handler(CLIP_KIND)
+def clip_render(ctx: JobContext) -> dict:
+    """Job handler: render a clip's frames from the asset's original into an H.264/AAC MP4 and store it.
+
+    Progress 0–100 % from ffmpeg's -progress report. Raises `JobCancelled` when cancelled and
+    `ApplicationError` with ffmpeg's reason when the render fails; either way the clip is `failed`
+    with a readable `error` and no file is stored. Returns {"clip_id", "frames", "size_bytes"}.
+    """
+    clip = Clip.objects.select_related("asset").get(pk=ctx.params["clip_id"])
+    asset = clip.asset
+    frames = clip.out_frame - clip.in_frame
+    fps = asset.fps or Fraction(24)
+    source = Path(default_storage.path(asset.original.name))
+    _set_clip(clip, status=RenditionStatus.PROCESSING, error="")
+    ctx.progress(0.0, "Rendering the clip", force=True)
+    try:
+        try:
+            has_audio = ffmpeg.probe(source).audio_codec is not None
+            with tempfile.TemporaryDirectory(prefix="slate-clip-") as tmp:
+                out = Path(tmp) / "clip.mp4"
+                args = render.clip_command(source, out, in_frame=clip.in_frame, frame_count=frames, fps=fps,
+                                           timecode=asset.timecode_at(clip.in_frame), has_audio=has_audio,
+                                           max_width=settings.SLATE_PROXY_MAX_WIDTH)
+                render.run_ffmpeg(args, duration_s=float(frames / fps), what="the clip", on_progress=lambda fraction: ctx.progress(fraction, "Rendering the clip"),
+                                  timeout_s=settings.SLATE_FFMPEG_TIMEOUT_S)
+                with out.open("rb") as handle:
+                    name = default_storage.save(generated_name("media/clips", "mp4"), File(handle))
+                size = out.stat().st_size
+        except ffmpeg.MediaError as exc:
+            raise ApplicationError(f"Could not render the clip: {exc}") from None
+        if not _set_clip(clip, status=RenditionStatus.READY, error="", file=name, size_bytes=size):
+            default_storage.delete(name)  # deleted while it rendered: keep nothing
+    except BaseException as exc:
+        reason = "The render was cancelled." if isinstance(exc, JobCancelled) else getattr(exc, "message", str(exc))
+        _set_clip(clip, status=RenditionStatus.FAILED, error=reason)
+        raise
+    return {"clip_id": clip.pk, "frames": frames, "size_bytes": size}

@@ -28,6 +28,7 @@ ENTITY_SERIALIZERS: dict[str, str] = {
     "script": "apps.scripts.api.ScriptSerializer",
     "script_version": "apps.scripts.api.ScriptVersionSerializer",
     "media_asset": "apps.media.api.MediaAssetSerializer",
+    "clip": "apps.media.api.ClipSerializer",
     "storyboard_template": "apps.generation.storyboards.api.StoryboardTemplateSerializer",
     "storyboard_favourite": "apps.generation.storyboards.api.StoryboardFavouriteSerializer",
     "job": "apps.jobs.api.JobSerializer",
