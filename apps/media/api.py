@@ -12,6 +12,7 @@ from apps.core.errors import ApplicationError
 from apps.core.files import file_response
 from apps.core.uploads import check_request_size
 from apps.jobs.api import JobSerializer
+from apps.jobs.models import Job
 from apps.media import clips, reels, review, services
 from apps.media.clips import asset_drop_frame
 from apps.media.models import ApprovalStatus, Clip, MediaAsset, MediaKind, RenditionKind, RenditionStatus
@@ -245,9 +246,11 @@ class MediaAssetViewSet(ProductionScopedViewSet):
         data.is_valid(raise_exception=True)
         production = data.validated_data["production"]
         require_write(user=request.user, production=production)
-        asset = services.media_asset_upload(production=production, actor=request.user, upload=data.validated_data["file"],
-                                            take=data.validated_data.get("take"))
-        return Response(MediaUploadResponseSerializer(asset).data, status=status.HTTP_201_CREATED)
+        made = services.media_upload(production=production, actor=request.user, upload=data.validated_data["file"],
+                                     take=data.validated_data.get("take"), replaces=data.validated_data.get("replaces"))
+        if isinstance(made, Job):
+            return Response({"job": JobSerializer(made).data}, status=status.HTTP_202_ACCEPTED)
+        return Response(MediaUploadResponseSerializer(made).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"], url_path=r"renditions/(?P<kind>[a-z]+)")

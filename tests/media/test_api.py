@@ -148,11 +148,13 @@ def test_uploaded_clip_is_probed_and_gets_a_poster_and_a_proxy(clip, api, api_fo
         assert asset.reel_name == tmcd["tags"]["reel_name"] == "A001C003"
 
     # the job's result and the API agree with the rows
-    assert job.result == {"asset_id": asset.pk, "duration_s": asset.duration_s, "renditions": ["poster", "proxy"]}
+    assert job.result["asset_id"] == asset.pk and job.result["duration_s"] == asset.duration_s
+    assert job.result["renditions"]["poster"] == job.result["renditions"]["proxy"] == "ready"
     detail = api.get(f"/api/media/{asset.pk}/").json()
     assert detail["status"] == "ready"
-    assert {r["kind"]: r["url"] for r in detail["renditions"]} == {
-        "poster": f"/api/media/{asset.pk}/renditions/poster/", "proxy": f"/api/media/{asset.pk}/renditions/proxy/"}
+    urls = {r["kind"]: r["url"] for r in detail["renditions"]}
+    assert urls["poster"] == f"/api/media/{asset.pk}/renditions/poster/" and urls["proxy"] == f"/api/media/{asset.pk}/renditions/proxy/"
+    assert all((r["url"] is None) == (r["status"] != "ready") for r in detail["renditions"])
 
     # poster: a JPEG Pillow can open, at most 1280 wide, the size the row says
     poster_row = asset.renditions.get(kind="poster")
@@ -242,15 +244,30 @@ def test_text_file_named_mp4_is_refused_as_not_a_video(api, production, media_ro
     assert_nothing_stored(media_root)
 
 
-def test_still_image_is_refused_as_not_a_video(api, production, media_root):
+def test_still_from_a_card_becomes_an_image_asset_whatever_its_name(api, production, media_root):
     buffer = io.BytesIO()
     Image.new("RGB", (64, 36), "red").save(buffer, "PNG")
 
     response = upload(api, production, filename="frame.mp4", content=buffer.getvalue())
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "not_a_video"
-    assert_nothing_stored(media_root)
+    assert response.status_code == 201, response.content
+    assert response.json()["kind"] == "image"
+    assert MediaAsset.objects.get().kind == "image"
+
+
+def test_zip_of_a_camera_card_answers_202_with_its_ingest_job(api, production, media_root, shared_data):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as card:
+        card.write(shared_data / "video" / "tears_of_steel_640x360_10s.mp4", "DCIM/A001C001.mp4")
+
+    response = upload(api, production, filename="card.zip", content=buffer.getvalue())
+
+    assert response.status_code == 202, response.content
+    assert set(response.json()) == {"job"}
+    assert response.json()["job"]["kind"] == "media.ingest_card" and response.json()["job"]["status"] == "pending"
+    assert MediaAsset.objects.count() == 0  # the job makes them
 
 
 def test_empty_file_is_refused(api, production, media_root):
@@ -388,3 +405,14 @@ def test_media_list_runs_a_constant_number_of_queries(api, production, user, dja
     assert all(sorted(r["kind"] for r in row["renditions"]) == ["poster", "proxy"] for row in body["results"])
     first = next(row for row in body["results"] if row["original_name"] == "A001C007.mov")
     assert first["timecode_start_frames"] == 86400 and first["frame_count"] == 72
+
+
+def test_upload_that_replaces_an_asset_is_its_next_version(api, production, shared_data):
+    content = (shared_data / "video" / "tears_of_steel_640x360_10s.mp4").read_bytes()
+    first = upload(api, production, filename="A001C001.mp4", content=content).json()
+
+    response = upload(api, production, filename="A001C001_v2.mp4", content=content, replaces=first["id"])
+
+    assert response.status_code == 201, response.content
+    assert (response.json()["first_version"], response.json()["version_number"]) == (first["id"], 2)
+    assert [r["id"] for r in api.get(f"/api/media/{first['id']}/versions/").json()] == [first["id"], response.json()["id"]]
