@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import struct
 import subprocess
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from PIL import Image
 
 from apps.jobs.models import Job, JobStatus
@@ -24,6 +24,7 @@ from apps.media.models import MediaAsset, MediaKind, MediaStatus, Rendition
 from apps.media.pipeline import NO_AUDIO, PROCESS_KIND
 from apps.realtime.models import Event
 from apps.scenes.models import Scene, Shot, Take
+from tests.media.test_ffmpeg import top_level_boxes
 
 VIDEO = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "video"
 CLIPS = sorted(p.name for p in VIDEO.iterdir())
@@ -39,7 +40,7 @@ def media_root(settings, tmp_path) -> Path:
 
 def make_asset(production, user, source: Path, *, name: str | None = None, kind=MediaKind.VIDEO, **fields) -> MediaAsset:
     stored = f"media/originals/{hashlib.md5(str(source).encode()).hexdigest()}{source.suffix}"
-    shutil.copyfile(source, Path(production_media_root()) / stored)
+    shutil.copyfile(source, Path(django_settings.MEDIA_ROOT) / stored)
     asset = MediaAsset.objects.create(production=production, original=stored, original_name=name or source.name, kind=kind,
                                       size_bytes=source.stat().st_size, uploaded_by=user, **fields)
     asset.job = job_create(production_id=production.pk, kind=PROCESS_KIND, actor=user, params={"asset_id": asset.pk})
@@ -47,30 +48,10 @@ def make_asset(production, user, source: Path, *, name: str | None = None, kind=
     return asset
 
 
-def production_media_root() -> str:
-    from django.conf import settings
-
-    return settings.MEDIA_ROOT
-
-
 def ffprobe(path: Path) -> dict:
     out = subprocess.run(["ffprobe", "-v", "error", "-of", "json", "-show_streams", "-show_format", str(path)],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)
-
-
-def top_level_boxes(path: Path) -> list[str]:
-    """ISO BMFF top-level box types in file order (ISO/IEC 14496-12, 4.2)."""
-    data, offset, boxes = path.read_bytes(), 0, []
-    while offset + 8 <= len(data):
-        size, kind = struct.unpack(">I4s", data[offset:offset + 8])
-        if size == 1:
-            size = struct.unpack(">Q", data[offset + 8:offset + 16])[0]
-        boxes.append(kind.decode("latin-1"))
-        if size == 0:
-            break
-        offset += size
-    return boxes
 
 
 def rendition_files(media_root: Path) -> list[Path]:
@@ -176,7 +157,7 @@ def test_camera_clip_gets_timecode_reel_clip_name_recording_time_and_link_sugges
     assert asset.recorded_at.isoformat() == "2025-03-04T05:06:07+00:00"
     assert asset.link_suggestion == {"source": "file_name", "text": "12A_3", "scene_number": "12", "shot_number": "A",
                                      "take_number": 3, "scene": scene.pk, "shot": shot.pk, "take": take.pk}
-    proxy = ffprobe(Path(production_media_root()) / asset.renditions.get(kind="proxy").file.name)
+    proxy = ffprobe(Path(django_settings.MEDIA_ROOT) / asset.renditions.get(kind="proxy").file.name)
     assert next(s for s in proxy["streams"] if s["codec_type"] == "video")["tags"]["timecode"] == "01:00:00;00"
 
 
