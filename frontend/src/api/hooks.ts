@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient, type QueryKey } from "@tanstack/
 import { api, apiAll, ApiError } from "./client";
 import { keys, type CommentTarget } from "./keys";
 import type {
-  AiStatus, BreakdownSuggestion, CastMember, Character, Comment, ContinuityNote, Id, Job, Location, MediaAsset, Membership, Production, Prop,
+  AiStatus, BreakdownSuggestion, CastMember, Clip, Character, Comment, ContinuityNote, Id, Job, Location, MediaAsset, Membership, Production, Prop,
   Scene, Script, ScriptDiff, ScriptVersion, ScriptVersionDetail, Shot, StoryboardFavourite, StoryboardTemplate, Take, User,
 } from "./types";
 import type { EntityEvent } from "../realtime/events";
@@ -23,8 +23,8 @@ export const useProduction = (id: Id) => useQuery({ queryKey: keys.production(id
 export const useMembers = (p: Id) => useQuery({ queryKey: keys.members(p), queryFn: () => apiAll<Membership>(`/api/productions/${p}/members/`) });
 export const useScenes = (p: Id) => useQuery({ queryKey: keys.scenes(p), queryFn: () => apiAll<Scene>(`/api/scenes/?production=${p}&ordering=script_order`) });
 export const useScene = (id: Id) => useQuery({ queryKey: keys.scene(id), queryFn: () => api<Scene>(`/api/scenes/${id}/`) });
-export const useShots = (scene: Id) => useQuery({ queryKey: keys.shots(scene), queryFn: () => apiAll<Shot>(`/api/shots/?scene=${scene}&ordering=order`) });
-export const useTakes = (scene: Id) => useQuery({ queryKey: keys.takes(scene), queryFn: () => apiAll<Take>(`/api/takes/?shot__scene=${scene}&ordering=number`) });
+export const useShots = (scene: Id, enabled = true) => useQuery({ queryKey: keys.shots(scene), enabled, queryFn: () => apiAll<Shot>(`/api/shots/?scene=${scene}&ordering=order`) });
+export const useTakes = (scene: Id, enabled = true) => useQuery({ queryKey: keys.takes(scene), enabled, queryFn: () => apiAll<Take>(`/api/takes/?shot__scene=${scene}&ordering=number`) });
 export const useNotes = (scene: Id) => useQuery({ queryKey: keys.notes(scene), queryFn: () => apiAll<ContinuityNote>(`/api/continuity-notes/?scene=${scene}`) });
 export const useComments = (t: CommentTarget) => useQuery({ queryKey: keys.comments(t), queryFn: () => apiAll<Comment>(`/api/comments/?${t.kind}=${t.id}&ordering=created_at`) });
 export const useCharacters = (p: Id) => useQuery({ queryKey: keys.characters(p), queryFn: () => apiAll<Character>(`/api/characters/?production=${p}`) });
@@ -33,9 +33,17 @@ export const useProps = (p: Id) => useQuery({ queryKey: keys.props(p), queryFn: 
 export const useLocations = (p: Id) => useQuery({ queryKey: keys.locations(p), queryFn: () => apiAll<Location>(`/api/locations/?production=${p}`) });
 export const useScripts = (p: Id) => useQuery({ queryKey: keys.scripts(p), queryFn: () => apiAll<Script>(`/api/scripts/?production=${p}`) });
 export const useScriptVersions = (s: Id) => useQuery({ queryKey: keys.scriptVersions(s), queryFn: () => apiAll<ScriptVersion>(`/api/scripts/${s}/versions/`) });
-/** The production's clips (kind video): storyboard stills are listed per shot (`useShotImages`), not among the dailies. */
-export const useMedia = (p: Id) => useQuery({ queryKey: keys.media(p), queryFn: () => apiAll<MediaAsset>(`/api/media/?production=${p}&kind=video`) });
+/** The production's dailies: clips (kind video) and selects reels, newest first. Storyboard stills are listed per shot (`useShotImages`). */
+export const useMedia = (p: Id) => useQuery({
+  queryKey: keys.media(p),
+  queryFn: async () => {
+    const [clips, reels] = await Promise.all(["video", "reel"].map((kind) => apiAll<MediaAsset>(`/api/media/?production=${p}&kind=${kind}`)));
+    return [...(clips ?? []), ...(reels ?? [])].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
+  },
+});
 export const useMediaAsset = (id: Id) => useQuery({ queryKey: keys.mediaAsset(id), queryFn: () => api<MediaAsset>(`/api/media/${id}/`) });
+export const useMediaVersions = (asset: Id) => useQuery({ queryKey: keys.mediaVersions(asset), queryFn: () => api<MediaAsset[]>(`/api/media/${asset}/versions/`) });
+export const useClips = (asset: Id) => useQuery({ queryKey: keys.clips(asset), queryFn: () => apiAll<Clip>(`/api/clips/?asset=${asset}&ordering=-created_at`) });
 export const useJobs = (p: Id) => useQuery({ queryKey: keys.jobs(p), queryFn: async () => (await api<{ results: Job[] }>(`/api/jobs/?production=${p}&page_size=100`)).results });
 /** A version with its Fountain `text`; versions never change, so it is fetched once. */
 export const useScriptVersion = (id: Id | null) => useQuery({ queryKey: keys.scriptVersion(id ?? 0), queryFn: () => api<ScriptVersionDetail>(`/api/script-versions/${id}/`), enabled: id != null, staleTime: Infinity });

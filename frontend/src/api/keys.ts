@@ -29,6 +29,10 @@ export const keys = {
   shotImages: (shot: Id) => ["shot-images", shot] as const,
   media: (production: Id) => ["media", production] as const,
   mediaAsset: (id: Id) => ["media-asset", id] as const,
+  /** Every version (v1, v2...) of the asset's lineage, by version number. */
+  mediaVersions: (asset: Id) => ["media-versions", asset] as const,
+  /** Clips rendered from one asset. */
+  clips: (asset: Id) => ["clips", asset] as const,
   jobs: (production: Id) => ["jobs", production] as const,
   events: (production: Id) => ["events", production] as const,
 };

@@ -55,20 +55,54 @@ export interface ContinuityNote {
 export interface Comment {
   id: Id; production: Id; author: Id | null; author_name: string | null; parent: Id | null;
   scene: Id | null; shot: Id | null; take: Id | null; continuity_note: Id | null; media_asset: Id | null;
-  frame: number | null; timecode: string | null; body: string; resolved: boolean; mentions: Id[]; version: number; created_at: Iso; updated_at: Iso;
+  /** 0-based frame of a media asset (and the last frame of a range, inclusive), with their SMPTE text. */
+  frame: number | null; timecode: string | null; frame_end?: number | null; timecode_end?: string | null; body: string; resolved: boolean; mentions: Id[]; version: number; created_at: Iso; updated_at: Iso;
 }
 
-export interface Rendition { kind: "poster" | "proxy"; url: string; content_type: string; width: number | null; height: number | null; size_bytes: number }
+export type RenditionKind = "poster" | "proxy" | "filmstrip" | "waveform";
+export type RenditionStatus = "pending" | "processing" | "ready" | "failed" | "skipped";
+/** Filmstrip sprite sheet: `columns` × `rows` tiles of `tile_width` × `tile_height` px; tile i shows frame `frames[i]` (every `interval_s` s). */
+export interface FilmstripMeta { columns: number; rows: number; count: number; tile_width: number; tile_height: number; interval_s: number; frames?: number[] }
+/** Waveform image: `width` × `height` px covering `duration_s` seconds. */
+export interface WaveformMeta { width: number; height: number; duration_s: number }
+/** A file made from an asset, each with its own status: a failed waveform never blocks the proxy. `url` is null until ready. */
+export interface Rendition {
+  kind: RenditionKind; status: RenditionStatus; error: string; meta: Record<string, unknown>; url: string | null;
+  content_type: string; width: number | null; height: number | null; size_bytes: number;
+}
+export type ApprovalStatus = "pending" | "approved" | "changes_requested";
+/** Where the file name or slate metadata says the clip belongs (ids null when that scene/shot/take does not exist yet); `{}` when nothing matched. */
+export interface LinkSuggestion {
+  source?: "file_name" | "metadata"; text?: string; scene_number?: string | null; shot_number?: string | null; take_number?: number | string | null;
+  scene?: Id | null; shot?: Id | null; take?: Id | null;
+}
 export interface MediaAsset {
   id: Id; production: Id; take: Id | null; original_name: string; size_bytes: number; status: "uploaded" | "processing" | "ready" | "failed";
   error: string; format_name: string; duration_s: number | null; frame_rate: string; frame_rate_fps: number | null; frame_count: number | null;
   width: number | null; height: number | null; video_codec: string; audio_codec: string; audio_channels: number | null;
   start_timecode: string; timecode_start_frames: number; reel_name: string; job: string | null; renditions: Rendition[];
   uploaded_by: Id | null; version: number; created_at: Iso; updated_at: Iso;
-  /** video: a clip of dailies; image: a still, e.g. a storyboard frame of `shot` (`generation` says how it was made). */
+  /** video: a clip of dailies; image: a still, e.g. a storyboard frame of `shot` (`generation` says how it was made); reel: a selects reel. */
   kind: MediaKind; shot: Id | null; generation: StoryboardGeneration | Record<string, never>; original_url: string;
+  // Issue 5 (dailies review); optional so that older payloads (and stills) still type-check.
+  scene?: Id | null; sha256?: string; drop_frame?: boolean; end_timecode?: string; duration_timecode?: string;
+  clip_name?: string; recorded_at?: Iso | null; link_suggestion?: LinkSuggestion; first_version?: Id | null; version_number?: number;
+  approval_status?: ApprovalStatus; approval_by?: Id | null; approval_at?: Iso | null; approval_note?: string;
 }
-export type MediaKind = "video" | "image";
+export type MediaKind = "video" | "image" | "reel";
+
+/** A part of an asset rendered as its own MP4: frames [`in_frame`, `out_frame`) (out exclusive). `url` is null until ready. */
+export interface Clip {
+  id: Id; production: Id; asset: Id; name: string; in_frame: number; out_frame: number; in_timecode: string; out_timecode: string;
+  duration_frames: number; status: RenditionStatus; error: string; url: string | null; size_bytes: number; job: string | null;
+  created_by: Id | null; version: number; created_at: Iso; updated_at: Iso;
+}
+
+/** `GET /api/uploads/{id}/`: a resumable (tus) upload as the server has it. */
+export interface UploadInfo {
+  id: string; production: Id; filename: string; length: number; offset: number; state: "receiving" | "complete" | "failed";
+  error: string; asset: Id | null; job: string | null; expires_at: Iso;
+}
 /** How an AI-made still was made (`MediaAsset.generation`); `{}` for uploads. */
 export interface StoryboardGeneration {
   provider?: string; model?: string; prompt?: string; seed?: number; choices?: Record<string, string>; request_id?: string; job?: string; template?: string;

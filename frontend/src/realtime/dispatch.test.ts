@@ -1,7 +1,7 @@
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import { keys } from "../api/keys";
-import type { BreakdownSuggestion, Job, MediaAsset, Scene, StoryboardTemplate } from "../api/types";
+import type { BreakdownSuggestion, Clip, Comment, Job, MediaAsset, Scene, StoryboardTemplate } from "../api/types";
 import { applyEvent } from "./dispatch";
 import type { SlateEvent } from "./events";
 
@@ -101,5 +101,47 @@ describe("applyEvent", () => {
     applyEvent(qc, envelope({ id: 27, type: "media_asset.created", entity: "media_asset", entity_id: 2, data: asset(2, "video", null) }));
     expect(qc.getQueryData<MediaAsset[]>(keys.shotImages(5))?.map((a) => a.id)).toEqual([1]);
     expect(qc.getQueryData<MediaAsset[]>(keys.media(7))?.map((a) => a.id)).toEqual([2]);
+  });
+
+  it("puts a frame comment and its replies into the asset's notes, live", () => {
+    const qc = new QueryClient();
+    const target = { kind: "media_asset" as const, id: 9 };
+    qc.setQueryData(keys.comments(target), []);
+    const c = (id: number, frame: number | null, parent: number | null = null, created = `2026-11-20T10:00:0${id}Z`) =>
+      ({ id, production: 7, media_asset: 9, scene: null, shot: null, take: null, continuity_note: null, parent, frame, frame_end: null,
+        timecode: frame == null ? null : `01:00:00:${String(frame).padStart(2, "0")}`, body: "Boom in frame", resolved: false, created_at: created, version: 1 }) as unknown as Comment;
+    applyEvent(qc, envelope({ id: 30, type: "comment.created", entity: "comment", entity_id: 2, data: c(2, 12) }));
+    applyEvent(qc, envelope({ id: 31, type: "comment.created", entity: "comment", entity_id: 1, data: c(1, 3) }));
+    applyEvent(qc, envelope({ id: 32, type: "comment.created", entity: "comment", entity_id: 3, data: c(3, null, 2) }));
+    applyEvent(qc, envelope({ id: 33, type: "comment.updated", entity: "comment", entity_id: 2, data: { ...c(2, 12), resolved: true, version: 2 } }));
+    const list = qc.getQueryData<Comment[]>(keys.comments(target));
+    expect(list?.map((x) => [x.id, x.timecode, x.resolved])).toEqual([[1, "01:00:00:03", false], [2, "01:00:00:12", true], [3, null, false]]);
+    expect(qc.getQueryData(keys.comments({ kind: "scene", id: 9 }))).toBeUndefined();
+  });
+
+  it("keeps an asset's clips live: created, rendered, deleted", () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.clips(9), []);
+    const clip = (id: number, status: Clip["status"], url: string | null = null) =>
+      ({ id, production: 7, asset: 9, name: `Clip ${id}`, in_frame: 10, out_frame: 34, status, url, created_at: `2026-11-20T10:00:0${id}Z`, version: 1 }) as Clip;
+    applyEvent(qc, envelope({ id: 40, type: "clip.created", entity: "clip", entity_id: 1, data: clip(1, "pending") }));
+    applyEvent(qc, envelope({ id: 41, type: "clip.created", entity: "clip", entity_id: 2, data: clip(2, "pending") }));
+    applyEvent(qc, envelope({ id: 42, type: "clip.updated", entity: "clip", entity_id: 1, data: clip(1, "ready", "/api/clips/1/file/") }));
+    expect(qc.getQueryData<Clip[]>(keys.clips(9))?.map((c) => [c.id, c.status, c.url])).toEqual([[2, "pending", null], [1, "ready", "/api/clips/1/file/"]]);
+    applyEvent(qc, envelope({ id: 43, type: "clip.deleted", entity: "clip", entity_id: 2, data: clip(2, "pending") }));
+    expect(qc.getQueryData<Clip[]>(keys.clips(9))?.map((c) => c.id)).toEqual([1]);
+    expect(qc.getQueryData(keys.clips(8))).toBeUndefined();
+  });
+
+  it("updates an asset's renditions and its place in its versions list", () => {
+    const qc = new QueryClient();
+    const asset = (id: number, extra: Partial<MediaAsset> = {}) =>
+      ({ id, production: 7, kind: "video", shot: null, status: "processing", created_at: `2026-11-20T10:00:0${id}Z`, renditions: [], version: 1, ...extra }) as MediaAsset;
+    qc.setQueryData(keys.media(7), [asset(1)]);
+    qc.setQueryData(keys.mediaVersions(1), [asset(1), asset(2, { first_version: 1, version_number: 2 })]);
+    const proxy = { kind: "proxy" as const, status: "ready" as const, error: "", meta: {}, url: "/api/media/2/renditions/proxy/", content_type: "video/mp4", width: 640, height: 360, size_bytes: 1 };
+    applyEvent(qc, envelope({ id: 50, type: "media_asset.updated", entity: "media_asset", entity_id: 2, data: asset(2, { first_version: 1, version_number: 2, renditions: [proxy], version: 2 }) }));
+    expect(qc.getQueryData<MediaAsset[]>(keys.mediaVersions(1))?.[1]?.renditions[0]?.status).toBe("ready");
+    expect(qc.getQueryData<MediaAsset>(keys.mediaAsset(2))?.version).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 // Applies each event to the TanStack Query cache: one typed switch (CONVENTIONS.md, "Events").
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
 import { keys, type CommentTargetKind } from "../api/keys";
-import type { BreakdownSuggestion, Comment, Id, Job, Production } from "../api/types";
+import type { BreakdownSuggestion, Comment, Id, Job, MediaAsset, Production } from "../api/types";
 import { verbOf, type EntityEvent, type SlateEvent } from "./events";
 
 type WithId = { id: Id | string };
@@ -90,7 +90,12 @@ function applyEntityEvent(qc: QueryClient, event: EntityEvent): void {
         if (event.data.shot != null) applyToList(qc, keys.shotImages(event.data.shot), deleted || event.data.status === "failed", event.data, (m) => m.created_at);
       } else applyToList(qc, keys.media(p), deleted, event.data, (m) => -Date.parse(m.created_at));
       if (!deleted) qc.setQueryData(keys.mediaAsset(event.data.id), event.data);
+      // Its lineage's version lists: replace it where listed; a new version (v2...) makes them fetch again.
+      qc.setQueriesData<MediaAsset[]>({ queryKey: ["media-versions"] }, (old) =>
+        old?.some((m) => m.id === event.data.id) ? (deleted ? remove(old, event.data.id) : upsert(old, event.data)) : old);
+      if (event.data.first_version != null && verbOf(event.type) === "created") void qc.invalidateQueries({ queryKey: ["media-versions"] });
       return;
+    case "clip": applyToList(qc, keys.clips(event.data.asset), deleted, event.data, (c) => -Date.parse(c.created_at)); return;
     case "job": {
       // The streamed text lives only in the cache (the REST job has none): a status change must not lose it.
       const text = qc.getQueryData<Job[]>(keys.jobs(p))?.find((j) => j.id === event.data.id)?.text;
@@ -116,7 +121,8 @@ export function refetchProduction(qc: QueryClient, production: Id): void {
       const [, id] = q.queryKey as [string, unknown];
       return id === production || q.queryKey[0] === "scene" || q.queryKey[0] === "shots" || q.queryKey[0] === "takes"
         || q.queryKey[0] === "continuity-notes" || q.queryKey[0] === "comments" || q.queryKey[0] === "media-asset"
-        || q.queryKey[0] === "script-versions" || q.queryKey[0] === "breakdown-suggestions" || q.queryKey[0] === "shot-images";
+        || q.queryKey[0] === "script-versions" || q.queryKey[0] === "breakdown-suggestions" || q.queryKey[0] === "shot-images"
+        || q.queryKey[0] === "clips" || q.queryKey[0] === "media-versions";
     },
   });
 }

@@ -1,14 +1,14 @@
 // The event union: mirrors apps/realtime/events.py (ENTITY_SERIALIZERS × created/updated/deleted,
 // plus the ephemeral job.progress and presence.changed). DESIGN.md, "Event envelope".
 import type {
-  BreakdownSuggestion, CastMember, Character, Comment, ContinuityNote, ContinuityPhoto, Id, Job, Location, MediaAsset, Membership,
+  BreakdownSuggestion, CastMember, Character, Clip, Comment, ContinuityNote, ContinuityPhoto, Id, Job, Location, MediaAsset, Membership,
   Production, Prop, Scene, Script, ScriptVersion, Shot, StoryboardFavourite, StoryboardTemplate, Take, User,
 } from "../api/types";
 
 export interface EntityData {
   production: Production; membership: Membership; scene: Scene; shot: Shot; take: Take; character: Character;
   cast_member: CastMember; prop: Prop; location: Location; continuity_note: ContinuityNote; continuity_photo: ContinuityPhoto;
-  comment: Comment; script: Script; script_version: ScriptVersion; media_asset: MediaAsset; job: Job;
+  comment: Comment; clip: Clip; script: Script; script_version: ScriptVersion; media_asset: MediaAsset; job: Job;
   breakdown_suggestion: BreakdownSuggestion; storyboard_template: StoryboardTemplate; storyboard_favourite: StoryboardFavourite;
   invitation: { id: Id; production: Id; email: string; role: string; invited_by: User | null; created_at: string; expires_at: string; accepted_at: string | null; expired: boolean };
 }
