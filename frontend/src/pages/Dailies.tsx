@@ -1,73 +1,30 @@
-import { Alert, AspectRatio, Badge, Box, Button, Card, Center, CloseButton, Group, Image, Progress, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Alert, AspectRatio, Badge, Box, Button, Card, Center, Group, Image, Modal, Progress, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconAlertTriangle, IconMovie, IconUpload } from "@tabler/icons-react";
+import { IconMovie, IconPlaylistAdd } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState, type DragEvent } from "react";
-import { Link } from "react-router-dom";
-import { upload } from "../api/client";
-import { useJobs, useMedia, useProduction } from "../api/hooks";
+import { useState } from "react";
+import { Link, useNavigate } from "react-router-dom";
+import { ApiError } from "../api/client";
+import { post, useJobs, useMedia, useProduction } from "../api/hooks";
 import type { Id, Job, MediaAsset } from "../api/types";
-import { bytes, seconds } from "../format";
+import { seconds } from "../format";
 import { useProductionId } from "../hooks/useProductionId";
-import { seedAsset, seedJob } from "./media/cache";
-import { codecs, isActiveJob, mediaStatusColor, percent, renditionOf, resolution } from "./media/format";
-import { checkUploadSize, limitLabel, MAX_MEDIA_UPLOAD_BYTES, MEDIA_ACCEPT, uploadErrorMessage } from "./media/uploads";
+import { seedAsset, seedJob, storeAsset } from "./media/cache";
+import {
+  approvalColor, approvalLabel, codecs, isActiveJob, mediaStatusColor, percent, readyRendition, RENDITION_KINDS, renditionLabel, renditionOf,
+  renditionStatusColor, resolution, suggestionLabel,
+} from "./media/format";
+import { JobProgress } from "./media/JobProgress";
+import { LinkLabel } from "./media/LinkLabel";
+import { UploadPanel } from "./media/UploadPanel";
 
-interface Sending { name: string; size: number; progress: number }
-
-/** Dailies: upload camera clips and watch Slate make their poster frames and web proxies, live. */
+/** Dailies: upload clips, stills and card offloads (resumable), watch each rendition get made, link them to takes, build a selects reel. */
 export function Dailies() {
   const id = useProductionId();
   const production = useProduction(id).data;
   const media = useMedia(id);
   const jobs = useJobs(id).data;
-  const qc = useQueryClient();
-  const input = useRef<HTMLInputElement>(null);
-  const [sending, setSending] = useState<Sending | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
   const viewer = production?.my_role === "viewer";
-
-  // A big clip takes minutes to send: warn before the tab is closed in the middle of it.
-  useEffect(() => {
-    if (!sending) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [sending]);
-
-  async function send(file: File) {
-    setError(null);
-    const refused = checkUploadSize(file, MAX_MEDIA_UPLOAD_BYTES, "clip");
-    if (refused) { setError(refused); return; }
-    const form = new FormData();
-    form.append("production", String(id));
-    form.append("file", file);
-    setSending({ name: file.name, size: file.size, progress: 0 });
-    try {
-      const body = await upload<Omit<MediaAsset, "job"> & { job: Job }>("/api/media/", form,
-        (progress) => setSending((s) => (s ? { ...s, progress } : s)));
-      seedJob(qc, id, body.job);
-      seedAsset(qc, id, { ...body, job: body.job.id });
-      notifications.show({ color: "green", title: "Clip uploaded", message: `${body.original_name}: Slate is making its poster frame and proxy.` });
-    } catch (e) {
-      setError(uploadErrorMessage(e));
-    } finally {
-      setSending(null);
-    }
-  }
-
-  function choose(files: FileList | null) {
-    const file = files?.[0];
-    if (file && !sending) void send(file);
-    if (input.current) input.current.value = ""; // the same file can be chosen again
-  }
-
-  function drop(e: DragEvent) {
-    e.preventDefault();
-    setDragging(false);
-    if (!viewer) choose(e.dataTransfer.files);
-  }
 
   const assets = media.data ?? [];
   const jobById = new Map((jobs ?? []).map((j) => [j.id, j]));
@@ -75,66 +32,34 @@ export function Dailies() {
     <Stack>
       <Group justify="space-between">
         <Title order={2}>Dailies</Title>
-        <Text c="dimmed" size="sm">{assets.length} clip{assets.length === 1 ? "" : "s"}</Text>
+        <Group gap="sm">
+          <Text c="dimmed" size="sm">{assets.length} clip{assets.length === 1 ? "" : "s"}</Text>
+          {!viewer && <SelectsReel production={id} />}
+        </Group>
       </Group>
 
-      <Card withBorder data-testid="dailies-dropzone" onDrop={drop}
-        onDragOver={(e) => { e.preventDefault(); if (!viewer) setDragging(true); }} onDragLeave={() => setDragging(false)}
-        style={{ borderStyle: "dashed", borderWidth: 2, borderColor: dragging ? "var(--mantine-color-yellow-5)" : undefined }}>
-        <input ref={input} type="file" accept={MEDIA_ACCEPT} data-testid="dailies-upload" hidden
-          onChange={(e) => choose(e.currentTarget.files)} />
-        <Group justify="space-between" wrap="wrap">
-          <Group gap="sm" wrap="nowrap">
-            <IconMovie size={32} stroke={1.5} />
-            <div>
-              <Text fw={600}>Upload a clip</Text>
-              <Text size="sm" c="dimmed">
-                {viewer ? "Viewers can watch dailies but not upload them." : `Drop a camera file here or choose one: MOV, MP4, MXF, MKV… up to ${limitLabel(MAX_MEDIA_UPLOAD_BYTES)}.`}
-              </Text>
-            </div>
-          </Group>
-          <Button leftSection={<IconUpload size={18} />} onClick={() => input.current?.click()} loading={!!sending} disabled={viewer}
-            data-testid="dailies-upload-button">
-            Choose a clip
-          </Button>
-        </Group>
-        {sending && (
-          <Stack gap={4} mt="md">
-            <Group justify="space-between" wrap="nowrap">
-              <Text size="sm" truncate>{sending.name} · {bytes(sending.size)}</Text>
-              <Text size="sm" c="dimmed">{sending.progress < 1 ? `${percent(sending.progress)}%` : "Checking the clip…"}</Text>
-            </Group>
-            <Progress data-testid="upload-progress" data-progress={sending.progress} value={percent(sending.progress)}
-              striped animated={sending.progress >= 1} aria-label={`Uploading ${sending.name}`} />
-          </Stack>
-        )}
-        {error && (
-          <Alert mt="md" color="red" icon={<IconAlertTriangle size={18} />} title="Not uploaded" data-testid="upload-error"
-            withCloseButton={false}>
-            <Group justify="space-between" wrap="nowrap" align="flex-start">
-              <Text size="sm">{error}</Text>
-              <CloseButton aria-label="Dismiss" onClick={() => setError(null)} />
-            </Group>
-          </Alert>
-        )}
-      </Card>
+      <UploadPanel production={id} disabled={viewer} />
 
       {media.error && <Alert color="red">{media.error.message}</Alert>}
       {media.isPending && <Text c="dimmed">Loading dailies…</Text>}
       {media.data && assets.length === 0 && <Text c="dimmed" data-testid="dailies-empty">No dailies yet. Upload the first clip of the day.</Text>}
       <SimpleGrid cols={{ base: 1, xs: 2, md: 3, xl: 4 }}>
-        {assets.map((a) => <AssetCard key={a.id} production={id} asset={a} job={a.job ? jobById.get(a.job) : undefined} />)}
+        {assets.map((a) => <AssetCard key={a.id} production={id} asset={a} job={a.job ? jobById.get(a.job) : undefined} canWrite={!viewer} />)}
       </SimpleGrid>
     </Stack>
   );
 }
 
-function AssetCard({ production, asset, job }: { production: Id; asset: MediaAsset; job: Job | undefined }) {
-  const poster = renditionOf(asset, "poster");
+function AssetCard({ production, asset, job, canWrite }: { production: Id; asset: MediaAsset; job: Job | undefined; canWrite: boolean }) {
+  const poster = readyRendition(asset, "poster");
+  const to = `/productions/${production}/dailies/${asset.id}`;
+  const approval = asset.approval_status ?? "pending";
+  const navigate = useNavigate();
   return (
-    <Card withBorder padding="sm" component={Link} to={`/productions/${production}/dailies/${asset.id}`}
+    // The whole card opens the review page, except its own links and buttons (Apply, the scene link).
+    <Card withBorder padding="sm" style={{ cursor: "pointer" }} onClick={(e) => { if (!(e.target as HTMLElement).closest("a,button,[role=tooltip]")) void navigate(to); }}
       data-testid="asset-card" data-asset-id={asset.id} data-name={asset.original_name} data-status={asset.status}>
-      <Card.Section>
+      <Card.Section component={Link} to={to} aria-label={`Review ${asset.original_name}`}>
         <AspectRatio ratio={16 / 9}>
           {poster ? (
             <Image src={poster.url} alt={`Poster frame of ${asset.original_name}`} data-testid="asset-poster" fit="cover" loading="lazy" />
@@ -144,7 +69,10 @@ function AssetCard({ production, asset, job }: { production: Id; asset: MediaAss
         </AspectRatio>
       </Card.Section>
       <Group justify="space-between" mt="xs" wrap="nowrap" gap="xs">
-        <Text fw={600} truncate title={asset.original_name} data-testid="asset-name" style={{ flex: 1, minWidth: 0 }}>{asset.original_name}</Text>
+        <Text component={Link} to={to} fw={600} truncate title={asset.original_name} data-testid="asset-name" style={{ flex: 1, minWidth: 0 }}>{asset.original_name}</Text>
+        {asset.kind === "reel" && <Badge color="grape" variant="light" style={{ flexShrink: 0 }}>reel</Badge>}
+        {(asset.version_number ?? 1) > 1 || asset.first_version != null
+          ? <Badge color="cyan" variant="outline" data-testid="asset-version" style={{ flexShrink: 0 }}>v{asset.version_number ?? 1}</Badge> : null}
         <Badge color={mediaStatusColor[asset.status]} variant="light" data-testid="asset-status" style={{ flexShrink: 0, overflow: "visible" }}>{asset.status}</Badge>
       </Group>
       <Box mt={4}>
@@ -152,6 +80,24 @@ function AssetCard({ production, asset, job }: { production: Id; asset: MediaAss
           {seconds(asset.duration_s)} · {resolution(asset.width, asset.height)} · {codecs(asset.video_codec, asset.audio_codec)}
         </Text>
         <Text size="sm" c="dimmed" ff="monospace" data-testid="asset-timecode">TC {asset.start_timecode || "—"}{asset.reel_name ? ` · ${asset.reel_name}` : ""}</Text>
+      </Box>
+      <Group gap={4} mt={6} data-testid="rendition-chips">
+        {RENDITION_KINDS.map((kind) => {
+          const r = renditionOf(asset, kind);
+          if (!r) return null;
+          const status = r.status ?? "ready";
+          return (
+            <Tooltip key={kind} label={r.error || `${renditionLabel[kind]}: ${status}`} multiline maw={320} disabled={!r.error && status !== "skipped"}>
+              <Badge size="sm" variant={status === "ready" ? "light" : "outline"} color={renditionStatusColor[status]}
+                data-testid="rendition-chip" data-kind={kind} data-status={status}>{renditionLabel[kind]}</Badge>
+            </Tooltip>
+          );
+        })}
+        {asset.kind !== "reel" && <Badge size="sm" color={approvalColor[approval]} variant="dot" data-testid="asset-approval">{approvalLabel[approval]}</Badge>}
+      </Group>
+      <Box mt={6}>
+        <LinkLabel production={production} asset={asset} />
+        {canWrite && <SuggestionApply asset={asset} />}
       </Box>
       {job && isActiveJob(job) && (
         <Stack gap={2} mt="xs">
@@ -162,5 +108,73 @@ function AssetCard({ production, asset, job }: { production: Id; asset: MediaAss
       )}
       {asset.status === "failed" && <Text size="sm" c="red" mt="xs" lineClamp={3} data-testid="asset-error">{asset.error || "Processing failed."}</Text>}
     </Card>
+  );
+}
+
+/** "Suggested: Sc 12 / Sh A / Tk 3 — Apply" for an unlinked clip whose name or slate metadata says where it belongs. */
+export function SuggestionApply({ asset }: { asset: MediaAsset }) {
+  const qc = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  const label = suggestionLabel(asset.link_suggestion);
+  if (!label || asset.take != null) return null;
+  async function apply() {
+    setBusy(true);
+    try {
+      storeAsset(qc, await post<MediaAsset>(`/api/media/${asset.id}/apply-link-suggestion/`, { version: asset.version }));
+    } catch (e) {
+      notifications.show({ color: "red", title: "Not linked", message: e instanceof ApiError ? e.message : "The server could not be reached." });
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Group gap={6} wrap="nowrap" mt={4} data-testid="link-suggestion">
+      <Text size="sm" c="yellow" truncate>Suggested: {label}</Text>
+      <Button size="compact-sm" variant="light" color="yellow" h={36} loading={busy} onClick={() => void apply()} data-testid="link-suggestion-apply">Apply</Button>
+    </Group>
+  );
+}
+
+/** Pick a shoot day → POST /api/media/selects-reel/: the circled takes' proxies in scene/shot/take order, as a new asset made by a job. */
+function SelectsReel({ production }: { production: Id }) {
+  const qc = useQueryClient();
+  const jobs = useJobs(production).data;
+  const [open, setOpen] = useState(false);
+  const [date, setDate] = useState(() => new Date().toISOString().slice(0, 10));
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const job = jobId ? jobs?.find((j) => j.id === jobId) : undefined;
+
+  async function make() {
+    setBusy(true);
+    setError(null);
+    try {
+      const made = await post<{ asset: MediaAsset; job: Job }>("/api/media/selects-reel/", { production, date });
+      seedJob(qc, production, made.job);
+      seedAsset(qc, production, made.asset);
+      setJobId(made.job.id);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : "The server could not be reached.");
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <Button variant="light" leftSection={<IconPlaylistAdd size={18} />} h={44} onClick={() => setOpen(true)} data-testid="selects-reel-open">Selects reel</Button>
+      <Modal opened={open} onClose={() => setOpen(false)} title="Selects reel of a shoot day">
+        <Stack>
+          <Text size="sm" c="dimmed">The circled takes recorded that day, in scene / shot / take order, each with a burnt-in slate line.</Text>
+          <TextInput type="date" label="Shoot day" value={date} onChange={(e) => setDate(e.currentTarget.value)} data-testid="selects-reel-date" />
+          {error && <Alert color="red" data-testid="selects-reel-error">{error}</Alert>}
+          {job && <JobProgress job={job} testId="selects-reel-progress" label="Selects reel" />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setOpen(false)} h={44}>Close</Button>
+            <Button onClick={() => void make()} loading={busy} disabled={!date} h={44} data-testid="selects-reel-make">Make the reel</Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
   );
 }

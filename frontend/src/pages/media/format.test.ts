@@ -19,7 +19,7 @@ describe("clip metadata", () => {
     expect(codecs("", "")).toBe("—");
   });
   it("finds a rendition by kind", () => {
-    const poster = { kind: "poster" as const, url: "/api/media/1/renditions/poster/", content_type: "image/jpeg", width: 640, height: 360, size_bytes: 1 };
+    const poster = { kind: "poster" as const, status: "ready" as const, error: "", meta: {}, url: "/api/media/1/renditions/poster/", content_type: "image/jpeg", width: 640, height: 360, size_bytes: 1 };
     expect(renditionOf({ renditions: [poster] }, "poster")).toBe(poster);
     expect(renditionOf({ renditions: [poster] }, "proxy")).toBeUndefined();
   });
@@ -43,5 +43,22 @@ describe("jobs", () => {
     expect(jobDuration({ started_at: null, finished_at: null })).toBe("");
     expect(jobDuration({ started_at: "2026-01-01T10:00:00Z", finished_at: "2026-01-01T10:00:12Z" })).toBe("12 s");
     expect(jobDuration({ started_at: "2026-01-01T10:00:00Z", finished_at: "2026-01-01T10:03:04Z" })).toBe("3 min 4 s");
+  });
+});
+
+describe("dailies review labels", () => {
+  it("writes suggestions, speeds and time left", async () => {
+    const { suggestionLabel, speedLabel, etaLabel, readyRendition } = await import("./format");
+    expect(suggestionLabel({ scene_number: "12", shot_number: "A", take_number: 3 })).toBe("Sc 12 / Sh A / Tk 3");
+    expect(suggestionLabel({ scene_number: "12" })).toBe("Sc 12");
+    expect(suggestionLabel({})).toBe("");
+    expect(speedLabel(12_400_000)).toBe("12.4 MB/s");
+    expect(speedLabel(850_000)).toBe("850 kB/s");
+    expect(speedLabel(0)).toBe("");
+    expect(etaLabel(100e6, 1e6)).toBe("2 min left");
+    expect(etaLabel(10e6, 1e6)).toBe("10 s left");
+    const pending = { kind: "proxy" as const, status: "processing" as const, error: "", meta: {}, url: null, content_type: "", width: null, height: null, size_bytes: 0 };
+    expect(readyRendition({ renditions: [pending] }, "proxy")).toBeUndefined();
+    expect(readyRendition({ renditions: [{ ...pending, status: "ready", url: "/p" }] }, "proxy")?.url).toBe("/p");
   });
 });

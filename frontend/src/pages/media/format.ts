@@ -1,5 +1,5 @@
 // Display helpers for clips and jobs.
-import type { Job, JobStatus, MediaAsset, Rendition } from "../../api/types";
+import type { ApprovalStatus, Job, JobStatus, LinkSuggestion, MediaAsset, Rendition, RenditionStatus } from "../../api/types";
 
 export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ["pending", "running"];
 export const isActiveJob = (job: Pick<Job, "status"> | null | undefined): boolean => !!job && ACTIVE_JOB_STATUSES.includes(job.status);
@@ -8,6 +8,40 @@ export const mediaStatusColor: Record<MediaAsset["status"], string> = { uploaded
 
 export function renditionOf(asset: Pick<MediaAsset, "renditions">, kind: Rendition["kind"]): Rendition | undefined {
   return asset.renditions.find((r) => r.kind === kind);
+}
+
+/** A rendition's file when it is ready to use (older payloads without a status count as ready). */
+export function readyRendition(asset: Pick<MediaAsset, "renditions">, kind: Rendition["kind"]): (Rendition & { url: string }) | undefined {
+  const r = renditionOf(asset, kind);
+  return r && (r.status ?? "ready") === "ready" && r.url ? (r as Rendition & { url: string }) : undefined;
+}
+
+export const renditionStatusColor: Record<RenditionStatus, string> = { pending: "gray", processing: "blue", ready: "green", failed: "red", skipped: "dark" };
+export const renditionLabel: Record<Rendition["kind"], string> = { poster: "Poster", proxy: "Proxy", filmstrip: "Filmstrip", waveform: "Waveform" };
+export const RENDITION_KINDS: Rendition["kind"][] = ["poster", "proxy", "filmstrip", "waveform"];
+
+export const approvalLabel: Record<ApprovalStatus, string> = { pending: "Pending review", approved: "Approved", changes_requested: "Changes requested" };
+export const approvalColor: Record<ApprovalStatus, string> = { pending: "gray", approved: "green", changes_requested: "orange" };
+
+/** "Sc 12 / Sh A / Tk 3" from a link suggestion's numbers; "" when it names nothing. */
+export function suggestionLabel(s: LinkSuggestion | undefined | null): string {
+  if (!s) return "";
+  const parts = [s.scene_number && `Sc ${s.scene_number}`, s.shot_number && `Sh ${s.shot_number}`, s.take_number != null && s.take_number !== "" && `Tk ${s.take_number}`];
+  return parts.filter(Boolean).join(" / ");
+}
+
+/** Bytes per second as people read a transfer speed: "12.4 MB/s", "850 kB/s" (decimal units, as networks are sold). */
+export function speedLabel(bytesPerSecond: number): string {
+  if (!(bytesPerSecond > 0)) return "";
+  if (bytesPerSecond >= 1e6) return `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`;
+  return `${Math.max(1, Math.round(bytesPerSecond / 1e3))} kB/s`;
+}
+
+/** Time left at a speed: "3 min left", "12 s left", "" when unknown. */
+export function etaLabel(remainingBytes: number, bytesPerSecond: number): string {
+  if (!(bytesPerSecond > 0) || remainingBytes <= 0) return "";
+  const s = Math.ceil(remainingBytes / bytesPerSecond);
+  return s < 90 ? `${s} s left` : s < 5400 ? `${Math.round(s / 60)} min left` : `${(s / 3600).toFixed(1)} h left`;
 }
 
 /** 1920 × 1080, or "—" before probing. */
@@ -52,6 +86,9 @@ export function percent(fraction: number): number {
 
 const KIND_LABEL: Record<string, string> = {
   "media.process": "Dailies processing",
+  "media.ingest_card": "Card offload",
+  "media.clip": "Clip render",
+  "media.selects_reel": "Selects reel",
   "script.import": "Screenplay import",
   "ai.write_script": "AI screenplay writing",
   "ai.write_scene": "AI scene writing",
