@@ -95,7 +95,7 @@ export function CommentThread({ productionId, sceneId }: { productionId: Id; sce
   );
 }
 
-function CommentView({ comment, known, onResolve }: { comment: Comment; known: ReadonlySet<string>; onResolve?: (resolved: boolean) => void }) {
+export function CommentView({ comment, known, onResolve }: { comment: Comment; known: ReadonlySet<string>; onResolve?: (resolved: boolean) => void }) {
   const name = comment.author_name ?? "Former crew member";
   return (
     <Box data-testid="comment" data-comment-id={comment.id} data-parent-id={comment.parent ?? undefined} data-resolved={comment.resolved}>
@@ -163,7 +163,7 @@ function NewComment({ sceneId, members, onSaved }: { sceneId: Id; members: Menti
   );
 }
 
-function ReplyBox({ parent, members, onSaved }: { parent: Comment; members: Mentionable[]; onSaved: (c: Comment) => void }) {
+export function ReplyBox({ parent, members, onSaved }: { parent: Comment; members: Mentionable[]; onSaved: (c: Comment) => void }) {
   const [body, setBody, clear] = useDraft(`comment.reply.${parent.id}`);
   const [open, setOpen] = useState(Boolean(body));
   const [error, setError] = useState<string | null>(null);
