@@ -70,8 +70,9 @@ def test_a_comment_at_a_frame_past_the_end_of_the_clip_is_400(api, production, c
         response = api.post("/api/comments/", {"media_asset": asset.pk, "frame": 240, "body": "After the end"}, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {"message": "Frame 240 is past the end of the clip (240 frames).", "code": "frame_out_of_range",
-                               "extra": {"fields": {"frame": ["Must be below 240."]}}}
+    assert response.json() == {"message": "Frame 240 is past the end of the clip: its last frame is 239 (00:00:09:23).",
+                               "code": "frame_out_of_range",
+                               "extra": {"fields": {"frame": ["Must be 239 or less."]}, "last_frame": 239}}
     assert not Comment.objects.exists()
     assert events == []
 
