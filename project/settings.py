@@ -294,6 +294,9 @@ SPECTACULAR_SETTINGS = {
         "PropStatusEnum": "apps.breakdown.models.PropStatus",
         "JobStatusEnum": "apps.jobs.models.JobStatus",
         "MediaStatusEnum": "apps.media.models.MediaStatus",
+        "RenditionStatusEnum": "apps.media.models.RenditionStatus",
+        "ApprovalStatusEnum": "apps.media.models.ApprovalStatus",
+        "UploadStateEnum": "apps.media.models.UploadState",
         "RoleEnum": "apps.productions.models.Role",
     },
 }

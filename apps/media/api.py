@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import parsers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -151,6 +151,7 @@ class SelectsReelResponseSerializer(serializers.Serializer):
     job = JobSerializer()
 
 
+@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "example": "01:00:02:00"}]})
 class FrameOrTimecodeField(serializers.Field):
     """A point in a clip: a frame number (int, 0-based) or SMPTE timecode text ("01:00:02:00", ";" for drop-frame)."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -84,8 +85,12 @@ def _store(asset: MediaAsset, rendition: Rendition, path: Path, *, content_type:
                    width=width, height=height, size_bytes=path.stat().st_size, meta=meta or {})
 
 
-def proxy_step(source: Path, dest: Path, probe: ffmpeg.ProbeResult, progress: Progress) -> ffmpeg.ProbeResult:
+def proxy_step(source: Path, dest: Path, probe: ffmpeg.ProbeResult, progress: Progress,
+               timings: dict[str, float] | None = None) -> ffmpeg.ProbeResult:
     """Make the web proxy of `source` at `dest` as the job does, and return the proxy's probe.
+
+    timings: when given, receives "encode_s" (ffmpeg run under the wrapper) and "check_s" (the ffprobe
+    of the finished proxy), wall-clock seconds, for `bench_media`.
 
     progress(fraction 0..1 of this step, message) is called about twice a second from ffmpeg's
     `-progress` report and may raise JobCancelled, which stops ffmpeg. Raises ApplicationError with
@@ -103,6 +108,7 @@ def proxy_step(source: Path, dest: Path, probe: ffmpeg.ProbeResult, progress: Pr
             return False
         return True
 
+    started = time.perf_counter()
     try:
         ffmpeg.make_proxy(source, dest, duration_s=probe.duration_s, max_width=settings.SLATE_PROXY_MAX_WIDTH,
                           on_progress=on_progress, timeout_s=settings.SLATE_FFMPEG_TIMEOUT_S, info=probe)
@@ -112,10 +118,13 @@ def proxy_step(source: Path, dest: Path, probe: ffmpeg.ProbeResult, progress: Pr
         raise ApplicationError(f"Could not make the web proxy: {exc}") from None
     if cancelled:
         raise JobCancelled()
+    encoded = time.perf_counter()
     try:
         made = ffmpeg.probe(dest)
     except ffmpeg.MediaError as exc:
         raise ApplicationError(f"The web proxy Slate made cannot be read: {exc}") from None
+    if timings is not None:
+        timings.update(encode_s=encoded - started, check_s=time.perf_counter() - encoded)
     if made.duration_s < probe.duration_s * 0.9 - 0.5:
         raise ApplicationError(
             f"This clip is damaged or incomplete: only {made.duration_s:.1f} s of its "

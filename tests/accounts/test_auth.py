@@ -140,3 +140,21 @@ def test_a_refresh_token_gives_a_new_access_token(make_user):
 
     assert refreshed.status_code == 200
     assert client.get("/api/auth/me/").json()["username"] == "marco"
+
+
+def test_sign_in_attempts_over_the_auth_rate_are_429(make_user, monkeypatch):
+    # given the production-style limit, lowered to 3 a minute (tests.settings lifts it for the rest of the suite)
+    from django.core.cache import cache
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/min"})
+    cache.clear()
+    make_user(username="ana", password="correct horse battery")
+    client = APIClient()
+
+    answers = [client.post("/api/auth/token/", {"username": "ana", "password": "wrong"}, format="json")
+               for _ in range(4)]
+
+    assert [a.status_code for a in answers] == [400, 400, 400, 429]
+    assert answers[3].json()["code"] == "throttled"
+    cache.clear()

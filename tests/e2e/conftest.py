@@ -384,6 +384,8 @@ class SlateServer:
             SLATE_PUBLIC_URL=self.base_url,
             LOG_LEVEL="INFO",
             PYTHONUNBUFFERED="1",
+            # Every e2e test signs in from 127.0.0.1; the limit itself is tested in tests/accounts/test_auth.py.
+            SLATE_AUTH_THROTTLE="1000/min",
         )
         return env
 
