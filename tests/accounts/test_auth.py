@@ -155,6 +155,6 @@ def test_sign_in_attempts_over_the_auth_rate_are_429(make_user, monkeypatch):
     answers = [client.post("/api/auth/token/", {"username": "ana", "password": "wrong"}, format="json")
                for _ in range(4)]
 
-    assert [a.status_code for a in answers] == [400, 400, 400, 429]
+    assert [a.status_code for a in answers] == [401, 401, 401, 429]
     assert answers[3].json()["code"] == "throttled"
     cache.clear()
