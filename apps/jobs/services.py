@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 JobHandler = Callable[["JobContext"], dict | None]
 _HANDLERS: dict[str, JobHandler] = {}
+_ON_CANCEL_PENDING: dict[str, Callable[[Job], None]] = {}
 HEARTBEAT_EVERY_S = 15.0
 DB_PROGRESS_EVERY_S = 1.0
 
@@ -37,11 +38,18 @@ class JobCancelled(Exception):
     """Raised inside a handler when someone cancelled its job; the wrapper marks it `cancelled`."""
 
 
-def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
-    """Register `fn(ctx) -> result dict` as the handler of jobs of `kind`."""
+def job_handler(kind: str, *, on_cancel_pending: Callable[[Job], None] | None = None) -> Callable[[JobHandler], JobHandler]:
+    """Register `fn(ctx) -> result dict` as the handler of jobs of `kind`.
+
+    on_cancel_pending(job): called inside the cancelling transaction when a job of `kind` is cancelled
+    before a worker started it (the handler never runs then), so what the job works on is not left
+    waiting for good, e.g. a clip marked failed "cancelled before it started".
+    """
 
     def register(fn: JobHandler) -> JobHandler:
         _HANDLERS[kind] = fn
+        if on_cancel_pending is not None:
+            _ON_CANCEL_PENDING[kind] = on_cancel_pending
         return fn
 
     return register
@@ -95,6 +103,9 @@ def job_cancel(*, job: Job, actor) -> Job:
         raise ApplicationError(f"This job has already {job.status}.", code="not_cancellable")
     if job.status == JobStatus.PENDING:
         _finish(job, JobStatus.CANCELLED, message=f"Cancelled by {getattr(actor, 'display_name', 'someone')}", actor=actor)
+        hook = _ON_CANCEL_PENDING.get(job.kind)
+        if hook is not None:
+            hook(job)
     else:
         job.cancel_requested = True
         job.message = "Cancelling…"

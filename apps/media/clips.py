@@ -114,7 +114,14 @@ def _set_clip(clip: Clip, **fields) -> bool:
     return True
 
 
-@job_handler(CLIP_KIND)
+def _clip_cancelled_before_start(job) -> None:
+    """A clip whose render job was cancelled while pending is failed, not left pending for good."""
+    clip = Clip.objects.filter(pk=job.params.get("clip_id"), status=RenditionStatus.PENDING).first()
+    if clip is not None:
+        _set_clip(clip, status=RenditionStatus.FAILED, error="The render was cancelled before it started.")
+
+
+@job_handler(CLIP_KIND, on_cancel_pending=_clip_cancelled_before_start)
 def clip_render(ctx: JobContext) -> dict:
     """Job handler: render a clip's frames from the asset's original into an H.264/AAC MP4 and store it.
 

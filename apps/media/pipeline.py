@@ -47,6 +47,13 @@ def _set_state(asset: MediaAsset, **fields) -> None:
         publish_entity(asset, "updated")
 
 
+def processing_cancelled_before_start(job) -> None:
+    """The asset of a media.process job cancelled while pending is `failed` ("cancelled"), not left `uploaded`."""
+    asset = MediaAsset.objects.filter(pk=job.params.get("asset_id"), status=MediaStatus.UPLOADED).first()
+    if asset is not None:
+        _set_state(asset, status=MediaStatus.FAILED, error="Processing was cancelled before it started.")
+
+
 def _set_rendition(asset: MediaAsset, rendition: Rendition, **fields) -> None:
     """Save some fields of a rendition and publish its asset (renditions travel nested in media_asset.updated)."""
     with transaction.atomic():

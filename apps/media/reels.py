@@ -121,7 +121,14 @@ def _set_reel(asset: MediaAsset, **fields) -> None:
         publish_entity(asset, "updated")
 
 
-@job_handler(REEL_KIND)
+def _reel_cancelled_before_start(job) -> None:
+    """A reel whose render job was cancelled while pending is `failed`, not left waiting for good."""
+    asset = MediaAsset.objects.filter(pk=job.params.get("asset_id"), kind="reel", status=MediaStatus.UPLOADED).first()
+    if asset is not None:
+        _set_reel(asset, status=MediaStatus.FAILED, error="The reel was cancelled before it started.")
+
+
+@job_handler(REEL_KIND, on_cancel_pending=_reel_cancelled_before_start)
 def selects_reel_render(ctx: JobContext) -> dict:
     """Job handler: render the reel's takes into one MP4 (apps.media.render.reel_command), store it as the asset's original, and
     start its media.process job.

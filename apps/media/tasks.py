@@ -8,4 +8,4 @@ from __future__ import annotations
 from apps.jobs.services import job_handler
 from apps.media import clips, ingest, pipeline, reels  # noqa: F401  (importing registers their handlers)
 
-job_handler(pipeline.PROCESS_KIND)(pipeline.media_asset_process)
+job_handler(pipeline.PROCESS_KIND, on_cancel_pending=pipeline.processing_cancelled_before_start)(pipeline.media_asset_process)

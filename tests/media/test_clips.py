@@ -305,3 +305,30 @@ def test_clip_list_runs_a_constant_number_of_queries(api, production, django_ass
     with django_assert_max_num_queries(len(few.captured_queries)):
         rows = api.get("/api/clips/", {"page_size": 500}).json()["results"]
     assert len(rows) == 200 and all(r["in_timecode"].startswith("01:00:") for r in rows)
+
+
+def test_a_render_cancelled_before_a_worker_starts_it_fails_the_clip_at_once(api, production, media_root, tmp_path, captured_events):
+    asset = ready_asset(production, make_video(tmp_path / "short.mov", seconds=1), media_root)
+    clip_id = api.post(f"/api/media/{asset.pk}/clips/", {"in": 0, "out": 12}, format="json").json()["id"]
+    job_id = Clip.objects.get(pk=clip_id).job_id
+
+    with captured_events() as events:
+        response = api.post(f"/api/jobs/{job_id}/cancel/", format="json")
+
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    clip = Clip.objects.get(pk=clip_id)
+    assert (clip.status, clip.error) == ("failed", "The render was cancelled before it started.")
+    assert ("clip.updated", "failed") in [(e["type"], e["data"].get("status")) for e in events if e["type"] == "clip.updated"]
+    assert job_run(job_id).status == JobStatus.CANCELLED  # a late delivery to a worker changes nothing
+    assert Clip.objects.get(pk=clip_id).status == "failed"
+
+
+def test_processing_cancelled_before_a_worker_starts_it_fails_the_asset(api, production, shared_data, media_root):
+    with (shared_data / "video" / "big_buck_bunny_432_433_vp8_vorbis_1s.webm").open("rb") as handle:
+        body = api.post("/api/media/", {"production": production.pk, "file": handle}, format="multipart").json()
+
+    response = api.post(f"/api/jobs/{body['job']['id']}/cancel/", format="json")
+
+    assert response.status_code == 200
+    asset = MediaAsset.objects.get(pk=body["id"])
+    assert (asset.status, asset.error) == ("failed", "Processing was cancelled before it started.")

@@ -96,3 +96,14 @@ def test_viewer_and_stranger_cannot_make_a_reel(api_for, viewer, other_user, pro
     body = {"production": production.pk, "date": "2001-01-01"}
     assert api_for(viewer).post("/api/media/selects-reel/", body, format="json").status_code == 403
     assert api_for(other_user).post("/api/media/selects-reel/", body, format="json").status_code == 400  # not among theirs
+
+
+def test_a_reel_cancelled_before_a_worker_starts_it_is_failed_not_left_waiting(api, production, shoot_day, settings):
+    today = timezone.localdate(timezone.now(), timezone=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    body = api.post("/api/media/selects-reel/", {"production": production.pk, "date": today.isoformat()}, format="json").json()
+
+    response = api.post(f"/api/jobs/{body['job']['id']}/cancel/", format="json")
+
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    reel = api.get(f"/api/media/{body['asset']['id']}/").json()
+    assert (reel["status"], reel["error"]) == ("failed", "The reel was cancelled before it started.")
