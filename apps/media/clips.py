@@ -144,8 +144,8 @@ def clip_render(ctx: JobContext) -> dict:
                 args = render.clip_command(source, out, in_frame=clip.in_frame, frame_count=frames, fps=fps,
                                            timecode=asset.timecode_at(clip.in_frame), has_audio=has_audio,
                                            max_width=settings.SLATE_PROXY_MAX_WIDTH)
-                render.run_ffmpeg(args, duration_s=float(frames / fps), what="the clip", on_progress=lambda fraction: ctx.progress(fraction, "Rendering the clip"),
-                                  timeout_s=settings.SLATE_FFMPEG_TIMEOUT_S)
+                ffmpeg.run_with_progress(args, source, float(frames / fps), lambda fraction: ctx.progress(fraction, "Rendering the clip"),
+                                           settings.SLATE_FFMPEG_TIMEOUT_S, what="the clip")
                 with out.open("rb") as handle:
                     name = default_storage.save(generated_name("media/clips", "mp4"), File(handle))
                 size = out.stat().st_size

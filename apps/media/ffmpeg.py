@@ -34,7 +34,7 @@ from apps.media.naming import clip_name_from_probe, reel_name_from_probe
 from apps.media.timecode import start_timecode_from_probe
 
 __all__ = ["MediaError", "MediaCancelled", "ProbeResult", "probe", "make_poster", "make_proxy",
-           "ffmpeg_command_for_proxy", "proxy_command", "make_filmstrip", "make_waveform", "image_size"]
+           "ffmpeg_command_for_proxy", "run_with_progress", "proxy_command", "make_filmstrip", "make_waveform", "image_size"]
 
 FFMPEG = "ffmpeg"
 FFPROBE = "ffprobe"
@@ -268,7 +268,7 @@ def make_proxy(
 
     def run(tmp: Path) -> None:
         """Encode the proxy into `tmp`, the temporary path `_write_atomically` then renames over `dest`."""
-        _run_with_progress(proxy_command(src, tmp, info, max_width=max_width), src, duration_s, on_progress,
+        run_with_progress(proxy_command(src, tmp, info, max_width=max_width), src, duration_s, on_progress,
                            timeout_s)
 
     if not _write_atomically(dest, run):
@@ -369,8 +369,19 @@ def _run(args: list[str], what: str, src: Path, timeout_s: float | None) -> None
         raise MediaError(_failure_message(what, done.stderr, src))
 
 
-def _run_with_progress(args, src, duration_s, on_progress, timeout_s) -> None:
-    """Run ffmpeg, relaying its -progress report to on_progress; kill it on cancel/timeout."""
+def run_with_progress(args: list[str], src: str | Path, duration_s: float,
+                      on_progress: Callable[[float], bool | None] | None, timeout_s: float | None,
+                      *, what: str = "the proxy") -> None:
+    """Run an ffmpeg argv that reports on stdout (`-progress pipe:1`), relaying its progress; kill it on cancel/timeout.
+
+    src: the input file (its path is stripped from ffmpeg's error lines). duration_s: the output's
+    expected duration in seconds, for the fraction. on_progress(fraction 0..1, non-decreasing) is
+    called for each progress block and with 1.0 at the end; returning False kills ffmpeg and raises
+    MediaCancelled, and an exception it raises (a job's JobCancelled) kills ffmpeg and propagates.
+    timeout_s: wall-clock limit in seconds. Raises MediaError "<what> could not be made: <ffmpeg's
+    last error lines>" or "<what> took longer than ...". ffmpeg is always gone when this returns.
+    Source: ffmpeg.html "-progress" (key=value blocks ending in progress=continue|end).
+    """
     deadline = None if timeout_s is None else time.monotonic() + timeout_s
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, errors="replace")
@@ -387,7 +398,7 @@ def _run_with_progress(args, src, duration_s, on_progress, timeout_s) -> None:
         while True:
             remaining = None if deadline is None else deadline - time.monotonic()
             if remaining is not None and remaining <= 0:
-                raise MediaError(f"the proxy took longer than the {timeout_s:g} s allowed")
+                raise MediaError(f"{what} took longer than the {timeout_s:g} s allowed")
             try:
                 line = lines.get(timeout=0.5 if remaining is None else min(0.5, remaining))
             except queue.Empty:
@@ -403,16 +414,16 @@ def _run_with_progress(args, src, duration_s, on_progress, timeout_s) -> None:
                 elif duration_s and duration_s > 0:
                     reported = max(reported, min(1.0, max(0.0, out_time_us / 1e6 / duration_s)))
                 if on_progress is not None and on_progress(reported) is False:
-                    raise MediaCancelled("the proxy was cancelled")
+                    raise MediaCancelled(f"{what} was cancelled")
         try:
             remaining = None if deadline is None else max(0.1, deadline - time.monotonic())
             returncode = proc.wait(timeout=remaining)
         except subprocess.TimeoutExpired:
-            raise MediaError(f"the proxy took longer than the {timeout_s:g} s allowed") from None
+            raise MediaError(f"{what} took longer than the {timeout_s:g} s allowed") from None
         for reader in readers:
             reader.join(timeout=5)
         if returncode != 0:
-            raise MediaError(_failure_message("the proxy", "\n".join(stderr_tail), src))
+            raise MediaError(_failure_message(what, "\n".join(stderr_tail), Path(src)))
         if reported < 1.0 and on_progress is not None:
             on_progress(1.0)
     finally:

@@ -7,7 +7,6 @@ poster, filmstrip and waveform.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import tempfile
 import zoneinfo
@@ -26,7 +25,7 @@ from apps.core.uploads import generated_name
 from apps.jobs.services import JobCancelled, JobContext, job_create, job_handler
 from apps.media import ffmpeg, render
 from apps.media.models import MediaAsset, MediaKind, MediaStatus, Rendition, RenditionKind, RenditionStatus
-from apps.media.pipeline import PROCESS_KIND
+from apps.media.pipeline import PROCESS_KIND, file_sha256
 from apps.realtime.services import publish_entity
 
 REEL_KIND = "media.selects_reel"
@@ -151,13 +150,10 @@ def selects_reel_render(ctx: JobContext) -> dict:
             with tempfile.TemporaryDirectory(prefix="slate-reel-") as tmp:
                 out = Path(tmp) / "reel.mp4"
                 args = render.reel_command(items, out, width=width, height=height, fps=fps, font=settings.SLATE_REEL_FONT)
-                render.run_ffmpeg(args, duration_s=duration_s, what="the selects reel", on_progress=lambda fraction: ctx.progress(fraction, "Rendering the selects reel"),
-                                  timeout_s=settings.SLATE_FFMPEG_TIMEOUT_S)
-                digest = hashlib.sha256()
+                ffmpeg.run_with_progress(args, out, duration_s, lambda fraction: ctx.progress(fraction, "Rendering the selects reel"),
+                                           settings.SLATE_FFMPEG_TIMEOUT_S, what="the selects reel")
+                digest = file_sha256(out)
                 with out.open("rb") as handle:
-                    for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-                        digest.update(chunk)
-                    handle.seek(0)
                     name = default_storage.save(generated_name("media/originals", "mp4"), File(handle))
                 size = out.stat().st_size
         except ffmpeg.MediaError as exc:
@@ -165,7 +161,7 @@ def selects_reel_render(ctx: JobContext) -> dict:
         with transaction.atomic():
             process = job_create(production_id=asset.production_id, kind=PROCESS_KIND, actor=ctx.job.created_by,
                                  params={"asset_id": asset.pk})
-            _set_reel(asset, original=name, size_bytes=size, sha256=digest.hexdigest(), status=MediaStatus.UPLOADED, job=process)
+            _set_reel(asset, original=name, size_bytes=size, sha256=digest, status=MediaStatus.UPLOADED, job=process)
     except BaseException as exc:
         reason = "The reel was cancelled." if isinstance(exc, JobCancelled) else getattr(exc, "message", str(exc))
         _set_reel(asset, status=MediaStatus.FAILED, error=reason)

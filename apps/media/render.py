@@ -1,8 +1,8 @@
 """Rendering for review: a frame range of a clip (media.clip) and a selects reel of many proxies (media.selects_reel).
 
-Pure Python, no Django. Commands are plain ffmpeg argv lists, run with `run_ffmpeg`, which reads
-ffmpeg's `-progress pipe:1` report for progress, kills ffmpeg on cancel or timeout, and turns a
-failure into `apps.media.ffmpeg.MediaError` with ffmpeg's own last error lines. Callers write to a
+Pure Python, no Django. Commands are plain ffmpeg argv lists, run with `apps.media.ffmpeg.run_with_progress`, which
+reads ffmpeg's `-progress pipe:1` report for progress, kills ffmpeg on cancel or timeout, and turns
+a failure into `apps.media.ffmpeg.MediaError` with ffmpeg's own last error lines. Callers write to a
 path in a private temporary folder and store the file only when the render succeeded, so nothing
 half-written is ever visible.
 Sources: ffmpeg's docs (ffmpeg.html "-ss" input seeking, "-frames", "-progress"; ffmpeg-filters.html
@@ -10,23 +10,14 @@ Sources: ffmpeg's docs (ffmpeg.html "-ss" input seeking, "-frames", "-progress";
 """
 from __future__ import annotations
 
-import queue
-import subprocess
-import threading
-import time
-from collections import deque
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable
 
-from apps.media.ffmpeg import MediaCancelled, MediaError
-
-__all__ = ["ReelItem", "clip_command", "reel_command", "run_ffmpeg"]
+__all__ = ["ReelItem", "clip_command", "reel_command"]
 
 FFMPEG = "ffmpeg"
 AUDIO_RATE = 48000
-Progress = Callable[[float], bool | None]
 
 
 def _seconds(value: Fraction) -> str:
@@ -138,68 +129,3 @@ def reel_command(items: list[ReelItem], dest: str | Path, *, width: int, height:
              "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-c:a", "aac", "-ac", "2", "-ar", str(AUDIO_RATE),
              "-b:a", "160k", "-movflags", "+faststart", "-f", "mp4", str(dest)]
     return args
-
-
-def run_ffmpeg(args: list[str], *, duration_s: float, what: str, on_progress: Progress | None = None,
-               timeout_s: float | None = None) -> None:
-    """Run an ffmpeg argv that reports on stdout (-progress pipe:1), relaying progress; raise readable errors.
-
-    duration_s: the output's expected duration in seconds (for the fraction). on_progress(fraction
-    0..1, non-decreasing) is called for each progress block and with 1.0 at the end; returning
-    False kills ffmpeg and raises `MediaCancelled`, and an exception it raises (a job's
-    JobCancelled) kills ffmpeg and propagates. timeout_s: wall-clock limit in seconds. Raises
-    `MediaError` "<what> could not be made: <ffmpeg's last error lines>" when ffmpeg fails, or
-    when it runs past timeout_s. ffmpeg is always gone when this returns.
-    """
-    deadline = None if timeout_s is None else time.monotonic() + timeout_s
-    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, errors="replace")
-    lines: queue.Queue[str | None] = queue.Queue()
-    errors: deque[str] = deque(maxlen=20)
-
-    def pump_stdout() -> None:
-        for line in proc.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    def pump_stderr() -> None:
-        for line in proc.stderr:
-            if line.strip():
-                errors.append(line.strip())
-
-    readers = [threading.Thread(target=pump_stdout, daemon=True), threading.Thread(target=pump_stderr, daemon=True)]
-    for reader in readers:
-        reader.start()
-    try:
-        done_us, reported = 0, 0.0
-        while True:
-            if deadline is not None and time.monotonic() > deadline:
-                raise MediaError(f"{what} took longer than the {timeout_s:g} s allowed")
-            try:
-                line = lines.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            if line is None:
-                break
-            key, _, value = line.strip().partition("=")
-            if key == "out_time_us" and value.lstrip("-").isdigit():
-                done_us = int(value)
-            elif key == "progress":
-                if duration_s > 0:
-                    reported = max(reported, min(1.0, done_us / 1e6 / duration_s))
-                if on_progress is not None and on_progress(reported) is False:
-                    raise MediaCancelled(f"{what} was cancelled")
-        returncode = proc.wait(timeout=None if deadline is None else max(0.1, deadline - time.monotonic()))
-        for reader in readers:
-            reader.join(timeout=5)
-        if returncode != 0:
-            reason = "; ".join(line[:300] for line in list(errors)[-3:]) or f"ffmpeg exited with status {returncode}"
-            raise MediaError(f"{what} could not be made: {reason}")
-        if on_progress is not None:
-            on_progress(1.0)
-    except subprocess.TimeoutExpired:
-        raise MediaError(f"{what} took longer than the {timeout_s:g} s allowed") from None
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()

@@ -32,7 +32,7 @@ from apps.media import ffmpeg
 from apps.media.models import MediaAsset, MediaKind, MediaStatus, Rendition, RenditionKind
 from apps.realtime.services import publish_entity
 
-from apps.media.pipeline import PROCESS_KIND  # noqa: E402  (re-exported for callers)
+from apps.media.pipeline import PROCESS_KIND, file_sha256  # noqa: E402  (PROCESS_KIND re-exported for callers)
 
 INGEST_CARD_KIND = "media.ingest_card"
 BLOCK_BYTES = 1024 * 1024  # reads and copies go in 1 MiB blocks: no whole file is ever in memory
@@ -60,15 +60,6 @@ class MediaFileCheck:
 def storage_path(name: str) -> Path:
     """Absolute path of the storage name `name` on this host (FileSystemStorage under MEDIA_ROOT)."""
     return Path(default_storage.path(name))
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 (hex) of the file at `path`, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(BLOCK_BYTES):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _remove(path: str | Path | None) -> None:
@@ -245,7 +236,7 @@ def media_ingest_file(*, production, actor, path: str | Path, original_name: str
     moved: list[Path] = []
     try:
         check_links(production=production, take=take, replaces=replaces)
-        digest = sha256 or file_sha256(path)
+        digest = sha256 or file_sha256(Path(path))
         if expected_sha256 and digest != expected_sha256.lower():
             raise ApplicationError("The file that arrived is not the file that was sent: its SHA-256 differs.",
                                    code="checksum_mismatch", extra={"expected_sha256": expected_sha256.lower(), "sha256": digest})
