@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "apps.jobs",
     "apps.realtime",
     "apps.generation",
+    "apps.callsheets",
+    "apps.notifications",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +300,10 @@ SPECTACULAR_SETTINGS = {
         "ApprovalStatusEnum": "apps.media.models.ApprovalStatus",
         "UploadStateEnum": "apps.media.models.UploadState",
         "RoleEnum": "apps.productions.models.Role",
+        "StripKindEnum": "apps.callsheets.models.StripKind",  # schedule and call sheets
+        "CallSheetStatusEnum": "apps.callsheets.models.CallSheetStatus",
+        "NotificationKindEnum": "apps.notifications.models.NotificationKind",
+        "MediaKindEnum": "apps.media.models.MediaKind",  # with three `kind` choice sets, each needs its name
     },
 }
 
@@ -329,3 +335,29 @@ LOGGING = {
         "huey": {"handlers": [], "propagate": False},  # run_huey adds its own handler; avoid double lines
     },
 }
+
+# --- Notifications (issue 6: in the app, email, Web Push) ---------------------------------
+# Email uses the EMAIL_* settings and DEFAULT_FROM_EMAIL above; deep links use SLATE_PUBLIC_URL.
+# VAPID (RFC 8292): a P-256 private key as PEM or base64url (raw 32 bytes or DER). Unset: one is
+# generated on first use and kept in the database, shared by every web and worker process.
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+# The contact the push services may write to (RFC 8292 section 2.1); default mailto:admin@<public host>.
+SLATE_VAPID_SUBJECT = env.str("SLATE_VAPID_SUBJECT", default="")
+# Push endpoints are only stored for these hosts (the server POSTs to them: no SSRF). "*.x" = any subdomain of x.
+SLATE_PUSH_ALLOWED_HOSTS = env.list("SLATE_PUSH_ALLOWED_HOSTS", default=[
+    "fcm.googleapis.com", "updates.push.services.mozilla.com", "*.push.apple.com", "*.notify.windows.com",
+])
+SLATE_PUSH_ALLOW_INSECURE = env.bool("SLATE_PUSH_ALLOW_INSECURE", default=False)  # http:// endpoints: local fake services only
+SLATE_PUSH_TTL_S = env.int("SLATE_PUSH_TTL_S", default=86400)  # how long a push service keeps a message for an offline device
+SLATE_PUSH_TIMEOUT_S = env.float("SLATE_PUSH_TIMEOUT_S", default=10.0)
+SLATE_PUSH_RETRY_DELAY_S = env.int("SLATE_PUSH_RETRY_DELAY_S", default=30)
+SLATE_EMAIL_RETRY_DELAY_S = env.int("SLATE_EMAIL_RETRY_DELAY_S", default=60)
+# --- end of notifications ------------------------------------------------------------------
+
+# --- Schedule and call sheets (apps.callsheets) --------------------------------------------
+# Day out of days: a cast member is dropped (off the payroll) when the next work day is more than this many
+# calendar days after the last one (SAG-AFTRA consecutive employment: 10 in the USA, 14 elsewhere).
+SLATE_DOOD_DROP_AFTER_DAYS = env.int("SLATE_DOOD_DROP_AFTER_DAYS", default=10)
+# Where the call-sheet PDF finds DejaVuSans.ttf and DejaVuSans-Bold.ttf (else it uses Latin-1 Helvetica).
+SLATE_CALLSHEET_FONT_DIR = env.str("SLATE_CALLSHEET_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
+# --- end of schedule and call sheets -------------------------------------------------------

@@ -12,6 +12,7 @@ from apps.continuity import api as continuity
 from apps.core import views as core_views
 from apps.jobs import api as jobs
 from apps.media import api as media
+from apps.notifications import views as notification_views
 from apps.productions import api as productions
 from apps.realtime import api as realtime
 from apps.scenes import api as scenes
@@ -59,8 +60,11 @@ urlpatterns = [
     path("api/", include("apps.generation.urls")),
     path("api/", include("apps.scripts.export_urls")),
     path("api/", include("apps.media.urls")),
+    path("api/", include("apps.callsheets.urls")),
+    path("api/", include("apps.notifications.urls")),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
+    path("sw.js", notification_views.service_worker, name="service-worker"),
     path("", core_views.spa, name="spa"),
     # Every other path is a page of the browser app (its router shows it); API, admin, static files and
     # the WebSocket keep their own 404s — /api/... answers Slate's JSON error (handler404).

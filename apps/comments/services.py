@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from apps.comments.models import TARGETS, Comment
 from apps.core.errors import ApplicationError, PermissionDeniedError
@@ -45,14 +46,44 @@ def check_frames(*, asset, frame: int | None, frame_end: int | None) -> None:
                                    code="frame_out_of_range", extra={"fields": {name: [f"Must be {last} or less."]}, "last_frame": last})
 
 
+def _where(comment: Comment) -> tuple[str, str]:
+    """`("a comment on scene 12", "/productions/7/scenes/42")`: how a mention names and links to a comment."""
+    base = f"/productions/{comment.production_id}"
+    kind, _ = comment.target
+    scene = None
+    if kind == "scene":
+        scene = comment.scene
+    elif kind == "shot":
+        scene = comment.shot.scene
+    elif kind == "take":
+        scene = comment.take.shot.scene
+    elif kind == "continuity_note":
+        scene = comment.continuity_note.scene
+    if scene is not None:
+        return f"a comment on scene {scene.number}", f"{base}/scenes/{scene.pk}"
+    if kind == "media_asset":
+        return "a comment on a daily", f"{base}/dailies/{comment.media_asset_id}"
+    return "a comment", base
+
+
+def _notify_mentions(comment: Comment, *, actor, previously=()) -> None:
+    from apps.notifications.services import mention_notify
+
+    what, url = _where(comment)
+    mention_notify(users=comment.mentions.all(), previously=previously, production_id=comment.production_id, actor=actor,
+                   what=what, text=comment.body, url=url, entity="comment", entity_id=comment.pk)
+
+
+@transaction.atomic
 def comment_create(*, actor, body: str, parent: Comment | None = None, frame: int | None = None, frame_end: int | None = None,
                    production=None, **target) -> Comment:
     """Comment on exactly one target (scene, shot, take, continuity_note or media_asset), or reply to `parent`.
 
     A reply takes its parent's target. `frame` (0-based) pins a comment on a media asset to a
     frame, `frame_end` (inclusive) makes it a range; both lie inside the asset (`check_frames`).
-    Raises `ApplicationError` 400 for a missing or double target, a frame on a non-media target,
-    `frame_out_of_range` past the end.
+    Members @-mentioned in `body` are stored in `mentions` and notified (kind `mention`); anyone
+    else's @name is ignored. Raises `ApplicationError` 400 for a missing or double target, a frame
+    on a non-media target, `frame_out_of_range` past the end.
     """
     target = {name: obj for name, obj in target.items() if name in TARGETS and obj is not None}
     if parent is not None:
@@ -67,14 +98,19 @@ def comment_create(*, actor, body: str, parent: Comment | None = None, frame: in
             raise ApplicationError("Only comments on media can be pinned to a frame.", code="invalid", extra={"fields": {"frame": ["Only on media."]}})
         check_frames(asset=obj, frame=frame, frame_end=frame_end)
     comment = Comment(production_id=obj.production_id, author=actor, parent=parent, frame=frame, frame_end=frame_end, body=body, **{kind: obj})
-    return entity_create(instance=comment, actor=actor, m2m={"mentions": mentioned_members(production_id=obj.production_id, body=body)})
+    comment = entity_create(instance=comment, actor=actor, m2m={"mentions": mentioned_members(production_id=obj.production_id, body=body)})
+    _notify_mentions(comment, actor=actor)  # members only: an outsider's @name is neither notified nor stored
+    return comment
 
 
+@transaction.atomic
 def comment_update(*, instance: Comment, actor, version: int, **changes) -> Comment:
     """Edit a comment: only its author changes the text or the frames it is pinned to; anyone who may write resolves it. 409 when stale.
 
-    Frames follow `comment_create`'s rules (media comments only, inside the asset).
+    Frames follow `comment_create`'s rules (media comments only, inside the asset). Members newly
+    @-mentioned by an edit are notified (kind `mention`); those mentioned before are not again.
     """
+    previously = set(instance.mentions.values_list("pk", flat=True))
     changes = {name: value for name, value in changes.items() if name in ("body", "resolved", "frame", "frame_end")}
     if "body" in changes and changes["body"] != instance.body:
         if instance.author_id != actor.pk:
@@ -91,7 +127,10 @@ def comment_update(*, instance: Comment, actor, version: int, **changes) -> Comm
                 and frames["frame_end"] < frames["frame"]:
             frames["frame_end"] = changes["frame_end"] = None  # moved past its old range end: a single frame again
         check_frames(asset=instance.media_asset, **frames)
-    return entity_update(instance=instance, actor=actor, version=version, **changes)
+    comment = entity_update(instance=instance, actor=actor, version=version, **changes)
+    if "mentions" in changes:
+        _notify_mentions(comment, actor=actor, previously=previously)
+    return comment
 
 
 def comment_delete(*, instance: Comment, actor) -> None:

@@ -40,7 +40,8 @@ class ContinuityNoteSerializer(serializers.ModelSerializer):
     """A continuity note on a `scene`, optionally pinned to a `shot` and a `take` of it.
 
     `flagged`: needs attention before the next setup. Read-only: id, production (the scene's), author,
-    author_name, `photos` (see ContinuityPhotoSerializer), version, created_at, updated_at.
+    author_name, `mentions` (ids of members @-mentioned in `body`), `photos` (see ContinuityPhotoSerializer),
+    version, created_at, updated_at.
     """
 
     scene = ScopedPrimaryKeyRelatedField(queryset=Scene.objects.all())
@@ -51,9 +52,9 @@ class ContinuityNoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ContinuityNote
-        fields = ["id", "production", "scene", "shot", "take", "category", "body", "flagged", "author", "author_name", "photos",
-                  "version", "created_at", "updated_at"]
-        read_only_fields = ["id", "production", "author", "author_name", "photos", "version", "created_at", "updated_at"]
+        fields = ["id", "production", "scene", "shot", "take", "category", "body", "flagged", "author", "author_name", "mentions",
+                  "photos", "version", "created_at", "updated_at"]
+        read_only_fields = ["id", "production", "author", "author_name", "mentions", "photos", "version", "created_at", "updated_at"]
 
 
 class PhotoUploadSerializer(serializers.Serializer):
@@ -73,7 +74,7 @@ class ContinuityNoteViewSet(ProductionScopedViewSet):
     update_service = services.continuity_note_update
     delete_service = services.continuity_note_delete
 
-    queryset = ContinuityNote.objects.select_related("author").prefetch_related("photos")
+    queryset = ContinuityNote.objects.select_related("author").prefetch_related("photos", "mentions")
 
     @extend_schema(request={"multipart/form-data": PhotoUploadSerializer}, responses={201: ContinuityPhotoSerializer})
     @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser])

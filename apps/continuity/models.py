@@ -38,6 +38,8 @@ class ContinuityNote(VersionedModel):
     body = models.TextField()
     flagged = models.BooleanField(default=False, help_text="Needs attention before the next setup.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                      help_text="Members @-mentioned in the body (others are ignored).")
 
     class Meta:
         ordering = ["-created_at", "-id"]

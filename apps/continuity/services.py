@@ -20,20 +20,52 @@ def _check_links(scene, shot, take) -> None:
         raise ApplicationError("That take is not of this shot.", code="invalid")
 
 
+def _notify_mentions(note: ContinuityNote, *, actor, previously=()) -> None:
+    from apps.notifications.services import mention_notify
+
+    mention_notify(users=note.mentions.all(), previously=previously, production_id=note.production_id, actor=actor,
+                   what=f"a continuity note on scene {note.scene.number}", text=note.body,
+                   url=f"/productions/{note.production_id}/scenes/{note.scene_id}", entity="continuity_note", entity_id=note.pk)
+
+
+@transaction.atomic
 def continuity_note_create(*, actor, scene, shot=None, take=None, production=None, **fields) -> ContinuityNote:
-    """Add a continuity note on a scene, optionally pinned to a shot and take of it."""
+    """Add a continuity note on a scene, optionally pinned to a shot and take of it.
+
+    Members @-mentioned in the body are stored in `mentions` and notified (kind `mention`);
+    anyone else's @name is ignored (not notified, not stored, not leaked).
+    """
+    from apps.comments.services import mentioned_members
+
+    fields.pop("mentions", None)
     if take is not None and shot is None:
         shot = take.shot
     _check_links(scene, shot, take)
     note = ContinuityNote(production_id=scene.production_id, scene=scene, shot=shot, take=take, author=actor, **fields)
-    return entity_create(instance=note, actor=actor)
+    note = entity_create(instance=note, actor=actor,
+                         m2m={"mentions": mentioned_members(production_id=scene.production_id, body=fields.get("body", ""))})
+    _notify_mentions(note, actor=actor)
+    return note
 
 
+@transaction.atomic
 def continuity_note_update(*, instance: ContinuityNote, actor, version: int, **changes) -> ContinuityNote:
-    """Change a note (body, category, flag, links); 409 when stale."""
+    """Change a note (body, category, flag, links); 409 when stale.
+
+    A new body re-reads its @-mentions; only members mentioned for the first time are notified.
+    """
+    from apps.comments.services import mentioned_members
+
     changes.pop("production", None)
+    changes.pop("mentions", None)
     _check_links(changes.get("scene", instance.scene), changes.get("shot", instance.shot), changes.get("take", instance.take))
-    return entity_update(instance=instance, actor=actor, version=version, **changes)
+    previously = set(instance.mentions.values_list("pk", flat=True))
+    if "body" in changes and changes["body"] != instance.body:
+        changes["mentions"] = mentioned_members(production_id=instance.production_id, body=changes["body"])
+    note = entity_update(instance=instance, actor=actor, version=version, **changes)
+    if "mentions" in changes:
+        _notify_mentions(note, actor=actor, previously=previously)
+    return note
 
 
 def continuity_note_delete(*, instance: ContinuityNote, actor) -> None:

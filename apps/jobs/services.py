@@ -125,6 +125,28 @@ def _finish(job: Job, status: str, *, message: str = "", error: str = "", result
         job.progress = 1.0
     job.save(update_fields=["status", "message", "error", "finished_at", "result", "progress", "updated_at"])
     publish_entity(job, "updated", actor=actor)
+    if status in (JobStatus.SUCCEEDED, JobStatus.FAILED) and job.created_by_id is not None:
+        _notify_finished(job, actor=actor)
+
+
+def _notify_finished(job: Job, *, actor=None) -> None:
+    """Tell the job's creator it succeeded or failed (kinds `job_succeeded` / `job_failed`), in a savepoint.
+
+    A notification problem is logged and rolled back on its own; it never fails or undoes the job.
+    """
+    from apps.notifications.services import notify
+
+    what = job.kind.replace(".", " ").replace("_", " ").capitalize()
+    succeeded = job.status == JobStatus.SUCCEEDED
+    try:
+        with transaction.atomic():
+            notify(recipients=[job.created_by_id], production=job.production_id,
+                   kind="job_succeeded" if succeeded else "job_failed",
+                   title=f"{what} {'finished' if succeeded else 'failed'}",
+                   body=(job.message if succeeded else job.error)[:1000],
+                   url=f"/productions/{job.production_id}/jobs", entity="job", entity_id=job.pk, actor=actor)
+    except Exception:  # noqa: BLE001 — a notification must never break a job
+        log.exception("could not notify the creator of job %s", job.pk)
 
 
 # --- running --------------------------------------------------------------------------------

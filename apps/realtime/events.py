@@ -32,12 +32,23 @@ ENTITY_SERIALIZERS: dict[str, str] = {
     "storyboard_template": "apps.generation.storyboards.api.StoryboardTemplateSerializer",
     "storyboard_favourite": "apps.generation.storyboards.api.StoryboardFavouriteSerializer",
     "job": "apps.jobs.api.JobSerializer",
+    "shoot_day": "apps.callsheets.api.ShootDaySerializer",
+    "strip": "apps.callsheets.api.StripSerializer",
+    "callsheet": "apps.callsheets.api.CallSheetSerializer",
+    "callsheet_recipient": "apps.callsheets.api.CallSheetRecipientSerializer",
 }
+
+# Stored types beyond created/updated/deleted (DESIGN.md, "Event envelope").
+EXTRA_TYPES = ("callsheet.published",)
+
+# A user's own events, sent to the group `user.<id>` only (never a production's stream, never stored
+# as events: the Notification rows are their record). `"id": null`.
+USER_TYPES = ("notification.created", "notification.updated")
 
 # Ephemeral types: sent to connected clients only, never stored, `"id": null`.
 EPHEMERAL_TYPES = ("job.progress", "presence.changed")
 
-EVENT_TYPES = tuple(f"{entity}.{verb}" for entity in ENTITY_SERIALIZERS for verb in VERBS) + EPHEMERAL_TYPES
+EVENT_TYPES = tuple(f"{entity}.{verb}" for entity in ENTITY_SERIALIZERS for verb in VERBS) + EXTRA_TYPES + EPHEMERAL_TYPES
 
 
 def serialize_entity(entity: str, instance) -> dict:

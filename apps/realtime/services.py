@@ -132,3 +132,26 @@ def broadcast(*, production_id: int, type: str, entity: str, entity_id: Any, dat
         data=data, actor=actor_json(actor), at=timezone.now(),
     )
     sender.group_send(production_group(production_id), {"type": "event.message", "text": text, "id": None, "production": production_id, "event_type": type})
+
+
+def send_to_user(*, user_id: int, type: str, production_id: int, entity: str, entity_id: Any, data: dict, actor=None) -> None:
+    """Send one of a user's own events (`notification.created`, `notification.updated`) to `user.<id>`.
+
+    Every socket of that user gets it, whatever productions it subscribed to (the envelope still
+    names the production). Not stored (`"id": null`): the rows it describes are the record, and a
+    client that reconnects refetches them. Sent after the current transaction commits, so a
+    rolled-back notification is never seen; at once outside a transaction. `type` must be one of
+    `apps.realtime.events.USER_TYPES` (ValueError otherwise).
+    """
+    from apps.realtime.events import USER_TYPES
+
+    if type not in USER_TYPES:
+        raise ValueError(f"unknown user event type {type!r}")
+    data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    text = envelope_json(
+        id=None, type=type, production_id=production_id, entity=entity, entity_id=entity_id,
+        data=data, actor=actor_json(actor), at=timezone.now(),
+    )
+    # "production": None — the consumer forwards it without checking the socket's subscriptions.
+    message = {"type": "event.message", "text": text, "id": None, "production": None, "event_type": type}
+    transaction.on_commit(lambda: sender.group_send(user_group(user_id), message))

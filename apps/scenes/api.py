@@ -10,23 +10,37 @@ from apps.scenes import services
 from apps.scenes.models import Scene, Shot, Take
 
 
+class MemberIdsField(serializers.ListField):
+    """A list of user ids (sorted in responses); the service checks they are members of the production."""
+
+    child = serializers.IntegerField(min_value=1, max_value=2**63 - 1)  # past the database's range: a 400, not a 500
+
+    def to_representation(self, data):
+        """The related users' ids, sorted (uses a `prefetch_related` cache when there is one)."""
+        return sorted(user.pk for user in data.all())
+
+
 class SceneSerializer(serializers.ModelSerializer):
     """A scene: the slugline parts `int_ext`, `location`, `time_of_day`, and the read-only `slugline` they make.
 
     `page_eighths` is its length in eighths of a page (8 = one page), `script_order` its 0-based place
     in the screenplay. `needs_review` is set with a `review_reason` ("Text changed in v3", "Not in v3",
     "New in v3", "Back in v3") when a new screenplay version changed, dropped, added or restored the
-    scene; the crew clears it with a PATCH. Read-only: id, slugline, `script_version` (set by a
-    screenplay version), version, created_at, updated_at; `production` is fixed once created.
+    scene; the crew clears it with a PATCH. `assignees`: ids of the crew members responsible for it
+    (each a member of the production, else 400 `not_a_member`), told when its status changes.
+    Read-only: id, slugline, `script_version` (set by a screenplay version), version, created_at,
+    updated_at; `production` is fixed once created.
     """
 
     production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
     slugline = serializers.CharField(read_only=True)
+    assignees = MemberIdsField(required=False, max_length=200)
 
     class Meta:
         model = Scene
         fields = ["id", "production", "number", "int_ext", "location", "time_of_day", "slugline", "synopsis", "page_eighths",
-                  "script_order", "status", "script_version", "needs_review", "review_reason", "version", "created_at", "updated_at"]
+                  "script_order", "status", "assignees", "script_version", "needs_review", "review_reason", "version", "created_at",
+                  "updated_at"]
         read_only_fields = ["id", "slugline", "script_version", "version", "created_at", "updated_at"]
         validators = []  # uniqueness is checked by the service's full_clean, with the production known
 
@@ -93,7 +107,7 @@ class SceneViewSet(ProductionScopedViewSet):
     update_service = services.scene_update
     delete_service = services.scene_delete
 
-    queryset = Scene.objects.all()
+    queryset = Scene.objects.prefetch_related("assignees")
 
 
 class ShotViewSet(ProductionScopedViewSet):

@@ -1,6 +1,7 @@
 """Scenes, shots and takes: what the crew shoots, setup by setup."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
@@ -52,6 +53,8 @@ class Scene(VersionedModel):
     script_version = models.ForeignKey("scripts.ScriptVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="scenes")
     needs_review = models.BooleanField(default=False, help_text="A new screenplay version changed or dropped this scene; the crew clears it.")
     review_reason = models.CharField(max_length=200, blank=True, help_text="Why it needs review, e.g. 'Text changed in v3'.")
+    assignees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assigned_scenes",
+                                       help_text="Crew members responsible for the scene; told when its status changes.")
 
     class Meta:
         ordering = ["production_id", "script_order", "id"]

@@ -20,26 +20,63 @@ def _same_production(child_production_id: int, parent, what: str) -> None:
 
 # --- scenes --------------------------------------------------------------------------------
 
+def scene_assignees(*, production_id: int, users) -> list:
+    """Users (or user ids) who may be assigned to a scene of the production: every one must be a member.
+
+    Returns the User rows in the order given, duplicates dropped. Raises `ApplicationError` 400
+    `not_a_member` naming the first id that is not on the crew (a missing user reads the same, so
+    nothing leaks about who has an account).
+    """
+    from django.contrib.auth import get_user_model
+
+    ids = list(dict.fromkeys(getattr(u, "pk", u) for u in users))
+    found = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids, memberships__production_id=production_id)}
+    for user_id in ids:
+        if user_id not in found:
+            raise ApplicationError(f"User {user_id} is not a member of this production: only crew members can be assigned to a scene.",
+                                   code="not_a_member", extra={"fields": {"assignees": [f"{user_id} is not a member of this production."]}})
+    return [found[user_id] for user_id in ids]
+
+
 @transaction.atomic
-def scene_create(*, actor, production, **fields) -> Scene:
-    """Add a scene (placed last in script order unless `script_order` is given)."""
+def scene_create(*, actor, production, assignees=None, **fields) -> Scene:
+    """Add a scene (placed last in script order unless `script_order` is given), with optional `assignees` (members)."""
     if "script_order" not in fields:
         last = Scene.objects.filter(production=production).aggregate(m=Max("script_order"))["m"]
         fields["script_order"] = 0 if last is None else last + 1
-    scene = entity_create(instance=Scene(production=production, **fields), actor=actor)
+    m2m = {"assignees": scene_assignees(production_id=production.pk, users=assignees)} if assignees else None
+    scene = entity_create(instance=Scene(production=production, **fields), actor=actor, m2m=m2m)
     production_stats_publish(production_id=production.pk, actor=actor)
     return scene
 
 
 @transaction.atomic
 def scene_update(*, instance: Scene, actor, version: int, **changes) -> Scene:
-    """Change a scene's fields; 409 `conflict` when `version` is stale. The production cannot change."""
+    """Change a scene's fields; 409 `conflict` when `version` is stale. The production cannot change.
+
+    `assignees` (users or ids, all members: 400 `not_a_member` otherwise) replaces the set. A
+    status change notifies the scene's assignees (kind `scene_status`), except whoever made it.
+    """
     changes.pop("production", None)
+    if "assignees" in changes:
+        changes["assignees"] = scene_assignees(production_id=instance.production_id, users=changes["assignees"] or [])
     before = {name: getattr(instance, name) for name in _STATS_FIELDS}
     scene = entity_update(instance=instance, actor=actor, version=version, **changes)
     if any(getattr(scene, name) != value for name, value in before.items()):
         production_stats_publish(production_id=scene.production_id, actor=actor)
+    if scene.status != before["status"]:
+        _notify_status(scene, actor=actor, previous=before["status"])
     return scene
+
+
+def _notify_status(scene: Scene, *, actor, previous: str) -> None:
+    from apps.notifications.services import notify
+
+    was, now = SceneStatus(previous).label.lower(), scene.get_status_display().lower()
+    who = getattr(actor, "display_name", None) or "Slate"
+    notify(recipients=scene.assignees.all(), production=scene.production_id, kind="scene_status",
+           title=f"Scene {scene.number} is now {now}", body=f"{scene.slugline} — {who} moved it from {was} to {now}.",
+           url=f"/productions/{scene.production_id}/scenes/{scene.pk}", entity="scene", entity_id=scene.pk, actor=actor)
 
 
 def scene_set_status(*, scene: Scene, actor, status: str, version: int) -> Scene:
@@ -51,8 +88,14 @@ def scene_set_status(*, scene: Scene, actor, status: str, version: int) -> Scene
 
 @transaction.atomic
 def scene_delete(*, instance: Scene, actor) -> None:
-    """Delete a scene with its shots and takes."""
+    """Delete a scene with its shots and takes; a scheduled scene first leaves the stripboard through `strip_delete`
+    (`strip.deleted`, its day's later strips move up, the day's totals and call sheet follow)."""
+    from apps.callsheets.models import Strip
+    from apps.callsheets.services import strip_delete
+
     production_id = instance.production_id
+    for strip in Strip.objects.filter(scene=instance).select_related("shoot_day"):
+        strip_delete(instance=strip, actor=actor)
     entity_delete(instance=instance, actor=actor)
     production_stats_publish(production_id=production_id, actor=actor)
 

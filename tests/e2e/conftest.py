@@ -386,6 +386,9 @@ class SlateServer:
             PYTHONUNBUFFERED="1",
             # Every e2e test signs in from 127.0.0.1; the limit itself is tested in tests/accounts/test_auth.py.
             SLATE_AUTH_THROTTLE="1000/min",
+            # Web Push goes to the test's own fake push service (tests/notifications/fake_push.py) on loopback.
+            SLATE_PUSH_ALLOWED_HOSTS="127.0.0.1",
+            SLATE_PUSH_ALLOW_INSECURE="true",
         )
         return env
 

@@ -310,3 +310,15 @@ def test_script_supervisor_logs_takes(api_for, make_user, production):
 
     assert response.status_code == 201
     assert shot.takes.get().notes == "Good for sound"
+
+
+def test_an_assignee_id_past_the_databases_range_is_a_400_not_a_500(api, production):
+    scene = SceneFactory(production=production)
+
+    updated = api.patch(f"/api/scenes/{scene.pk}/", {"assignees": [2**64], "version": scene.version}, format="json")
+    created = api.post("/api/scenes/", {"production": production.pk, "number": "77", "assignees": [2**64]}, format="json")
+
+    assert updated.status_code == 400 and "assignees" in updated.json()["extra"]["fields"]
+    assert created.status_code == 400 and not Scene.objects.filter(number="77").exists()
+    scene.refresh_from_db()
+    assert scene.version == 1 and not scene.assignees.exists()

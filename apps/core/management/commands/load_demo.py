@@ -29,8 +29,13 @@ CREW = [
     ("demo", "Dana Demo", Role.OWNER),
     ("ana", "Ana Ruiz", Role.SCRIPT_SUPERVISOR),
     ("marco", "Marco Bellini", Role.DIRECTOR),
+    ("sam", "Sam Okafor", Role.ASSISTANT_DIRECTOR),
     ("viewer", "Val Viewer", Role.VIEWER),
 ]
+
+
+# Invented actors for the demo cast, lead first.
+DEMO_CAST = ["Maya Lindqvist", "Tomas Herrera", "June Adeyemi", "Paolo Ricci", "Hana Sato", "Owen Brandt", "Lucia Vega", "Ravi Menon"]
 
 
 def shared_data_dir() -> Path:
@@ -119,11 +124,42 @@ class Command(BaseCommand):
                 upload = SimpleUploadedFile(script_path.name, script_path.read_bytes(), content_type="text/plain")
                 _script, job = script_upload(production=production, actor=users["demo"], title="Ascent to Guru Peak", upload=upload)
             self._run(job.pk, "screenplay import")
+            with transaction.atomic():
+                self._breakdown_and_days(production, users["demo"])
             if not no_media:
                 self._dailies(production, users["demo"], data / "video")
         self.stdout.write(f"Demo production: {production.title} ({production.code}), id {production.pk}")
         self.stdout.write("user: demo")
         self.stdout.write(f"password: {password}")
+
+    def _breakdown_and_days(self, production, actor) -> None:
+        """Cast the screenplay's characters (cast ids by number of scenes, leads first), give each
+        slugline location an address and parking, and add two shoot days (the next two weekdays) with
+        nothing scheduled yet: the stripboard is the crew's to fill."""
+        import datetime as dt
+
+        from apps.breakdown.services import cast_member_create, character_update, location_create
+        from apps.callsheets.services import shoot_day_create
+
+        characters = sorted(production.characters.all(), key=lambda c: (-c.scenes.count(), c.name))
+        for cast_id, character in enumerate(characters, start=1):
+            actor_name = DEMO_CAST[cast_id - 1] if cast_id <= len(DEMO_CAST) else f"Actor {cast_id}"
+            member = cast_member_create(actor=actor, production=production, name=actor_name, cast_id=cast_id,
+                                        email=f"{actor_name.split()[0].lower()}@cast.demo.slate.test")
+            character_update(instance=character, actor=actor, version=character.version, cast_member=member)
+        by_location: dict[str, list] = {}
+        for scene in production.scenes.all():
+            by_location.setdefault(scene.location, []).append(scene)
+        for index, (name, scenes) in enumerate(sorted(by_location.items())):
+            location_create(actor=actor, production=production, name=name, scenes=scenes,
+                            address=f"Guru Peak Trail, trailhead {index + 1}, Sierra Nevada, CA",
+                            parking="Crew parking at the ranger station lot; unit base by the trucks.")
+        day = dt.date.today() + dt.timedelta(days=1)
+        for _ in range(2):
+            while day.weekday() >= 5:
+                day += dt.timedelta(days=1)
+            shoot_day_create(actor=actor, production=production, date=day, unit="Main Unit")
+            day += dt.timedelta(days=1)
 
     def _dailies(self, production, actor, folder: Path) -> None:
         for path in sorted(folder.glob("*")):
