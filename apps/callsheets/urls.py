@@ -1,0 +1,19 @@
+"""Routes of the callsheets app, mounted under /api/ by project/urls.py.
+
+A SimpleRouter, not a DefaultRouter: its root view would shadow the project's /api/ root.
+"""
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from apps.callsheets import api
+
+router = SimpleRouter()
+router.register("shoot-days", api.ShootDayViewSet, basename="shoot-day")
+router.register("strips", api.StripViewSet, basename="strip")
+router.register("call-sheets", api.CallSheetViewSet, basename="call-sheet")
+
+urlpatterns = [
+    path("productions/<int:pk>/dood/", api.DoodView.as_view(), name="production-dood"),
+    path("productions/<int:pk>/dood.csv", api.DoodCsvView.as_view(), name="production-dood-csv"),
+    *router.urls,
+]
