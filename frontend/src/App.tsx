@@ -16,6 +16,11 @@ import { Members } from "./pages/Members";
 import { ProductionList } from "./pages/ProductionList";
 import { ScenePage } from "./pages/ScenePage";
 import { ScriptPage } from "./pages/ScriptPage";
+import { NotificationSettings } from "./pages/settings/NotificationSettings";
+import { CallSheetPage } from "./pages/schedule/CallSheetPage";
+import { CallSheets } from "./pages/schedule/CallSheets";
+import { DoodPage } from "./pages/schedule/Dood";
+import { Stripboard } from "./pages/schedule/Stripboard";
 import { RealtimeProvider } from "./realtime/RealtimeProvider";
 
 function RequireAuth({ children }: { children: React.ReactNode }) {
@@ -34,6 +39,7 @@ export function App() {
       <Route path="/verify-email" element={<VerifyEmail />} />
       <Route path="/invitations/:token" element={<AcceptInvitation />} />
       <Route path="/" element={<RequireAuth><ProductionList /></RequireAuth>} />
+      <Route path="/settings/notifications" element={<RequireAuth><NotificationSettings /></RequireAuth>} />
       <Route path="/productions/:productionId" element={<RequireAuth><ProductionLayout /></RequireAuth>}>
         <Route index element={<Dashboard />} />
         <Route path="board" element={<Board />} />
@@ -44,6 +50,10 @@ export function App() {
         <Route path="jobs" element={<Jobs />} />
         <Route path="members" element={<Members />} />
         <Route path="breakdown" element={<Breakdown />} />
+        <Route path="schedule" element={<Stripboard />} />
+        <Route path="dood" element={<DoodPage />} />
+        <Route path="call-sheets" element={<CallSheets />} />
+        <Route path="call-sheets/:sheetId" element={<CallSheetPage />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>

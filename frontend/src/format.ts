@@ -8,6 +8,16 @@ export function eighths(n: number): string {
   return [pages ? String(pages) : "", rest ? `${rest}/8` : ""].filter(Boolean).join(" ");
 }
 
+/** Page count for people: "5/8 pg", "1 pg", "1 3/8 pgs" (one page or less is singular). */
+export function pagesLabel(n: number): string {
+  return `${eighths(n)} ${n > 8 ? "pgs" : "pg"}`;
+}
+
+/** "1 scene", "3 scenes". */
+export function scenesLabel(n: number): string {
+  return `${n} ${n === 1 ? "scene" : "scenes"}`;
+}
+
 export const statusLabel: Record<string, string> = {
   not_started: "Not started", in_progress: "In progress", completed: "Completed", on_hold: "On hold",
 };

@@ -35,6 +35,19 @@ export const keys = {
   clips: (asset: Id) => ["clips", asset] as const,
   jobs: (production: Id) => ["jobs", production] as const,
   events: (production: Id) => ["events", production] as const,
+  shootDays: (production: Id) => ["shoot-days", production] as const,
+  strips: (production: Id) => ["strips", production] as const,
+  /** Day out of days of the production's cast. */
+  dood: (production: Id) => ["dood", production] as const,
+  callSheets: (production: Id) => ["call-sheets", production] as const,
+  callSheet: (id: Id) => ["call-sheet", id] as const,
+  callSheetRevisions: (id: Id) => ["call-sheet-revisions", id] as const,
+  callSheetRecipients: (id: Id) => ["call-sheet-recipients", id] as const,
+  /** The signed-in user's own notifications (all productions). */
+  notifications: ["notifications"] as const,
+  unreadCount: ["notifications-unread"] as const,
+  notificationPrefs: ["notification-prefs"] as const,
+  pushSubscriptions: ["push-subscriptions"] as const,
 };
 
 export type CommentTargetKind = "scene" | "shot" | "take" | "continuity_note" | "media_asset";

@@ -26,6 +26,8 @@ export interface Scene {
   synopsis: string; page_eighths: number; script_order: number; status: SceneStatus; script_version: Id | null;
   /** Set when a new screenplay version changed or dropped the scene; `review_reason` says why ("Text changed in v3"). */
   needs_review: boolean; review_reason: string;
+  /** Users (production members) assigned to the scene: told when its status changes. */
+  assignees?: Id[];
   version: number; created_at: Iso; updated_at: Iso;
 }
 export interface Shot {

@@ -1,12 +1,13 @@
 import { ActionIcon, AppShell, Burger, Center, Group, NavLink, Stack, Text, Title, Tooltip, useMantineColorScheme } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconBoxMultiple, IconClipboardList, IconLayoutKanban, IconLayoutDashboard, IconMovie, IconMoon, IconScript, IconSun, IconUsers, IconListDetails } from "@tabler/icons-react";
+import { IconBoxMultiple, IconCalendarEvent, IconClipboardList, IconClipboardText, IconLayoutKanban, IconLayoutDashboard, IconMovie, IconMoon, IconScript, IconSun, IconUsers, IconListDetails } from "@tabler/icons-react";
 import { Link, NavLink as RouterNavLink, Outlet, useLocation } from "react-router-dom";
 import { ApiError } from "../api/client";
 import { useProduction } from "../api/hooks";
 import { useProductionId } from "../hooks/useProductionId";
 import { useProductionStream } from "../realtime/RealtimeProvider";
 import { ConnectionIndicator } from "./ConnectionIndicator";
+import { NotificationBell } from "./notifications/NotificationBell";
 import { UserMenu } from "./UserMenu";
 
 const NAV = [
@@ -15,6 +16,8 @@ const NAV = [
   { to: "script", label: "Screenplay", icon: IconScript },
   { to: "dailies", label: "Dailies", icon: IconMovie },
   { to: "breakdown", label: "Breakdown", icon: IconListDetails },
+  { to: "schedule", label: "Schedule", icon: IconCalendarEvent },
+  { to: "call-sheets", label: "Call sheets", icon: IconClipboardText },
   { to: "jobs", label: "Jobs", icon: IconClipboardList },
   { to: "members", label: "Crew", icon: IconUsers },
 ];
@@ -60,6 +63,7 @@ export function ProductionLayout() {
           </Group>
           <Group wrap="nowrap" gap="sm">
             <ConnectionIndicator />
+            <NotificationBell />
             <ColorSchemeToggle />
             <UserMenu />
           </Group>

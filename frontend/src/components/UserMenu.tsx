@@ -1,6 +1,7 @@
 import { Avatar, Menu, UnstyledButton } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
-import { useNavigate } from "react-router-dom";
+import { IconBell } from "@tabler/icons-react";
+import { Link, useNavigate } from "react-router-dom";
 import { api } from "../api/client";
 import { useMe } from "../api/hooks";
 
@@ -18,6 +19,7 @@ export function UserMenu() {
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Label>{name}</Menu.Label>
+        <Menu.Item component={Link} to="/settings/notifications" leftSection={<IconBell size={16} />} data-testid="notification-settings">Notifications</Menu.Item>
         <Menu.Item onClick={async () => { await api("/api/auth/logout/", { method: "POST" }); qc.clear(); navigate("/signin"); }}>Sign out</Menu.Item>
       </Menu.Dropdown>
     </Menu>

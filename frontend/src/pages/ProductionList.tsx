@@ -7,6 +7,7 @@ import { ApiError } from "../api/client";
 import { post, useProductions } from "../api/hooks";
 import { keys } from "../api/keys";
 import type { Production } from "../api/types";
+import { NotificationBell } from "../components/notifications/NotificationBell";
 import { ColorSchemeToggle } from "../components/ProductionLayout";
 import { UserMenu } from "../components/UserMenu";
 import { eighths } from "../format";
@@ -19,7 +20,7 @@ export function ProductionList() {
     <Container size="lg" py="md">
       <Group justify="space-between" mb="lg">
         <Title order={1}>Your productions</Title>
-        <Group><Button onClick={open}>New production</Button><ColorSchemeToggle /><UserMenu /></Group>
+        <Group><Button onClick={open}>New production</Button><NotificationBell /><ColorSchemeToggle /><UserMenu /></Group>
       </Group>
       {productions.error && <Alert color="red">{productions.error.message}</Alert>}
       <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>

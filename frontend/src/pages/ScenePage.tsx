@@ -14,6 +14,7 @@ import { CommentThread } from "./scene/CommentThread";
 import { ContinuityNotes } from "./scene/ContinuityNotes";
 import { othersHere } from "./scene/presence";
 import { ReviewBanner } from "./scene/ReviewBanner";
+import { SceneAssignees } from "./scene/SceneAssignees";
 import { ShotList } from "./scene/ShotList";
 import { useSceneSave, type SceneSaver } from "./scene/useSceneSave";
 
@@ -92,6 +93,7 @@ function Header({ scene, saver, productionId }: { scene: Scene; saver: SceneSave
         <Select label="Status" aria-label="Scene status" data={SCENE_STATUSES.map((v) => ({ value: v, label: statusLabel[v] ?? v }))} value={scene.status}
           allowDeselect={false} disabled={saving} w={180} data-testid="scene-status"
           onChange={(v) => { if (v && v !== scene.status) void saver.save(scene, { status: v as SceneStatus }); }} />
+        <SceneAssignees scene={scene} saver={saver} />
       </Stack>
     </Group>
   );

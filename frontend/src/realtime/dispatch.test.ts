@@ -1,9 +1,11 @@
-import { QueryClient } from "@tanstack/react-query";
-import { describe, expect, it } from "vitest";
+import { QueryClient, type QueryKey } from "@tanstack/react-query";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { keys } from "../api/keys";
+import type { Notification } from "../api/notifications";
+import type { CallSheet, CallSheetRecipient, ShootDay, Strip } from "../api/schedule";
 import type { BreakdownSuggestion, Clip, Comment, Job, MediaAsset, Scene, StoryboardTemplate } from "../api/types";
-import { applyEvent } from "./dispatch";
-import type { SlateEvent } from "./events";
+import { applyEvent, INVALIDATE_DELAY_MS, onNewNotification, refetchProduction } from "./dispatch";
+import type { EntityEvent, SlateEvent } from "./events";
 
 const scene = (id: number, status: Scene["status"], order = id): Scene => ({
   id, production: 7, number: String(id), int_ext: "INT", location: "LIBRARY", time_of_day: "DAY", slugline: "INT. LIBRARY - DAY",
@@ -143,5 +145,160 @@ describe("applyEvent", () => {
     applyEvent(qc, envelope({ id: 50, type: "media_asset.updated", entity: "media_asset", entity_id: 2, data: asset(2, { first_version: 1, version_number: 2, renditions: [proxy], version: 2 }) }));
     expect(qc.getQueryData<MediaAsset[]>(keys.mediaVersions(1))?.[1]?.renditions[0]?.status).toBe("ready");
     expect(qc.getQueryData<MediaAsset>(keys.mediaAsset(2))?.version).toBe(2);
+  });
+});
+
+describe("applyEvent: schedule and call sheets", () => {
+  beforeEach(() => { vi.useFakeTimers(); });
+  afterEach(() => { vi.useRealTimers(); });
+  const invalidated = (qc: QueryClient, key: QueryKey) => qc.getQueryState(key)?.isInvalidated ?? false;
+  const day = (id: number, number: number) => ({ id, production: 7, number, date: `2026-12-0${number}`, unit: "Main Unit", page_eighths: 0, scene_count: 0, version: 1 }) as ShootDay;
+  const strip = (id: number, shoot_day: number, position: number) => ({ id, production: 7, shoot_day, position, kind: "scene", scene: id, text: "", version: 1 }) as Strip;
+  const sheet = (id: number, production: number, shoot_day_number: number, extra: Partial<CallSheet> = {}) =>
+    ({ id, production, shoot_day: id, shoot_day_number, status: "draft", revision: 0, version: 1, ...extra }) as CallSheet;
+
+  it("keeps shoot days sorted by day number, renumbered live", () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.shootDays(7), [day(1, 1), day(2, 2)]);
+    applyEvent(qc, envelope({ id: 60, type: "shoot_day.created", entity: "shoot_day", entity_id: 3, data: day(3, 1) }));
+    applyEvent(qc, envelope({ id: 61, type: "shoot_day.updated", entity: "shoot_day", entity_id: 1, data: day(1, 2) }));
+    applyEvent(qc, envelope({ id: 62, type: "shoot_day.updated", entity: "shoot_day", entity_id: 2, data: day(2, 3) }));
+    expect(qc.getQueryData<ShootDay[]>(keys.shootDays(7))?.map((d) => [d.id, d.number])).toEqual([[3, 1], [1, 2], [2, 3]]);
+    applyEvent(qc, envelope({ id: 63, type: "shoot_day.deleted", entity: "shoot_day", entity_id: 2, data: day(2, 3) }));
+    expect(qc.getQueryData<ShootDay[]>(keys.shootDays(7))?.map((d) => d.id)).toEqual([3, 1]);
+  });
+
+  it("moves strips live, then refetches the DOOD and this production's call sheets once, not another production's", () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.strips(7), [strip(1, 10, 0), strip(2, 10, 1), strip(3, 11, 0)]);
+    qc.setQueryData(keys.dood(7), { days: [], cast: [], legend: {} });
+    qc.setQueryData(keys.callSheets(7), [sheet(5, 7, 1)]);
+    qc.setQueryData(keys.callSheet(5), sheet(5, 7, 1));
+    qc.setQueryData(keys.callSheet(9), sheet(9, 8, 1));
+    qc.setQueryData(keys.dood(8), { days: [], cast: [], legend: {} });
+    const spy = vi.spyOn(qc, "invalidateQueries");
+    // Strip 1 moves to the end of day 11; day 10 renumbers.
+    applyEvent(qc, envelope({ id: 64, type: "strip.updated", entity: "strip", entity_id: 1, data: strip(1, 11, 1) }));
+    applyEvent(qc, envelope({ id: 65, type: "strip.updated", entity: "strip", entity_id: 2, data: strip(2, 10, 0) }));
+    const strips = qc.getQueryData<Strip[]>(keys.strips(7)) ?? [];
+    const dayOf = (d: number) => strips.filter((s) => s.shoot_day === d).map((s) => s.id);
+    expect([dayOf(10), dayOf(11)]).toEqual([[2], [3, 1]]);
+    expect(invalidated(qc, keys.dood(7))).toBe(false); // gathered first
+    vi.advanceTimersByTime(INVALIDATE_DELAY_MS);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect([invalidated(qc, keys.dood(7)), invalidated(qc, keys.callSheets(7)), invalidated(qc, keys.callSheet(5))]).toEqual([true, true, true]);
+    expect([invalidated(qc, keys.dood(8)), invalidated(qc, keys.callSheet(9)), invalidated(qc, keys.strips(7))]).toEqual([false, false, false]);
+  });
+
+  it("a shoot day change (date, renumbering) makes the production's call sheets and DOOD stale", () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.callSheets(7), [sheet(5, 7, 1)]);
+    qc.setQueryData(keys.dood(7), { days: [], cast: [], legend: {} });
+    applyEvent(qc, envelope({ id: 66, type: "shoot_day.updated", entity: "shoot_day", entity_id: 1, data: day(1, 2) }));
+    vi.advanceTimersByTime(INVALIDATE_DELAY_MS);
+    expect(invalidated(qc, keys.callSheets(7))).toBe(true);
+    expect(invalidated(qc, keys.dood(7))).toBe(true);
+  });
+
+  it("puts a published call sheet into the list and its detail, refetches its revisions and shows it in the activity feed", () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.callSheets(7), [sheet(6, 7, 2), sheet(5, 7, 1)]);
+    qc.setQueryData(keys.callSheet(5), sheet(5, 7, 1));
+    qc.setQueryData(keys.callSheetRevisions(5), []);
+    qc.setQueryData(keys.events(7), []);
+    const published = sheet(5, 7, 1, { status: "published", revision: 1, version: 2 });
+    applyEvent(qc, envelope({ id: 67, type: "callsheet.published", entity: "callsheet", entity_id: 5, data: published }));
+    expect(qc.getQueryData<CallSheet[]>(keys.callSheets(7))?.map((c) => [c.id, c.status])).toEqual([[5, "published"], [6, "draft"]]);
+    expect(qc.getQueryData<CallSheet>(keys.callSheet(5))?.revision).toBe(1);
+    expect(invalidated(qc, keys.callSheetRevisions(5))).toBe(true);
+    expect(qc.getQueryData<EntityEvent[]>(keys.events(7))?.map((e) => e.type)).toEqual(["callsheet.published"]);
+  });
+
+  it("edits and deletes of a call sheet reach the list and the detail", () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.callSheets(7), [sheet(5, 7, 1)]);
+    qc.setQueryData(keys.callSheet(5), sheet(5, 7, 1));
+    applyEvent(qc, envelope({ id: 68, type: "callsheet.updated", entity: "callsheet", entity_id: 5, data: sheet(5, 7, 1, { status: "changed", crew_call: "06:30", version: 3 }) }));
+    expect(qc.getQueryData<CallSheet>(keys.callSheet(5))?.crew_call).toBe("06:30");
+    applyEvent(qc, envelope({ id: 69, type: "callsheet.deleted", entity: "callsheet", entity_id: 5, data: sheet(5, 7, 1) }));
+    expect(qc.getQueryData(keys.callSheets(7))).toEqual([]);
+    expect(qc.getQueryData(keys.callSheet(5))).toBeUndefined();
+  });
+
+  it("updates a recipient's seen/confirmed state in its call sheet's distribution list", () => {
+    const qc = new QueryClient();
+    const r = (id: number, confirmed_at: string | null) =>
+      ({ id, call_sheet: 5, user: id, name: `Crew ${id}`, role: "crew", revision: 1, notified_at: "x", seen_at: null, confirmed_at, confirmed_revision: confirmed_at ? 1 : null }) as CallSheetRecipient;
+    qc.setQueryData(keys.callSheetRecipients(5), [r(1, null), r(2, null)]);
+    applyEvent(qc, envelope({ id: 70, type: "callsheet_recipient.updated", entity: "callsheet_recipient", entity_id: 2, data: r(2, "2026-12-01T06:00:00Z") }));
+    applyEvent(qc, envelope({ id: 71, type: "callsheet_recipient.created", entity: "callsheet_recipient", entity_id: 3, data: r(3, null) }));
+    expect(qc.getQueryData<CallSheetRecipient[]>(keys.callSheetRecipients(5))?.map((x) => [x.id, x.confirmed_revision])).toEqual([[1, null], [2, 1], [3, null]]);
+    expect(qc.getQueryData(keys.callSheetRecipients(6))).toBeUndefined();
+  });
+});
+
+describe("applyEvent: the user's notifications", () => {
+  beforeEach(() => { vi.useFakeTimers(); });
+  afterEach(() => { vi.useRealTimers(); });
+  const note = (id: number, read_at: string | null = null, production = 99): Notification => ({
+    id, production, production_title: "Night Shift", kind: "callsheet_published", title: `Call sheet day ${id}`, body: "", url: `/productions/${production}/call-sheets/1`,
+    entity: "callsheet", entity_id: 1, actor: { id: 2, name: "Ana" }, created_at: `2026-12-01T06:00:0${id}Z`, read_at,
+  });
+  // A user event: no id, and a production the tab need not have open.
+  const event = (type: "notification.created" | "notification.updated", n: Notification): SlateEvent =>
+    ({ id: null, type, production: n.production ?? 0, entity: "notification", entity_id: n.id, data: n, actor: null, at: n.created_at }) as SlateEvent;
+
+  it("prepends a new one to every cached list and bumps the unread count once, whatever production is open", () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.notifications, [note(1)]);
+    qc.setQueryData([...keys.notifications, { unread: true }], [note(1)]);
+    qc.setQueryData(keys.unreadCount, 1);
+    qc.setQueryData(keys.events(99), []);
+    applyEvent(qc, event("notification.created", note(2)));
+    applyEvent(qc, event("notification.created", note(2))); // the same one again (another socket of this tab's past)
+    expect(qc.getQueryData<Notification[]>(keys.notifications)?.map((n) => n.id)).toEqual([2, 1]);
+    expect(qc.getQueryData<Notification[]>([...keys.notifications, { unread: true }])?.map((n) => n.id)).toEqual([2, 1]);
+    expect(qc.getQueryData(keys.unreadCount)).toBe(2);
+    expect(qc.getQueryData(keys.events(99))).toEqual([]); // not an activity of the production
+  });
+
+  it("does not invent a count or a list that was never fetched", () => {
+    const qc = new QueryClient();
+    applyEvent(qc, event("notification.created", note(3)));
+    expect(qc.getQueryData(keys.unreadCount)).toBeUndefined();
+    expect(qc.getQueryData(keys.notifications)).toBeUndefined();
+  });
+
+  it("tells the listeners (the bell's toast) about each new notification once", () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.notifications, []);
+    const seen: number[] = [];
+    const stop = onNewNotification((n) => seen.push(n.id));
+    applyEvent(qc, event("notification.created", note(4)));
+    applyEvent(qc, event("notification.created", note(4)));
+    applyEvent(qc, event("notification.updated", note(4, "2026-12-01T07:00:00Z")));
+    stop();
+    applyEvent(qc, event("notification.created", note(5)));
+    expect(seen).toEqual([4]);
+  });
+
+  it("replaces an updated one (read in another tab) and refetches the unread count", () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.notifications, [note(2), note(1)]);
+    qc.setQueryData(keys.unreadCount, 2);
+    applyEvent(qc, event("notification.updated", note(1, "2026-12-01T07:00:00Z")));
+    applyEvent(qc, event("notification.updated", note(2, "2026-12-01T07:00:00Z")));
+    expect(qc.getQueryData<Notification[]>(keys.notifications)?.map((n) => n.read_at !== null)).toEqual([true, true]);
+    vi.advanceTimersByTime(INVALIDATE_DELAY_MS);
+    expect(qc.getQueryState(keys.unreadCount)?.isInvalidated).toBe(true);
+  });
+
+  it("a resync refetches the notifications (never replayed) with the production's data", () => {
+    const qc = new QueryClient();
+    for (const key of [keys.notifications, keys.unreadCount, keys.callSheet(5), keys.shootDays(7), keys.shootDays(8)]) qc.setQueryData(key, []);
+    refetchProduction(qc, 7);
+    const state = (key: QueryKey) => qc.getQueryState(key)?.isInvalidated;
+    expect([state(keys.notifications), state(keys.unreadCount), state(keys.callSheet(5)), state(keys.shootDays(7)), state(keys.shootDays(8))])
+      .toEqual([true, true, true, true, false]);
   });
 });

@@ -1,8 +1,10 @@
 // Applies each event to the TanStack Query cache: one typed switch (CONVENTIONS.md, "Events").
-import type { QueryClient, QueryKey } from "@tanstack/react-query";
+import type { Query, QueryClient, QueryKey } from "@tanstack/react-query";
 import { keys, type CommentTargetKind } from "../api/keys";
+import type { Notification } from "../api/notifications";
+import type { CallSheet } from "../api/schedule";
 import type { BreakdownSuggestion, Comment, Id, Job, MediaAsset, Production } from "../api/types";
-import { verbOf, type EntityEvent, type SlateEvent } from "./events";
+import { isNotificationEvent, verbOf, type EntityEvent, type NotificationEvent, type SlateEvent } from "./events";
 
 type WithId = { id: Id | string };
 
@@ -34,8 +36,76 @@ function commentTarget(c: Comment): { kind: CommentTargetKind; id: Id } | null {
 /** Suggestions sorted by category, then name (the panel groups them by category). */
 export const suggestionOrder = (s: BreakdownSuggestion) => `${s.category}\u0000${s.name.toLowerCase()}`;
 
-/** Apply one server event to the cache. Returns true when it changed something the activity feed shows. */
+type QueryPredicate = (q: Query) => boolean;
+const pendingInvalidations = new WeakMap<QueryClient, { timer: ReturnType<typeof setTimeout>; predicates: Map<string, QueryPredicate> }>();
+/** How long invalidations are gathered: a strip move sends one `strip.updated` per renumbered strip, and the DOOD and call sheets should be fetched once, after the last. */
+export const INVALIDATE_DELAY_MS = 150;
+
+/** Invalidate (refetch if shown) the queries `predicate` matches, once, shortly after the last request with the same `name`. */
+function invalidateSoon(qc: QueryClient, name: string, predicate: QueryPredicate): void {
+  let pending = pendingInvalidations.get(qc);
+  if (!pending) {
+    const predicates = new Map<string, QueryPredicate>();
+    pending = {
+      predicates,
+      timer: setTimeout(() => {
+        pendingInvalidations.delete(qc);
+        void qc.invalidateQueries({ predicate: (q) => [...predicates.values()].some((match) => match(q)) });
+      }, INVALIDATE_DELAY_MS),
+    };
+    pendingInvalidations.set(qc, pending);
+  }
+  pending.predicates.set(name, predicate);
+}
+
+const sameKey = (key: QueryKey): QueryPredicate => (q) => JSON.stringify(q.queryKey) === JSON.stringify(key);
+
+/** Call sheets list their scenes from the schedule: a change to the schedule makes the production's sheets stale. */
+function scheduleChanged(qc: QueryClient, p: Id): void {
+  invalidateSoon(qc, `call-sheets:${p}`, (q) =>
+    sameKey(keys.callSheets(p))(q) || (q.queryKey[0] === "call-sheet" && (q.state.data as CallSheet | undefined)?.production === p));
+}
+
+/** Listeners told about each new notification as it arrives (the bell shows a toast). */
+const notificationListeners = new Set<(n: Notification) => void>();
+export function onNewNotification(listener: (n: Notification) => void): () => void {
+  notificationListeners.add(listener);
+  return () => { notificationListeners.delete(listener); };
+}
+
+/** The user's own events: whatever production is open, newest first in every cached list, and the unread count. */
+function applyNotificationEvent(qc: QueryClient, event: NotificationEvent): void {
+  const n = event.data;
+  switch (event.type) {
+    case "notification.created": {
+      let known = false;
+      qc.setQueriesData<Notification[]>({ queryKey: keys.notifications }, (old) => {
+        if (!old) return old;
+        if (old.some((x) => x.id === n.id)) { known = true; return old.map((x) => (x.id === n.id ? n : x)); }
+        return [n, ...old];
+      });
+      if (!known && n.read_at === null) qc.setQueryData<number>(keys.unreadCount, (old) => (old === undefined ? old : old + 1));
+      if (!known) for (const listener of notificationListeners) listener(n);
+      return;
+    }
+    case "notification.updated":
+      qc.setQueriesData<Notification[]>({ queryKey: keys.notifications }, (old) => old?.map((x) => (x.id === n.id ? n : x)));
+      // "Read all" elsewhere sends one event per row: ask the server for the count rather than counting here.
+      invalidateSoon(qc, "notifications-unread", sameKey(keys.unreadCount));
+      return;
+    default: {
+      const never: never = event.type;
+      return never;
+    }
+  }
+}
+
+/** Apply one server event to the cache. */
 export function applyEvent(qc: QueryClient, event: SlateEvent): void {
+  if (isNotificationEvent(event)) {
+    applyNotificationEvent(qc, event);
+    return;
+  }
   if (event.type === "job.progress") {
     // A progress frame overtaken by the job's final `job.updated` must not make a finished job look running again.
     const finished = new Set(["succeeded", "failed", "cancelled"]);
@@ -107,6 +177,24 @@ function applyEntityEvent(qc: QueryClient, event: EntityEvent): void {
       return;
     case "storyboard_template": applyToList(qc, keys.storyboardTemplates(p), deleted, event.data, (t) => t.name.toLowerCase()); return;
     case "storyboard_favourite": applyToList(qc, keys.storyboardFavourites(p), deleted, event.data); return;
+    case "shoot_day":
+      applyToList(qc, keys.shootDays(p), deleted, event.data, (d) => d.number);
+      invalidateSoon(qc, `dood:${p}`, sameKey(keys.dood(p))); // the DOOD's columns are the shoot days
+      scheduleChanged(qc, p);
+      return;
+    case "strip":
+      // Sorted by position; stable, so each day's strips stay in order within the list.
+      applyToList(qc, keys.strips(p), deleted, event.data, (s) => s.position);
+      invalidateSoon(qc, `dood:${p}`, sameKey(keys.dood(p)));
+      scheduleChanged(qc, p);
+      return;
+    case "callsheet": // created / updated / deleted, and callsheet.published (a new revision)
+      applyToList(qc, keys.callSheets(p), deleted, event.data, (c) => c.shoot_day_number);
+      if (deleted) qc.removeQueries({ queryKey: keys.callSheet(event.data.id) });
+      else qc.setQueryData(keys.callSheet(event.data.id), event.data);
+      void qc.invalidateQueries({ queryKey: keys.callSheetRevisions(event.data.id) });
+      return;
+    case "callsheet_recipient": applyToList(qc, keys.callSheetRecipients(event.data.call_sheet), deleted, event.data); return;
     default: {
       const never: never = event;
       return never;
@@ -114,15 +202,20 @@ function applyEntityEvent(qc: QueryClient, event: EntityEvent): void {
   }
 }
 
-/** After a resync (or a first subscribe), refetch everything of the production. */
+/** Queries keyed by something other than the production id that a production's events keep fresh. */
+const BY_OTHER_ID = new Set([
+  "scene", "shots", "takes", "continuity-notes", "comments", "media-asset", "script-versions", "breakdown-suggestions", "shot-images",
+  "clips", "media-versions", "call-sheet", "call-sheet-revisions", "call-sheet-recipients",
+  // The user's own notifications: their events are never replayed, so whatever came while away is fetched.
+  "notifications", "notifications-unread",
+]);
+
+/** After a resync (or a first subscribe), refetch everything of the production, and the user's notifications. */
 export function refetchProduction(qc: QueryClient, production: Id): void {
   void qc.invalidateQueries({
     predicate: (q) => {
-      const [, id] = q.queryKey as [string, unknown];
-      return id === production || q.queryKey[0] === "scene" || q.queryKey[0] === "shots" || q.queryKey[0] === "takes"
-        || q.queryKey[0] === "continuity-notes" || q.queryKey[0] === "comments" || q.queryKey[0] === "media-asset"
-        || q.queryKey[0] === "script-versions" || q.queryKey[0] === "breakdown-suggestions" || q.queryKey[0] === "shot-images"
-        || q.queryKey[0] === "clips" || q.queryKey[0] === "media-versions";
+      const [kind, id] = q.queryKey as [string, unknown];
+      return id === production || BY_OTHER_ID.has(kind);
     },
   });
 }

@@ -1,15 +1,19 @@
-// The event union: mirrors apps/realtime/events.py (ENTITY_SERIALIZERS × created/updated/deleted,
-// plus the ephemeral job.progress and presence.changed). DESIGN.md, "Event envelope".
+// The event union: mirrors apps/realtime/events.py (ENTITY_SERIALIZERS × created/updated/deleted, the stored
+// callsheet.published, the user's own notification.* and the ephemeral job.progress and presence.changed).
+// DESIGN.md, "Event envelope".
 import type {
   BreakdownSuggestion, CastMember, Character, Clip, Comment, ContinuityNote, ContinuityPhoto, Id, Job, Location, MediaAsset, Membership,
   Production, Prop, Scene, Script, ScriptVersion, Shot, StoryboardFavourite, StoryboardTemplate, Take, User,
 } from "../api/types";
+import type { Notification } from "../api/notifications";
+import type { CallSheet, CallSheetRecipient, ShootDay, Strip } from "../api/schedule";
 
 export interface EntityData {
   production: Production; membership: Membership; scene: Scene; shot: Shot; take: Take; character: Character;
   cast_member: CastMember; prop: Prop; location: Location; continuity_note: ContinuityNote; continuity_photo: ContinuityPhoto;
   comment: Comment; clip: Clip; script: Script; script_version: ScriptVersion; media_asset: MediaAsset; job: Job;
   breakdown_suggestion: BreakdownSuggestion; storyboard_template: StoryboardTemplate; storyboard_favourite: StoryboardFavourite;
+  shoot_day: ShootDay; strip: Strip; callsheet: CallSheet; callsheet_recipient: CallSheetRecipient;
   invitation: { id: Id; production: Id; email: string; role: string; invited_by: User | null; created_at: string; expires_at: string; accepted_at: string | null; expired: boolean };
 }
 export type Entity = keyof EntityData;
@@ -19,7 +23,10 @@ export interface Actor { id: Id; name: string }
 interface Envelope<T extends string, E extends string, D> {
   id: number | null; type: T; production: Id; entity: E; entity_id: Id | string; data: D; actor: Actor | null; at: string;
 }
-export type EntityEvent = { [E in Entity]: Envelope<`${E}.${Verb}`, E, EntityData[E]> & { id: number } }[Entity];
+/** A call sheet published (revision 1) or re-published (later revisions): stored like the entity events. */
+export type CallSheetPublishedEvent = Envelope<"callsheet.published", "callsheet", CallSheet> & { id: number };
+/** Stored events (they have an id, are replayed after a reconnect and make the activity feed). */
+export type EntityEvent = { [E in Entity]: Envelope<`${E}.${Verb}`, E, EntityData[E]> & { id: number } }[Entity] | CallSheetPublishedEvent;
 
 /**
  * `text`: AI writing jobs send the whole text so far (later frames, while saving, have none: keep the last one seen).
@@ -33,7 +40,13 @@ export interface PresenceEntry { connection: string; user: Actor | null; where: 
 export type JobProgressEvent = Envelope<"job.progress", "job", JobProgressData> & { id: null };
 export type PresenceEvent = Envelope<"presence.changed", "production", { members: PresenceEntry[] }> & { id: null };
 
-export type SlateEvent = EntityEvent | JobProgressEvent | PresenceEvent;
+/**
+ * The user's own events, sent to the group `user.<id>` whatever production the socket follows (`production` names
+ * the notification's production). Never stored or replayed (`id` null): a reconnect refetches the list instead.
+ */
+export type NotificationEvent = Envelope<"notification.created" | "notification.updated", "notification", Notification> & { id: null };
+
+export type SlateEvent = EntityEvent | JobProgressEvent | PresenceEvent | NotificationEvent;
 
 export type ControlFrame =
   | { type: "subscribed"; production: Id; replayed: number; last_id: number }
@@ -46,6 +59,10 @@ export type ServerFrame = SlateEvent | ControlFrame;
 
 export function isControl(frame: ServerFrame): frame is ControlFrame {
   return ["subscribed", "unsubscribed", "resync", "pong", "error"].includes(frame.type);
+}
+
+export function isNotificationEvent(event: SlateEvent): event is NotificationEvent {
+  return event.entity === "notification";
 }
 
 export function verbOf(type: string): Verb | null {

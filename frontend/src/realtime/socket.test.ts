@@ -62,6 +62,21 @@ describe("RealtimeClient", () => {
     expect(events.map((e) => e.id)).toEqual([3, 2, 4]);
   });
 
+  it("passes on every user event (id null), also of a production this socket does not follow", () => {
+    client.subscribe(7);
+    client.start();
+    const socket = FakeSocket.instances[0]!;
+    socket.open();
+    socket.push({ type: "subscribed", production: 7, replayed: 0, last_id: 0 });
+    const notification = (id: number) => ({ id: null, type: "notification.created", production: 99, entity: "notification", entity_id: id, data: { id }, actor: null, at: "" });
+    socket.push(notification(1));
+    socket.push(notification(2));
+    socket.push(event(3));
+    expect(events.map((e) => [e.type, e.entity_id])).toEqual([["notification.created", 1], ["notification.created", 2], ["scene.updated", 1]]);
+    expect(client.lastEventId(99)).toBeUndefined();
+    expect(client.lastEventId(7)).toBe(3);
+  });
+
   it("stays away while paused and comes back on resume", () => {
     client.subscribe(7);
     client.start();

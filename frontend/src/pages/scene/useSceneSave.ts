@@ -8,7 +8,7 @@ import { keys } from "../../api/keys";
 import type { Id, Scene } from "../../api/types";
 import { useConflict } from "../../components/ConflictDialog";
 
-export type SceneChanges = Partial<Pick<Scene, "status" | "synopsis" | "location" | "time_of_day" | "int_ext" | "page_eighths" | "needs_review">>;
+export type SceneChanges = Partial<Pick<Scene, "status" | "synopsis" | "location" | "time_of_day" | "int_ext" | "page_eighths" | "needs_review" | "assignees">>;
 
 export interface SceneSaver {
   /** PATCH `changes` based on `base.version`; resolves true when saved (or when the user chose in a conflict dialog later). */
