@@ -30,10 +30,10 @@ DEPARTMENT_OF_ROLE = {
 
 
 def _lock_schedule(production_id: int) -> None:
-    """Serialise schedule writes of one production (a row lock on PostgreSQL; SQLite serialises writers anyway)."""
-    from apps.productions.models import Production
+    """Serialise schedule writes of one production (`apps.productions.services.production_lock`)."""
+    from apps.productions.services import production_lock
 
-    Production.objects.select_for_update().filter(pk=production_id).values_list("pk", flat=True).first()
+    production_lock(production_id=production_id)
 
 
 def _stale(instance) -> ConflictError | NotFoundError:

@@ -38,3 +38,26 @@ class NotFoundError(ApplicationError):
 
     def __init__(self, message: str = "Not found."):
         super().__init__(message, code="not_found", status=404)
+
+
+# SQLSTATEs of failures that succeed when the transaction is simply run again (PostgreSQL docs,
+# Appendix A "Error Codes"): serialization_failure, deadlock_detected, lock_not_available.
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def is_transient_db_error(exc: BaseException) -> bool:
+    """True for a database failure that a retry of the whole transaction can cure.
+
+    PostgreSQL: a deadlock the server broke by aborting this transaction (40P01), a serialization
+    failure (40001) or a lock timeout (55P03), read from the driver's `sqlstate` (psycopg 3).
+    SQLite: "database is locked" (another writer held the lock past the busy timeout).
+    Anything else — a constraint, a syntax error, a lost connection — is not transient.
+    """
+    from django.db import OperationalError
+
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) in _TRANSIENT_SQLSTATES:
+        return True
+    return "database is locked" in str(exc)

@@ -16,7 +16,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from apps.core.errors import ApplicationError
+from apps.core.errors import ApplicationError, is_transient_db_error
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
     Mapping: `ApplicationError` → its status and code; DRF `ValidationError` → 400 `invalid` with
     `extra.fields`; Django `ValidationError` (from `full_clean`) → 400 `invalid`; `Http404` → 404;
-    an `IntegrityError` (a uniqueness race the service's own check did not see) → 409 `conflict`.
+    an `IntegrityError` (a uniqueness race the service's own check did not see) → 409 `conflict`;
+    a transient database failure (`is_transient_db_error`: a deadlock broken by PostgreSQL, a lock
+    timeout) → 503 `busy` with `Retry-After: 1` (nothing was saved: the transaction rolled back).
     """
     if isinstance(exc, ApplicationError):
         return _error(exc.message, exc.code, exc.status, exc.extra)
@@ -40,6 +42,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, IntegrityError):
         log.warning("integrity error answered as 409: %s", exc)
         return _error("That conflicts with something another person just saved. Reload and try again.", "conflict", 409)
+    if is_transient_db_error(exc):
+        log.warning("transient database failure answered as 503: %s", exc)
+        return _error("Someone else was saving to this production at the same moment; nothing was saved. Try again.",
+                      "busy", 503, headers={"Retry-After": "1"})
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from apps.core.errors import ApplicationError
+from apps.core.errors import ApplicationError, is_transient_db_error
 from apps.jobs.models import TERMINAL_STATUSES, Job, JobStatus
 from apps.realtime.services import broadcast, publish_entity
 
@@ -31,6 +31,7 @@ JobHandler = Callable[["JobContext"], dict | None]
 _HANDLERS: dict[str, JobHandler] = {}
 _ON_CANCEL_PENDING: dict[str, Callable[[Job], None]] = {}
 HEARTBEAT_EVERY_S = 15.0
+TRANSIENT_RETRIES = 3  # reruns of a handler whose transaction the database aborted (deadlock, lock timeout)
 DB_PROGRESS_EVERY_S = 1.0
 
 
@@ -221,7 +222,7 @@ def job_run(job_id) -> Job | None:
     beat.start()
     ctx = JobContext(job)
     try:
-        result = handler(ctx) or {}
+        result = _run_handler(handler, ctx)
         json.dumps(result)  # stored in a JSONField: a result that is not JSON fails here, not while finishing
     except JobCancelled:
         outcome = (JobStatus.CANCELLED, "Cancelled", "", None)
@@ -236,10 +237,36 @@ def job_run(job_id) -> Job | None:
         stop.set()
         beat.join(timeout=5)
     status, message, error, result = outcome
-    with transaction.atomic():
-        job = Job.objects.select_for_update().get(pk=job.pk)
-        _finish(job, status, message=message, error=error, result=result)
+    for attempt in range(TRANSIENT_RETRIES + 1):
+        try:
+            with transaction.atomic():
+                job = Job.objects.select_for_update().get(pk=job.pk)
+                _finish(job, status, message=message, error=error, result=result)
+            return job
+        except Exception as exc:  # the finish itself can be a deadlock's victim: run it again, never leave the job running
+            if attempt == TRANSIENT_RETRIES or not is_transient_db_error(exc):
+                raise
+            log.warning("job %s: transient database failure while finishing, again: %s", job.pk, exc)
+            time.sleep(0.2 * (attempt + 1))
     return job
+
+
+def _run_handler(handler: JobHandler, ctx: JobContext) -> dict:
+    """Run `handler`, again (up to TRANSIENT_RETRIES times, 0.2 s, 0.4 s, 0.6 s apart) when the
+    database aborted its transaction for a reason a rerun cures (`is_transient_db_error`: PostgreSQL
+    broke a deadlock, a lock timed out). Handlers write in transactions, so the aborted run left
+    nothing behind. Returns the handler's result (`{}` for None); other exceptions pass through.
+    """
+    attempt = 0
+    while True:
+        try:
+            return handler(ctx) or {}
+        except Exception as exc:
+            if attempt >= TRANSIENT_RETRIES or not is_transient_db_error(exc):
+                raise
+            attempt += 1
+            log.warning("job %s (%s): transient database failure, running it again (%d): %s", ctx.job.pk, ctx.job.kind, attempt, exc)
+            time.sleep(0.2 * attempt)
 
 
 def _heartbeat(job_pk, stop: threading.Event) -> None:

@@ -56,6 +56,21 @@ def production_stats_publish(*, production_id: int, actor=None) -> None:
 
 
 @transaction.atomic
+def production_lock(*, production_id: int) -> None:
+    """Serialise rewrites of one production that read many rows and then write them (a script
+    version renumbering scenes, a stripboard move renumbering strips). Call inside the transaction.
+
+    PostgreSQL: a `FOR NO KEY UPDATE` lock on the production row, held to commit. Not `FOR UPDATE`:
+    every insert that references the production (an event, a comment, a job) takes `FOR KEY SHARE`
+    on that row, which `FOR UPDATE` blocks and `FOR NO KEY UPDATE` does not (PostgreSQL docs,
+    "Explicit Locking", row-level lock conflicts). Blocking them deadlocks against a request that has
+    already published an event (holding the production's event-order lock) and then inserts such a
+    row. SQLite serialises writers already; there the query is a plain read. A production that does
+    not exist is not an error (the caller's own query answers 404).
+    """
+    Production.objects.select_for_update(no_key=True).filter(pk=production_id).values_list("pk", flat=True).first()
+
+
 def membership_add(*, production: Production, actor, user_login: str, role: str) -> Membership:
     """Put an existing user (by username or email) on the crew with `role` (owners and producers).
 

@@ -16,8 +16,7 @@ from apps.core.services import entity_create, entity_delete, entity_update
 from apps.core.uploads import check_upload_size, display_filename, generated_name, stored_upload
 from apps.jobs.models import Job
 from apps.jobs.services import JobContext, job_create
-from apps.productions.models import Production
-from apps.productions.services import production_stats_publish
+from apps.productions.services import production_lock, production_stats_publish
 from apps.realtime.events import serialize_entity
 from apps.realtime.services import publish_entity
 from apps.scenes.models import IntExt, Scene
@@ -146,7 +145,7 @@ def script_version_create(*, script: Script, text: str, source: str, actor, sour
     with transaction.atomic():
         # Versions of one production are made one at a time: each reads the scenes it then numbers
         # and updates, and two drafts of one script must not take the same version number.
-        Production.objects.select_for_update().filter(pk=script.production_id).first()
+        production_lock(production_id=script.production_id)
         script = Script.objects.select_for_update().get(pk=script.pk)
         latest = ScriptVersion.objects.filter(script=script).order_by("-number").first()
         if parent is not None and parent.script_id != script.pk:
@@ -178,7 +177,8 @@ def _scenes_reconcile(*, script: Script, version: ScriptVersion, parsed: list[ma
     `script_version_create`). Returns the scene of each parsed scene and the change counts."""
     n, previous_id = version.number, version.parent_id
     script_versions = set(ScriptVersion.objects.filter(script=script).exclude(pk=version.pk).values_list("pk", flat=True))
-    existing = list(Scene.objects.select_for_update().filter(production_id=script.production_id).order_by("script_order", "id"))
+    # NO KEY UPDATE: rows others insert meanwhile (a comment, a shot) may still reference these scenes.
+    existing = list(Scene.objects.select_for_update(no_key=True).filter(production_id=script.production_id).order_by("script_order", "id"))
     ours = [s for s in existing if s.script_version_id in script_versions]
     textless = [s for s in existing if s.script_version_id is None]
     old = ours + textless

@@ -123,3 +123,30 @@ def test_unknown_url_is_404_in_the_error_shape(api, production):
 
     assert response.status_code == 404
     assert response.json() == {"message": "Not found.", "code": "not_found", "extra": {}}
+
+
+def test_a_transient_database_failure_is_503_busy_with_retry_after(api, production, monkeypatch):
+    import psycopg
+    from django.db import OperationalError
+
+    from apps.scenes.api import SceneViewSet
+    from apps.scenes.services import scene_create
+
+    def deadlocked(**kwargs):  # the scene is written, then PostgreSQL breaks a deadlock by aborting the transaction
+        from django.db import transaction
+
+        with transaction.atomic():
+            scene_create(**kwargs)
+            error = OperationalError("deadlock detected")
+            error.__cause__ = psycopg.errors.DeadlockDetected("deadlock detected")
+            raise error
+
+    monkeypatch.setattr(SceneViewSet, "create_service", deadlocked)
+
+    response = api.post("/api/scenes/", {"production": production.pk, "number": "1"}, format="json")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert response.json()["code"] == "busy"
+    assert "nothing was saved" in response.json()["message"]
+    assert not Scene.objects.filter(production=production).exists()
