@@ -8,6 +8,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router-dom";
 import { App } from "./App";
+import { busyRetryDelayMs, retryWhenBusy } from "./api/client";
 
 const theme = createTheme({
   primaryColor: "yellow",
@@ -20,7 +21,12 @@ const theme = createTheme({
   },
 });
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, refetchOnWindowFocus: false } } });
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { staleTime: 30_000, refetchOnWindowFocus: false },
+    mutations: { retry: retryWhenBusy, retryDelay: busyRetryDelayMs },
+  },
+});
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -20,6 +20,15 @@ export class ApiError extends Error {
   }
 }
 
+/** Retry rule for TanStack Query mutations: a 503 `busy` (the server's transaction was aborted by a
+ * deadlock or a lock timeout; nothing was saved) is sent again, at most twice; nothing else is. */
+export function retryWhenBusy(failureCount: number, error: unknown): boolean {
+  return error instanceof ApiError && error.status === 503 && error.code === "busy" && failureCount < 2;
+}
+
+/** Delay before such a retry: the server's Retry-After is one second. */
+export const busyRetryDelayMs = 1000;
+
 export function csrfToken(): string {
   const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1] ?? "") : "";
