@@ -21,8 +21,8 @@ from PIL import Image
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.services import job_run
 from apps.media.models import MediaAsset, MediaStatus, Rendition
-from apps.productions.models import Role
 from apps.realtime.models import Event
+from tests.media.helpers import content_of, files_under
 
 BOUNDARY = "----SlateTestBoundary7MA4YWxkTrZu0gW"
 
@@ -34,28 +34,10 @@ CLIPS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
 @pytest.fixture
 def sent(sent_envelopes):
     """Every live frame sent during the test (tests/conftest.py `sent_envelopes`)."""
     return sent_envelopes
-
-
-@pytest.fixture
-def viewer(make_user):
-    return make_user()
-
-
-@pytest.fixture
-def production(make_production, user, viewer):
-    return make_production(owner=user, members={viewer: Role.VIEWER})
 
 
 def multipart(fields: dict, *, filename: str, content: bytes, content_type: str = "video/mp4") -> tuple[bytes, str]:
@@ -79,14 +61,6 @@ def ffprobe(path: Path) -> dict:
     out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", str(path)],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)
-
-
-def files_under(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file())
-
-
-def content_of(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def assert_nothing_stored(media_root: Path) -> None:

@@ -20,7 +20,7 @@ from apps.media import ffmpeg
 from apps.media.models import Clip, MediaAsset, MediaStatus, Rendition, RenditionKind
 from tests.factories import MediaAssetFactory
 # Fixtures of the upload tests: a private MEDIA_ROOT per test (autouse), a production with a viewer.
-from tests.media.test_api import content_of, files_under, media_root, production, viewer  # noqa: F401
+from tests.media.helpers import content_of, files_under
 
 
 def make_video(path: Path, *, size: str = "160x90", rate: str = "24", seconds: float = 3, timecode: str | None = None,

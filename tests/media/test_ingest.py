@@ -21,23 +21,12 @@ from apps.jobs.models import Job, JobStatus
 from apps.jobs.services import job_create, job_run
 from apps.media import ingest, services
 from apps.media.models import MediaAsset, MediaKind, Rendition
+from tests.media.helpers import files_under
 
 pytestmark = pytest.mark.django_db
 
 CLIPS = ["tears_of_steel_640x360_10s.mp4", "big_buck_bunny_432_433_vp8_vorbis_1s.webm"]
 SIDECAR = b'<?xml version="1.0"?>\n<ClipMetadata><Reel>A001</Reel><Scene>12A</Scene><Take>3</Take></ClipMetadata>\n'
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
-def files_under(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file())
 
 
 def jpeg(width=800, height=450) -> bytes:

@@ -13,7 +13,6 @@ from apps.jobs.services import job_run
 from apps.media.models import MediaAsset
 from tests.factories import SceneFactory, ShotFactory, TakeFactory
 from tests.media.test_clips import count_frames, make_video, ready_asset
-from tests.media.test_api import media_root, production, viewer  # noqa: F401  (fixtures: private MEDIA_ROOT, production with a viewer)
 
 
 @pytest.fixture

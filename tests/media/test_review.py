@@ -6,7 +6,6 @@ import pytest
 from apps.media.models import MediaAsset, Rendition
 from apps.scenes.models import Shot, Take
 from tests.factories import MediaAssetFactory, SceneFactory, ShotFactory, TakeFactory
-from tests.media.test_api import production, viewer  # noqa: F401  (fixture: a production with a viewer)
 
 
 @pytest.fixture

@@ -26,30 +26,12 @@ from PIL import Image
 from apps.jobs.models import Job
 from apps.media import tus
 from apps.media.models import MediaAsset, MediaKind, Upload, UploadState
-from apps.productions.models import Role
 from tests.factories import TakeFactory
+from tests.media.helpers import files_under
 
 CLIP = "tears_of_steel_640x360_10s.mp4"
 TUS = {"HTTP_TUS_RESUMABLE": "1.0.0"}
 CHUNK = "application/offset+octet-stream"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
-@pytest.fixture
-def viewer(make_user):
-    return make_user()
-
-
-@pytest.fixture
-def production(make_production, user, viewer):
-    return make_production(owner=user, members={viewer: Role.VIEWER})
 
 
 @pytest.fixture
@@ -85,10 +67,6 @@ def send(client, url: str, offset: int, body: bytes, *, checksum: str | None = N
 
 def digest_header(algorithm: str, body: bytes) -> str:
     return f"{algorithm} {base64.b64encode(hashlib.new(algorithm, body).digest()).decode()}"
-
-
-def files_under(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file())
 
 
 def partial_of(media_root: Path, url: str) -> Path:

@@ -19,14 +19,6 @@ from apps.media.models import Upload
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
 def aged(path: Path, seconds: float) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
