@@ -19,6 +19,7 @@ from apps.callsheets.models import CallSheet, CallSheetRecipient, CallSheetRevis
 from apps.callsheets.selectors import shoot_day_queryset, strip_queryset
 from apps.core.errors import ApplicationError, ConflictError, NotFoundError
 from apps.core.services import entity_create, entity_delete, entity_update
+from apps.productions.services import production_lock
 from apps.realtime.events import serialize_entity
 from apps.realtime.services import publish, publish_entity
 
@@ -27,13 +28,6 @@ DEPARTMENT_OF_ROLE = {
     "owner": "Production", "producer": "Production", "director": "Direction", "assistant_director": "Assistant Directors",
     "script_supervisor": "Script", "camera": "Camera", "editor": "Editorial", "crew": "Crew",
 }
-
-
-def _lock_schedule(production_id: int) -> None:
-    """Serialise schedule writes of one production (`apps.productions.services.production_lock`)."""
-    from apps.productions.services import production_lock
-
-    production_lock(production_id=production_id)
 
 
 def _stale(instance) -> ConflictError | NotFoundError:
@@ -78,7 +72,7 @@ def shoot_day_create(*, actor, production, date, unit: str = "Main Unit", locati
     Publishes `shoot_day.created`, and `shoot_day.updated` for every other day whose number changed.
     Raises 400 for a blank unit or a location of another production.
     """
-    _lock_schedule(production.pk)
+    production_lock(production_id=production.pk)
     day = ShootDay(production=production, date=date, unit=unit, location=location, notes=notes,
                    number=_day_number_for(production_id=production.pk, date=date, pk=None))
     entity_create(instance=day, actor=actor)
@@ -95,7 +89,7 @@ def shoot_day_update(*, instance: ShootDay, actor, version: int, **changes) -> S
     or unit marks a published call sheet of the day "changed".
     """
     changes.pop("production", None)
-    _lock_schedule(instance.production_id)
+    production_lock(production_id=instance.production_id)
     redated = "date" in changes and changes["date"] != instance.date
     if redated:
         changes["number"] = _day_number_for(production_id=instance.production_id, date=changes["date"], pk=instance.pk)
@@ -112,7 +106,7 @@ def shoot_day_update(*, instance: ShootDay, actor, version: int, **changes) -> S
 def shoot_day_delete(*, instance: ShootDay, actor) -> None:
     """Remove a day: its strips go back to unscheduled and its call sheet is deleted (each with its
     `.deleted` event); the days after it are renumbered."""
-    _lock_schedule(instance.production_id)
+    production_lock(production_id=instance.production_id)
     production_id = instance.production_id
     sheet = CallSheet.objects.filter(shoot_day=instance).first()
     if sheet is not None:
@@ -164,7 +158,7 @@ def strip_create(*, actor, shoot_day: ShootDay, kind: str = StripKind.SCENE, sce
     text or with a scene, a scene of another production; 400 `already_scheduled` when the scene
     already has a strip.
     """
-    _lock_schedule(shoot_day.production_id)
+    production_lock(production_id=shoot_day.production_id)
     if kind == StripKind.SCENE:
         if scene is None:
             raise ApplicationError("Say which scene this strip is.", code="invalid", extra={"fields": {"scene": ["Required for a scene strip."]}})
@@ -200,7 +194,7 @@ def strip_move(*, strip: Strip, actor, version: int, shoot_day: ShootDay, positi
     for both days (page totals). Published call sheets of both days become "changed". A move to
     where the strip already is changes nothing and publishes nothing.
     """
-    _lock_schedule(strip.production_id)
+    production_lock(production_id=strip.production_id)
     if shoot_day.production_id != strip.production_id:
         raise ApplicationError("That shoot day belongs to another production.", code="invalid")
     current = Strip.objects.filter(pk=strip.pk).first()
@@ -259,7 +253,7 @@ def strip_update(*, instance: Strip, actor, version: int, **changes) -> Strip:
 @transaction.atomic
 def strip_delete(*, instance: Strip, actor) -> None:
     """Take a strip off the board (its scene becomes unscheduled); the day's later strips move up."""
-    _lock_schedule(instance.production_id)
+    production_lock(production_id=instance.production_id)
     day = instance.shoot_day
     entity_delete(instance=instance, actor=actor)
     _place(_day_strips(day.pk), day=day, actor=actor)
@@ -395,7 +389,7 @@ def call_sheet_create(*, actor, shoot_day: ShootDay, production=None, **fields) 
     Raises 400 `exists` (the day has one), `no_scenes` (no scene strips on the day), or a
     validation code of `call_sheet_validate`. Publishes `callsheet.created`.
     """
-    _lock_schedule(shoot_day.production_id)
+    production_lock(production_id=shoot_day.production_id)
     if CallSheet.objects.filter(shoot_day=shoot_day).exists():
         raise ApplicationError(f"Day {shoot_day.number} already has a call sheet.", code="exists")
     if not Strip.objects.filter(shoot_day=shoot_day, kind=StripKind.SCENE).exists():

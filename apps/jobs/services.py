@@ -222,7 +222,7 @@ def job_run(job_id) -> Job | None:
     beat.start()
     ctx = JobContext(job)
     try:
-        result = _run_handler(handler, ctx)
+        result = _rerun_when_transient(lambda: handler(ctx) or {}, what=f"job {job.pk} ({job.kind})")
         json.dumps(result)  # stored in a JSONField: a result that is not JSON fails here, not while finishing
     except JobCancelled:
         outcome = (JobStatus.CANCELLED, "Cancelled", "", None)
@@ -237,35 +237,32 @@ def job_run(job_id) -> Job | None:
         stop.set()
         beat.join(timeout=5)
     status, message, error, result = outcome
-    for attempt in range(TRANSIENT_RETRIES + 1):
-        try:
-            with transaction.atomic():
-                job = Job.objects.select_for_update().get(pk=job.pk)
-                _finish(job, status, message=message, error=error, result=result)
-            return job
-        except Exception as exc:  # the finish itself can be a deadlock's victim: run it again, never leave the job running
-            if attempt == TRANSIENT_RETRIES or not is_transient_db_error(exc):
-                raise
-            log.warning("job %s: transient database failure while finishing, again: %s", job.pk, exc)
-            time.sleep(0.2 * (attempt + 1))
-    return job
+
+    def finish() -> Job:
+        with transaction.atomic():
+            done = Job.objects.select_for_update().get(pk=job.pk)
+            _finish(done, status, message=message, error=error, result=result)
+        return done
+
+    # The finish itself can be a deadlock's victim: run it again, never leave the job running.
+    return _rerun_when_transient(finish, what=f"finishing job {job.pk}")
 
 
-def _run_handler(handler: JobHandler, ctx: JobContext) -> dict:
-    """Run `handler`, again (up to TRANSIENT_RETRIES times, 0.2 s, 0.4 s, 0.6 s apart) when the
-    database aborted its transaction for a reason a rerun cures (`is_transient_db_error`: PostgreSQL
-    broke a deadlock, a lock timed out). Handlers write in transactions, so the aborted run left
-    nothing behind. Returns the handler's result (`{}` for None); other exceptions pass through.
+def _rerun_when_transient(fn: Callable[[], Any], *, what: str) -> Any:
+    """Call `fn`, again (up to TRANSIENT_RETRIES times, 0.2 s, 0.4 s, 0.6 s apart) when the database
+    aborted its transaction for a reason a rerun cures (`is_transient_db_error`: PostgreSQL broke a
+    deadlock, a lock timed out). `fn` must write in transactions, so an aborted run left nothing
+    behind. Returns what `fn` returns; other exceptions, and the last transient one, pass through.
     """
     attempt = 0
     while True:
         try:
-            return handler(ctx) or {}
+            return fn()
         except Exception as exc:
             if attempt >= TRANSIENT_RETRIES or not is_transient_db_error(exc):
                 raise
             attempt += 1
-            log.warning("job %s (%s): transient database failure, running it again (%d): %s", ctx.job.pk, ctx.job.kind, attempt, exc)
+            log.warning("%s: transient database failure, running it again (%d): %s", what, attempt, exc)
             time.sleep(0.2 * attempt)
 
 
