@@ -226,6 +226,12 @@ HUEY = {
 SLATE_REPLAY_LIMIT = env.int("SLATE_REPLAY_LIMIT", default=1000)
 SLATE_WS_MAX_FRAME_BYTES = env.int("SLATE_WS_MAX_FRAME_BYTES", default=16 * 1024)
 SLATE_WS_RATE_PER_S = env.float("SLATE_WS_RATE_PER_S", default=20.0)
+# How long a stored event's live frame is retried while Redis does not take it (seconds); after that
+# the subscribers' gap repair reads it from the event log.
+SLATE_LIVE_RETRY_S = env.float("SLATE_LIVE_RETRY_S", default=30.0)
+# How often each web process compares its sockets' stream positions with the event log (seconds):
+# a socket still behind an event the previous check saw is sent what it missed.
+SLATE_STREAM_CHECK_S = env.float("SLATE_STREAM_CHECK_S", default=2.0)
 SLATE_WS_BURST = env.int("SLATE_WS_BURST", default=60)
 SLATE_JOB_PROGRESS_INTERVAL_S = env.float("SLATE_JOB_PROGRESS_INTERVAL_S", default=0.2)
 SLATE_JOB_STALE_AFTER_S = env.int("SLATE_JOB_STALE_AFTER_S", default=300)

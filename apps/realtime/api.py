@@ -12,19 +12,19 @@ from rest_framework.views import APIView
 from apps.core.errors import ApplicationError
 from apps.productions.permissions import require_member
 from apps.realtime.models import Event
-from apps.realtime.replay import _entity_id
-from apps.realtime.services import actor_json, envelope_json
+from apps.realtime.services import event_json
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
 class EventEnvelopeSerializer(serializers.Serializer):
-    """One stored event, the DESIGN.md envelope the WebSocket sends: `{id, type, production, entity, entity_id,
-    data, actor, at}`. `entity_id` is a number (a UUID string for jobs); `data` is the entity's REST
+    """One stored event, the DESIGN.md envelope the WebSocket sends: `{id, seq, type, production, entity, entity_id,
+    data, actor, at}`; `seq` is its place in the production's stream (1, 2, 3…, no gaps). `entity_id` is a number (a UUID string for jobs); `data` is the entity's REST
     representation; `actor` is `{id, name}` or null for the system; `at` is ISO 8601 UTC with milliseconds."""
 
     id = serializers.IntegerField()
+    seq = serializers.IntegerField(help_text="The event's place in its production's stream: 1, 2, 3…, with no gaps, in commit order.")
     type = serializers.CharField(help_text="`<entity>.<verb>`, e.g. `scene.updated`.")
     production = serializers.IntegerField()
     entity = serializers.CharField()
@@ -85,11 +85,7 @@ class EventListView(APIView):
         rows = list(events[: page_size + 1])
         page, more = rows[:page_size], len(rows) > page_size
         # The very text the socket sends (envelope_json), parsed back so DRF renders it as part of the page.
-        results = [
-            json.loads(envelope_json(id=e.id, type=e.type, production_id=e.production_id, entity=e.entity,
-                                     entity_id=_entity_id(e.entity_id), data=e.data, actor=actor_json(e.actor), at=e.at))
-            for e in page
-        ]
+        results = [json.loads(event_json(e)) for e in page]
         next_url = None
         if more:
             query = request.query_params.copy()

@@ -6,6 +6,7 @@ with `{"type": "error", "code": ..., "detail": ...}` and the connection stays up
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -14,7 +15,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from apps.realtime import presence, replay
+from apps.realtime import presence, replay, watch
 from apps.realtime.services import actor_json, production_group, user_group
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,11 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_ORIGIN = 4403
 CLOSE_FLOOD = 4429
 MAX_ID = 2**63 - 1  # ids are 64-bit (BigAutoField); a larger number would crash the query, not miss it
+
+
+def _event_type(text: str) -> str | None:
+    """The `type` of an envelope text (for frames read back from the log, whose type is not at hand)."""
+    return json.loads(text).get("type")
 
 
 class ProtocolError(Exception):
@@ -51,11 +57,13 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         Accepting first lets the client read the close code. A signed-in user joins their own group.
         """
         self.user = self.scope.get("user")
-        # production id → (floor, ids replayed above it). The client has every stored event up to
-        # `floor` (its `after`, or where it started); live copies of those and of the replayed ones
-        # are dropped. Not a high-water mark: events reach Redis in send order, not id order (each
-        # process sends after its own commit), and an overtaken event must still go out.
-        self.subscriptions: dict[int, tuple[int, frozenset[int]]] = {}
+        # production id → the seq of the last stored event this client has. Its stream goes out
+        # with no gap and no twin: a live frame at or below it is dropped, one beyond the next is
+        # preceded by the missing ones, read from the event log (`_stream_upto`).
+        self.subscriptions: dict[int, int] = {}
+        # Held while frames of a production's stream are sent: the dispatch loop and the
+        # process's stream watch (`apps.realtime.watch`) both send them.
+        self.stream_lock = asyncio.Lock()
         self.tokens = float(settings.SLATE_WS_BURST)
         self.refilled = time.monotonic()
         # Until the server's close frame is answered, daphne still delivers the client's frames:
@@ -77,6 +85,7 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
             return
         for production_id in list(getattr(self, "subscriptions", {})):
             await self._leave(production_id)
+        watch.for_this_loop().forget(self)
         await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
 
     # --- client → server ----------------------------------------------------------------------
@@ -140,19 +149,22 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
     async def _subscribe(self, message):
         production_id = _int_field(message, "production", required=True)
         after = _int_field(message, "after", required=False)
+        after_seq = _int_field(message, "after_seq", required=False)
         if not await database_sync_to_async(replay.is_member)(user=self.user, production_id=production_id):
             raise ProtocolError("forbidden", "You are not a member of this production.", production=production_id)
         await self.channel_layer.group_add(production_group(production_id), self.channel_name)
-        # Messages for this consumer queue up while we replay; event_message drops those already sent.
-        result = await database_sync_to_async(replay.events_after)(production_id=production_id, after=after)
-        if result.resync:
-            await self._send_json({"type": "resync", "production": production_id})
-        else:
-            for text in result.frames:
-                await self.send(text_data=text)
-        floor = result.last_id if after is None or result.resync else after
-        self.subscriptions[production_id] = (floor, frozenset(result.ids))
-        await self._send_json({"type": "subscribed", "production": production_id, "replayed": len(result.frames), "last_id": result.last_id})
+        # Live frames for this consumer queue up while we replay; `_stream_upto` drops those already sent.
+        async with self.stream_lock:
+            result = await database_sync_to_async(replay.events_after)(production_id=production_id, after=after, after_seq=after_seq)
+            if result.resync:
+                await self._send_json({"type": "resync", "production": production_id, "last_seq": result.last_seq})
+            else:
+                for text in result.frames:
+                    await self.send(text_data=text)
+            self.subscriptions[production_id] = result.last_seq
+        watch.for_this_loop().follow(production_id, self)
+        await self._send_json({"type": "subscribed", "production": production_id, "replayed": len(result.frames),
+                               "last_id": result.last_id, "last_seq": result.last_seq})
         members = await presence.members(production_id)
         await self.send(text_data=presence.envelope(production_id, members, actor=None))
 
@@ -176,6 +188,7 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
 
     async def _leave(self, production_id: int):
         self.subscriptions.pop(production_id, None)
+        watch.for_this_loop().unfollow(production_id, self)
         await self.channel_layer.group_discard(production_group(production_id), self.channel_name)
         members, changed = await presence.remove(production_id, self.channel_name)
         if changed:
@@ -188,22 +201,64 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
     # --- server → client ----------------------------------------------------------------------
 
     async def event_message(self, message):
-        """A published or broadcast event from the channel layer: forward it unless already sent."""
+        """A published or broadcast event from the channel layer: forward it, keeping each production's stream whole.
+
+        Ephemeral frames (`seq` null) go out as they come. A stored event goes out once, in seq
+        order: one the client has is dropped, and one that arrives after a gap (a frame lost on
+        the way, or overtaken by a later one) is preceded by the missing events from the log.
+        """
         if self.closing:
             return  # daphne raises on a send to a socket whose close is under way
         production_id = message.get("production")
         if production_id is not None and production_id not in self.subscriptions:
             return
-        event_id = message.get("id")
-        if event_id is not None and production_id is not None:
-            floor, replayed = self.subscriptions[production_id]
-            if event_id <= floor or event_id in replayed:
-                return  # the client has it already, or the replay just sent it
-        await self.send(text_data=message["text"])
-        if message.get("event_type") == "membership.deleted" and production_id is not None:
-            data = json.loads(message["text"]).get("data") or {}
-            if (data.get("user") or {}).get("id") == self.user.pk:
-                await self._leave(production_id)
+        seq = message.get("seq")
+        if production_id is None or seq is None:
+            await self.send(text_data=message["text"])
+            return
+        async with self.stream_lock:
+            await self._stream_upto(production_id, seq, live=(message["text"], message.get("event_type")))
+
+    async def catch_up(self, production_id: int, upto_seq: int):
+        """Send the client the production's stored events up to `upto_seq` that it does not have yet (the stream watch's repair)."""
+        async with self.stream_lock:
+            await self._stream_upto(production_id, upto_seq)
+
+    def stream_position(self, production_id: int) -> int | None:
+        """The seq of the last stored event of the production this client has; None when not subscribed."""
+        return self.subscriptions.get(production_id)
+
+    async def _stream_upto(self, production_id: int, upto_seq: int, live: tuple[str, str | None] | None = None):
+        """Bring the client's stream of the production up to `upto_seq`; `live` is that event's frame and type when at hand.
+
+        Call with `stream_lock` held. Too much missing (past SLATE_REPLAY_LIMIT) is answered with
+        `resync` (the client refetches over REST) and the stream goes on from there.
+        """
+        if self.closing:
+            return
+        last = self.subscriptions.get(production_id)
+        if last is None or upto_seq <= last:
+            return
+        frames: list[tuple[str, str | None]] = []
+        missing_upto = upto_seq - 1 if live is not None else upto_seq
+        if missing_upto > last:
+            texts = await replay.frames_between.between(production_id, last, missing_upto)
+            if texts is None:
+                log.warning("socket of user %s missed events %d-%d of production %d: resync", self.user.pk, last + 1, missing_upto, production_id)
+                await self._send_json({"type": "resync", "production": production_id, "last_seq": missing_upto})
+                texts = []
+            frames = [(text, None) for text in texts]
+        if live is not None:
+            frames.append(live)
+        for text, event_type in frames:
+            if self.closing or production_id not in self.subscriptions:
+                return
+            await self.send(text_data=text)
+            if (event_type or _event_type(text)) == "membership.deleted":
+                if ((json.loads(text).get("data") or {}).get("user") or {}).get("id") == self.user.pk:
+                    await self._leave(production_id)
+                    return
+        self.subscriptions[production_id] = upto_seq
 
     async def _send_json(self, payload: dict):
         await self.send(text_data=json.dumps(payload, separators=(",", ":")))

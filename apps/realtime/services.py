@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from apps.realtime import sender
@@ -41,11 +42,17 @@ def _iso(dt) -> str:
     return dt.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def envelope_json(*, id: int | None, type: str, production_id: int, entity: str, entity_id: Any, data: dict, actor: dict | None, at) -> str:
-    """The DESIGN.md envelope as compact JSON text (built once, forwarded as is by every consumer)."""
+def envelope_json(*, id: int | None, type: str, production_id: int, entity: str, entity_id: Any, data: dict, actor: dict | None, at,
+                  seq: int | None = None) -> str:
+    """The DESIGN.md envelope as compact JSON text (built once, forwarded as is by every consumer).
+
+    `seq` is the event's place in its production's stream (1, 2, 3…, no gaps); null, like `id`,
+    for ephemeral events.
+    """
     return json.dumps(
         {
             "id": id,
+            "seq": seq,
             "type": type,
             "production": production_id,
             "entity": entity,
@@ -59,47 +66,76 @@ def envelope_json(*, id: int | None, type: str, production_id: int, entity: str,
     )
 
 
+def event_json(event: Event) -> str:
+    """A stored event's envelope, exactly as the socket sent it live (needs `event.actor` loaded)."""
+    return envelope_json(id=event.id, seq=event.seq, type=event.type, production_id=event.production_id, entity=event.entity,
+                         entity_id=_entity_id(event.entity_id), data=event.data, actor=actor_json(event.actor), at=event.at)
+
+
+def _entity_id(raw: str):
+    """Entity ids are stored as text (jobs use UUIDs); integer ids go back out as numbers."""
+    return int(raw) if raw.isdigit() else raw
+
+
 def publish(*, production_id: int, type: str, entity: str, entity_id: Any, data: dict, actor=None) -> Event:
     """Store an event in the current transaction and send it to `production.<id>` after commit.
 
     `type` must be one of `apps.realtime.events.EVENT_TYPES` (ValueError otherwise); `data` is
-    the entity's REST representation. Returns the unsaved-to-clients `Event` row. Only services
-    call this (CONVENTIONS.md, "Events").
+    the entity's REST representation. The event takes the production's next `seq` (a savepoint
+    makes the allocation and the insert one unit even when the caller has no transaction).
+    Returns the stored `Event`. The live send happens after commit, off the caller's path
+    (`apps.realtime.sender`): a slow or absent Redis never slows the write. Only services call
+    this (CONVENTIONS.md, "Events").
     """
     if type not in EVENT_TYPES or type.endswith((".progress", ".changed")):
         raise ValueError(f"unknown stored event type {type!r}")
-    _lock_event_order(production_id)
     # Round-trip through JSON so the stored row and the live frame carry exactly the same values.
     data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-    event = Event.objects.create(
-        production_id=production_id,
-        type=type,
-        entity=entity,
-        entity_id=str(entity_id),
-        data=data,
-        actor=actor if actor_json(actor) else None,
-        at=timezone.now(),
-    )
+    with transaction.atomic():
+        _lock_event_order(production_id)
+        event = Event.objects.create(
+            production_id=production_id,
+            seq=_next_seq(production_id),
+            type=type,
+            entity=entity,
+            entity_id=str(entity_id),
+            data=data,
+            actor=actor if actor_json(actor) else None,
+            at=timezone.now(),
+        )
     text = envelope_json(
-        id=event.id, type=type, production_id=production_id, entity=entity, entity_id=entity_id,
+        id=event.id, seq=event.seq, type=type, production_id=production_id, entity=entity, entity_id=entity_id,
         data=data, actor=actor_json(actor), at=event.at,
     )
-    message = {"type": "event.message", "text": text, "id": event.id, "production": production_id, "event_type": type}
+    message = {"type": "event.message", "text": text, "id": event.id, "seq": event.seq, "production": production_id,
+               "event_type": type}
     transaction.on_commit(lambda: sender.group_send(production_group(production_id), message))
     return event
 
 
-# Advisory-lock class for "event ids of one production are allocated in commit order".
+def _next_seq(production_id: int) -> int:
+    """The production's next stream position: one more than its highest `seq` (an index lookup).
+
+    Safe only under the production's event-order lock (`_lock_event_order`): the lock makes the
+    read and the insert one step per production on PostgreSQL; SQLite runs one writer at a time.
+    The unique (production, seq) constraint turns any mistake into an error, never a gap or a twin.
+    """
+    top = Event.objects.filter(production_id=production_id).aggregate(top=Max("seq"))["top"]
+    return (top or 0) + 1
+
+
+# Advisory-lock class for "event ids and seqs of one production are allocated in commit order".
 _EVENT_ORDER_LOCK = 0x51A7E
 
 
 def _lock_event_order(production_id: int) -> None:
-    """Make a production's event ids follow commit order, so `after` replay can never skip one.
+    """Make a production's event ids and seqs follow commit order, so resuming can never skip one.
 
     Without it, on PostgreSQL transaction A may take id 10, B id 11, and B commit first: a client
-    that saw 11 and resumes with `after: 11` would never get 10. A transaction-scoped advisory lock
-    per production, taken before the id is drawn and held to commit, orders them. SQLite already
-    serialises writers (BEGIN IMMEDIATE), so it needs nothing.
+    that saw 11 and resumes with `after: 11` would never get 10, and two transactions could draw
+    the same next `seq`. A transaction-scoped advisory lock per production, taken before the id and
+    seq are drawn and held to commit, orders them. SQLite already serialises writers (BEGIN
+    IMMEDIATE), so it needs nothing.
     """
     from django.db import connection
 

@@ -3,12 +3,12 @@ import "@mantine/notifications/styles.css";
 import "@mantine/charts/styles.css";
 import { MantineProvider, createTheme } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router-dom";
 import { App } from "./App";
-import { busyRetryDelayMs, retryWhenBusy } from "./api/client";
+import { makeQueryClient } from "./api/queryClient";
 
 const theme = createTheme({
   primaryColor: "yellow",
@@ -21,12 +21,7 @@ const theme = createTheme({
   },
 });
 
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: { staleTime: 30_000, refetchOnWindowFocus: false },
-    mutations: { retry: retryWhenBusy, retryDelay: busyRetryDelayMs },
-  },
-});
+const queryClient = makeQueryClient();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

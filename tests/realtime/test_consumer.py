@@ -161,7 +161,7 @@ async def test_member_subscribes_and_learns_the_last_event_id(crew, connect_as, 
 
     assert first < last
     assert before == []
-    assert subscribed == {"type": "subscribed", "production": crew.production.pk, "replayed": 0, "last_id": last}
+    assert subscribed == {"type": "subscribed", "production": crew.production.pk, "replayed": 0, "last_id": last, "last_seq": 2}
 
 
 async def test_member_of_an_empty_production_starts_at_zero(crew, connect_as):
@@ -169,7 +169,7 @@ async def test_member_of_an_empty_production_starts_at_zero(crew, connect_as):
 
     _, subscribed = await subscribe(socket, crew.elsewhere.pk)
 
-    assert subscribed == {"type": "subscribed", "production": crew.elsewhere.pk, "replayed": 0, "last_id": 0}
+    assert subscribed == {"type": "subscribed", "production": crew.elsewhere.pk, "replayed": 0, "last_id": 0, "last_seq": 0}
 
 
 async def test_non_member_cannot_subscribe_and_gets_none_of_its_events(crew, connect_as, scene_in):
@@ -248,8 +248,9 @@ async def test_a_committed_write_reaches_subscribers_as_the_design_envelope(crew
     frame = await receive(socket)
     stored = await run_sync(lambda: Event.objects.get(production=crew.production, type="scene.updated"))
     expected_data = json.loads(json.dumps(await run_sync(lambda: SceneSerializer(scene).data), default=str))
-    assert set(frame) == {"id", "type", "production", "entity", "entity_id", "data", "actor", "at"}
+    assert set(frame) == {"id", "seq", "type", "production", "entity", "entity_id", "data", "actor", "at"}
     assert frame["id"] == stored.id
+    assert frame["seq"] == stored.seq == 1
     assert frame["type"] == "scene.updated"
     assert frame["production"] == crew.production.pk
     assert frame["entity"] == "scene"
@@ -263,7 +264,7 @@ async def test_a_committed_write_reaches_subscribers_as_the_design_envelope(crew
     # the same write also moves the production's stats
     stats = await receive(socket)
     assert (stats["type"], stats["entity"], stats["entity_id"]) == ("production.updated", "production", crew.production.pk)
-    assert stats["id"] > frame["id"]
+    assert stats["id"] > frame["id"] and stats["seq"] == 2
     await assert_nothing(socket)
 
 

@@ -45,7 +45,8 @@ def test_feed_is_the_envelopes_the_socket_sent_newest_first(api, user, productio
     assert body["next"] is None
     assert body["results"] == list(reversed(socket_frames))
     newest = body["results"][0]
-    assert list(newest) == ["id", "type", "production", "entity", "entity_id", "data", "actor", "at"]
+    assert list(newest) == ["id", "seq", "type", "production", "entity", "entity_id", "data", "actor", "at"]
+    assert [e["seq"] for e in body["results"]] == [6, 5, 4, 3, 2, 1]  # the production's stream, with no gap
     assert newest["actor"] == {"id": user.pk, "name": user.display_name}
     scene_created = next(e for e in body["results"] if e["type"] == "scene.created")
     assert (scene_created["entity"], scene_created["entity_id"], scene_created["data"]["location"]) == ("scene", scene["id"], "DINER")
@@ -112,7 +113,8 @@ def test_a_new_event_does_not_shift_the_next_page(api, user, production):
 
 def test_page_size_defaults_to_50_and_is_capped_at_200(api, user, production):
     Event.objects.bulk_create([
-        Event(production=production, type="scene.updated", entity="scene", entity_id=str(n), data={"id": n}, actor=user, at="2026-11-20T10:00:00Z")
+        Event(production=production, seq=n + 1, type="scene.updated", entity="scene", entity_id=str(n), data={"id": n}, actor=user,
+              at="2026-11-20T10:00:00Z")
         for n in range(210)
     ])
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import asyncio
 import decimal
 import json
+import os
+import signal
 import socket
 import tempfile
 import threading
@@ -57,9 +59,9 @@ def test_publish_stores_the_event_and_sends_it_only_on_commit(user, production, 
     group, message = sent[0]
     assert group == f"production.{production.pk}"
     assert {k: v for k, v in message.items() if k != "text"} == {
-        "type": "event.message", "id": event.pk, "production": production.pk, "event_type": "scene.updated"}
+        "type": "event.message", "id": event.pk, "seq": 1, "production": production.pk, "event_type": "scene.updated"}
     assert json.loads(message["text"]) == {
-        "id": event.pk, "type": "scene.updated", "production": production.pk, "entity": "scene", "entity_id": 42,
+        "id": event.pk, "seq": 1, "type": "scene.updated", "production": production.pk, "entity": "scene", "entity_id": 42,
         "data": {"id": 42, "status": "in_progress"}, "actor": {"id": user.pk, "name": user.display_name},
         "at": stored.at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
     }
@@ -216,7 +218,7 @@ async def test_a_broadcast_reaches_the_production_group_through_redis(production
     assert message["id"] is None and json.loads(message["text"])["data"] == {"progress": 0.25}
 
 
-# --- sender: never raises -----------------------------------------------------------------------
+# --- sender: never raises, never blocks the write -------------------------------------------------
 
 
 def _layer_at(address: str) -> dict:
@@ -224,15 +226,15 @@ def _layer_at(address: str) -> dict:
                         "CONFIG": {"hosts": [{"address": address, "socket_timeout": None}], "prefix": "slate-dead"}}}
 
 
-def test_group_send_returns_true_when_redis_takes_the_message():
-    assert sender.group_send("production.0", {"type": "event.message", "text": "{}", "id": None, "production": 0}) is True
+def test_send_now_returns_true_when_redis_takes_the_message():
+    assert sender.send_now("production.0", {"type": "event.message", "text": "{}", "id": None, "production": 0}) is True
 
 
-def test_group_send_returns_false_when_redis_is_unreachable(settings, caplog):
+def test_send_now_returns_false_when_redis_is_unreachable(settings, caplog):
     settings.CHANNEL_LAYERS = _layer_at(f"unix://{tempfile.mkdtemp()}/no-redis-here.sock")  # resets channel_layers
 
     started = time.monotonic()
-    result = sender.group_send("production.1", {"type": "event.message", "text": "{}", "id": 1, "event_type": "scene.updated"})
+    result = sender.send_now("production.1", {"type": "event.message", "text": "{}", "id": 1, "event_type": "scene.updated"})
 
     assert result is False
     assert time.monotonic() - started < 5
@@ -267,11 +269,11 @@ def silent_redis():
     server.close()
 
 
-def test_group_send_gives_up_on_a_hung_redis_after_its_timeout_and_leaves_nothing_pending(settings, silent_redis):
+def test_send_now_gives_up_on_a_hung_redis_after_its_timeout_and_leaves_nothing_pending(settings, silent_redis):
     settings.CHANNEL_LAYERS = _layer_at(silent_redis)
 
     started = time.monotonic()
-    results = [sender.group_send("production.1", {"type": "event.message", "text": "{}", "id": i}, timeout_s=0.3) for i in range(2)]
+    results = [sender.send_now("production.1", {"type": "event.message", "text": "{}", "id": i}, timeout_s=0.3) for i in range(2)]
 
     assert results == [False, False]
     assert time.monotonic() - started < 2
@@ -280,8 +282,9 @@ def test_group_send_gives_up_on_a_hung_redis_after_its_timeout_and_leaves_nothin
 
 
 def _pending_sender_tasks(*, until_zero_within_s: float) -> int:
+    """Tasks of the sender loop besides its relay (which always waits for work)."""
     async def pending():
-        return len([t for t in asyncio.all_tasks() if t is not asyncio.current_task()])
+        return len([t for t in asyncio.all_tasks() if t is not asyncio.current_task() and "_Relay._run" not in repr(t.get_coro())])
 
     deadline = time.monotonic() + until_zero_within_s
     while True:
@@ -289,3 +292,61 @@ def _pending_sender_tasks(*, until_zero_within_s: float) -> int:
         if count == 0 or time.monotonic() > deadline:
             return count
         time.sleep(0.02)
+
+
+def test_group_send_returns_at_once_while_redis_hangs(settings, silent_redis):
+    settings.CHANNEL_LAYERS = _layer_at(silent_redis)
+    settings.SLATE_LIVE_RETRY_S = 0.5
+
+    started = time.monotonic()
+    for n in range(200):
+        sender.group_send("production.1", {"type": "event.message", "text": "{}", "id": n, "seq": n + 1, "event_type": "scene.updated"})
+    queued_in_s = time.monotonic() - started
+
+    assert queued_in_s < 0.5, queued_in_s  # a write never waits on Redis
+    # and the relay gives the frames up (the subscribers read them from the log) without raising
+    assert sender.flush(timeout_s=30) is True
+
+
+@pytest.fixture
+def private_redis():
+    """A real redis-server of its own on a unix socket, to pause and resume; yields `(address, process)`."""
+    from apps.core.redis_server import start_redis
+
+    path = Path(tempfile.mkdtemp(prefix="slate-paused-redis-")) / "redis.sock"
+    process = start_redis(path, appendonly=False)
+    yield f"unix://{path}", process
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGCONT)
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_stored_frame_sent_while_redis_is_paused_arrives_once_redis_is_back(settings, private_redis):
+    from channels.layers import get_channel_layer
+
+    address, redis_process = private_redis
+    settings.CHANNEL_LAYERS = _layer_at(address)
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    await layer.group_add("production.7", channel)
+
+    os.kill(redis_process.pid, signal.SIGSTOP)  # Redis stops answering: every send times out
+    try:
+        started = time.monotonic()
+        for n in (1, 2, 3):
+            sender.group_send("production.7", {"type": "event.message", "text": str(n), "id": n, "seq": n, "event_type": "scene.updated"})
+        assert time.monotonic() - started < 0.1
+        await asyncio.sleep(SEND_PAUSE_S)
+    finally:
+        os.kill(redis_process.pid, signal.SIGCONT)
+
+    received = [await asyncio.wait_for(layer.receive(channel), 15) for _ in range(3)]
+    assert [m["text"] for m in received] == ["1", "2", "3"]  # each once, in order
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(layer.receive(channel), 0.5)
+    await layer.group_discard("production.7", channel)
+
+
+SEND_PAUSE_S = 2.5  # longer than one send attempt (sender.SEND_TIMEOUT_S): the first attempt fails and is retried

@@ -34,7 +34,7 @@ async def test_resume_replays_exactly_the_missed_events_in_order(crew, connect_a
 
     assert [frame["id"] for frame in replayed] == ids[2:]
     assert all(frame["type"] == "scene.updated" and frame["actor"] == {"id": crew.owner.pk, "name": "Ana Ruiz"} for frame in replayed)
-    assert subscribed == {"type": "subscribed", "production": crew.production.pk, "replayed": 3, "last_id": ids[-1]}
+    assert subscribed == {"type": "subscribed", "production": crew.production.pk, "replayed": 3, "last_id": ids[-1], "last_seq": 5}
     # then live, each event once
     later = await run_sync(publish_scene_updates, scene, crew.owner, 2)
     assert [(await receive(socket))["id"] for _ in later] == later
@@ -97,10 +97,11 @@ async def test_events_published_while_subscribing_arrive_once_in_order(crew, con
     await assert_nothing(socket)
 
 
-async def test_an_event_overtaken_on_the_way_to_redis_is_still_delivered(crew, connect_as, scene_in, monkeypatch):
+async def test_an_event_overtaken_on_the_way_to_redis_is_still_delivered_in_order(crew, connect_as, scene_in, monkeypatch):
     # Web processes and workers each send on their own Redis connection after their own commit: a
     # writer descheduled between its commit and its send is overtaken by a later event. The consumer
-    # must dedupe by id, not drop everything below the highest id it has sent.
+    # sees the jump in seq, reads the overtaken event from the log, sends both in order, and drops
+    # the late live copy.
     from apps.realtime import sender
 
     real_group_send, held = sender.group_send, []
@@ -121,7 +122,7 @@ async def test_an_event_overtaken_on_the_way_to_redis_is_still_delivered(crew, c
 
     first, second = await run_sync(publish_scene_updates, scene, crew.owner, 2)
 
-    assert [(await receive(socket))["id"] for _ in range(2)] == [second, first]
+    assert [(await receive(socket))["id"] for _ in range(2)] == [first, second]
     await assert_nothing(socket)
 
 
@@ -133,8 +134,8 @@ async def test_missing_more_than_the_replay_limit_is_answered_with_resync(crew, 
 
     await socket.send_json_to({"type": "subscribe", "production": crew.production.pk, "after": ids[0]})  # 4 missed
 
-    assert await receive(socket) == {"type": "resync", "production": crew.production.pk}
-    assert await receive(socket) == {"type": "subscribed", "production": crew.production.pk, "replayed": 0, "last_id": ids[-1]}
+    assert await receive(socket) == {"type": "resync", "production": crew.production.pk, "last_seq": 5}
+    assert await receive(socket) == {"type": "subscribed", "production": crew.production.pk, "replayed": 0, "last_id": ids[-1], "last_seq": 5}
     assert (await receive(socket))["type"] == "presence.changed"
     # after the resync the stream goes on live from the latest id, without the missed events
     later = await run_sync(publish_scene_updates, scene, crew.owner, 1)
@@ -159,8 +160,8 @@ async def test_an_after_beyond_any_event_id_is_answered_with_resync(crew, connec
 
     await socket.send_json_to({"type": "subscribe", "production": crew.production.pk, "after": ids[-1] + 1000})
 
-    assert await receive(socket) == {"type": "resync", "production": crew.production.pk}
-    assert await receive(socket) == {"type": "subscribed", "production": crew.production.pk, "replayed": 0, "last_id": ids[-1]}
+    assert await receive(socket) == {"type": "resync", "production": crew.production.pk, "last_seq": 2}
+    assert await receive(socket) == {"type": "subscribed", "production": crew.production.pk, "replayed": 0, "last_id": ids[-1], "last_seq": 2}
 
 
 async def test_resubscribing_does_not_send_an_event_twice(crew, connect_as, scene_in):

@@ -4,15 +4,17 @@ import { keys } from "../api/keys";
 import type { Notification } from "../api/notifications";
 import type { CallSheet, CallSheetRecipient, ShootDay, Strip } from "../api/schedule";
 import type { BreakdownSuggestion, Clip, Comment, Job, MediaAsset, Scene, StoryboardTemplate } from "../api/types";
-import { applyEvent, INVALIDATE_DELAY_MS, onNewNotification, refetchProduction } from "./dispatch";
+import { makeQueryClient } from "../api/queryClient";
+import { applyEvent, freshest, INVALIDATE_DELAY_MS, onNewNotification, refetchProduction } from "./dispatch";
 import type { EntityEvent, SlateEvent } from "./events";
 
 const scene = (id: number, status: Scene["status"], order = id): Scene => ({
   id, production: 7, number: String(id), int_ext: "INT", location: "LIBRARY", time_of_day: "DAY", slugline: "INT. LIBRARY - DAY",
   synopsis: "", page_eighths: 8, script_order: order, status, script_version: null, needs_review: false, review_reason: "", version: 1, created_at: "", updated_at: "",
 });
-const envelope = <T extends SlateEvent>(e: Omit<T, "production" | "actor" | "at">): T =>
-  ({ production: 7, actor: { id: 1, name: "Ana" }, at: "2026-11-20T10:00:00.000Z", ...e }) as T;
+/** An event of production 7; a stored one (with an id) gets that id as its `seq` too. */
+const envelope = <T extends SlateEvent>(e: Omit<T, "production" | "actor" | "at" | "seq">): T =>
+  ({ production: 7, actor: { id: 1, name: "Ana" }, at: "2026-11-20T10:00:00.000Z", seq: e.id, ...e }) as T;
 
 describe("applyEvent", () => {
   it("puts an updated scene into the cached list and its detail", () => {
@@ -300,5 +302,32 @@ describe("applyEvent: the user's notifications", () => {
     const state = (key: QueryKey) => qc.getQueryState(key)?.isInvalidated;
     expect([state(keys.notifications), state(keys.unreadCount), state(keys.callSheet(5)), state(keys.shootDays(7)), state(keys.shootDays(8))])
       .toEqual([true, true, true, true, false]);
+  });
+});
+
+describe("freshest: no fetch takes the cache back in time", () => {
+  const job = (status: Job["status"], progress: number): Job => ({
+    id: "j1", production: 7, kind: "media.process", status, progress, message: "", params: {}, result: {}, error: "", attempts: 1,
+    cancel_requested: false, created_by: 1, created_at: "2026-12-01T10:00:00Z", updated_at: "2026-12-01T10:00:00Z", started_at: null, finished_at: null,
+  });
+
+  it("keeps a finished job finished when a fetch that left earlier answers 'running'", async () => {
+    const qc = makeQueryClient();
+    let answer!: (jobs: Job[]) => void;
+    const fetching = qc.fetchQuery({ queryKey: keys.jobs(7), queryFn: () => new Promise<Job[]>((resolve) => { answer = resolve; }) });
+    await Promise.resolve();
+    qc.setQueryData(keys.jobs(7), [job("running", 0.4)]);
+    applyEvent(qc, envelope({ id: 12, type: "job.updated", entity: "job", entity_id: "j1", data: job("succeeded", 1) }));
+    answer([job("running", 0.6)]); // the REST list as it was when the request left
+    await fetching;
+    expect(qc.getQueryData<Job[]>(keys.jobs(7))?.map((j) => j.status)).toEqual(["succeeded"]);
+  });
+
+  it("keeps the higher version of an object, in a list or alone, and takes anything newer", () => {
+    expect(freshest([scene(1, "completed")].map((s) => ({ ...s, version: 3 })), [{ ...scene(1, "not_started"), version: 2 }, scene(2, "not_started")]))
+      .toEqual([{ ...scene(1, "completed"), version: 3 }, scene(2, "not_started")]);
+    expect(freshest({ ...scene(1, "completed"), version: 3 }, { ...scene(1, "in_progress"), version: 4 })).toEqual({ ...scene(1, "in_progress"), version: 4 });
+    expect(freshest([job("succeeded", 1)], [job("running", 0.5)])).toEqual([job("succeeded", 1)]);
+    expect(freshest(undefined, [job("running", 0.5)])).toEqual([job("running", 0.5)]);
   });
 });

@@ -20,6 +20,34 @@ function remove<T extends WithId>(list: T[] | undefined, id: Id | string): T[] |
   return list?.filter((x) => x.id !== id);
 }
 
+const ENDED = new Set(["succeeded", "failed", "cancelled"]);
+
+/** Whether the cached `old` must be kept over `next` for the same object: a lower `version` never replaces a higher one, and a job that ended stays ended. */
+function olderThan(next: Record<string, unknown>, old: Record<string, unknown>): boolean {
+  if (typeof old.version === "number" && typeof next.version === "number") return next.version < old.version;
+  if ("attempts" in old && ENDED.has(old.status as string) && !ENDED.has(next.status as string)) return true;
+  return false;
+}
+
+/**
+ * The data to cache when `next` (a fetch's result or an update) replaces `old`: `next`, except that an object
+ * it holds in an older state than the cache (a REST answer that left before a live event was applied) keeps the
+ * cached one. Used as the QueryClient's `structuralSharing`, so no screen ever goes back in time.
+ */
+export function freshest(old: unknown, next: unknown): unknown {
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && "id" in x;
+  if (Array.isArray(old) && Array.isArray(next)) {
+    const byId = new Map(old.filter(isObject).map((x) => [x.id, x]));
+    if (byId.size === 0) return next;
+    return next.map((item: unknown) => {
+      const cached = isObject(item) ? byId.get(item.id) : undefined;
+      return cached && olderThan(item as Record<string, unknown>, cached) ? cached : item;
+    });
+  }
+  if (isObject(old) && isObject(next) && old.id === next.id && olderThan(next, old)) return old;
+  return next;
+}
+
 /** Put `item` into (or take it out of) the cached list at `key`, if that list is loaded. */
 function applyToList<T extends WithId>(qc: QueryClient, key: QueryKey, deleted: boolean, item: T, sortKey?: (t: T) => number | string) {
   qc.setQueryData<T[]>(key, (old) => (deleted ? remove(old, item.id) : upsert(old, item, sortKey)));

@@ -20,13 +20,14 @@ export type Entity = keyof EntityData;
 export type Verb = "created" | "updated" | "deleted";
 
 export interface Actor { id: Id; name: string }
+/** `seq`: the event's place in its production's stream (1, 2, 3…, no gaps); null, like `id`, for ephemeral events. */
 interface Envelope<T extends string, E extends string, D> {
-  id: number | null; type: T; production: Id; entity: E; entity_id: Id | string; data: D; actor: Actor | null; at: string;
+  id: number | null; seq: number | null; type: T; production: Id; entity: E; entity_id: Id | string; data: D; actor: Actor | null; at: string;
 }
 /** A call sheet published (revision 1) or re-published (later revisions): stored like the entity events. */
-export type CallSheetPublishedEvent = Envelope<"callsheet.published", "callsheet", CallSheet> & { id: number };
+export type CallSheetPublishedEvent = Envelope<"callsheet.published", "callsheet", CallSheet> & { id: number; seq: number };
 /** Stored events (they have an id, are replayed after a reconnect and make the activity feed). */
-export type EntityEvent = { [E in Entity]: Envelope<`${E}.${Verb}`, E, EntityData[E]> & { id: number } }[Entity] | CallSheetPublishedEvent;
+export type EntityEvent = { [E in Entity]: Envelope<`${E}.${Verb}`, E, EntityData[E]> & { id: number; seq: number } }[Entity] | CallSheetPublishedEvent;
 
 /**
  * `text`: AI writing jobs send the whole text so far (later frames, while saving, have none: keep the last one seen).
@@ -37,21 +38,21 @@ export interface JobProgressData {
   storyboard?: { frame: number; count: number; done: number; state?: "queued" | "running" | "done"; queue_position?: number; log?: string };
 }
 export interface PresenceEntry { connection: string; user: Actor | null; where: Record<string, number | string | null> | null; at: number }
-export type JobProgressEvent = Envelope<"job.progress", "job", JobProgressData> & { id: null };
-export type PresenceEvent = Envelope<"presence.changed", "production", { members: PresenceEntry[] }> & { id: null };
+export type JobProgressEvent = Envelope<"job.progress", "job", JobProgressData> & { id: null; seq: null };
+export type PresenceEvent = Envelope<"presence.changed", "production", { members: PresenceEntry[] }> & { id: null; seq: null };
 
 /**
  * The user's own events, sent to the group `user.<id>` whatever production the socket follows (`production` names
  * the notification's production). Never stored or replayed (`id` null): a reconnect refetches the list instead.
  */
-export type NotificationEvent = Envelope<"notification.created" | "notification.updated", "notification", Notification> & { id: null };
+export type NotificationEvent = Envelope<"notification.created" | "notification.updated", "notification", Notification> & { id: null; seq: null };
 
 export type SlateEvent = EntityEvent | JobProgressEvent | PresenceEvent | NotificationEvent;
 
 export type ControlFrame =
-  | { type: "subscribed"; production: Id; replayed: number; last_id: number }
+  | { type: "subscribed"; production: Id; replayed: number; last_id: number; last_seq?: number }
   | { type: "unsubscribed"; production: Id }
-  | { type: "resync"; production: Id }
+  | { type: "resync"; production: Id; last_seq?: number }
   | { type: "pong" }
   | { type: "error"; code: string; detail: string; production?: Id };
 

@@ -1,8 +1,12 @@
-// One WebSocket per tab: subscribe, remember the last event id, reconnect with back-off, resume with `after`.
+// One WebSocket per tab: subscribe, keep each production's stream whole by `seq`, reconnect with back-off,
+// resume with `after_seq`. DESIGN.md, "WebSocket protocol"; issue 11, "No silent gap in a stream".
 import type { Id } from "../api/types";
 import { isControl, type ControlFrame, type ServerFrame, type SlateEvent } from "./events";
 
 export type ConnectionStatus = "live" | "reconnecting" | "offline";
+
+/** How long a frame that arrived after a gap waits for the missing ones before the client asks for them again. */
+export const GAP_WAIT_MS = 3000;
 
 export interface RealtimeHandlers {
   onEvent(event: SlateEvent): void;
@@ -13,7 +17,11 @@ export interface RealtimeHandlers {
 export class RealtimeClient {
   private socket: WebSocket | null = null;
   private readonly lastId = new Map<Id, number>();
-  private readonly seen = new Map<Id, Set<number>>();
+  /** The seq of the last stored event applied, per production: everything up to it was applied once, in order. */
+  private readonly lastSeq = new Map<Id, number>();
+  /** Stored events that arrived after a gap, by production and seq, applied once the gap is filled. */
+  private readonly early = new Map<Id, Map<number, SlateEvent>>();
+  private readonly gapTimers = new Map<Id, ReturnType<typeof setTimeout>>();
   private readonly lastPresence = new Map<Id, Record<string, number | string | null> | null>();
   private readonly live = new Set<Id>();
   private readonly subscribed = new Set<Id>();
@@ -33,6 +41,8 @@ export class RealtimeClient {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    for (const timer of this.gapTimers.values()) clearTimeout(timer);
+    this.gapTimers.clear();
     this.socket?.close(1000);
     this.setStatus("offline");
   }
@@ -71,6 +81,11 @@ export class RealtimeClient {
     return this.lastId.get(production);
   }
 
+  /** The seq of the last stored event of the production applied by this tab (undefined before the first subscribe). */
+  lastEventSeq(production: Id): number | undefined {
+    return this.lastSeq.get(production);
+  }
+
   private open(): void {
     if (this.stopped || this.paused) return;
     this.setStatus("reconnecting");
@@ -99,6 +114,7 @@ export class RealtimeClient {
     let frame: ServerFrame;
     try { frame = JSON.parse(text) as ServerFrame; } catch { return; }
     if (isControl(frame)) {
+      if (frame.type === "subscribed" || frame.type === "resync") this.advance(frame.production, frame.last_seq, frame.type === "resync");
       if (frame.type === "subscribed") {
         this.retry = 0;
         if (!this.lastId.has(frame.production) || frame.last_id > (this.lastId.get(frame.production) ?? 0)) this.lastId.set(frame.production, frame.last_id);
@@ -109,21 +125,68 @@ export class RealtimeClient {
       this.handlers.onControl(frame);
       return;
     }
-    if (frame.id != null) {
-      // Dedupe by id, not by "below the highest": live events from two processes may arrive out of order.
-      const seen = this.seen.get(frame.production) ?? new Set<number>();
-      if (seen.has(frame.id)) return;
-      seen.add(frame.id);
-      if (seen.size > 5000) seen.delete(seen.values().next().value as number);
-      this.seen.set(frame.production, seen);
-      if (frame.id > (this.lastId.get(frame.production) ?? 0)) this.lastId.set(frame.production, frame.id);
+    if (frame.seq == null) {
+      this.handlers.onEvent(frame); // ephemeral (progress, presence) and the user's own events: no stream position
+      return;
     }
-    this.handlers.onEvent(frame);
+    const production = frame.production;
+    const last = this.lastSeq.get(production);
+    if (last !== undefined && frame.seq <= last) return; // had it (a replay overlapping the live stream)
+    if (last !== undefined && frame.seq > last + 1) {
+      // A gap: hold this one until the missing events arrive; the server fills gaps itself, so asking again is the fallback.
+      const held = this.early.get(production) ?? new Map<number, SlateEvent>();
+      held.set(frame.seq, frame);
+      this.early.set(production, held);
+      if (!this.gapTimers.has(production)) this.gapTimers.set(production, setTimeout(() => this.askForGap(production), GAP_WAIT_MS));
+      return;
+    }
+    this.apply(frame);
+    this.drain(production);
+  }
+
+  /** Apply one stored event in its place in the stream. */
+  private apply(event: SlateEvent & { seq: number }): void {
+    this.lastSeq.set(event.production, event.seq);
+    if (event.id != null && event.id > (this.lastId.get(event.production) ?? 0)) this.lastId.set(event.production, event.id);
+    this.handlers.onEvent(event);
+  }
+
+  /** Apply the held events that now follow on, in order. */
+  private drain(production: Id): void {
+    const held = this.early.get(production);
+    while (held?.size) {
+      const next = held.get((this.lastSeq.get(production) ?? 0) + 1);
+      if (!next) break;
+      held.delete(next.seq as number);
+      this.apply(next as SlateEvent & { seq: number });
+    }
+    if (!held?.size) {
+      this.early.delete(production);
+      const timer = this.gapTimers.get(production);
+      if (timer) clearTimeout(timer);
+      this.gapTimers.delete(production);
+    }
+  }
+
+  /** The server's word on where the stream stands: after `subscribed` the client is at least there; after `resync` it is exactly there (it refetches). */
+  private advance(production: Id, lastSeq: number | undefined, resync: boolean): void {
+    if (lastSeq === undefined) return;
+    const current = this.lastSeq.get(production);
+    if (current === undefined || lastSeq > current || resync) this.lastSeq.set(production, lastSeq);
+    const held = this.early.get(production);
+    if (held) for (const seq of [...held.keys()]) if (seq <= lastSeq) held.delete(seq);
+    this.drain(production);
+  }
+
+  /** Still missing events after GAP_WAIT_MS: subscribe again from the last one applied (the server replays the rest). */
+  private askForGap(production: Id): void {
+    this.gapTimers.delete(production);
+    if (this.early.get(production)?.size && this.subscribed.has(production)) this.sendSubscribe(production);
   }
 
   private sendSubscribe(production: Id): void {
-    const after = this.lastId.get(production);
-    this.send({ type: "subscribe", production, ...(after !== undefined ? { after } : {}) });
+    const afterSeq = this.lastSeq.get(production);
+    this.send({ type: "subscribe", production, ...(afterSeq !== undefined ? { after_seq: afterSeq } : {}) });
   }
 
   private send(frame: object): void {
