@@ -22,7 +22,7 @@ from tests.e2e.conftest import HOSTNAME, SHARED_DATA, LiveSocket, SlateServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
-ENVELOPE_KEYS = {"id", "type", "production", "entity", "entity_id", "data", "actor", "at"}
+ENVELOPE_KEYS = {"id", "seq", "type", "production", "entity", "entity_id", "data", "actor", "at"}
 ISO_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 TERMINAL = ("succeeded", "failed", "cancelled")
 
