@@ -28,10 +28,17 @@ def job_reaper() -> None:
 
 @HUEY.on_startup()
 def _reap_jobs_of_dead_local_workers() -> None:
-    """When a worker starts, jobs left `running` by a dead process on this host are dealt with at once."""
+    """When a worker starts: jobs left `running` by a dead process on this host are dealt with at
+    once, lost pending jobs are sent again, and the scratch folders of dead workers are removed."""
     from django.db import close_old_connections
 
+    from apps.jobs import scratch
+
+    removed = scratch.remove_orphaned()
+    if removed:
+        log.info("removed %d scratch folder(s) of dead workers: %s", len(removed), ", ".join(p.name for p in removed))
     try:
-        services.job_reap_stale()
+        services.job_reap_stale(at_startup=True)
+        services.job_requeue_lost()
     finally:
         close_old_connections()

@@ -91,6 +91,7 @@ def test_job_create_publishes_job_created_and_enqueues_only_after_commit(product
         job = services.job_create(production_id=production.pk, kind="test.echo", actor=user, params={"x": 1})
         assert enqueued == []  # not before the transaction commits
 
+    assert services.job_enqueue_drain(timeout_s=5)  # sent by the process's sender thread, off the caller's path
     assert enqueued == [job.pk]
     assert [(e["type"], e["entity_id"], e["data"]["status"]) for e in events] == [("job.created", str(job.pk), "pending")]
     assert events[0]["data"]["params"] == {"x": 1}
@@ -387,16 +388,14 @@ def test_job_enqueue_puts_the_job_on_the_real_redis_queue(production):
     assert job.status == JobStatus.PENDING
 
 
-def test_job_enqueue_returns_false_and_leaves_the_job_pending_when_redis_is_unreachable(production, monkeypatch, caplog):
+def test_job_enqueue_returns_false_and_leaves_the_job_pending_when_redis_is_unreachable(production, settings, tmp_path, caplog):
     job = make_job(production, "test.echo")
+    settings.REDIS_URL = f"unix://{tmp_path / 'nobody-listens.sock'}"
 
-    def unreachable(job_id):
-        raise redis.ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
-
-    monkeypatch.setattr("apps.jobs.tasks.job_execute", unreachable)
-
+    started = time.monotonic()
     assert services.job_enqueue(job_id=job.pk) is False
 
+    assert time.monotonic() - started < 1.0  # refused at once, no hang
     job.refresh_from_db()
     assert job.status == JobStatus.PENDING
     assert f"could not enqueue job {job.pk}" in caplog.text
