@@ -36,18 +36,21 @@ def _key(production_id: int) -> str:
 
 
 def validate_where(where) -> dict | None:
-    """The `where` of a presence frame: null, or an object of known keys with ints/short strings.
-
-    Raises `apps.realtime.consumers.ProtocolError` (`invalid`) otherwise.
+    """The `where` of a presence frame: null, or an object of known keys whose values are null, ids
+    (0 to 2^63-1: ids, page and frame numbers are 64-bit and never negative) or strings of at most
+    200 characters. Raises `apps.realtime.consumers.ProtocolError` (`invalid`) otherwise.
     """
-    from apps.realtime.consumers import ProtocolError
+    from apps.realtime.consumers import MAX_ID, ProtocolError
 
     if where is None:
         return None
     if not isinstance(where, dict) or not set(where) <= WHERE_KEYS:
         raise ProtocolError("invalid", f"`where` is an object with keys among {sorted(WHERE_KEYS)}.")
     for value in where.values():
-        if isinstance(value, bool) or not (value is None or isinstance(value, int) or (isinstance(value, str) and len(value) <= 200)):
+        number = isinstance(value, int) and not isinstance(value, bool)
+        if number and not 0 <= value <= MAX_ID:
+            raise ProtocolError("invalid", "`where` numbers are ids, page or frame numbers: 0 to 2^63-1.")
+        if not (value is None or number or (isinstance(value, str) and len(value) <= 200)):
             raise ProtocolError("invalid", "`where` values are ids (integers) or short strings.")
     return where
 

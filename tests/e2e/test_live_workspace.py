@@ -330,6 +330,21 @@ async def test_socket_auth_needs_a_bearer_token_or_a_session_from_our_origin(sla
     assert await anonymous.closed_with() == 4401
 
 
+async def test_a_message_over_the_servers_limit_is_closed_with_1009_and_others_stay_connected(slate: SlateServer):
+    sock = await LiveSocket.open(slate, bearer=slate.token("alice"), label="alice")
+    other = await LiveSocket.open(slate, bearer=slate.token("bob"), label="bob")
+    try:
+        # A 2 MiB text message: past daphne's 1 MiB, so Slate never even reads it…
+        await sock.conn.send('{"type": "ping", "pad": "' + "x" * (2 * 1024 * 1024) + '"}')
+        # …and the client is told why (RFC 6455 7.4.1: 1009 "message too big"), not cut off mid-air
+        assert await sock.closed_with() == 1009
+        await other.send({"type": "ping"})
+        await other.wait_for(lambda f: f.get("type") == "pong", timeout=5, what="pong")
+    finally:
+        await sock.close()
+        await other.close()
+
+
 # --- (3) dailies: upload, live progress, the worker's renditions ---------------------------------
 
 @pytest.mark.parametrize("clip", ["derived_tos_prores_proxy_tc_01000000.mov", "tears_of_steel_640x360_10s.mp4"])

@@ -93,8 +93,9 @@ async def test_a_subscriber_that_never_sent_presence_leaves_silently(crew, conne
 
 @pytest.mark.parametrize(
     "where",
-    [["scene", 42], "scene", 42, {"bogus": 1}, {"scene": True}, {"scene": "x" * 201}, {"scene": {"id": 4}}, {"scene": 1.5}],
-    ids=["list", "string", "number", "unknown-key", "bool", "long-string", "object", "float"],
+    [["scene", 42], "scene", 42, {"bogus": 1}, {"scene": True}, {"scene": "x" * 201}, {"scene": {"id": 4}}, {"scene": 1.5},
+     {"scene": -1}, {"frame": 2**80}, {"page": 2**63}],
+    ids=["list", "string", "number", "unknown-key", "bool", "long-string", "object", "float", "negative", "huge", "past-64-bit"],
 )
 async def test_an_invalid_where_is_refused_and_shared_with_nobody(crew, connect_as, where):
     owner_socket, member_socket = await connect_as(crew.owner), await connect_as(crew.member)
