@@ -6,7 +6,6 @@ render reads the original, not the proxy, and keeps the source timecode in the c
 """
 from __future__ import annotations
 
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from apps.core.errors import ApplicationError
 from apps.core.services import entity_delete
 from apps.core.uploads import generated_name
 from apps.jobs.models import TERMINAL_STATUSES
+from apps.jobs.scratch import scratch_dir
 from apps.jobs.services import JobCancelled, JobContext, job_cancel, job_create, job_handler
 from apps.media import ffmpeg, render
 from apps.media.models import Clip, MediaAsset, MediaStatus, RenditionStatus
@@ -139,7 +139,7 @@ def clip_render(ctx: JobContext) -> dict:
     try:
         try:
             has_audio = ffmpeg.probe(source).audio_codec is not None
-            with tempfile.TemporaryDirectory(prefix="slate-clip-") as tmp:
+            with scratch_dir("slate-clip-") as tmp:
                 out = Path(tmp) / "clip.mp4"
                 args = render.clip_command(source, out, in_frame=clip.in_frame, frame_count=frames, fps=fps,
                                            timecode=asset.timecode_at(clip.in_frame), has_audio=has_audio,

@@ -10,15 +10,21 @@ waveform are made from the finished proxy, which is smaller and cheaper to decod
 Sources: ffmpeg's docs (ffmpeg.html "Main options" -progress, ffmpeg-filters.html "scale", "fps",
 "select", "tile", "showwavespic"),
 ffprobe's JSON output, the ISO base media file format (ISO/IEC 14496-12) for faststart.
+ffmpeg and ffprobe die with the thread that started them (Linux: PR_SET_PDEATHSIG, prctl(2)), so a
+worker that is killed — SIGKILL, out of memory — never leaves an encode running.
 """
 
 from __future__ import annotations
 
+import ctypes
+import json
 import os
 import queue
 import re
 import secrets
+import signal
 import subprocess
+import sys
 import threading
 import time
 from collections import deque
@@ -50,6 +56,33 @@ _IMAGE_FORMATS = {"image2", "gif_pipe", "tiff_pipe", "webp_pipe", "bmp_pipe", "j
 # Generic last lines of a failed ffmpeg run that say nothing about the cause.
 _NOISE = ("Conversion failed!", "Exiting normally", "Error while filtering: ")
 _LOG_PREFIX = re.compile(r"^\[[^\]]*@ 0x[0-9a-f]+\]\s*")
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """In the forked child, before exec: ask the kernel for SIGKILL when the thread that started us ends.
+
+    The death signal survives exec. If the parent already died between fork and here, die now.
+    Runs between fork and exec, so it only calls prctl and reads the parent pid (no locks, no imports).
+    """
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def child_process_options() -> dict:
+    """Keyword arguments for subprocess that make the child die with this process (Linux; elsewhere none).
+
+    PR_SET_PDEATHSIG fires when the *thread* that started the child ends, so start a child from the
+    thread that waits for it (as every function here does).
+    """
+    if _prctl is None:
+        return {}
+    parent = os.getpid()
+    return {"preexec_fn": lambda: _die_with_parent(parent)}
 
 
 class MediaError(Exception):
@@ -119,12 +152,17 @@ def probe(path: str | Path) -> ProbeResult:
         raise MediaError("the file does not exist")
     if path.stat().st_size == 0:
         raise MediaError("the file is empty")
+    args = [FFPROBE, "-show_format", "-show_streams", "-of", "json", "-v", "error", str(path.resolve())]
     try:
-        raw = ffmpeg_python.probe(str(path.resolve()), cmd=FFPROBE, v="error")
-    except ffmpeg_python.Error as exc:
-        lines = _clean_stderr(exc.stderr, path)
+        done = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, timeout=POSTER_TIMEOUT_S,
+                              **child_process_options())
+    except subprocess.TimeoutExpired:
+        raise MediaError(f"ffprobe took longer than {POSTER_TIMEOUT_S:g} s") from None
+    if done.returncode != 0:
+        lines = _clean_stderr(done.stderr, path)
         reason = lines[0] if lines else "unknown error"
-        raise MediaError(f"ffprobe could not read the file: {reason}") from None
+        raise MediaError(f"ffprobe could not read the file: {reason}")
+    raw = json.loads(done.stdout.decode("utf-8", "replace"))
 
     fmt = raw.get("format", {})
     streams = raw.get("streams", [])
@@ -362,7 +400,8 @@ def image_size(path: str | Path) -> tuple[int, int]:
 def _run(args: list[str], what: str, src: Path, timeout_s: float | None) -> None:
     """Run an ffmpeg that writes one picture; MediaError naming `what` on failure or timeout."""
     try:
-        done = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout_s)
+        done = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout_s,
+                              **child_process_options())
     except subprocess.TimeoutExpired:
         raise MediaError(f"{what} took longer than {timeout_s:g} s") from None
     if done.returncode != 0:
@@ -384,7 +423,7 @@ def run_with_progress(args: list[str], src: str | Path, duration_s: float,
     """
     deadline = None if timeout_s is None else time.monotonic() + timeout_s
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, errors="replace")
+                            stderr=subprocess.PIPE, text=True, errors="replace", **child_process_options())
     lines: queue.Queue[str | None] = queue.Queue()
     stderr_tail: deque[str] = deque(maxlen=50)
     readers = [

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from apps.core.errors import ApplicationError
 from apps.core.uploads import generated_name
+from apps.jobs.scratch import scratch_dir
 from apps.jobs.services import JobCancelled, JobContext
 from apps.media import ffmpeg, naming
 from apps.media.models import MediaAsset, MediaKind, MediaStatus, Rendition, RenditionKind, RenditionStatus
@@ -172,7 +172,7 @@ def media_asset_process(ctx: JobContext) -> dict:
     source = Path(default_storage.path(asset.original.name))
     _set_state(asset, status=MediaStatus.PROCESSING, error="")
     renditions = _start_renditions(asset)
-    with tempfile.TemporaryDirectory(prefix="slate-media-") as tmp:
+    with scratch_dir("slate-media-") as tmp:
         try:
             probe = _probe(ctx, asset, source)
             _poster(ctx, asset, renditions[RenditionKind.POSTER], source, probe, Path(tmp))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 import zoneinfo
 from collections import Counter
 from fractions import Fraction
@@ -22,6 +21,7 @@ from django.db.models import Q
 
 from apps.core.errors import ApplicationError
 from apps.core.uploads import generated_name
+from apps.jobs.scratch import scratch_dir
 from apps.jobs.services import JobCancelled, JobContext, job_create, job_handler
 from apps.media import ffmpeg, render
 from apps.media.models import MediaAsset, MediaKind, MediaStatus, Rendition, RenditionKind, RenditionStatus
@@ -147,7 +147,7 @@ def selects_reel_render(ctx: JobContext) -> dict:
         fps = Counter(item.fps for item in items).most_common(1)[0][0]
         duration_s = sum(item.duration_s for item in items)
         try:
-            with tempfile.TemporaryDirectory(prefix="slate-reel-") as tmp:
+            with scratch_dir("slate-reel-") as tmp:
                 out = Path(tmp) / "reel.mp4"
                 args = render.reel_command(items, out, width=width, height=height, fps=fps, font=settings.SLATE_REEL_FONT)
                 ffmpeg.run_with_progress(args, out, duration_s, lambda fraction: ctx.progress(fraction, "Rendering the selects reel"),
