@@ -279,6 +279,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.exceptions.exception_handler",
+    "DEFAULT_METADATA_CLASS": "apps.core.metadata.Metadata",
     "DEFAULT_THROTTLE_RATES": {"auth": env.str("SLATE_AUTH_THROTTLE", default="20/min")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -168,6 +168,18 @@ def test_bad_preferences_are_a_400(crew, api_for, body):
     assert response.json()["message"]
 
 
+def test_options_on_preferences_describes_what_put_takes_and_changes_nothing(crew, api_for):
+    client = api_for(crew.bo)
+    before = client.get("/api/notifications/preferences/").json()
+
+    response = client.options("/api/notifications/preferences/")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["name"] == "Preferences"
+    assert "PUT" in response.json()["actions"]
+    assert client.get("/api/notifications/preferences/").json() == before
+
+
 # --- push subscriptions ------------------------------------------------------------------------------------
 
 def test_vapid_public_key_is_an_uncompressed_p256_point(crew, api_for):
