@@ -10,6 +10,7 @@ from apps.breakdown import services
 from apps.breakdown.models import BreakdownSuggestion, CastMember, Character, Location, Prop
 from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField, requested_version
 from apps.core.errors import ApplicationError
+from apps.core.integers import IntegerField
 from apps.productions.models import Production
 from apps.scenes.models import Scene
 
@@ -98,7 +99,7 @@ class BreakdownSuggestionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-_DECISION_BODY = inline_serializer("BreakdownDecision", {"version": serializers.IntegerField(min_value=1)})
+_DECISION_BODY = inline_serializer("BreakdownDecision", {"version": IntegerField(min_value=1)})
 
 
 class BreakdownSuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -26,6 +26,7 @@ from apps.callsheets.selectors import (
 )
 from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField, requested_version
 from apps.core.errors import ApplicationError, NotFoundError
+from apps.core.integers import IntegerField, parse_int
 from apps.core.times import HHMM
 from apps.productions.models import Production
 from apps.productions.permissions import require_member
@@ -145,7 +146,7 @@ class StripSerializer(serializers.ModelSerializer):
 
     shoot_day = ScopedPrimaryKeyRelatedField(queryset=ShootDay.objects.all())
     scene = ScopedPrimaryKeyRelatedField(queryset=Scene.objects.all(), required=False, allow_null=True)
-    position = serializers.IntegerField(min_value=0, max_value=100000, required=False)
+    position = IntegerField(min_value=0, max_value=100000, required=False)
     scene_number = serializers.CharField(source="scene.number", read_only=True, allow_null=True)
     int_ext = serializers.CharField(source="scene.int_ext", read_only=True, allow_null=True)
     time_of_day = serializers.CharField(source="scene.time_of_day", read_only=True, allow_null=True)
@@ -170,8 +171,8 @@ class StripMoveSerializer(serializers.Serializer):
     """Move body: the `shoot_day` to put the strip on, its 0-based `position` there, and the strip's `version`."""
 
     shoot_day = ScopedPrimaryKeyRelatedField(queryset=ShootDay.objects.all())
-    position = serializers.IntegerField(min_value=0, max_value=100000)
-    version = serializers.IntegerField(min_value=1)
+    position = IntegerField(min_value=0, max_value=100000)
+    version = IntegerField(min_value=1)
 
 
 class StripViewSet(_ScheduleViewSet):
@@ -215,13 +216,8 @@ DoodSerializer = inline_serializer("Dood", fields={
 })
 
 
-MAX_ID = 2**63 - 1  # the largest primary key the database holds (BigAutoField)
-
-
 def _require_dood_reader(user, pk: int) -> None:
-    """404 unless `user` is on production `pk` (an id past the database's range is simply not found, not a 500)."""
-    if pk > MAX_ID:
-        raise NotFoundError()
+    """404 unless `user` is on production `pk` (the `<id:pk>` path converter has bounded it to the database's range)."""
     require_member(user=user, production=pk)
 
 
@@ -281,7 +277,7 @@ class CastCallSerializer(serializers.Serializer):
     Read-only enrichment: `cast_id`, `name` (the actor), `characters` (the parts they play in the day's scenes).
     """
 
-    cast_member = serializers.IntegerField(min_value=1)
+    cast_member = IntegerField(min_value=1)
     pickup = _time()
     hair_makeup = _time()
     on_set = _time()
@@ -297,7 +293,7 @@ class CrewCallSerializer(serializers.Serializer):
     department = serializers.CharField(max_length=100, allow_blank=True, required=False)
     name = serializers.CharField(max_length=200, allow_blank=True, required=False)
     role = serializers.CharField(max_length=100, allow_blank=True, required=False)
-    user = serializers.IntegerField(min_value=1, allow_null=True, required=False)
+    user = IntegerField(min_value=1, allow_null=True, required=False)
     call = _time()
 
 
@@ -447,7 +443,7 @@ class CallSheetRecipientSerializer(serializers.ModelSerializer):
 class VersionSerializer(serializers.Serializer):
     """`{"version": n}`: the version of the sheet this command is based on."""
 
-    version = serializers.IntegerField(min_value=1)
+    version = IntegerField(min_value=1)
 
 
 class CallSheetViewSet(_ScheduleViewSet):
@@ -529,10 +525,7 @@ class CallSheetViewSet(_ScheduleViewSet):
         sheet = self.get_object()
         raw = request.query_params.get("revision")
         if raw not in (None, ""):
-            try:
-                number = int(raw)
-            except ValueError:
-                raise ApplicationError("revision must be a whole number.", code="invalid") from None
+            number = parse_int(raw, name="revision", minimum=0)
             revision = CallSheetRevision.objects.filter(call_sheet=sheet, revision=number).first()
             if revision is None:
                 raise NotFoundError(f"This call sheet has no revision {number}.")

@@ -13,7 +13,7 @@ router.register("strips", api.StripViewSet, basename="strip")
 router.register("call-sheets", api.CallSheetViewSet, basename="call-sheet")
 
 urlpatterns = [
-    path("productions/<int:pk>/dood/", api.DoodView.as_view(), name="production-dood"),
-    path("productions/<int:pk>/dood.csv", api.DoodCsvView.as_view(), name="production-dood-csv"),
+    path("productions/<id:pk>/dood/", api.DoodView.as_view(), name="production-dood"),
+    path("productions/<id:pk>/dood.csv", api.DoodCsvView.as_view(), name="production-dood-csv"),
     *router.urls,
 ]

@@ -9,6 +9,7 @@ from typing import Callable
 from rest_framework import serializers, status, viewsets
 
 from apps.core.errors import ApplicationError
+from apps.core.integers import parse_int
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -32,20 +33,17 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 def requested_version(request) -> int | None:
     """The version an update is based on: the body's `version`, else an `If-Match: "N"` header.
 
-    Raises `ApplicationError` (400 `invalid`) for a version that is not a positive integer.
+    Raises `ApplicationError` (400 `invalid`) for a version that is not a whole number from 1 to 2**63 - 1.
     """
     raw = request.data.get("version") if hasattr(request.data, "get") else None
     if raw is None:
         raw = request.headers.get("If-Match", "").strip().strip('W/').strip('"') or None
     if raw is None:
         return None
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise ApplicationError("version must be a whole number.", code="invalid", extra={"fields": {"version": ["Must be a whole number."]}}) from None
-    if value < 1:
-        raise ApplicationError("version must be 1 or more.", code="invalid", extra={"fields": {"version": ["Must be 1 or more."]}})
-    return value
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)):
+        raise ApplicationError("version: Must be a whole number of 1 or more.", code="invalid",
+                               extra={"fields": {"version": ["Must be a whole number of 1 or more."]}})
+    return parse_int(raw, name="version", minimum=1)
 
 
 class ProductionScopedViewSet(viewsets.ModelViewSet):

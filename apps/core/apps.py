@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
 
     name = "apps.core"
     label = "core"
+
+    def ready(self):
+        from django.urls import register_converter
+
+        from apps.core.integers import IdConverter
+
+        register_converter(IdConverter, "id")  # `<id:pk>`: ids the database can hold; others are a 404

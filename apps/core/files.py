@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 from apps.core.errors import NotFoundError
+from apps.core.integers import DB_INT_MAX, int_in_range
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _CHUNK = 256 * 1024
@@ -16,8 +17,9 @@ _CHUNK = 256 * 1024
 def file_response(request, name: str, *, content_type: str, download_name: str | None = None) -> HttpResponse:
     """Stream the stored file `name`; honours one `Range: bytes=a-b` (RFC 9110 §14) with 206/416.
 
-    The caller has already checked that the user may see the file. Raises `NotFoundError` when
-    the file is missing on disk.
+    The caller has already checked that the user may see the file. Positions past any file (even
+    thousands of digits long) are answered like any unsatisfiable range: 416. Raises `NotFoundError`
+    when the file is missing on disk.
     """
     if not name or not default_storage.exists(name):
         raise NotFoundError("The file is not there (yet).")
@@ -27,10 +29,10 @@ def file_response(request, name: str, *, content_type: str, download_name: str |
     if match and (match.group(1) or match.group(2)):
         start_s, end_s = match.groups()
         if start_s:
-            start = int(start_s)
-            end = min(int(end_s), size - 1) if end_s else size - 1
+            start = _position(start_s)
+            end = min(_position(end_s), size - 1) if end_s else size - 1
         else:
-            start, end = max(size - int(end_s), 0), size - 1
+            start, end = max(size - _position(end_s), 0), size - 1
         if start >= size or start > end:
             response = HttpResponse(status=416)
             response["Content-Range"] = f"bytes */{size}"
@@ -47,6 +49,12 @@ def file_response(request, name: str, *, content_type: str, download_name: str |
         ascii_name = download_name.encode("ascii", "replace").decode().replace('"', "")
         response["Content-Disposition"] = f'inline; filename="{ascii_name}"'
     return response
+
+
+def _position(digits: str) -> int:
+    """A byte position of a Range header; one past any file (DB_INT_MAX) when it has more digits than that."""
+    value = int_in_range(digits, minimum=0)
+    return DB_INT_MAX if value is None else value
 
 
 def _read_range(path: str, start: int, length: int):

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.core.errors import ApplicationError
 from apps.core.files import file_response
+from apps.core.integers import IntegerField
 from apps.core.uploads import check_request_size
 from apps.jobs.api import JobSerializer
 from apps.jobs.models import Job
@@ -127,7 +128,7 @@ class MediaUploadResponseSerializer(MediaAssetSerializer):
 class LinkSuggestionSerializer(serializers.Serializer):
     """Body of `apply-link-suggestion`: the `version` of the asset the suggestion was read from."""
 
-    version = serializers.IntegerField(min_value=1)
+    version = IntegerField(min_value=1)
 
 
 class ApprovalSerializer(serializers.Serializer):

@@ -49,6 +49,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from apps.core.integers import parse_int
 from apps.core.uploads import _size, display_filename, generated_name, too_large
 from apps.media import services
 from apps.media.models import MediaAsset, Upload, UploadState
@@ -114,10 +115,8 @@ def checksum_decode(header: str) -> tuple[str, bytes]:
 
 
 def _header_int(request, name: str) -> int:
-    raw = request.headers.get(name)
-    if raw is None or not raw.strip().isdigit():
-        raise ApplicationError(f"{name} must be given as a whole number of bytes.", code="invalid")
-    return int(raw)
+    """A byte count or offset header (Upload-Length, Upload-Offset): 0 to 2**63 - 1, else 400 `invalid`."""
+    return parse_int(request.headers.get(name), name=name, minimum=0)
 
 
 # --- services: the Upload row and its bytes ---------------------------------------------------------------
@@ -133,9 +132,7 @@ def upload_get(*, user, upload_id) -> Upload:
 def _linked(model, raw: str | None, production, what: str):
     if not raw:
         return None
-    if not raw.isdigit():
-        raise ApplicationError(f"Upload-Metadata {what} must be an id.", code="invalid")
-    found = model.objects.filter(pk=int(raw), production=production).first()
+    found = model.objects.filter(pk=parse_int(raw, name=f"Upload-Metadata {what}", minimum=1), production=production).first()
     if found is None:
         raise ApplicationError(f"That {what} is not in this production.", code="invalid")
     return found
@@ -156,10 +153,10 @@ def upload_create(*, actor, length: int, metadata: dict[str, str], fingerprint: 
     if length > settings.SLATE_MAX_RESUMABLE_UPLOAD_BYTES:
         raise too_large("file", settings.SLATE_MAX_RESUMABLE_UPLOAD_BYTES)
     raw_production = metadata.get("production", "")
-    if not raw_production.isdigit():
+    if not raw_production:
         raise ApplicationError("Upload-Metadata must name the production (its id).", code="invalid",
                                extra={"fields": {"production": ["This field is required."]}})
-    production = Production.objects.filter(pk=int(raw_production)).first()
+    production = Production.objects.filter(pk=parse_int(raw_production, name="production", minimum=1)).first()
     if production is None:
         raise NotFoundError("No such production.")
     require_write(user=actor, production=production)

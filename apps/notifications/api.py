@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.core.errors import ApplicationError
+from apps.core.integers import IntegerField, parse_int
 from apps.notifications import selectors, services
 from apps.notifications.models import Notification
 
@@ -50,13 +51,10 @@ class UnreadCountSerializer(serializers.Serializer):
     unread = serializers.IntegerField()
 
 
-MAX_ID = 2**63 - 1  # the largest primary key the database holds: a bigger "id" is bad input (400), not a database error
-
-
 class ReadAllSerializer(serializers.Serializer):
     """Body of read-all: optional `production` (id) to mark only that production's notifications."""
 
-    production = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    production = IntegerField(required=False, allow_null=True, min_value=1)
 
 
 class ReadAllResultSerializer(serializers.Serializer):
@@ -103,7 +101,7 @@ class PushSubscriptionCreateSerializer(serializers.Serializer):
     """The browser's `PushSubscription.toJSON()`: `{endpoint, expirationTime (ms since the epoch) | null, keys: {p256dh, auth}}`."""
 
     endpoint = serializers.CharField(max_length=1000)
-    expirationTime = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=253402300799000)  # noqa: N815 — the W3C name
+    expirationTime = IntegerField(required=False, allow_null=True, min_value=0, max_value=253402300799000)  # noqa: N815 — the W3C name
     keys = PushKeysSerializer()
 
 
@@ -146,15 +144,8 @@ def _flag(value) -> bool | None:
 
 
 def _positive_int(value, name: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-        if not 1 <= number <= MAX_ID:
-            raise ValueError
-    except (TypeError, ValueError):
-        raise ApplicationError(f"{name} must be an id (a whole number).", code="invalid", extra={"fields": {name: ["Must be an id."]}}) from None
-    return number
+    """An optional id query parameter: None when absent, else 1 to 2**63 - 1 (400 `invalid` otherwise)."""
+    return None if value in (None, "") else parse_int(value, name=name, minimum=1)
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

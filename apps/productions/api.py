@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from apps.accounts.api import UserSerializer
 from apps.core.api import requested_version
 from apps.core.errors import ApplicationError
+from apps.core.integers import path_id
 from apps.productions import services
 from apps.productions.models import Invitation, Membership, Production, Role
 from apps.productions.selectors import membership_list, production_list, production_stats, stats_from
@@ -179,17 +180,17 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.U
         """Members of the production in the URL, if the user is on it; none while drf-spectacular builds the schema."""
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular builds the schema without a URL
             return Membership.objects.none()
-        return membership_list(user=self.request.user, production_id=self.kwargs["production_pk"])
+        return membership_list(user=self.request.user, production_id=path_id(self.kwargs["production_pk"]))
 
     def list(self, request, *args, **kwargs):
         """`GET productions/{id}/members/`: the crew and their roles; 404 for a production the user is not on."""
         from apps.productions.permissions import require_member
 
-        require_member(user=request.user, production=int(self.kwargs["production_pk"]))  # a non-member gets 404, not an empty crew
+        require_member(user=request.user, production=path_id(self.kwargs["production_pk"]))  # a non-member gets 404, not an empty crew
         return super().list(request, *args, **kwargs)
 
     def _production(self):
-        production = production_list(user=self.request.user).filter(pk=self.kwargs["production_pk"]).first()
+        production = production_list(user=self.request.user).filter(pk=path_id(self.kwargs["production_pk"])).first()
         if production is None:
             from apps.core.errors import NotFoundError
 
@@ -245,7 +246,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewset
         """Pending invitations of the production in the URL: 404 for a non-member, 403 for a member who does not manage."""
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular builds the schema without a URL
             return Invitation.objects.none()
-        return services.invitation_list(user=self.request.user, production_id=int(self.kwargs["production_pk"]))
+        return services.invitation_list(user=self.request.user, production_id=path_id(self.kwargs["production_pk"]))
 
     def perform_destroy(self, instance):
         """Withdraw the invitation (its link stops working); 204. Only an owner withdraws an owner's invitation (403)."""

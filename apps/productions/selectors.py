@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from apps.core.integers import DB_INT_MAX, int_in_range
 from apps.productions.models import Membership, Production
 
 
@@ -94,7 +95,10 @@ def membership_list(*, user, production_id: int) -> QuerySet[Membership]:
 
 
 def membership_role(*, user, production_id: int) -> str | None:
-    """The user's role on the production, or None for a non-member."""
-    if not user.is_authenticated:
+    """The user's role on the production, or None for a non-member (and for an id no row can have: past the
+    64-bit range, a foreign-key lookup would crash SQLite instead of matching nothing)."""
+    if isinstance(production_id, str):
+        production_id = int_in_range(production_id, minimum=1)
+    if not user.is_authenticated or production_id is None or not 1 <= production_id <= DB_INT_MAX:
         return None
     return Membership.objects.filter(user=user, production_id=production_id).values_list("role", flat=True).first()

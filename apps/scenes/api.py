@@ -5,6 +5,7 @@ import django_filters
 from rest_framework import serializers
 
 from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
+from apps.core.integers import IntegerField
 from apps.productions.models import Production
 from apps.scenes import services
 from apps.scenes.models import Scene, Shot, Take
@@ -13,7 +14,7 @@ from apps.scenes.models import Scene, Shot, Take
 class MemberIdsField(serializers.ListField):
     """A list of user ids (sorted in responses); the service checks they are members of the production."""
 
-    child = serializers.IntegerField(min_value=1, max_value=2**63 - 1)  # past the database's range: a 400, not a 500
+    child = IntegerField(min_value=1)
 
     def to_representation(self, data):
         """The related users' ids, sorted (uses a `prefetch_related` cache when there is one)."""
@@ -71,7 +72,7 @@ class TakeSerializer(serializers.ModelSerializer):
     """
 
     shot = ScopedPrimaryKeyRelatedField(queryset=Shot.objects.all())
-    number = serializers.IntegerField(min_value=1, max_value=32767, required=False)
+    number = IntegerField(min_value=1, max_value=32767, required=False)
     scene = serializers.IntegerField(source="shot.scene_id", read_only=True)
 
     class Meta:

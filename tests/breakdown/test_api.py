@@ -113,6 +113,27 @@ def test_breakdown_rows_filter_by_scene(api, production):
     assert [r["id"] for r in response.json()["results"]] == [needed.pk]
 
 
+@pytest.mark.parametrize("path", ["props", "locations", "characters"])
+@pytest.mark.parametrize("value", [str(2**63), "-" + str(2**63 + 1), "9" * 5000])
+def test_a_scene_filter_past_the_databases_integers_is_400_naming_it(api, production, path, value):
+    PropFactory(production=production, scenes=[SceneFactory(production=production)])
+
+    response = api.get(f"/api/{path}/", {"scenes": ["1", value]})
+
+    assert response.status_code == 400
+    message = "Not an id or number this server holds (past the 64-bit range)."
+    assert response.json() == {"message": f"scenes: {message}", "code": "invalid", "extra": {"fields": {"scenes": [message]}}}
+
+
+def test_the_largest_id_the_database_holds_is_simply_not_found_by_a_scene_filter(api, production):
+    PropFactory(production=production, scenes=[SceneFactory(production=production)])
+
+    response = api.get("/api/props/", {"scenes": str(2**63 - 1)})
+
+    assert response.status_code == 400
+    assert response.json()["extra"]["fields"]["scenes"][0].startswith("Select a valid choice.")
+
+
 def test_cast_ids_are_unique_in_a_production(api, production):
     CastMemberFactory(production=production, cast_id=1)
 

@@ -96,6 +96,25 @@ def test_bad_calls_are_400_with_a_code_naming_who(api, sheet, board, make_produc
     assert events == []
 
 
+@pytest.mark.parametrize("body, field", [
+    ({"cast_calls": [{"cast_member": 2**63}]}, "cast_member"),
+    ({"cast_calls": [{"cast_member": str(2**64)}]}, "cast_member"),
+    ({"crew_calls": [{"name": "Ana", "user": 2**63}]}, "user"),
+])
+def test_an_id_past_the_databases_integers_in_a_call_is_400_on_create_and_update(api, sheet, board, body, field, captured_events):
+    with captured_events() as events:
+        created = api.post("/api/call-sheets/", {"shoot_day": board.days[1].pk, **body}, format="json")
+        updated = patch(api, sheet, **body)
+
+    for response in (created, updated):
+        assert response.status_code == 400, response.json()
+        assert response.json()["code"] == "invalid"
+        assert field in response.json()["message"] and "9223372036854775807" in response.json()["message"]
+    assert list(CallSheet.objects.values_list("shoot_day", flat=True)) == [board.days[0].pk]
+    assert CallSheet.objects.get(pk=sheet["id"]).version == sheet["version"]
+    assert events == []
+
+
 def test_valid_calls_are_saved_and_times_normalised(api, sheet, board):
     response = patch(api, sheet, crew_call="7:00", shooting_call="08:00", first_meal="13:00", cast_calls=calls(board),
                      weather={"summary": "Sunny", "high_c": 18, "low_c": 9, "sunrise": "07:45", "sunset": "17:30"},

@@ -164,6 +164,21 @@ def test_a_photo_can_be_fetched_by_range(api, note, media_root):
     assert response["Content-Range"] == f"bytes 0-9/{len(content)}"
 
 
+@pytest.mark.parametrize("header", ["bytes=" + "9" * 5000 + "-", "bytes=0-" + "9" * 5000, "bytes=-" + "9" * 5000, "bytes=" + str(2**64) + "-"])
+def test_a_range_with_more_digits_than_any_file_is_unsatisfiable_or_the_whole_file(api, note, media_root, header):
+    content = image_bytes("PNG")
+    photo_id = api.post(f"/api/continuity-notes/{note.pk}/photos/", upload("a.png", content, "image/png"), format="multipart").json()["id"]
+
+    response = api.get(f"/api/continuity-photos/{photo_id}/file/", HTTP_RANGE=header)
+
+    if header.startswith("bytes=0-") or header.startswith("bytes=-"):  # up to the end / the last N bytes: all of it
+        assert response.status_code == 206
+        assert b"".join(response.streaming_content) == content
+    else:  # starting past the end
+        assert response.status_code == 416
+        assert response["Content-Range"] == f"bytes */{len(content)}"
+
+
 def test_a_text_file_named_jpg_is_not_an_image(api, note, media_root, captured_events):
     with captured_events() as events:
         response = api.post(f"/api/continuity-notes/{note.pk}/photos/", upload("photo.jpg", b"just some notes, not pixels\n" * 20),

@@ -312,6 +312,35 @@ def test_bad_metadata_is_400(api, production, raw):
     assert Upload.objects.count() == 0
 
 
+@pytest.mark.parametrize("headers", [
+    {"HTTP_UPLOAD_LENGTH": "9" * 5000},
+    {"HTTP_UPLOAD_LENGTH": str(2**63)},
+    {"HTTP_UPLOAD_LENGTH": "-1"},
+    {"HTTP_UPLOAD_LENGTH": "10", "metadata": {"take": "9" * 5000}},
+    {"HTTP_UPLOAD_LENGTH": "10", "metadata": {"replaces": str(2**63)}},
+    {"HTTP_UPLOAD_LENGTH": "10", "metadata": {"production": "9" * 5000}},
+    {"HTTP_UPLOAD_LENGTH": "10", "metadata": {"production": "\u00b2"}},  # a superscript two: isdigit(), yet no int
+])
+def test_numbers_past_the_databases_range_in_headers_or_metadata_are_400(api, production, headers):
+    headers = dict(headers)
+    pairs = {"production": production.pk, **headers.pop("metadata", {})}
+
+    response = api.post("/api/uploads/", HTTP_UPLOAD_METADATA=metadata(**pairs), **headers, **TUS)
+
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid"
+    assert Upload.objects.count() == 0
+
+
+def test_an_offset_past_the_databases_range_is_400_and_moves_nothing(api, production, clip):
+    url = url_of(create(api, production, len(clip)))
+
+    response = send(api, url, "9" * 5000, clip[:100])
+
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert Upload.objects.get().offset == 0
+
+
 def test_take_of_another_production_is_refused(api, production, make_production, user, clip):
     elsewhere = TakeFactory(shot__scene__production=make_production(owner=user))
 

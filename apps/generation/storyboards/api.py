@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.core.errors import NotFoundError
+from apps.core.integers import IntegerField
 from apps.generation.storyboards import services
 from apps.generation.storyboards.models import StoryboardFavourite, StoryboardTemplate
 from apps.jobs.api import JobSerializer
@@ -21,7 +22,7 @@ from apps.scenes.models import Shot
 class StoryboardPreviewRequestSerializer(serializers.Serializer):
     """What to expand: `shot` (id), `template` (tokens and choices), `style` (for `{style}`; "noir|pastel" is a choice), `seeds` ("1-3,7")."""
 
-    shot = serializers.IntegerField()
+    shot = IntegerField(min_value=1)
     template = serializers.CharField(max_length=4000, trim_whitespace=False)
     style = serializers.CharField(max_length=200, required=False, allow_blank=True, allow_null=True, default="")
     seeds = serializers.CharField(max_length=100, required=False, allow_blank=True, default="1")

@@ -9,8 +9,8 @@ router = SimpleRouter()
 router.register("breakdown-suggestions", BreakdownSuggestionViewSet, basename="breakdown-suggestion")
 
 urlpatterns = [
-    path("ai/scripts/<int:pk>/generate/", api.ScriptGenerateView.as_view(), name="ai-script-generate"),
-    path("ai/scripts/<int:pk>/scenes/generate/", api.SceneGenerateView.as_view(), name="ai-scene-generate"),
+    path("ai/scripts/<id:pk>/generate/", api.ScriptGenerateView.as_view(), name="ai-script-generate"),
+    path("ai/scripts/<id:pk>/scenes/generate/", api.SceneGenerateView.as_view(), name="ai-scene-generate"),
     path("ai/breakdown/", api.BreakdownStartView.as_view(), name="ai-breakdown"),
     *router.urls,
 ]
