@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees a view's exception first: /api/ answers a bug with JSON 500, in DEBUG too.
+    "apps.core.middleware.ApiServerErrorMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"

@@ -72,3 +72,4 @@ urlpatterns = [
 ]
 
 handler404 = "apps.core.views.not_found"
+handler500 = "apps.core.views.server_error"

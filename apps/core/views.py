@@ -55,3 +55,11 @@ def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"message": "Not found.", "code": "not_found", "extra": {}}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """500 for an exception Django caught outside a view (`handler500`, DEBUG off): Slate's JSON error under
+    `/api/`, Django's page elsewhere. Exceptions inside API views are answered by `ApiServerErrorMiddleware`."""
+    from apps.core.middleware import is_api, server_error_response
+
+    return server_error_response() if is_api(request) else defaults.server_error(request)

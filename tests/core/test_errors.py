@@ -150,3 +150,63 @@ def test_a_transient_database_failure_is_503_busy_with_retry_after(api, producti
     assert response.json()["code"] == "busy"
     assert "nothing was saved" in response.json()["message"]
     assert not Scene.objects.filter(production=production).exists()
+
+
+# --- a bug (an exception nobody expected) in an API view ----------------------------------------------
+
+def _buggy_api_view():
+    from rest_framework.views import APIView
+
+    class Buggy(APIView):
+        def get(self, request):
+            return {}["missing"]  # KeyError: a bug, not bad input
+
+    return Buggy.as_view()
+
+
+def _buggy_plain_view(request):
+    raise ZeroDivisionError("a bug")
+
+
+def _urlpatterns():
+    from django.urls import include, path
+
+    return [path("api/test-bug/drf/", _buggy_api_view()), path("api/test-bug/plain/", _buggy_plain_view),
+            path("outside/test-bug/", _buggy_plain_view), path("", include("project.urls"))]
+
+
+urlpatterns = _urlpatterns()  # this module is the ROOT_URLCONF of the tests below
+
+
+@pytest.mark.parametrize("debug", [True, False])
+@pytest.mark.parametrize("path, exception", [("/api/test-bug/drf/", "KeyError"), ("/api/test-bug/plain/", "ZeroDivisionError")])
+def test_a_bug_in_an_api_view_is_a_json_500_in_debug_too_and_is_logged_with_its_traceback(api, settings, caplog, debug, path, exception):
+    settings.ROOT_URLCONF, settings.DEBUG = __name__, debug
+    api.raise_request_exception = False
+
+    with caplog.at_level("ERROR", logger="django.request"):
+        response = api.get(path, HTTP_ACCEPT="text/html,application/json")
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"message": "Something went wrong on the server; it has been logged.", "code": "server_error", "extra": {}}
+    logged = [r for r in caplog.records if r.name == "django.request" and r.levelname == "ERROR"]
+    assert len(logged) == 1 and logged[0].getMessage() == f"Internal Server Error: {path}"
+    assert logged[0].exc_info[0].__name__ == exception
+
+
+def test_a_bug_outside_the_api_keeps_djangos_own_500(client, settings):
+    settings.ROOT_URLCONF = __name__
+    client.raise_request_exception = False
+
+    response = client.get("/outside/test-bug/")
+
+    assert response.status_code == 500
+    assert not response["Content-Type"].startswith("application/json")
+
+
+def test_the_test_client_still_raises_a_bug_in_an_api_view(api, settings):
+    settings.ROOT_URLCONF = __name__
+
+    with pytest.raises(KeyError):
+        api.get("/api/test-bug/drf/")

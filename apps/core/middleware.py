@@ -1,0 +1,46 @@
+"""The API's answer to a bug: Slate's JSON error with status 500, in DEBUG too, and the traceback in the log."""
+from __future__ import annotations
+
+import logging
+
+from django.core import signals
+from django.http import JsonResponse
+
+log = logging.getLogger("django.request")
+
+SERVER_ERROR = {"message": "Something went wrong on the server; it has been logged.", "code": "server_error", "extra": {}}
+
+
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def server_error_response() -> JsonResponse:
+    """`{"message", "code": "server_error", "extra": {}}` with HTTP 500."""
+    return JsonResponse(SERVER_ERROR, status=500)
+
+
+class ApiServerErrorMiddleware:
+    """An exception no handler expected, raised by a view under `/api/`, is answered 500 with the JSON body
+    every API client parses — never Django's HTML page (DEBUG) and never a 4xx that would hide it.
+
+    It is logged as Django logs a 500 (logger `django.request`, level ERROR, with the traceback, so
+    `mail_admins` and log shippers see it) and `got_request_exception` is sent, as Django does (the test
+    client re-raises it from there). Outside `/api/` Django's own handling stays.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_api(request):
+            return None
+        signals.got_request_exception.send(sender=None, request=request)
+        log.error("Internal Server Error: %s", request.path, exc_info=(type(exception), exception, exception.__traceback__),
+                  extra={"status_code": 500, "request": request})
+        response = server_error_response()
+        response._has_been_logged = True  # django.utils.log.log_response would log it again, without the traceback
+        return response
