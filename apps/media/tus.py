@@ -385,7 +385,9 @@ class TusView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if request.method in self.TUS_METHODS and request.headers.get("Tus-Resumable") != TUS_VERSION:
+        # Only a method this URL answers is a tus request; any other is 405 (with Allow), whatever its headers.
+        answered = request.method.lower() in self.http_method_names and hasattr(self, request.method.lower())
+        if answered and request.method in self.TUS_METHODS and request.headers.get("Tus-Resumable") != TUS_VERSION:
             raise ApplicationError(f"This server speaks tus {TUS_VERSION}; send Tus-Resumable: {TUS_VERSION}.",
                                    code="tus_version", status=412)
 

@@ -304,6 +304,23 @@ def test_request_without_tus_resumable_is_412_with_the_supported_version(api, pr
     assert Upload.objects.count() == 0
 
 
+@pytest.mark.parametrize("method, path", [("PATCH", "/api/uploads/"), ("DELETE", "/api/uploads/"), ("HEAD", "/api/uploads/"),
+                                          ("PUT", "/api/uploads/"), ("GET", "/api/uploads/"), ("POST", "upload"), ("PUT", "upload")])
+@pytest.mark.parametrize("tus", [{}, TUS])
+def test_a_method_the_url_does_not_answer_is_405_with_allow_whatever_the_tus_headers(api, production, clip, method, path, tus):
+    if path == "upload":
+        path = url_of(create(api, production, len(clip)))
+    before = list(Upload.objects.values_list("pk", "offset"))
+
+    response = api.generic(method, path, **tus)
+
+    assert response.status_code == 405, response.content
+    assert method not in response["Allow"] and "OPTIONS" in response["Allow"]
+    if method != "HEAD":
+        assert response.json()["code"] == "method_not_allowed"
+    assert list(Upload.objects.values_list("pk", "offset")) == before
+
+
 @pytest.mark.parametrize("raw", ["filename", "production " + b64("x"), "production !!!", "production " + b64(1) + ",production " + b64(2)])
 def test_bad_metadata_is_400(api, production, raw):
     response = api.post("/api/uploads/", HTTP_UPLOAD_LENGTH="10", HTTP_UPLOAD_METADATA=raw, **TUS)
