@@ -107,6 +107,15 @@ def test_order_without_fal_key_answers_503_not_configured_and_creates_no_job(api
     assert not Event.objects.filter(entity="job").exists()
 
 
+def test_order_without_fal_key_by_someone_outside_the_production_is_404_not_503(api_for, other_user, shot, settings):
+    settings.FAL_KEY = ""
+
+    response = order(api_for(other_user), shot)
+
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert not Job.objects.exists()
+
+
 def test_preview_expands_the_order_for_the_shot_without_a_key(api, shot, settings):
     settings.FAL_KEY = ""
 

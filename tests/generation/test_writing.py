@@ -66,6 +66,29 @@ def test_viewer_gets_403_and_someone_from_another_production_404_and_no_job(api_
     assert Job.objects.count() == 0 and fake_claude.requests == []
 
 
+def test_without_a_key_membership_is_checked_first_so_nobody_outside_learns_whether_ai_is_on(api_for, story, not_configured, other_user):
+    outsider, viewer = api_for(other_user), api_for(story.viewer)
+    scene = {"scene": story.scenes["2"].pk, "goal": "Maya escapes"}
+
+    answers = {
+        "outsider writes a script": outsider.post(f"/api/ai/scripts/{story.script.pk}/generate/", {"form": "outline"}, format="json"),
+        "outsider writes a scene": outsider.post(scene_url(story), scene, format="json"),
+        "outsider breaks down a scene": outsider.post("/api/ai/breakdown/", {"scene": story.scenes["1"].pk}, format="json"),
+        "viewer writes a script": viewer.post(f"/api/ai/scripts/{story.script.pk}/generate/", {"form": "outline"}, format="json"),
+        "viewer breaks down a scene": viewer.post("/api/ai/breakdown/", {"scene": story.scenes["1"].pk}, format="json"),
+    }
+
+    assert {what: (r.status_code, r.json()["code"]) for what, r in answers.items()} == {
+        "outsider writes a script": (404, "not_found"),
+        "outsider writes a scene": (404, "not_found"),
+        "outsider breaks down a scene": (400, "invalid"),  # a body naming another production's row, as everywhere
+        "viewer writes a script": (403, "forbidden"),
+        "viewer breaks down a scene": (403, "forbidden"),
+    }
+    assert "scene" in answers["outsider breaks down a scene"].json()["extra"]["fields"]
+    assert Job.objects.count() == 0
+
+
 def test_a_new_scene_needs_a_setting_or_a_goal_and_not_both_scene_and_after_scene(api, story, fake_claude):
     empty = api.post(scene_url(story), {"tone": "grim"}, format="json")
     both = api.post(scene_url(story), {"scene": story.scenes["1"].pk, "after_scene": story.scenes["2"].pk, "goal": "x"}, format="json")

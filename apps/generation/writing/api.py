@@ -1,8 +1,9 @@
 """REST: start AI writing and AI breakdown jobs. Each answers 202 with the job; its progress arrives as events.
 
-Checks run in this order: the script exists in the user's productions (else 404), the user may
-write (viewers 403), Anthropic is configured (else 503 `not_configured`, no job), the body is valid
-(400). Then the service creates the job; the result lands as a new script version or as breakdown
+Checks run in this order: the script exists in the user's productions (else 404; for the breakdown,
+whose scene or version is named in the body: 400 like any reference to another production's row),
+the user may write (viewers 403), Anthropic is configured (else 503 `not_configured`, no job), the
+body is valid (400). Nobody learns whether AI is configured before the production is known to be theirs. Then the service creates the job; the result lands as a new script version or as breakdown
 suggestions (`/api/breakdown-suggestions/`).
 """
 from __future__ import annotations
@@ -122,9 +123,8 @@ class BreakdownStartView(APIView):
         `GET /api/breakdown-suggestions/?scene=ID&status=pending`. 400 `invalid` (also for an id
         outside the user's productions), 403 for a viewer, 503 `not_configured`.
         """
-        require_anthropic("AI breakdown")
-        body = _valid(BreakdownStartSerializer, request)
+        body = _valid(BreakdownStartSerializer, request)  # scoped first: another production's id is refused before anything
         target = body["scene"] or body["script_version"]
         if target is not None:
             require_write(user=request.user, production=target.production_id)
-        return _started(breakdown.breakdown_start(actor=request.user, **body))
+        return _started(breakdown.breakdown_start(actor=request.user, **body))  # 503 `not_configured` from here
