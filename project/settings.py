@@ -207,6 +207,17 @@ CHANNEL_LAYERS = {
     }
 }
 
+# Django's cache (DRF's rate limits count here): the same Redis, so every web process shares one count.
+# Short socket timeouts: a Redis that does not answer must not hold a sign-in (apps.core.throttling).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] + ":cache",
+        "OPTIONS": {"socket_timeout": 1.0, "socket_connect_timeout": 1.0},
+    }
+}
+
 HUEY = {
     "huey_class": "huey.RedisHuey",
     "name": env.str("SLATE_HUEY_NAME", default="slate"),

@@ -6,13 +6,13 @@ from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView
 
 from apps.accounts import services
 from apps.accounts.models import User
+from apps.core.throttling import ScopedRateThrottle
 
 
 class UserSerializer(serializers.ModelSerializer):

@@ -5,13 +5,13 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.accounts.api import UserSerializer
 from apps.core.api import requested_version
 from apps.core.errors import ApplicationError
 from apps.core.integers import path_id
+from apps.core.throttling import ScopedRateThrottle
 from apps.productions import services
 from apps.productions.models import Invitation, Membership, Production, Role
 from apps.productions.selectors import membership_list, production_list, production_stats, stats_from

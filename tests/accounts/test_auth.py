@@ -142,13 +142,20 @@ def test_a_refresh_token_gives_a_new_access_token(make_user):
     assert client.get("/api/auth/me/").json()["username"] == "marco"
 
 
-def test_sign_in_attempts_over_the_auth_rate_are_429(make_user, monkeypatch):
-    # given the production-style limit, lowered to 3 a minute (tests.settings lifts it for the rest of the suite)
+@pytest.fixture
+def auth_rate_of_3(monkeypatch):
+    """The production-style limit, lowered to 3 a minute (tests.settings lifts it for the rest of the suite), counted
+    afresh for the test client's address. Only that count is deleted: the cache is the shared Redis (no FLUSHDB)."""
     from django.core.cache import cache
     from rest_framework.throttling import ScopedRateThrottle
 
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/min"})
-    cache.clear()
+    cache.delete("throttle_auth_127.0.0.1")
+    yield
+    cache.delete("throttle_auth_127.0.0.1")
+
+
+def test_sign_in_attempts_over_the_auth_rate_are_429(make_user, auth_rate_of_3):
     make_user(username="ana", password="correct horse battery")
     client = APIClient()
 
@@ -157,4 +164,46 @@ def test_sign_in_attempts_over_the_auth_rate_are_429(make_user, monkeypatch):
 
     assert [a.status_code for a in answers] == [401, 401, 401, 429]
     assert answers[3].json()["code"] == "throttled"
-    cache.clear()
+
+
+def test_the_sign_in_rate_is_one_count_shared_by_every_web_process(make_user, auth_rate_of_3):
+    # given three wrong passwords sent to this process (the whole rate)
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    make_user(username="ana", password="correct horse battery")
+    here = [APIClient().post("/api/auth/token/", {"username": "ana", "password": "wrong"}, format="json").status_code
+            for _ in range(3)]
+
+    # when a fourth arrives at another web process (its own Python, same Redis, same limit)
+    other_process = (
+        "import django, json; django.setup()\n"
+        "from django.test import Client\n"
+        "r = Client().post('/api/auth/token/', {'username': 'ana', 'password': 'wrong'}, content_type='application/json')\n"
+        "print(json.dumps([r.status_code, r.json()['code']]))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "project.settings", "DEBUG": "false", "SECRET_KEY": settings.SECRET_KEY,
+           "ALLOWED_HOSTS": "testserver", "REDIS_URL": settings.REDIS_URL, "SLATE_AUTH_THROTTLE": "3/min",
+           "SLATE_CHANNEL_PREFIX": settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]}
+    done = subprocess.run([sys.executable, "-c", other_process], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+                          timeout=60)
+
+    # then it is refused there: the count lives in Redis, not in each process
+    assert here == [401, 401, 401]
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [429, "throttled"]
+
+
+def test_sign_in_still_works_while_redis_does_not_answer(make_user, auth_rate_of_3, settings, caplog):
+    make_user(username="ana", password="correct horse battery")
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "unix:///nonexistent/slate-redis.sock"}}
+
+    answers = [APIClient().post("/api/auth/token/", {"username": "ana", "password": pw}, format="json")
+               for pw in ("wrong", "wrong", "wrong", "wrong", "correct horse battery")]
+
+    assert [a.status_code for a in answers] == [401, 401, 401, 401, 200]
+    assert "rate limit 'auth' not checked, Redis did not answer" in caplog.text
