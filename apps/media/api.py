@@ -297,11 +297,12 @@ class MediaAssetViewSet(ProductionScopedViewSet):
         return Response(MediaAssetSerializer(asset).data)
 
     @extend_schema(responses={200: MediaAssetSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def versions(self, request, pk=None):
-        """`GET`: every version of this asset's lineage (v1, v2, ...) ordered by `version_number`."""
+        """`GET`: every version of this asset's lineage (v1, v2, ...) ordered by `version_number`, paginated like every list."""
         asset = self.get_object()
-        return Response(MediaAssetSerializer(review.media_asset_versions(asset=asset), many=True).data)
+        page = self.paginate_queryset(review.media_asset_versions(asset=asset))
+        return self.get_paginated_response(MediaAssetSerializer(page, many=True).data)
 
     @extend_schema(request=ApprovalSerializer, responses={200: MediaAssetSerializer})
     @action(detail=True, methods=["post"])
@@ -315,16 +316,17 @@ class MediaAssetViewSet(ProductionScopedViewSet):
         return Response(MediaAssetSerializer(asset).data)
 
     @extend_schema(request=ClipCreateSerializer, responses={200: ClipSerializer(many=True), 201: ClipCreateResponseSerializer})
-    @action(detail=True, methods=["get", "post"], url_path="clips")
+    @action(detail=True, methods=["get", "post"], url_path="clips", filter_backends=[])
     def clip_list_create(self, request, pk=None):
-        """`GET`: the asset's clips. `POST {in, out, name?}` (frames or SMPTE, out exclusive): cut a clip and start its render job.
+        """`GET`: the asset's clips by in point, paginated like every list. `POST {in, out, name?}` (frames or SMPTE,
+        out exclusive): cut a clip and start its render job.
 
         201 with the clip and its `job`; 400 `out_of_range`, `invalid_timecode`; 403 for a viewer; 409 `not_ready`.
         """
         asset = self.get_object()
         if request.method == "GET":
-            rows = Clip.objects.filter(asset=asset).select_related("asset")
-            return Response(ClipSerializer(rows, many=True).data)
+            page = self.paginate_queryset(Clip.objects.filter(asset=asset).select_related("asset"))
+            return self.get_paginated_response(ClipSerializer(page, many=True).data)
         require_write(user=request.user, production=asset.production)
         body = ClipCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)

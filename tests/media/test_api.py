@@ -389,4 +389,4 @@ def test_upload_that_replaces_an_asset_is_its_next_version(api, production, shar
 
     assert response.status_code == 201, response.content
     assert (response.json()["first_version"], response.json()["version_number"]) == (first["id"], 2)
-    assert [r["id"] for r in api.get(f"/api/media/{first['id']}/versions/").json()] == [first["id"], response.json()["id"]]
+    assert [r["id"] for r in api.get(f"/api/media/{first['id']}/versions/").json()["results"]] == [first["id"], response.json()["id"]]

@@ -125,7 +125,7 @@ def test_clip_in_frames_renders_exactly_those_frames_with_the_source_timecode(ap
     ranged = api.get(detail["url"], HTTP_RANGE="bytes=0-99")
     assert ranged.status_code == 206 and ranged["Content-Type"] == "video/mp4"
     assert content_of(ranged) == path.read_bytes()[:100]
-    assert [c["id"] for c in api.get(f"/api/media/{asset.pk}/clips/").json()] == [clip.pk]
+    assert [c["id"] for c in api.get(f"/api/media/{asset.pk}/clips/").json()["results"]] == [clip.pk]
 
 
 def test_clip_in_smpte_is_read_relative_to_the_start_timecode(api, production, media_root, shared_data):

@@ -154,8 +154,26 @@ def test_versions_lists_the_lineage_in_order_from_any_version(api, production):
     MediaAssetFactory(production=production)  # another asset
 
     for asset in (v1, v2, v3):
-        rows = api.get(f"/api/media/{asset.pk}/versions/").json()
+        rows = api.get(f"/api/media/{asset.pk}/versions/").json()["results"]
         assert [(r["id"], r["version_number"]) for r in rows] == [(v1.pk, 1), (v2.pk, 2), (v3.pk, 3)]
+
+
+def test_versions_and_clips_of_an_asset_are_pages_as_the_schema_says(api, production):
+    from apps.media.models import Clip
+
+    v1 = MediaAssetFactory(production=production)
+    MediaAssetFactory(production=production, first_version=v1, version_number=2)
+    clip = Clip.objects.create(production=production, asset=v1, in_frame=0, out_frame=10, created_by=None)
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    for path, expected in ((f"/api/media/{v1.pk}/versions/", 2), (f"/api/media/{v1.pk}/clips/", 1)):
+        first = api.get(path, {"page_size": 1}).json()
+        assert set(first) == {"count", "next", "previous", "results"} and first["count"] == expected
+        assert len(first["results"]) == 1 and (first["next"] is not None) == (expected > 1)
+    assert api.get(f"/api/media/{v1.pk}/clips/").json()["results"][0]["id"] == clip.pk
+    for path in ("/api/media/{id}/versions/", "/api/media/{id}/clips/"):
+        page = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        assert page.rsplit("/", 1)[-1].startswith("Paginated")
 
 
 def test_approval_records_who_when_and_why_and_goes_out_live(api, user, asset, captured_events):

@@ -42,7 +42,7 @@ export const useMedia = (p: Id) => useQuery({
   },
 });
 export const useMediaAsset = (id: Id) => useQuery({ queryKey: keys.mediaAsset(id), queryFn: () => api<MediaAsset>(`/api/media/${id}/`) });
-export const useMediaVersions = (asset: Id) => useQuery({ queryKey: keys.mediaVersions(asset), queryFn: () => api<MediaAsset[]>(`/api/media/${asset}/versions/`) });
+export const useMediaVersions = (asset: Id) => useQuery({ queryKey: keys.mediaVersions(asset), queryFn: () => apiAll<MediaAsset>(`/api/media/${asset}/versions/`) });
 export const useClips = (asset: Id) => useQuery({ queryKey: keys.clips(asset), queryFn: () => apiAll<Clip>(`/api/clips/?asset=${asset}&ordering=-created_at`) });
 export const useJobs = (p: Id) => useQuery({ queryKey: keys.jobs(p), queryFn: async () => (await api<{ results: Job[] }>(`/api/jobs/?production=${p}&page_size=100`)).results });
 /** A version with its Fountain `text`; versions never change, so it is fetched once. */
