@@ -56,7 +56,8 @@ chromium:
 		echo "The browser tests need Chromium at /usr/bin/chromium." >&2; exit 1; \
 	fi
 
-## run: migrate, load the demo production, start redis + web + worker (honcho), print URL and login
+## run: migrate, load the demo production, start redis + web + worker (supervisord: restarted when one dies;
+## Ctrl-C stops them all), print URL and login
 run: export DEBUG ?= true
 run: install frontend
 	@test -f .env || { printf '# Local development settings written by `make run` (see .env.example).\nDEBUG=true\n' > .env; echo "Wrote .env (DEBUG=true) for local development."; }
@@ -67,7 +68,8 @@ run: install frontend
 	@echo "Slate is starting at http://$(SLATE_HOST):$(SLATE_PORT)/"
 	@grep -E '^(user|password): ' var/demo.txt
 	@echo
-	exec $(VENV)/bin/honcho -f Procfile start
+	@mkdir -p var
+	exec $(VENV)/bin/supervisord -c supervisord.conf
 
 ## test: the whole suite: frontend checks and unit tests, then Python (unit, API, WebSocket,
 ## end-to-end with real processes, browser tests in Chromium against the built app)

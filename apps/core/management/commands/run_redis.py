@@ -1,4 +1,4 @@
-"""`manage.py run_redis`: the embedded Redis of `make run` (stays in the foreground for honcho)."""
+"""`manage.py run_redis`: the embedded Redis of `make run` (stays in the foreground for supervisord)."""
 from __future__ import annotations
 
 import os
