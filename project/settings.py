@@ -237,19 +237,31 @@ HUEY = {
 
 # --- Slate behaviour ----------------------------------------------------------------------
 SLATE_REPLAY_LIMIT = env.int("SLATE_REPLAY_LIMIT", default=1000)
-SLATE_WS_MAX_FRAME_BYTES = env.int("SLATE_WS_MAX_FRAME_BYTES", default=16 * 1024)
-SLATE_WS_RATE_PER_S = env.float("SLATE_WS_RATE_PER_S", default=20.0)
 # How long a stored event's live frame is retried while Redis does not take it (seconds); after that
 # the subscribers' gap repair reads it from the event log.
 SLATE_LIVE_RETRY_S = env.float("SLATE_LIVE_RETRY_S", default=30.0)
 # How often each web process compares its sockets' stream positions with the event log (seconds):
 # a socket still behind an event the previous check saw is sent what it missed.
 SLATE_STREAM_CHECK_S = env.float("SLATE_STREAM_CHECK_S", default=2.0)
+SLATE_WS_MAX_FRAME_BYTES = env.int("SLATE_WS_MAX_FRAME_BYTES", default=16 * 1024)
+SLATE_WS_RATE_PER_S = env.float("SLATE_WS_RATE_PER_S", default=20.0)
 SLATE_WS_BURST = env.int("SLATE_WS_BURST", default=60)
 SLATE_JOB_PROGRESS_INTERVAL_S = env.float("SLATE_JOB_PROGRESS_INTERVAL_S", default=0.2)
 SLATE_JOB_STALE_AFTER_S = env.int("SLATE_JOB_STALE_AFTER_S", default=300)
 SLATE_JOB_MAX_ATTEMPTS = env.int("SLATE_JOB_MAX_ATTEMPTS", default=2)
-SLATE_PUBLIC_URL = env.str("SLATE_PUBLIC_URL", default="http://127.0.0.1:8000")
+
+
+def _served_url() -> str:
+    """The address `make run` serves (SLATE_HOST, SLATE_PORT: 127.0.0.1:8000); a wildcard bind is named localhost."""
+    host = env.str("SLATE_HOST", default="127.0.0.1").strip() or "127.0.0.1"
+    host = "localhost" if host in ("0.0.0.0", "::", "[::]") else host
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL (RFC 3986 section 3.2.2)
+    return f"http://{host}:{env.int('SLATE_PORT', default=8000)}"
+
+
+# The browser address emailed links point at; unset, the address the app serves (SLATE_HOST/SLATE_PORT).
+SLATE_PUBLIC_URL = env.str("SLATE_PUBLIC_URL", default="") or _served_url()
 SLATE_INVITATION_DAYS = env.int("SLATE_INVITATION_DAYS", default=14)  # how long an emailed crew invitation stays valid
 
 # --- AI (apps/generation) -----------------------------------------------------------------
