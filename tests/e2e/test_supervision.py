@@ -14,11 +14,11 @@ import signal
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import REPO, SHARED_DATA, START_TIMEOUT_S, Http, SlateServer, external_redis_url
+from tests.procs import alive, children, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -27,43 +27,6 @@ CLIP = SHARED_DATA / "video" / "big_buck_bunny_0_30_vp8_vorbis_30s.webm"  # ~5 s
 SCREENPLAY = b"Title: Night Shift\n\nINT. DINER - NIGHT\n\nMARA pours coffee.\n\nMARA\nLast call.\n"
 COMES_BACK_S = 30.0
 TERMINAL = ("succeeded", "failed", "cancelled")
-
-
-def proc_stat(pid: int) -> tuple[str, int, str] | None:
-    """(command name, parent pid, state) of a process, None when it is gone."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    fields = stat[stat.rindex(")") + 2:].split()
-    return stat[stat.index("(") + 1:stat.rindex(")")], int(fields[1]), fields[0]
-
-
-def alive(pid: int) -> bool:
-    stat = proc_stat(pid)
-    return stat is not None and stat[2] != "Z"
-
-
-def children(pid: int) -> dict[int, str]:
-    """Live child processes of `pid`: {pid: command line}."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (stat := proc_stat(int(entry.name))) and stat[1] == pid and stat[2] != "Z":
-            try:
-                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-    return found
-
-
-def wait_for(predicate, timeout_s: float, what: str):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"not within {timeout_s:.0f} s: {what}")
 
 
 class SupervisedSlate(SlateServer):
@@ -90,8 +53,8 @@ class SupervisedSlate(SlateServer):
             start_new_session=True)
         threading.Thread(target=self._copy_output, daemon=True).start()
         self.wait_until_serving()
-        wait_for(lambda: self.process("worker"), START_TIMEOUT_S, "a worker")
-        wait_for(lambda: b"Huey consumer started" in self.log_path.read_bytes(), START_TIMEOUT_S, "the worker consuming")
+        wait_until(lambda: self.process("worker"), START_TIMEOUT_S, "a worker")
+        wait_until(lambda: b"Huey consumer started" in self.log_path.read_bytes(), START_TIMEOUT_S, "the worker consuming")
 
     def _copy_output(self) -> None:
         """supervisord's terminal output (its own lines and every process's) into supervisord.log."""
@@ -122,7 +85,7 @@ class SupervisedSlate(SlateServer):
 
     def wait_until_serving(self, timeout_s: float = START_TIMEOUT_S) -> float:
         started = time.monotonic()
-        wait_for(self.healthy, timeout_s, f"/api/health/ answering:\n{self.log_tail()}")
+        wait_until(self.healthy, timeout_s, f"/api/health/ answering:\n{self.log_tail()}")
         return time.monotonic() - started
 
     def sigkill(self, name: str) -> int:
@@ -133,7 +96,7 @@ class SupervisedSlate(SlateServer):
         return pid
 
     def comes_back(self, name: str, old_pid: int) -> int:
-        return wait_for(lambda: (pid := self.process(name)) and pid != old_pid and pid,
+        return wait_until(lambda: (pid := self.process(name)) and pid != old_pid and pid,
                         COMES_BACK_S, f"{name} started again:\n{self.log_tail()}")
 
     def interrupt(self) -> list[int]:
@@ -168,7 +131,7 @@ def job_of(client: Http, job_id: str) -> dict:
 
 
 def wait_for_job_end(client: Http, job_id: str, timeout_s: float) -> dict:
-    return wait_for(lambda: (job := job_of(client, job_id))["status"] in TERMINAL and job, timeout_s, f"job {job_id} ending")
+    return wait_until(lambda: (job := job_of(client, job_id))["status"] in TERMINAL and job, timeout_s, f"job {job_id} ending")
 
 
 def import_a_screenplay(stack: SupervisedSlate, client: Http) -> dict:
@@ -184,21 +147,21 @@ def test_a_worker_killed_mid_encode_is_restarted_its_ffmpeg_dies_its_scratch_goe
                              files={"file": (CLIP.name, CLIP.read_bytes(), "application/octet-stream")}, timeout=60)
     assert response.status == 201, response
     job_id = response.json()["job"]["id"]
-    worker = wait_for(lambda: stack.process("worker"), 10, "the worker")
-    encoder = wait_for(lambda: next((pid for pid, cmd in children(worker).items() if "ffmpeg" in cmd and "-progress" in cmd), None),
+    worker = wait_until(lambda: stack.process("worker"), 10, "the worker")
+    encoder = wait_until(lambda: next((pid for pid, cmd in children(worker).items() if "ffmpeg" in cmd and "-progress" in cmd), None),
                        30, "the proxy's ffmpeg running")
-    scratch = wait_for(lambda: list(stack.tmpdir.glob(f"slate-media-{worker}.*")), 10, "the worker's scratch folder")
+    scratch = wait_until(lambda: list(stack.tmpdir.glob(f"slate-media-{worker}.*")), 10, "the worker's scratch folder")
 
     # When the worker alone is SIGKILLed mid-encode
     stack.sigkill("worker")
     killed = time.monotonic()
 
     # Then its ffmpeg is gone within two seconds
-    wait_for(lambda: not alive(encoder), 2.0, "ffmpeg gone with its worker")
+    wait_until(lambda: not alive(encoder), 2.0, "ffmpeg gone with its worker")
     assert time.monotonic() - killed < 2.0
     # supervisord starts a new worker, which removes the dead one's scratch folder and runs the job again
     new_worker = stack.comes_back("worker", worker)
-    wait_for(lambda: not scratch[0].exists(), 20, "the dead worker's scratch folder removed")
+    wait_until(lambda: not scratch[0].exists(), 20, "the dead worker's scratch folder removed")
     job = wait_for_job_end(alice, job_id, 60)
     assert (job["status"], job["attempts"]) == ("succeeded", 2), job
     assert stack.job_worker(job_id).endswith(f":{new_worker}")
@@ -238,5 +201,5 @@ def test_ctrl_c_stops_every_process_and_leaves_nothing_running(stack):
 
     assert len(supervised) == 3
     assert stack.supervisord.returncode == 0
-    wait_for(lambda: not any(alive(pid) for pid in supervised), 5, "every supervised process gone")
+    wait_until(lambda: not any(alive(pid) for pid in supervised), 5, "every supervised process gone")
     assert not stack.healthy()

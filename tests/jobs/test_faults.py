@@ -21,6 +21,7 @@ from django.utils import timezone
 from apps.jobs import enqueue, reaper, services
 from apps.jobs.models import Job, JobStatus
 from apps.realtime.models import Event
+from tests.procs import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,16 +38,6 @@ def in_worker_thread(job_id) -> threading.Thread:
     thread = threading.Thread(target=run, name=f"worker-{job_id}")
     thread.start()
     return thread
-
-
-def wait_until(predicate, timeout_s: float, what: str):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"not within {timeout_s} s: {what}")
 
 
 def heartbeat_of(job) -> timezone.datetime:

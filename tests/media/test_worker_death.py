@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from apps.jobs import scratch
+from tests.procs import alive, children
 
 REPO = Path(__file__).resolve().parents[2]
 CLIP = Path(os.environ.get("SLATE_SHARED_DATA", REPO.parent / "shared" / "data")) / "video" / "big_buck_bunny_0_30_vp8_vorbis_30s.webm"
@@ -38,32 +39,6 @@ ENCODER = textwrap.dedent("""
         ffmpeg.run_with_progress(ffmpeg.proxy_command(clip, out, info), clip, info.duration_s, report, 120)
     print("DONE", flush=True)
 """)
-
-
-def children_of(pid: int) -> list[tuple[int, str]]:
-    """(pid, command name) of the live processes whose parent is `pid` (Linux /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append((int(entry.name), name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    """True while `pid` exists and is not a zombie (a killed orphan may wait to be reaped by init)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat[stat.rindex(")") + 2:].split()[0] != "Z"
 
 
 @pytest.fixture
@@ -94,7 +69,7 @@ def test_a_sigkilled_encoder_takes_its_ffmpeg_with_it_and_its_scratch_folder_goe
                 break
         else:
             pytest.fail(f"the encoder ended early: {encoder.stderr.read()[-2000:]}")
-        ffmpegs = [pid for pid, name in children_of(encoder.pid) if name == "ffmpeg"]
+        ffmpegs = [pid for pid, cmd in children(encoder.pid).items() if cmd.startswith("ffmpeg ")]
         assert len(ffmpegs) == 1
         assert (scratch_path / "proxy.mp4").exists() and scratch_path.name.startswith(f"slate-media-{encoder.pid}.")
 
