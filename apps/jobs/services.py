@@ -41,6 +41,7 @@ _ON_CANCEL_PENDING: dict[str, Callable[[Job], None]] = {}
 HEARTBEAT_EVERY_S = 15.0
 TRANSIENT_RETRIES = 3  # reruns of a handler whose transaction the database aborted (deadlock, lock timeout)
 DB_PROGRESS_EVERY_S = 1.0
+CANCEL_EVENT_WAIT_S = 0.5  # longest a cancel waits for the production's event-order lock (PostgreSQL)
 _RUNNING_HERE: set = set()  # pks of the jobs this process is running now
 
 
@@ -154,8 +155,36 @@ def job_cancel(*, job: Job, actor) -> Job:
         job.cancel_requested = True
         job.message = "Cancelling…"
         job.save(update_fields=["cancel_requested", "message", "updated_at"])
-        publish_entity(job, "updated", actor=actor)
+        _publish_cancelling(job, actor=actor)
     return job
+
+
+def _publish_cancelling(job: Job, *, actor) -> None:
+    """Publish a running job's `job.updated` ("Cancelling…"), never waiting long for the production's event order.
+
+    PostgreSQL: a job whose handler holds a transaction that published events holds the production's
+    event-order lock until it commits; waiting for it would make the cancel wait for the very job it
+    stops. After CANCEL_EVENT_WAIT_S the stored event is given up (its savepoint rolled back; the
+    cancel request itself stays) and the change goes out as an ephemeral `job.progress` instead; the
+    job's end (`cancelled`) is stored as always. SQLite has one writer: the request got here, so it holds it.
+    """
+    if connection.vendor != "postgresql":
+        publish_entity(job, "updated", actor=actor)
+        return
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{round(CANCEL_EVENT_WAIT_S * 1000)}ms'")
+            publish_entity(job, "updated", actor=actor)
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+    except DatabaseError as exc:
+        if not is_transient_db_error(exc):
+            raise
+        log.info("job %s: cancel requested; its job.updated waits for the running job, sent live only", job.pk)
+        broadcast(production_id=job.production_id, type="job.progress", entity="job", entity_id=str(job.pk),
+                  data={"id": str(job.pk), "kind": job.kind, "status": job.status, "progress": round(job.progress, 4),
+                        "message": job.message, "cancel_requested": True})
 
 
 def _finish(job: Job, status: str, *, message: str = "", error: str = "", result: dict | None = None, actor=None) -> None:

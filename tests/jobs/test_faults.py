@@ -242,18 +242,25 @@ def test_the_reaper_leaves_alone_a_job_that_a_new_attempt_took_after_it_looked(p
 
 # --- cancelling is never blocked by the running job --------------------------------------------------
 
-@pytest.mark.parametrize("inside_transaction", [False, True], ids=["outside", "inside-its-transaction"])
+@pytest.mark.parametrize("inside_transaction", ["no", "reading", "after-publishing"])
 def test_cancel_answers_at_once_while_the_job_reports_progress(production, user, register, monkeypatch, inside_transaction):
-    if inside_transaction and connection.vendor == "sqlite":
+    """The handler reports progress outside any transaction, or inside its own one that has read
+    rows, or that has published an event (which holds the production's event order until commit)."""
+    if inside_transaction != "no" and connection.vendor == "sqlite":
         pytest.skip("SQLite has one writer: a handler holding a write transaction blocks every write")
     from rest_framework.test import APIClient
+
+    from apps.realtime.services import publish_entity
+    from apps.scenes.models import Scene
 
     monkeypatch.setattr(services, "DB_PROGRESS_EVERY_S", 0.0)
     reporting = threading.Event()
 
     def handler(ctx):
-        with transaction.atomic() if inside_transaction else contextlib.nullcontext():
+        with transaction.atomic() if inside_transaction != "no" else contextlib.nullcontext():
             Job.objects.filter(pk=ctx.job.pk).values_list("pk").first()
+            if inside_transaction == "after-publishing":
+                publish_entity(Scene.objects.create(production_id=ctx.job.production_id, number="99"), "created")
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline:
                 ctx.progress(0.5, "Encoding")
@@ -268,6 +275,7 @@ def test_cancel_answers_at_once_while_the_job_reports_progress(production, user,
         assert reporting.wait(10)
         client = APIClient()
         client.force_authenticate(user)
+        assert client.get(f"/api/jobs/{job.pk}/").status_code == 200  # the process's first request pays for imports
         started = time.monotonic()
         response = client.post(f"/api/jobs/{job.pk}/cancel/")
         took = time.monotonic() - started
