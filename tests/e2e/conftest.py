@@ -295,9 +295,15 @@ def libpq_url(url: str) -> str:
 
 
 class SlateServer:
-    """Redis (private or CI's), a private database, daphne and run_huey, as subprocesses."""
+    """Redis (private or CI's), a private database, daphne and run_huey, as subprocesses.
 
-    def __init__(self) -> None:
+    `private_redis=True` starts a redis-server of its own even when CI names a shared one, for tests
+    that pause and restart it (`pause_redis`, `restart_redis`). The processes' temp dir (TMPDIR) is
+    `tmp/scratch`, so a test can tell what they left behind.
+    """
+
+    def __init__(self, *, private_redis: bool = False) -> None:
+        self.private_redis = private_redis
         self.tmp = Path(tempfile.mkdtemp(prefix="slate-e2e-"))
         self.tag = f"{os.getpid()}-{secrets.token_hex(3)}"
         self.port = free_port()
@@ -322,6 +328,7 @@ class SlateServer:
     # --- start and stop -----------------------------------------------------------------------
 
     def start(self) -> None:
+        (self.tmp / "scratch").mkdir(exist_ok=True)
         self._start_redis()
         self._create_database()
         self.env = self._environment()
@@ -334,7 +341,7 @@ class SlateServer:
         wait_for_redis(self.redis_url, timeout_s=10)
 
     def _start_redis(self) -> None:
-        external = external_redis_url()
+        external = None if self.private_redis else external_redis_url()
         if external:
             self.redis_url = external
             return
@@ -343,6 +350,28 @@ class SlateServer:
         sock = self.tmp / "redis" / "redis.sock"
         self.redis_proc = start_redis(sock, appendonly=False, log_path=self.tmp / "redis.log")
         self.redis_url = f"unix://{sock}"
+
+    def pause_redis(self) -> None:
+        """SIGSTOP the private Redis: connections stay open, nothing answers (a hung server)."""
+        assert self.redis_proc is not None, "only a private Redis can be paused"
+        os.kill(self.redis_proc.pid, signal.SIGSTOP)
+
+    def resume_redis(self) -> None:
+        """SIGCONT the private Redis."""
+        assert self.redis_proc is not None
+        os.kill(self.redis_proc.pid, signal.SIGCONT)
+
+    def restart_redis(self) -> None:
+        """SIGKILL the private Redis and start a new, empty one on the same socket (a crash and a restart)."""
+        assert self.redis_proc is not None, "only a private Redis can be restarted"
+        from apps.core.redis_server import start_redis, wait_for_redis
+
+        os.kill(self.redis_proc.pid, signal.SIGKILL)
+        self.redis_proc.wait(timeout=STOP_TIMEOUT_S)
+        sock = Path(self.redis_url.removeprefix("unix://"))
+        sock.unlink(missing_ok=True)
+        self.redis_proc = start_redis(sock, appendonly=False, log_path=self.tmp / "redis.log")
+        wait_for_redis(self.redis_url, timeout_s=10)
 
     def _create_database(self) -> None:
         configured = os.environ.get("DATABASE_URL")
@@ -372,6 +401,7 @@ class SlateServer:
             CSRF_COOKIE_SECURE="false",
             SECURE_HSTS_SECONDS="0",
             SLATE_VAR_DIR=str(self.tmp / "var"),
+            TMPDIR=str(self.tmp / "scratch"),
             MEDIA_ROOT=str(self.tmp / "media"),
             SLATE_CHANNEL_PREFIX=f"slate-e2e-{self.tag}",
             SLATE_HUEY_NAME=f"slate-e2e-{self.tag}",
@@ -477,6 +507,8 @@ class SlateServer:
         self._stop(self.worker)
         self._stop(self.web)
         if self.redis_proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.redis_proc.pid, signal.SIGCONT)  # a test that failed while Redis was paused
             self._stop(self.redis_proc)
         elif self.redis_url:
             self._clean_shared_redis()
@@ -549,33 +581,39 @@ class SlateServer:
 _FAILED_LOGS: list[str] = []
 
 
-@pytest.fixture(scope="session")
-def slate(request) -> SlateServer:
-    """The running Slate (web + worker + Redis + database) with two members and an outsider."""
-    server = SlateServer()
+def serve(request, server: SlateServer):
+    """Start `server`, yield it, stop it; on a failed run its logs are printed at the end (and its files kept)."""
     try:
         server.start()
     except BaseException:
         tails = "\n".join(f"--- {n} ---\n{server.log_tail(n)}" for n in ("redis", "web", "worker"))
         server.stop()
         raise RuntimeError(f"Slate did not start (files kept in {server.tmp}):\n{tails}")
+    failed_before = request.session.testsfailed
     yield server
     server.stop()
-    if request.session.testsfailed:
+    if request.session.testsfailed > failed_before:
         for name in ("web", "worker", "redis"):
             _FAILED_LOGS.append(f"--- slate {name} log ({server.tmp / (name + '.log')}), last lines ---\n{server.log_tail(name, 80)}")
     else:
         shutil.rmtree(server.tmp, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def slate(request) -> SlateServer:
+    """The running Slate (web + worker + Redis + database) with two members and an outsider."""
+    yield from serve(request, SlateServer())
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    server = getattr(item, "funcargs", {}).get("slate")
-    if report.failed and isinstance(server, SlateServer):
-        for name in ("web", "worker"):
-            report.sections.append((f"slate {name} log (last lines)", server.log_tail(name, 40)))
+    servers = [value for value in getattr(item, "funcargs", {}).values() if isinstance(value, SlateServer)]
+    if report.failed:
+        for server in servers[:1]:
+            for name in ("web", "worker"):
+                report.sections.append((f"slate {name} log (last lines)", server.log_tail(name, 40)))
 
 
 def pytest_terminal_summary(terminalreporter):
