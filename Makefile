@@ -60,6 +60,7 @@ chromium:
 ## Ctrl-C stops them all), print URL and login
 run: export DEBUG ?= true
 run: install frontend
+	@mkdir -p var
 	@test -f .env || { printf '# Local development settings written by `make run` (see .env.example).\nDEBUG=true\n' > .env; echo "Wrote .env (DEBUG=true) for local development."; }
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo > var/demo.txt || { cat var/demo.txt; exit 1; }
@@ -68,7 +69,6 @@ run: install frontend
 	@echo "Slate is starting at http://$(SLATE_HOST):$(SLATE_PORT)/"
 	@grep -E '^(user|password): ' var/demo.txt
 	@echo
-	@mkdir -p var
 	exec $(VENV)/bin/supervisord -c supervisord.conf
 
 ## test: the whole suite: frontend checks and unit tests, then Python (unit, API, WebSocket,
