@@ -33,7 +33,31 @@ def _close_oversized_messages_with_1009() -> None:
         server.WebSocketFactory = ClosingWebSocketFactory
 
 
+def _leave_request_bodies_to_django() -> None:
+    """Stop twisted from parsing POST bodies that daphne hands to Django anyway.
+
+    twisted's `Request.requestReceived` reads a whole multipart/form-data body into memory and parses it
+    into `request.args` (which daphne never uses): a 4 GiB `POST /api/media/` upload would sit in the
+    web process's memory twice, and a body it cannot parse is answered `400` with no body and no
+    Content-Type before Slate sees it. twisted's `parsePOSTFormSubmission` switch turns that
+    off; daphne has no option for it, so each request gets it here, as daphne builds it.
+    """
+    from daphne import http_protocol
+
+    if getattr(http_protocol.WebRequest, "_slate_unparsed_bodies", False):
+        return
+    build = http_protocol.WebRequest.__init__
+
+    def __init__(self, *args, **kwargs):
+        build(self, *args, **kwargs)
+        self._parsePOSTFormSubmission = False
+
+    http_protocol.WebRequest.__init__ = __init__
+    http_protocol.WebRequest._slate_unparsed_bodies = True
+
+
 _close_oversized_messages_with_1009()
+_leave_request_bodies_to_django()
 
 application = ProtocolTypeRouter(
     {
