@@ -6,18 +6,18 @@ an import of the newer text does to the crew's scenes.
 """
 from __future__ import annotations
 
-import difflib
-
-from apps.scripts import matching
+from apps.scripts import matching, sequence
 
 ADDED, REMOVED, MOVED, CHANGED, UNCHANGED = "added", "removed", "moved", "changed", "unchanged"
 STATUSES = (ADDED, REMOVED, MOVED, CHANGED, UNCHANGED)
 
 
 def scene_line_diff(before: list[str], after: list[str], *, context: int = 3) -> list[str]:
-    """Unified diff lines (`@@ …`, ` kept`, `-gone`, `+new`) from `before` to `after`, without the ---/+++ header."""
-    lines = difflib.unified_diff(before, after, lineterm="", n=context)
-    return [line for line in lines if not line.startswith(("---", "+++"))]
+    """Unified diff lines (`@@ …`, ` kept`, `-gone`, `+new`) from `before` to `after`, without the ---/+++ header.
+
+    difflib's unified diff, in work linear in the scene's lines (see apps.scripts.sequence).
+    """
+    return sequence.unified_diff(before, after, context=context)
 
 
 def merged_order(old_count: int, new_count: int, pairs: dict[int, int]) -> list[tuple[int | None, int | None]]:
@@ -25,10 +25,11 @@ def merged_order(old_count: int, new_count: int, pairs: dict[int, int]) -> list[
     placed right after the old scene before it (or first). Returns `(old index|None, new index|None)`."""
     old_to_new = {i: j for j, i in pairs.items()}
     after: dict[int | None, list[int]] = {}  # new index (None: the start) → removed old indexes that follow it
+    anchor = None  # the new index of the last matched old scene seen so far
     for i in range(old_count):
         if i in old_to_new:
+            anchor = old_to_new[i]
             continue
-        anchor = next((old_to_new[k] for k in range(i - 1, -1, -1) if k in old_to_new), None)
         after.setdefault(anchor, []).append(i)
     order: list[tuple[int | None, int | None]] = [(i, None) for i in after.get(None, [])]
     for j in range(new_count):

@@ -7,7 +7,8 @@ import does.
 Matching, in this order, each scene matched at most once:
 1. Scene number: a new scene with a forced number (`#12A#`) matches the old scene of that number.
 2. Identical scenes (same slugline, same text), in script order first (difflib's matching blocks
-   over the scene sequence), then anywhere (a moved scene).
+   over the scene sequence), then anywhere (a moved scene: the unmatched old twin closest in
+   position).
 3. Similar scenes: word-level `difflib.SequenceMatcher.ratio()` of the scenes' text (heading
    excluded) at least `SAME_SLUGLINE_MIN_RATIO` (0.5) for the same slugline, or at least
    `OTHER_SLUGLINE_MIN_RATIO` (0.8) when the slugline was rewritten too (DAY → NIGHT). Best
@@ -17,22 +18,35 @@ Matching, in this order, each scene matched at most once:
    bound of the ratio) get the full ratio, so a script where every scene changed stays fast.
 4. Old scenes known only by number (made by hand, no text) adopt the new scene of that number.
 Whatever is left is new (old side: not in the new version).
+
+Work stays linear in the scripts' length (up to a log factor), whatever the text: difflib runs
+within a work budget (`apps.scripts.sequence`: past it, a patience diff gives the blocks and the
+ratio); step 2's "closest twin" is found by bisection among twins not yet taken; and in step 3,
+when more than `FUZZY_POOL` old scenes are left, each new scene weighs only a pool of them: the
+`FUZZY_NEAREST` closest in position, the `FUZZY_SAME_SLUGLINE` closest with its slugline, and the
+`FUZZY_RARE_WORDS` sharing most of its rare words (used by at most `RARE_WORD_SCENES` old
+scenes). With that many scenes left, a scene that moved far, changed slugline and had its text
+rewritten with no rare word kept can be missed; it then counts as new, its old scene as gone.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 
-from apps.scripts import fountain
+from apps.scripts import fountain, sequence
 
 SAME_SLUGLINE_MIN_RATIO = 0.5
 OTHER_SLUGLINE_MIN_RATIO = 0.8
 SAME_SLUGLINE_BONUS = 0.25
 FUZZY_CANDIDATES = 5  # old scenes per new scene given the full (slow) ratio, best word-count overlap first
+FUZZY_POOL = 64  # up to this many old scenes left, every one is weighed against each new scene
+FUZZY_NEAREST = 24
+FUZZY_SAME_SLUGLINE = 16
+FUZZY_RARE_WORDS = 24
+RARE_WORD_SCENES = 4
 
-_NUMBER_MARK = re.compile(r"\s*#[^#\n]*#\s*$")
 
 
 @dataclass
@@ -93,7 +107,7 @@ def read_scenes(text: str) -> tuple[fountain.Screenplay, list[ScriptScene]]:
         if usable:
             end = starts[index + 1] - 1 if index + 1 < len(starts) else len(lines)
             chunk = lines[scene.line - 1:end]
-            chunk[0] = _NUMBER_MARK.sub("", chunk[0])
+            chunk[0] = _without_scene_number(chunk[0])
         else:  # no line numbers from the parser: rebuild the scene from its elements
             chunk = [scene.heading] + [line for element in scene.elements for line in ("", *element.text.split("\n"))]
         chunk = [line.rstrip() for line in chunk]
@@ -102,6 +116,17 @@ def read_scenes(text: str) -> tuple[fountain.Screenplay, list[ScriptScene]]:
         body = " ".join(chunk[1:])
         result.append(ScriptScene(parsed=scene, key=slugline_key(scene.slugline), text="\n".join(chunk), words=tuple(body.split())))
     return screenplay, result
+
+
+def _without_scene_number(line: str) -> str:
+    """A heading line without its "#12A#" scene number and the whitespace around it (what
+    `re.sub(r"\\s*#[^#\\n]*#\\s*$", "", line)` gives, without that regex's quadratic time on
+    a long run of spaces before a "#")."""
+    solid = line.rstrip()
+    if not solid.endswith("#"):
+        return line
+    opening = solid.rfind("#", 0, len(solid) - 1)
+    return line if opening < 0 else line[:opening].rstrip()
 
 
 def candidates(scenes: list[ScriptScene], *, numbers: list[str] | None = None, default_numbers: list[str] | None = None) -> list[Candidate]:
@@ -117,8 +142,9 @@ def candidates(scenes: list[ScriptScene], *, numbers: list[str] | None = None, d
 
 
 def similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    """Word-level difflib ratio of two scene bodies (1.0 when both are empty)."""
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    """Word-level difflib ratio of two scene bodies (1.0 when both are empty), within a work
+    budget linear in their length (see apps.scripts.sequence.ratio)."""
+    return sequence.ratio(a, b)[0]
 
 
 def match_scenes(old: list[Candidate], new: list[Candidate]) -> dict[int, int]:
@@ -143,36 +169,49 @@ def match_scenes(old: list[Candidate], new: list[Candidate]) -> dict[int, int]:
 
     old_left = [i for i in range(len(old)) if i not in used and same(old[i]) is not None]
     new_left = [j for j in range(len(new)) if j not in pairs]
-    matcher = difflib.SequenceMatcher(None, [same(old[i]) for i in old_left], [same(new[j]) for j in new_left], autojunk=False)
-    for block in matcher.get_matching_blocks():
+    ids: dict[tuple, int] = {}  # each distinct scene as a small integer: cheap to hash and compare
+    old_ids = [ids.setdefault(same(old[i]), len(ids)) for i in old_left]
+    new_ids = [ids.setdefault(same(new[j]), len(ids)) if same(new[j]) is not None else -1 for j in new_left]
+    for block in sequence.matcher(old_ids, new_ids, autojunk=False).get_matching_blocks():
         for k in range(block.size):
             take(new_left[block.b + k], old_left[block.a + k])
-    for j in range(len(new)):
-        if j in pairs:
-            continue
-        options = [i for i in range(len(old)) if i not in used and same(old[i]) == same(new[j])]
-        if options:
-            take(j, min(options, key=lambda i: abs(i - j)))
+    twins: dict[int, list[int]] = {}  # scene id → old indexes not taken yet, in order
+    for i, key in zip(old_left, old_ids):
+        if i not in used:
+            twins.setdefault(key, []).append(i)
+    for j, key in zip(new_left, new_ids):
+        if j not in pairs and twins.get(key):
+            options = twins[key]
+            k = bisect_left(options, j)
+            # the closest old twin; on a tie the earlier one, as min() over them in order gives
+            if k == len(options) or (k > 0 and j - options[k - 1] <= options[k] - j):
+                k -= 1
+            take(j, options.pop(k))
 
     # 3. similar scenes: the full ratio only for each new scene's best few by the cheap upper bound
+    old_counts = {i: Counter(c.words) for i, c in enumerate(old) if i not in used and c.text is not None}
+    pool_of = _fuzzy_pool(old, new, sorted(old_counts), pairs)
+    budget = sequence.budget_for([w for c in old for w in c.words], [w for c in new for w in c.words])
     scored = []
-    matcher = difflib.SequenceMatcher(None, autojunk=False)
     for j, scene in enumerate(new):
         if j in pairs:
             continue
-        matcher.set_seq2(scene.words)  # difflib caches what it learns about seq2
+        counts = Counter(scene.words)
         bounds = []
-        for i, before in enumerate(old):
-            if i in used or before.text is None:
-                continue
+        for i in pool_of(j):
+            before = old[i]
             bonus = SAME_SLUGLINE_BONUS if before.key == scene.key else 0.0
             floor = SAME_SLUGLINE_MIN_RATIO if bonus else OTHER_SLUGLINE_MIN_RATIO
-            matcher.set_seq1(before.words)
-            if matcher.real_quick_ratio() >= floor and (bound := matcher.quick_ratio()) >= floor:
+            sizes = len(before.words) + len(scene.words)
+            if sizes and 2.0 * min(len(before.words), len(scene.words)) / sizes < floor:  # difflib's real_quick_ratio
+                continue
+            bound = sequence.quick_ratio(old_counts[i], counts, len(before.words), len(scene.words))
+            if bound >= floor:
                 bounds.append((-(bound + bonus), abs(i - j), i, floor, bonus))
         for _bound, distance, i, floor, bonus in sorted(bounds)[:FUZZY_CANDIDATES]:
-            matcher.set_seq1(old[i].words)
-            ratio = matcher.ratio()
+            # All the ratios of one import share one budget, linear in the scripts' words.
+            ratio, work = sequence.ratio(old[i].words, scene.words, budget=min(budget, sequence.budget_for(old[i].words, scene.words)))
+            budget -= work
             if ratio >= floor:
                 scored.append((-(ratio + bonus), distance, j, i))
     for _score, _distance, j, i in sorted(scored):
@@ -189,27 +228,46 @@ def match_scenes(old: list[Candidate], new: list[Candidate]) -> dict[int, int]:
     return pairs
 
 
+def _fuzzy_pool(old: list[Candidate], new: list[Candidate], left: list[int], pairs: dict[int, int]):
+    """`pool(j)`: the old scenes (indexes from `left`, in order) step 3 weighs against new scene j.
+
+    All of them when there are at most FUZZY_POOL; else the FUZZY_NEAREST closest in position,
+    the FUZZY_SAME_SLUGLINE closest with the same slugline, and the FUZZY_RARE_WORDS sharing most
+    of the new scene's rare words. Building costs the old scenes' words once; each pool costs
+    the new scene's words and the pool's size.
+    """
+    if len(left) <= FUZZY_POOL:
+        return lambda j: left
+    by_key: dict[str, list[int]] = {}
+    scenes_of: dict[str, list[int]] = {}  # word → old scenes using it, while they are few
+    for i in left:
+        by_key.setdefault(old[i].key, []).append(i)
+        for word in set(old[i].words):
+            holders = scenes_of.setdefault(word, [])
+            if len(holders) <= RARE_WORD_SCENES:
+                holders.append(i)
+
+    def closest(options: list[int], j: int, count: int) -> list[int]:
+        k = bisect_left(options, j)
+        return options[max(0, k - count):k + count]
+
+    def pool(j: int) -> list[int]:
+        chosen = set(closest(left, j, FUZZY_NEAREST // 2)) | set(closest(by_key.get(new[j].key, []), j, FUZZY_SAME_SLUGLINE // 2))
+        shared: Counter = Counter()
+        for word in set(new[j].words):
+            holders = scenes_of.get(word, ())
+            if len(holders) <= RARE_WORD_SCENES:
+                shared.update(holders)
+        chosen.update(i for i, _ in shared.most_common(FUZZY_RARE_WORDS))
+        return sorted(chosen)
+
+    return pool
+
+
 def moved(pairs: dict[int, int]) -> set[int]:
     """New indexes of matched scenes that changed place: those off a longest run of pairs in the same order."""
     order = sorted(pairs)
-    tails: list[int] = []  # smallest old index ending an increasing run of each length
-    tail_at: list[int] = []  # position (in `order`) of that tail
-    previous: list[int] = [-1] * len(order)
-    for position, j in enumerate(order):
-        i = pairs[j]
-        k = bisect_left(tails, i)
-        if k == len(tails):
-            tails.append(i)
-            tail_at.append(position)
-        else:
-            tails[k] = i
-            tail_at[k] = position
-        previous[position] = tail_at[k - 1] if k else -1
-    keep: set[int] = set()
-    position = tail_at[-1] if tail_at else -1
-    while position >= 0:
-        keep.add(order[position])
-        position = previous[position]
+    keep = {j for j, _ in sequence.increasing_run([(j, pairs[j]) for j in order])}
     return {j for j in order if j not in keep}
 
 
@@ -221,13 +279,24 @@ def _clean_number(number: str | None) -> str | None:
     return cleaned or None
 
 
-def unique_number(candidate: str, taken: set[str]) -> str:
-    """`candidate`, or with the first free letter after it (12 → 12A → 12B...) when taken."""
-    result, suffix = candidate, 0
+def unique_number(candidate: str, taken: set[str], _next_suffix: dict[str, int] | None = None) -> str:
+    """`candidate`, or with the first free letter after it (12 → 12A → 12B...) when taken.
+
+    `_next_suffix` (candidate → suffixes already known taken) lets a caller that numbers many
+    scenes skip the letters it handed out before, so n clashes cost O(n), not O(n²).
+    """
+    suffix = _next_suffix.get(candidate, 0) if _next_suffix is not None else 0
+    result = candidate if suffix == 0 else _suffixed(candidate, suffix - 1)
     while result in taken:
-        result = f"{candidate}{chr(ord('A') + suffix)}" if suffix < 26 else f"{candidate}-{suffix}"
+        result = _suffixed(candidate, suffix)
         suffix += 1
+    if _next_suffix is not None:
+        _next_suffix[candidate] = suffix
     return result
+
+
+def _suffixed(candidate: str, suffix: int) -> str:
+    return f"{candidate}{chr(ord('A') + suffix)}" if suffix < 26 else f"{candidate}-{suffix}"
 
 
 def scene_numbers(parsed: list[fountain.ParsedScene], *, taken: set[str] | frozenset[str] = frozenset()) -> list[str]:
@@ -238,13 +307,14 @@ def scene_numbers(parsed: list[fountain.ParsedScene], *, taken: set[str] | froze
     """
     numbers: list[str] = []
     seen: set[str] = set(taken)
+    suffixes: dict[str, int] = {}
     previous = ""
     for scene in parsed:
         number = _clean_number(scene.number)
         if not number:
             match = re.match(r"^(\d+)", previous)
             number = str(int(match.group(1)) + 1) if match else str(len(numbers) + 1)
-        number = unique_number(number, seen)
+        number = unique_number(number, seen, suffixes)
         numbers.append(number)
         seen.add(number)
         previous = number

@@ -18,14 +18,21 @@ from dataclasses import dataclass
 # Escaped markers stand in the text as private-use characters while the markup is read.
 _ESCAPES = {"\\*": "\ue000", "\\_": "\ue001"}
 _UNESCAPE = {v: k[1] for k, v in _ESCAPES.items()}
-# Longest marker first, so "***" is bold italics and not italics around "**".
-_MARKUP = re.compile(
-    r"(?P<m>\*\*\*|\*\*|\*|(?<![^\W_])_)(?=\S)(?P<inner>.+?)(?<=\S)(?P=m)(?!(?<=_)[^\W_])"
-)
+# Markers, longest first, so "***" is bold italics and not italics around "**".
+_MARKERS = ("***", "**", "*", "_")
 _STYLES = {"***": ("bold", "italic"), "**": ("bold",), "*": ("italic",), "_": ("underline",)}
+# Where each marker may close: after a non-space; an "_" also not before a letter or digit.
+_CLOSERS = {
+    "***": re.compile(r"(?<=\S)(?=\*\*\*)"),
+    "**": re.compile(r"(?<=\S)(?=\*\*)"),
+    "*": re.compile(r"(?<=\S)(?=\*)"),
+    "_": re.compile(r"(?<=\S)(?=_(?![^\W_]))"),
+}
+_OPENER_CHARS = re.compile(r"[*_]")
+_MAX_DEPTH = 16  # emphasis cannot nest deeper than a few levels (see _read); a guard, never reached
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A run of text in one style; `text` is what is printed (markers and escapes gone)."""
 
@@ -39,16 +46,16 @@ def spans(text: str) -> list[Span]:
     """Read the emphasis markup of `text` (one element's text, "\\n" between lines) into spans.
 
     The spans' texts joined give the text as printed; neighbouring spans differ in style.
-    Unmatched markers are kept as written. Never raises.
+    Unmatched markers are kept as written. Never raises. Linear in the length of `text`.
     """
-    result: list[Span] = []
+    pieces: list[tuple[str, tuple[bool, bool, bool]]] = []
     for number, line in enumerate(text.split("\n")):
         if number:
-            _append(result, Span("\n"))
+            pieces.append(("\n", (False, False, False)))
         for escape, mark in _ESCAPES.items():
             line = line.replace(escape, mark)
-        _read(line, frozenset(), result)
-    return result
+        _read(line, frozenset(), pieces, 0)
+    return _merged(pieces)
 
 
 def plain(text: str) -> str:
@@ -67,27 +74,78 @@ def to_html(text: str) -> str:
     return "".join(out)
 
 
-def _read(line: str, styles: frozenset[str], result: list[Span]) -> None:
-    position = 0
-    for match in _MARKUP.finditer(line):
-        _append(result, _span(line[position:match.start()], styles))
-        _read(match.group("inner"), styles | set(_STYLES[match.group("m")]), result)
-        position = match.end()
-    _append(result, _span(line[position:], styles))
+def _read(line: str, styles: frozenset[str], pieces: list, depth: int) -> None:
+    """Append `line`'s styled pieces to `pieces`, reading its markup as this regex would, left to right:
+    `(***|**|*|(?<![^\\W_])_)(?=\\S)(.+?)(?<=\\S)\\1(?!(?<=_)[^\\W_])`, each match's inner text read again.
+
+    The regex took quadratic time (a lazy `.+?` from every opener that has no closer, e.g. "*a "
+    repeated); here each opener takes the first closer after it, and since openers come in order
+    each stretch of the line is searched for a marker's closer once: linear in the line's length. Inner texts
+    are read again, but markup nests only a few levels deep (inside "*...*" no "*" can close, so
+    only "_" nests there, and the reverse), so every character is read a bounded number of times.
+    """
+    style = ("bold" in styles, "italic" in styles, "underline" in styles)
+    if depth > _MAX_DEPTH:
+        pieces.append((_unescape(line), style))
+        return
+    cached: dict[str, tuple[int, int]] = {}  # marker → (searched from, first closer there or -1)
+
+    def first_closer(marker: str, after: int) -> int:
+        """The first place > `after` where `marker` closes, or -1. Calls come with `after` never
+        decreasing, so a closer found earlier still answers while it lies ahead: each part of the
+        line is searched once per marker."""
+        since, found_at = cached.get(marker, (-1, -1))
+        if since >= 0 and (found_at < 0 or found_at > after):
+            return found_at
+        match = _CLOSERS[marker].search(line, after + 1)
+        cached[marker] = (after + 1, match.start() if match else -1)
+        return cached[marker][1]
+
+    position = search = 0
+    length = len(line)
+    while (opener := _OPENER_CHARS.search(line, search)) is not None:
+        start = opener.start()
+        found = None
+        for marker in _MARKERS:
+            inner = start + len(marker)
+            if (not line.startswith(marker, start) or inner >= length or line[inner].isspace()
+                    or (marker == "_" and start and line[start - 1].isalnum())):
+                continue
+            close = first_closer(marker, inner)
+            if close >= 0:
+                found = marker, inner, close
+                break
+        if found is None:
+            search = start + 1
+            continue
+        marker, inner, close = found
+        if position < start:
+            pieces.append((_unescape(line[position:start]), style))
+        _read(line[inner:close], styles | set(_STYLES[marker]), pieces, depth + 1)
+        position = search = close + len(marker)
+    if position < length:
+        pieces.append((_unescape(line[position:]), style))
 
 
-def _span(text: str, styles: frozenset[str]) -> Span:
+def _unescape(text: str) -> str:
     for mark, char in _UNESCAPE.items():
         text = text.replace(mark, char)
-    return Span(text, "bold" in styles, "italic" in styles, "underline" in styles)
+    return text
 
 
-def _append(result: list[Span], span: Span) -> None:
-    """Add a span, merging it into the previous one when the style is the same."""
-    if not span.text:
-        return
-    last = result[-1] if result else None
-    if last and (last.bold, last.italic, last.underline) == (span.bold, span.italic, span.underline):
-        result[-1] = Span(last.text + span.text, span.bold, span.italic, span.underline)
-    else:
-        result.append(span)
+def _merged(pieces: list[tuple[str, tuple[bool, bool, bool]]]) -> list[Span]:
+    """Spans from styled pieces, neighbours of the same style joined (each text joined once: linear)."""
+    result: list[Span] = []
+    run: list[str] = []
+    current = None
+    for text, style in pieces:
+        if not text:
+            continue
+        if style != current and run:
+            result.append(Span("".join(run), *current))
+            run = []
+        current = style
+        run.append(text)
+    if run:
+        result.append(Span("".join(run), *current))
+    return result

@@ -22,6 +22,7 @@ Sections, synopses and notes are not printed. Emphasis comes through as span sty
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -49,7 +50,7 @@ _ASCII = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Piece:
     """Text on one line: `x` in inches from the page's left edge, `align` "L" (text starts at x),
     "R" (ends at x) or "C" (centred on x)."""
@@ -70,25 +71,40 @@ class Page:
     lines: list[list[Piece]] = field(default_factory=list)
 
 
+# Characters outside Latin-1 (the rest of the text passes through unchanged, at C speed).
+_NOT_LATIN1 = re.compile(r"[^\x00-\xff]")
+_SPACES = re.compile(r" *")
+
+
+class PageLimitExceeded(ValueError):
+    """The screenplay prints more pages than the caller allows (see `layout(max_pages=...)`)."""
+
+    def __init__(self, max_pages: int):
+        super().__init__(f"The screenplay prints more than {max_pages:,} pages.")
+        self.max_pages = max_pages
+
+
 def latin1(text: str) -> str:
     """`text` with every character outside Latin-1 replaced: smart quotes by straight ones,
     dashes by "-" or "--", "…" by "...", accented letters by their base letter, others by "?"."""
-    out = []
-    for char in text:
-        if ord(char) < 256:
-            out.append(char)
-        elif char in _ASCII:
-            out.append(_ASCII[char])
-        else:
-            base = "".join(c for c in unicodedata.normalize("NFKD", char)
-                           if not unicodedata.combining(c) and ord(c) < 256)
-            out.append(base or "?")
-    return "".join(out)
+    return _NOT_LATIN1.sub(_latin1_char, text)
 
 
-def layout(screenplay: Screenplay) -> list[Page]:
-    """The body of the screenplay on pages (title page not included). At least one page."""
-    return _Layout().run(screenplay.elements)
+def _latin1_char(match: re.Match) -> str:
+    char = match.group()
+    if char in _ASCII:
+        return _ASCII[char]
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c) and ord(c) < 256)
+    return base or "?"
+
+
+def layout(screenplay: Screenplay, *, max_pages: int | None = None) -> list[Page]:
+    """The body of the screenplay on pages (title page not included). At least one page.
+
+    Linear in the length of the text. Raises `PageLimitExceeded` as soon as a page past
+    `max_pages` would start (None: no limit).
+    """
+    return _Layout(max_pages).run(screenplay.elements)
 
 
 def layout_lines(screenplay: Screenplay) -> int:
@@ -104,21 +120,27 @@ def wrap(runs: list[Span], width: int) -> list[tuple[Span, ...]]:
     """Word-wrap styled text to lines of at most `width` characters.
 
     Each "\\n" starts a new line; leading spaces of a source line are kept (action indentation),
-    the spaces at a wrap are dropped, a word longer than the line is cut.
+    the spaces at a wrap are dropped, a word longer than the line is cut. Linear in the text's
+    length (each line is cut out of the text once; styles are looked up by run, not by character).
     """
-    text = latin1("".join(run.text for run in runs))
-    styles: list[Span] = []
-    for run in runs:
-        styles.extend([run] * len(latin1(run.text)))
-    lines, offset = [], 0
+    texts = [latin1(run.text) for run in runs]
+    text = "".join(texts)
+    bounds: list[int] = []  # where each run ends in `text`
+    end = 0
+    for piece in texts:
+        end += len(piece)
+        bounds.append(end)
+    lines, offset, run_index = [], 0, 0
     for source in text.split("\n"):
-        for start, end in _breaks(source, width):
-            lines.append(_slice(text, styles, offset + start, offset + end))
+        for start, stop in _breaks(source, width):
+            line, run_index = _slice(text, runs, bounds, offset + start, offset + stop, run_index)
+            lines.append(line)
         offset += len(source) + 1
     return lines
 
 
 def _breaks(line: str, width: int) -> list[tuple[int, int]]:
+    """Where `line` breaks: (start, end) of each printed line, trailing spaces excluded."""
     if not line.strip():
         return [(0, 0)]
     result, start, n = [], 0, len(line)
@@ -129,23 +151,32 @@ def _breaks(line: str, width: int) -> list[tuple[int, int]]:
             break
         cut = line.rfind(" ", max(start, first_word), start + width + 1)
         end = cut if cut > start else start + width
-        result.append((start, len(line[:end].rstrip(" ")) if cut > start else end))
-        start = end
-        while start < n and line[start] == " ":
-            start += 1
+        # rstrip only this line's own piece (at most width + 1 characters), never the text before it.
+        result.append((start, start + len(line[start:end].rstrip(" ")) if cut > start else end))
+        start = _SPACES.match(line, end).end()
     return result
 
 
-def _slice(text: str, styles: list[Span], start: int, end: int) -> tuple[Span, ...]:
-    runs: list[Span] = []
-    for index in range(start, end):
-        style = styles[index]
-        if runs and (runs[-1].bold, runs[-1].italic, runs[-1].underline) == (
-                style.bold, style.italic, style.underline):
-            runs[-1] = Span(runs[-1].text + text[index], style.bold, style.italic, style.underline)
+def _slice(text: str, runs: list[Span], bounds: list[int], start: int, end: int,
+           run_index: int) -> tuple[tuple[Span, ...], int]:
+    """The styled runs of text[start:end], neighbours of the same style merged, and the index of
+    the run holding `end` (slices come in order, so the search for runs only moves forward)."""
+    while run_index < len(bounds) and bounds[run_index] <= start:
+        run_index += 1
+    pieces: list[Span] = []
+    index, position = run_index, start
+    while position < end:
+        while bounds[index] <= position:
+            index += 1
+        style = runs[index]
+        stop = min(end, bounds[index])
+        if pieces and (pieces[-1].bold, pieces[-1].italic, pieces[-1].underline) == (style.bold, style.italic, style.underline):
+            last = pieces.pop()
+            pieces.append(Span(last.text + text[position:stop], style.bold, style.italic, style.underline))
         else:
-            runs.append(Span(text[index], style.bold, style.italic, style.underline))
-    return tuple(runs)
+            pieces.append(Span(text[position:stop], style.bold, style.italic, style.underline))
+        position = stop
+    return tuple(pieces), run_index
 
 
 @dataclass
@@ -160,8 +191,9 @@ class _Block:
 
 
 class _Layout:
-    def __init__(self) -> None:
+    def __init__(self, max_pages: int | None = None) -> None:
         self.pages: list[Page] = [Page()]
+        self.max_pages = max_pages
 
     @property
     def page(self) -> Page:
@@ -172,11 +204,16 @@ class _Layout:
         for index, block in enumerate(blocks):
             if block.kind == m.PAGE_BREAK:
                 if self.page.lines:
-                    self.pages.append(Page())
+                    self._next_page()
                 continue
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             self._place(block, following)
         return self.pages
+
+    def _next_page(self) -> None:
+        if self.max_pages is not None and len(self.pages) >= self.max_pages:
+            raise PageLimitExceeded(self.max_pages)
+        self.pages.append(Page())
 
     def _room(self) -> int:
         """Lines still free on the page, after the blank line that separates blocks."""
@@ -189,7 +226,7 @@ class _Layout:
 
     def _new_page(self) -> None:
         if self.page.lines:
-            self.pages.append(Page())
+            self._next_page()
 
     def _place(self, block: _Block, following: _Block | None) -> None:
         need = len(block.lines)
@@ -207,15 +244,18 @@ class _Layout:
         """Put the block, carrying lines over to new pages as needed.
 
         Returns False, having placed nothing, when no acceptable first part fits on the
-        current (non-empty) page.
+        current (non-empty) page. The block's lines are taken from a moving index, never by
+        copying what is left, so a block of many pages costs its length once.
         """
         speech = block.kind == m.CHARACTER
-        lines, first = block.lines, True
-        while len(lines) > self._room():
+        lines, first, taken = block.lines, True, 0
+        carried: list[list[Piece]] = []  # the "NAME (CONT'D)" line heading the rest of a split speech
+        while len(carried) + len(lines) - taken > self._room():
             room = self._room()
+            left = len(carried) + len(lines) - taken
             # A speech keeps its cue and one line at least, and ends the page with "(MORE)";
             # action leaves two lines at least on each side of the break.
-            keep = room - 1 if speech else min(room, len(lines) - 2)
+            keep = room - 1 if speech else min(room, left - 2)
             if keep < 2:
                 if first and self.page.lines:
                     return False
@@ -223,14 +263,16 @@ class _Layout:
                     self._new_page()
                     continue
                 keep = room - 1 if speech else room  # longer than a page: cut it anyway
-            part, lines = lines[:keep], lines[keep:]
+            part = carried[:keep] + lines[taken:taken + keep - len(carried[:keep])]
+            taken += keep - len(carried[:keep])
+            carried = []
             if speech:
                 part = part + [[Piece(block.cue_x, (Span("(MORE)"),))]]
-                lines = [[Piece(block.cue_x, (Span(f"{block.cue} (CONT'D)"),))]] + lines
+                carried = [[Piece(block.cue_x, (Span(f"{block.cue} (CONT'D)"),))]]
             self._put(part)
-            self.pages.append(Page())
+            self._next_page()
             first = False
-        self._put(lines)
+        self._put(carried + lines[taken:])
         return True
 
 

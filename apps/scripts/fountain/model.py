@@ -30,7 +30,7 @@ class FountainError(ValueError):
     """The input cannot be read as a Fountain screenplay (e.g. it is not UTF-8 text)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Element:
     """One block of a screenplay: a scene heading, an action paragraph, a speech...
 

@@ -36,9 +36,55 @@ _WIDTH = {
 _IN_DIALOGUE_BLOCK = (m.PARENTHETICAL, m.DIALOGUE, m.LYRICS)
 
 
+_WRAPPER = textwrap.TextWrapper()  # the standard library's word-splitting rules, its defaults
+
+
 def wrapped_lines(text: str, width: int) -> int:
-    """Printed lines for `text` word-wrapped at `width` characters; each source line at least one."""
-    return sum(max(1, len(textwrap.wrap(line, width))) for line in text.split("\n"))
+    """Printed lines for `text` word-wrapped at `width` characters; each source line at least one.
+
+    The same count as `len(textwrap.wrap(line, width))` per line (Python's textwrap, default
+    options), in linear time: textwrap cuts a word longer than the line by copying what is left
+    of it for every line, quadratic in the word's length; here a long word is walked with an offset.
+    """
+    return sum(max(1, _wrap_count(line, width)) for line in text.split("\n"))
+
+
+def _wrap_count(line: str, width: int) -> int:
+    """`len(textwrap.wrap(line, width))` for width >= 1 (see TextWrapper._wrap_chunks, whose steps this follows)."""
+    chunks = [chunk for chunk in _WRAPPER.wordsep_re.split(_WRAPPER._munge_whitespace(line)) if chunk]
+    chunks.reverse()
+    # A chunk "is whitespace" for textwrap when chunk.strip() == "": from `offset` on, that is when no
+    # character at or after `offset` is a non-space, i.e. offset >= the end of chunk.rstrip().
+    solid_end = [len(chunk.rstrip()) for chunk in chunks]
+    offset = 0  # how much of the top chunk (chunks[-1]) earlier lines took
+    count = 0
+    while chunks:
+        pieces: list[bool] = []  # per piece on this line: is it whitespace
+        used = 0
+        if count and offset >= solid_end[-1]:
+            chunks.pop(), solid_end.pop()
+            offset = 0
+        while chunks:
+            size = len(chunks[-1]) - offset
+            if used + size > width:
+                break
+            pieces.append(offset >= solid_end[-1])
+            used += size
+            chunks.pop(), solid_end.pop()
+            offset = 0
+        if chunks and len(chunks[-1]) - offset > width:
+            chunk, space_left = chunks[-1], width - used
+            end = space_left
+            hyphen = chunk.rfind("-", offset, offset + space_left)
+            if hyphen > offset and any(c != "-" for c in chunk[offset:hyphen]):
+                end = hyphen - offset + 1
+            pieces.append(not chunk[offset:offset + end].strip())
+            offset += end
+        if pieces and pieces[-1]:
+            pieces.pop()
+        if pieces:
+            count += 1
+    return count
 
 
 def printed_lines(elements: Iterable[Element]) -> int:

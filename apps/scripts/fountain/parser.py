@@ -18,7 +18,8 @@ _HEADING_PREFIX = re.compile(r"(?:int\.?/ext|i/e|int|ext|est)[. ]", re.IGNORECAS
 # "#12A#" at the end of a heading: letters, digits, dashes and dots (Fountain 1.1).
 _SCENE_NUMBER = re.compile(r"#((?:[^\W_]|[.\-])+)#$")
 _PAGE_BREAK = re.compile(r"={3,}")
-_EXTENSIONS = re.compile(r"([^()]*?)\s*((?:\([^()]*\)\s*)*)")
+# One "(...)" extension and the whitespace after it; a cue's extensions are a run of these.
+_EXTENSION = re.compile(r"\([^()]*\)\s*")
 
 
 def parse_bytes(data: bytes) -> Screenplay:
@@ -46,25 +47,33 @@ def split_character(cue: str) -> tuple[str, str | None, bool] | None:
     """Split a character cue "NAME (V.O.) (CONT'D) ^" into (name, extensions, dual).
 
     Returns None when the cue is not a name followed only by parenthesised extensions and an
-    optional "^", or when the name holds a "^".
+    optional "^", or when the name holds a "^". Linear in the cue's length: the name is what
+    comes before the first bracket, and the rest must be "(...)" groups, each followed by
+    whitespace only (a regex with a lazy name and `\\s*` here once took quadratic time on a
+    long run of spaces).
     """
     cue = cue.strip()
     dual = cue.endswith("^")
     if dual:
         cue = cue[:-1].rstrip()
-    match = _EXTENSIONS.fullmatch(cue)
-    if match is None:
-        return None
-    name = match.group(1).strip()
+    bracket = min((i for i in (cue.find("("), cue.find(")")) if i >= 0), default=len(cue))
+    name, extensions, position = cue[:bracket].strip(), [], bracket
+    while position < len(cue):
+        match = _EXTENSION.match(cue, position)  # "[^()]*" stops at the next bracket: linear overall
+        if match is None:
+            return None
+        extensions.append(match.group().rstrip())
+        position = match.end()
     if not name or "^" in name:
         return None
-    extensions = re.findall(r"\([^()]*\)", match.group(2))
     return name, " ".join(extensions) or None, dual
 
 
 def _is_upper(text: str) -> bool:
     """Has a cased letter and no lower-case one ("JIM😆" and "R2D2" yes, "Han" and "23" no)."""
-    return any(c.isupper() for c in text) and not any(c.islower() for c in text)
+    # str.isupper() answers the common case at C speed; it says no to title-case letters (ǅ),
+    # which count as neither here, so only its "no" is checked character by character.
+    return text.isupper() or (any(map(str.isupper, text)) and not any(map(str.islower, text)))
 
 
 class _Body:

@@ -64,11 +64,10 @@ def scenes(screenplay: Screenplay) -> list[ParsedScene]:
         end = starts[position + 1] if position + 1 < len(starts) else len(elements)
         heading = elements[start]
         body = elements[start + 1:end]
-        characters: list[str] = []
+        characters: dict[str, None] = {}  # an ordered set: one lookup per cue, however many names
         for element in body:
-            name = element.text.upper()
-            if element.kind == m.CHARACTER and name not in characters:
-                characters.append(name)
+            if element.kind == m.CHARACTER:
+                characters.setdefault(element.text.upper())
         synopsis = next((e.text for e in body if e.kind == m.SYNOPSIS), "")
         result.append(
             ParsedScene(
@@ -77,7 +76,7 @@ def scenes(screenplay: Screenplay) -> list[ParsedScene]:
                 slugline=parse_slugline(heading.text),
                 elements=body,
                 page_eighths=page_eighths(elements[start:end]),
-                characters=characters,
+                characters=list(characters),
                 synopsis=synopsis,
                 line=heading.line,
             )

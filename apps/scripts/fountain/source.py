@@ -24,7 +24,7 @@ _BLANK_LINE_IN_BONEYARD = re.compile(r"\n[ ]*\n")
 _TITLE_KEY = re.compile(r"([^\W\d_][\w '\-]*):[ ]*(.*)")
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceLine:
     """One line of the screenplay after boneyards are cut and notes replaced by NOTE_MARK."""
 
@@ -86,22 +86,36 @@ def source_lines(text: str) -> list[SourceLine]:
     closes up. The spec says only that a boneyard is ignored; this reading agrees with both
     screenplain and Jouvence. A note becomes one NOTE_MARK in the line where it starts, its text
     kept in `notes`. Line numbers stay those of the original text.
+
+    Linear in the length of `text`: each character is looked at a bounded number of times
+    (a line's text is collected in parts and joined once; the start of the line an opener stands
+    on is tracked as the scan moves forward, never searched for backwards from the opener).
     """
     lines: list[SourceLine] = []
     current = SourceLine(number=1, text="")
+    parts: list[str] = []  # the current line's text so far, in non-empty pieces
     line_no = 1
+
+    def end_line(next_number: int) -> None:
+        nonlocal current, parts
+        current.text = "".join(parts)
+        lines.append(current)
+        current, parts = SourceLine(number=next_number, text=""), []
 
     def add_literal(chunk: str) -> None:
         """Append text free of boneyards and notes to the current line, starting a new SourceLine at each newline."""
-        nonlocal current, line_no
+        nonlocal line_no
         first, *rest = chunk.split("\n")
-        current.text += first
+        if first:
+            parts.append(first)
         for part in rest:
-            lines.append(current)
             line_no += 1
-            current = SourceLine(number=line_no, text=part)
+            end_line(line_no)
+            if part:
+                parts.append(part)
 
     position = search = 0
+    line_start, scanned = 0, 0  # where the line holding position `scanned` of `text` starts
     boneyards_closed = True  # False once a "/*" has no "*/" after it: no later one has either
     while (opener := _OPENER.search(text, search)) is not None:
         note = None
@@ -112,7 +126,11 @@ def source_lines(text: str) -> list[SourceLine]:
                 search = opener.end()
                 continue  # an unclosed "/*" is text as written
             end = close + 2
-            if _vanishes(text, opener.start(), end):
+            newline = text.rfind("\n", scanned, opener.start())
+            if newline >= 0:
+                line_start = newline + 1
+            scanned = max(scanned, opener.start())
+            if _vanishes(text, opener.start(), end, line_start):
                 end += 1  # its own lines go, newline included
         else:
             match = _NOTE.match(text, opener.start())
@@ -122,13 +140,14 @@ def source_lines(text: str) -> list[SourceLine]:
             note, end = match.group(1), match.end()
         add_literal(text[position:opener.start()])
         if note is not None:
-            current.text += NOTE_MARK
+            parts.append(NOTE_MARK)
             current.notes.append(note.strip())
         line_no += text.count("\n", opener.start(), end)
-        if note is None and not current.text:
+        if note is None and not parts:
             current.number = line_no  # the line starts after the boneyard
         position = search = end
     add_literal(text[position:])
+    current.text = "".join(parts)
     lines.append(current)
     for line in lines:
         # Trailing whitespace is invisible and means little, except on a whitespace-only line,
@@ -139,9 +158,11 @@ def source_lines(text: str) -> list[SourceLine]:
     return lines
 
 
-def _vanishes(text: str, start: int, end: int) -> bool:
-    """A boneyard text[start:end] that fills whole lines and holds no blank line."""
-    line_start = text.rfind("\n", 0, start) + 1
+def _vanishes(text: str, start: int, end: int, line_start: int) -> bool:
+    """A boneyard text[start:end] that fills whole lines and holds no blank line.
+
+    `line_start` is where the line holding `start` begins.
+    """
     return (
         start == line_start
         and text.startswith("\n", end)
