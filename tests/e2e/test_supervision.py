@@ -35,15 +35,16 @@ class SupervisedSlate(SlateServer):
     def __init__(self) -> None:
         super().__init__()
         self.supervisord: subprocess.Popen | None = None
-        self.tmpdir = self.tmp / "tmp"
-        self.tmpdir.mkdir()
+        self.tmpdir = self.tmp / "scratch"  # the processes' TMPDIR (SlateServer's environment)
         self.log_path = self.tmp / "supervisord.log"
 
     def start(self) -> None:
         external = external_redis_url()
         self.redis_url = external or f"unix://{self.tmp / 'var' / 'redis' / 'redis.sock'}"
+        self.tmpdir.mkdir(exist_ok=True)
         self._create_database()
-        self.env = {**self._environment(), "TMPDIR": str(self.tmpdir), "SLATE_HOST": "127.0.0.1", "SLATE_PORT": str(self.port)}
+        self.env = {**self._environment(), "SLATE_HOST": "127.0.0.1", "SLATE_PORT": str(self.port)}
+        assert self.env["TMPDIR"] == str(self.tmpdir)
         self._manage(["migrate", "--noinput"], timeout=300)
         self._create_people()
         self.supervisord = subprocess.Popen(
