@@ -21,7 +21,7 @@ from apps.core.services import entity_delete
 from apps.core.uploads import generated_name
 from apps.jobs.models import TERMINAL_STATUSES
 from apps.jobs.scratch import scratch_dir
-from apps.jobs.services import JobCancelled, JobContext, job_cancel, job_create, job_handler
+from apps.jobs.services import JobCancelled, JobContext, JobLost, job_cancel, job_create, job_handler
 from apps.media import ffmpeg, render
 from apps.media.models import Clip, MediaAsset, MediaStatus, RenditionStatus
 from apps.media.timecode import is_drop_frame_rate, parse_timecode
@@ -153,6 +153,8 @@ def clip_render(ctx: JobContext) -> dict:
             raise ApplicationError(f"Could not render the clip: {exc}") from None
         if not _set_clip(clip, status=RenditionStatus.READY, error="", file=name, size_bytes=size):
             default_storage.delete(name)  # deleted while it rendered: keep nothing
+    except JobLost:
+        raise  # another attempt owns the job now: its clip is not ours to mark
     except BaseException as exc:
         reason = "The render was cancelled." if isinstance(exc, JobCancelled) else getattr(exc, "message", str(exc))
         _set_clip(clip, status=RenditionStatus.FAILED, error=reason)

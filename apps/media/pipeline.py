@@ -23,7 +23,7 @@ from django.utils import timezone
 from apps.core.errors import ApplicationError
 from apps.core.uploads import generated_name
 from apps.jobs.scratch import scratch_dir
-from apps.jobs.services import JobCancelled, JobContext
+from apps.jobs.services import JobCancelled, JobContext, JobLost
 from apps.media import ffmpeg, naming
 from apps.media.models import MediaAsset, MediaKind, MediaStatus, Rendition, RenditionKind, RenditionStatus
 from apps.realtime.services import publish_entity
@@ -178,6 +178,8 @@ def media_asset_process(ctx: JobContext) -> dict:
             _poster(ctx, asset, renditions[RenditionKind.POSTER], source, probe, Path(tmp))
             proxy_path, proxy = _proxy(ctx, asset, renditions[RenditionKind.PROXY], source, probe, Path(tmp))
             _set_state(asset, status=MediaStatus.READY, error="")
+        except JobLost:
+            raise  # another attempt owns the job now: the asset and its renditions are its to finish
         except BaseException as exc:
             _remove_renditions(asset)
             reason = CANCELLED if isinstance(exc, JobCancelled) else getattr(exc, "message", str(exc))
@@ -273,6 +275,8 @@ def _optional(asset: MediaAsset, rendition: Rendition, make: Callable[[], None])
     except ffmpeg.MediaError as exc:
         message = str(exc)
         _set_rendition(asset, rendition, status=RenditionStatus.FAILED, error=message[:1].upper() + message[1:])
+    except JobLost:
+        raise
     except BaseException as exc:
         reason = CANCELLED if isinstance(exc, JobCancelled) else "Slate could not make it (an unexpected error)."
         _set_rendition(asset, rendition, status=RenditionStatus.FAILED, error=reason)

@@ -22,7 +22,7 @@ from django.db.models import Q
 from apps.core.errors import ApplicationError
 from apps.core.uploads import generated_name
 from apps.jobs.scratch import scratch_dir
-from apps.jobs.services import JobCancelled, JobContext, job_create, job_handler
+from apps.jobs.services import JobCancelled, JobContext, JobLost, job_create, job_handler
 from apps.media import ffmpeg, render
 from apps.media.models import MediaAsset, MediaKind, MediaStatus, Rendition, RenditionKind, RenditionStatus
 from apps.media.pipeline import PROCESS_KIND, file_sha256
@@ -162,6 +162,8 @@ def selects_reel_render(ctx: JobContext) -> dict:
             process = job_create(production_id=asset.production_id, kind=PROCESS_KIND, actor=ctx.job.created_by,
                                  params={"asset_id": asset.pk})
             _set_reel(asset, original=name, size_bytes=size, sha256=digest, status=MediaStatus.UPLOADED, job=process)
+    except JobLost:
+        raise  # another attempt owns the job now: its reel is not ours to mark
     except BaseException as exc:
         reason = "The reel was cancelled." if isinstance(exc, JobCancelled) else getattr(exc, "message", str(exc))
         _set_reel(asset, status=MediaStatus.FAILED, error=reason)

@@ -268,3 +268,30 @@ def test_a_still_is_left_alone(production, user, tmp_path):
     asset.refresh_from_db()
     assert asset.status == MediaStatus.READY and asset.renditions.count() == 0
     assert Event.objects.filter(entity="media_asset").count() == events_before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_attempt_that_lost_its_job_leaves_the_asset_to_the_attempt_that_owns_it(production, user, media_root, monkeypatch):
+    import threading
+    import time
+
+    from apps.jobs import services
+
+    monkeypatch.setattr(services, "DB_PROGRESS_EVERY_S", 0.0)  # every report checks who owns the job
+    asset = make_asset(production, user, VIDEO / "tears_of_steel_640x360_10s.mp4")
+    first = threading.Thread(target=job_run, args=(asset.job_id,))
+    first.start()
+    deadline = time.monotonic() + 20
+    while not Rendition.objects.filter(asset=asset).exists():  # attempt 1 is making renditions
+        assert time.monotonic() < deadline, "the pipeline never started"
+        time.sleep(0.02)
+
+    # The reaper gave the job to attempt 2 (its worker looked dead): attempt 1 must stop and touch nothing.
+    Job.objects.filter(pk=asset.job_id).update(attempts=2)
+    first.join(30)
+
+    asset.refresh_from_db()
+    assert asset.status == MediaStatus.PROCESSING and asset.error == ""  # not marked failed by the loser
+    assert Rendition.objects.filter(asset=asset).exists()
+    job = Job.objects.get(pk=asset.job_id)
+    assert (job.status, job.attempts, job.error) == (JobStatus.RUNNING, 2, "")
