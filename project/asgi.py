@@ -56,8 +56,37 @@ def _leave_request_bodies_to_django() -> None:
     http_protocol.WebRequest._slate_unparsed_bodies = True
 
 
+def _answer_over_long_lines() -> None:
+    """Answer a request line or header line past twisted's 16 KiB line limit with 414 / 431 and Slate's JSON error.
+
+    twisted's HTTP channel (under daphne) drops the connection without a word when a line is longer
+    than `LineReceiver.MAX_LENGTH`: a client that sent `?scenes=...` a thousand times saw its
+    connection closed, with no status to tell it why. RFC 9110 section 15.5.15 (414 URI Too Long)
+    and RFC 6585 section 5 (431 Request Header Fields Too Large) name the answers.
+    """
+    import json
+
+    from twisted.web import http
+
+    if getattr(http.HTTPChannel, "_slate_answers_long_lines", False):
+        return
+
+    def lineLengthExceeded(self, line):
+        first = getattr(self, "_HTTPChannel__first_line", 0)  # still reading the request line
+        status, reason, what = (414, b"URI Too Long", "address") if first else (431, b"Request Header Fields Too Large", "header")
+        body = json.dumps({"message": f"The request's {what} is longer than {self.MAX_LENGTH} bytes.",
+                           "code": "too_long", "extra": {"limit_bytes": self.MAX_LENGTH}}).encode()
+        self.transport.write(b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s"
+                             % (status, reason, len(body), body))
+        self.loseConnection()
+
+    http.HTTPChannel.lineLengthExceeded = lineLengthExceeded
+    http.HTTPChannel._slate_answers_long_lines = True
+
+
 _close_oversized_messages_with_1009()
 _leave_request_bodies_to_django()
+_answer_over_long_lines()
 
 application = ProtocolTypeRouter(
     {
