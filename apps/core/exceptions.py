@@ -8,7 +8,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -32,10 +33,17 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     `extra.fields`; Django `ValidationError` (from `full_clean`) → 400 `invalid`; `Http404` → 404;
     an `IntegrityError` (a uniqueness race the service's own check did not see) → 409 `conflict`;
     a transient database failure (`is_transient_db_error`: a deadlock broken by PostgreSQL, a lock
-    timeout) → 503 `busy` with `Retry-After: 1` (nothing was saved: the transaction rolled back).
+    timeout) → 503 `busy` with `Retry-After: 1` (nothing was saved: the transaction rolled back);
+    a body past DATA_UPLOAD_MAX_MEMORY_SIZE → 413 `too_large`; other requests Django refuses to read
+    (too many fields, a bad multipart envelope: `SuspiciousOperation`, `BadRequest`) → 400 `bad_request`.
     """
     if isinstance(exc, ApplicationError):
         return _error(exc.message, exc.code, exc.status, exc.extra)
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return _error(f"The request body is larger than the {limit} bytes this server reads.", "too_large", 413, {"limit_bytes": limit})
+    if isinstance(exc, (SuspiciousOperation, BadRequest)):
+        return _error(str(exc) or "The request could not be read.", "bad_request", 400)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return _error(_first_message(fields), "invalid", 400, {"fields": fields})

@@ -22,7 +22,8 @@ def server_error_response() -> JsonResponse:
 
 class ApiServerErrorMiddleware:
     """An exception no handler expected, raised by a view under `/api/`, is answered 500 with the JSON body
-    every API client parses — never Django's HTML page (DEBUG) and never a 4xx that would hide it.
+    every API client parses — never Django's HTML page (DEBUG) and never a 4xx that would hide it. What
+    the API's exception handler knows (404, 403, a body too big…) is answered as it says, plain views too.
 
     It is logged as Django logs a 500 (logger `django.request`, level ERROR, with the traceback, so
     `mail_admins` and log shippers see it) and `got_request_exception` is sent, as Django does (the test
@@ -38,6 +39,14 @@ class ApiServerErrorMiddleware:
     def process_exception(self, request, exception):
         if not is_api(request):
             return None
+        from apps.core.exceptions import exception_handler
+
+        expected = exception_handler(exception, {"request": request})  # a plain view's 404, 403, 400… as DRF views answer them
+        if expected is not None:
+            response = JsonResponse(expected.data, status=expected.status_code)
+            for name, value in expected.items():
+                response.setdefault(name, value)
+            return response
         signals.got_request_exception.send(sender=None, request=request)
         log.error("Internal Server Error: %s", request.path, exc_info=(type(exception), exception, exception.__traceback__),
                   extra={"status_code": 500, "request": request})

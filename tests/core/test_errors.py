@@ -1,6 +1,8 @@
 """Bad input gets Slate's one error shape `{"message", "code", "extra"}` (apps.core.exceptions)."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from apps.realtime.models import Event
@@ -152,6 +154,33 @@ def test_a_transient_database_failure_is_503_busy_with_retry_after(api, producti
     assert not Scene.objects.filter(production=production).exists()
 
 
+@pytest.mark.parametrize("content_type", ["application/json", "multipart/form-data; boundary=b"])
+def test_a_body_past_the_servers_read_limit_is_413_and_nothing_is_written(api, production, settings, content_type, captured_events):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    synopsis = "x" * 2000
+    body = (json.dumps({"production": production.pk, "number": "1", "synopsis": synopsis}) if content_type == "application/json" else
+            f'--b\r\nContent-Disposition: form-data; name="synopsis"\r\n\r\n{synopsis}\r\n--b--\r\n')
+
+    with captured_events() as events:
+        response = api.generic("POST", "/api/scenes/", data=body, content_type=content_type)
+
+    assert response.status_code == 413
+    assert response.json() == {"message": "The request body is larger than the 1000 bytes this server reads.", "code": "too_large",
+                               "extra": {"limit_bytes": 1000}}
+    assert not Scene.objects.exists() and events == []
+
+
+def test_a_form_with_more_fields_than_django_reads_is_400(api, production, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    body = "&".join(f"f{i}=1" for i in range(20))
+
+    response = api.generic("POST", "/api/scenes/", data=body, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+    assert not Scene.objects.exists()
+
+
 # --- a bug (an exception nobody expected) in an API view ----------------------------------------------
 
 def _buggy_api_view():
@@ -168,11 +197,18 @@ def _buggy_plain_view(request):
     raise ZeroDivisionError("a bug")
 
 
+def _missing_plain_view(request):
+    from django.http import Http404
+
+    raise Http404("no such thing")
+
+
 def _urlpatterns():
     from django.urls import include, path
 
     return [path("api/test-bug/drf/", _buggy_api_view()), path("api/test-bug/plain/", _buggy_plain_view),
-            path("outside/test-bug/", _buggy_plain_view), path("", include("project.urls"))]
+            path("api/test-missing/plain/", _missing_plain_view), path("outside/test-bug/", _buggy_plain_view),
+            path("", include("project.urls"))]
 
 
 urlpatterns = _urlpatterns()  # this module is the ROOT_URLCONF of the tests below
@@ -210,3 +246,14 @@ def test_the_test_client_still_raises_a_bug_in_an_api_view(api, settings):
 
     with pytest.raises(KeyError):
         api.get("/api/test-bug/drf/")
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_expected_failure_in_a_plain_api_view_is_answered_as_drf_views_answer_it(api, settings, caplog, debug):
+    settings.ROOT_URLCONF, settings.DEBUG = __name__, debug
+
+    response = api.get("/api/test-missing/plain/")
+
+    assert response.status_code == 404
+    assert response.json() == {"message": "Not found.", "code": "not_found", "extra": {}}
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
