@@ -110,6 +110,7 @@ class BreakdownSuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     serializer_class = BreakdownSuggestionSerializer
     filterset_fields = ["production", "scene", "status", "category", "job"]
+    error_statuses = {"accept": (428,), "reject": (428,)}  # apps.core.schema: a decision names the version it saw
     ordering_fields = ["category", "name", "created_at"]
 
     def get_queryset(self):

@@ -11,7 +11,7 @@ from apps.continuity import services
 from apps.continuity.models import ContinuityNote, ContinuityPhoto
 from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.core.errors import ApplicationError
-from apps.core.files import file_response
+from apps.core.files import file_response, file_responses
 from apps.core.uploads import check_request_size
 from apps.productions.permissions import require_write
 from apps.productions.selectors import scope_to_user
@@ -99,6 +99,7 @@ class ContinuityPhotoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
 
     serializer_class = ContinuityPhotoSerializer
     filterset_fields = ["production", "note"]
+    error_statuses = {"file": (416,)}  # apps.core.schema: a Range past the file
 
     def get_queryset(self):
         """Photos of the user's productions only (other ids answer 404)."""
@@ -109,7 +110,7 @@ class ContinuityPhotoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
         require_write(user=self.request.user, production=instance.production_id)
         services.continuity_photo_delete(instance=instance, actor=self.request.user)
 
-    @extend_schema(responses={(200, "image/*"): bytes})
+    @extend_schema(responses=file_responses("image/jpeg", "image/png", "image/webp"))
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
         """`GET`: the image itself (JPEG, PNG or WebP), honouring one `Range: bytes=a-b`.

@@ -51,6 +51,12 @@ def file_response(request, name: str, *, content_type: str, download_name: str |
     return response
 
 
+def file_responses(*content_types: str) -> dict:
+    """The OpenAPI responses of a view answering with `file_response`: the whole file (200) or one range of it (206),
+    in any of `content_types` (for `@extend_schema(responses=...)`)."""
+    return {(code, content_type): bytes for code in (200, 206) for content_type in content_types}
+
+
 def _position(digits: str) -> int:
     """A byte position of a Range header; one past any file (DB_INT_MAX) when it has more digits than that."""
     value = int_in_range(digits, minimum=0)

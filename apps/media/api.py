@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.core.errors import ApplicationError
-from apps.core.files import file_response
+from apps.core.files import file_response, file_responses
 from apps.core.integers import IntegerField
 from apps.core.uploads import check_request_size
 from apps.jobs.api import JobSerializer
@@ -228,6 +228,7 @@ class MediaAssetViewSet(ProductionScopedViewSet):
     search_fields = ["original_name", "reel_name", "clip_name"]
     ordering_fields = ["created_at", "original_name", "duration_s", "recorded_at", "version_number"]
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
+    error_statuses = {"rendition": (400, 416), "original": (416,)}  # apps.core.schema: a kind that does not exist; a Range past the file
     update_service = review.media_asset_link
     delete_service = services.media_asset_delete
 
@@ -254,7 +255,7 @@ class MediaAssetViewSet(ProductionScopedViewSet):
             return Response({"job": JobSerializer(made).data}, status=status.HTTP_202_ACCEPTED)
         return Response(MediaUploadResponseSerializer(made).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=file_responses("image/jpeg", "image/png", "video/mp4"))
     @action(detail=True, methods=["get"], url_path=r"renditions/(?P<kind>[a-z]+)")
     def rendition(self, request, pk=None, kind=None):
         """`GET .../renditions/{kind}/`: the poster (JPEG), proxy (MP4), filmstrip (JPEG) or waveform (PNG), honouring one `Range`.
@@ -272,7 +273,7 @@ class MediaAssetViewSet(ProductionScopedViewSet):
         extension = rendition.file.name.rsplit(".", 1)[-1]
         return file_response(request, rendition.file.name, content_type=rendition.content_type, download_name=f"{stem}.{kind}.{extension}")
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=file_responses("application/octet-stream", "video/mp4", *IMAGE_CONTENT_TYPES.values()))
     @action(detail=True, methods=["get"])
     def original(self, request, pk=None):
         """`GET`: the uploaded camera file as it was sent (a still as its image type), honouring one `Range`; 404 when the file is missing."""
@@ -359,11 +360,12 @@ class ClipViewSet(ProductionScopedViewSet):
     filterset_fields = ["production", "asset", "status"]
     ordering_fields = ["created_at", "in_frame"]
     http_method_names = ["get", "delete", "head", "options"]
+    error_statuses = {"file": (416,)}  # apps.core.schema: a Range past the file
     delete_service = clips.clip_delete
 
     queryset = Clip.objects.select_related("asset")
 
-    @extend_schema(responses={(200, "video/mp4"): bytes})
+    @extend_schema(responses=file_responses("video/mp4"))
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
         """`GET`: the rendered MP4, honouring one `Range`; 404 `not_ready` until the render has finished."""

@@ -370,6 +370,8 @@ class TusView(APIView):
     Tus-Resumable), X-HTTP-Method-Override, OPTIONS open to anyone (tus §Core OPTIONS), auth as the rest of the API."""
 
     TUS_METHODS = ("POST", "HEAD", "PATCH", "DELETE")
+    # apps.core.schema: what the protocol answers besides the API's shared errors (the headers are the input).
+    error_statuses = {"post": (400, 412, 413, 507), "patch": (400, 410, 412, 413, 415, 423, 460), "delete": (412, 423)}
 
     def get_permissions(self):
         if self.request.method == "OPTIONS":

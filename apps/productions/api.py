@@ -142,6 +142,7 @@ class ProductionViewSet(viewsets.ModelViewSet):
     search_fields = ["title", "code", "description"]
     ordering_fields = ["title", "created_at", "start_date"]
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
+    error_statuses = {"update": (428,), "partial_update": (428,)}  # apps.core.schema: an update names its version
 
     def get_queryset(self):
         """The user's productions, annotated with their stats and the user's `my_role`."""

@@ -118,3 +118,38 @@ def test_options_answers_every_operation_of_the_schema(schema, api, production):
         response = api.options(fill(path, str(production.pk)))
 
         assert response.status_code < 500, (path, response.status_code, response.content[:300])
+
+
+def test_every_operation_declares_its_errors_with_the_one_error_body(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method not in METHODS:
+                continue
+            errors = {code: answer for code, answer in operation["responses"].items() if int(code) >= 400}
+            assert errors, f"{method.upper()} {path} declares no error"
+            for code, answer in errors.items():
+                assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}, (path, method, code)
+    assert schema["components"]["schemas"]["Error"]["required"] == ["code", "extra", "message"]
+
+
+@pytest.mark.parametrize("method, path, expected", [
+    ("patch", "/api/scenes/{id}/", {400, 401, 403, 404, 409, 413, 414, 415, 428, 503}),
+    ("get", "/api/scenes/", {400, 401, 403, 404, 414}),
+    ("get", "/api/notifications/unread-count/", {401, 403}),
+    ("post", "/api/auth/login/", {400, 403, 413, 415, 429, 503}),
+    ("post", "/api/uploads/", {400, 401, 403, 404, 409, 412, 413, 503, 507}),
+    ("patch", "/api/productions/{id}/", {400, 401, 403, 404, 409, 413, 414, 415, 428, 503}),
+    ("post", "/api/media/", {400, 401, 403, 404, 409, 413, 415, 503}),
+    ("get", "/api/media/{id}/original/", {401, 403, 404, 414, 416}),
+])
+def test_an_operation_declares_the_errors_it_really_answers(schema, method, path, expected):
+    declared = {int(code) for code in schema["paths"][path][method]["responses"] if int(code) >= 400}
+
+    assert declared == expected
+
+
+def test_a_file_is_declared_whole_or_in_part_in_each_type_it_is_served_as(schema):
+    original = schema["paths"]["/api/media/{id}/original/"]["get"]["responses"]
+
+    assert set(original["200"]["content"]) == set(original["206"]["content"]) == {
+        "application/octet-stream", "video/mp4", "image/png", "image/jpeg", "image/webp"}
