@@ -395,3 +395,16 @@ SLATE_DOOD_DROP_AFTER_DAYS = env.int("SLATE_DOOD_DROP_AFTER_DAYS", default=10)
 # Where the call-sheet PDF finds DejaVuSans.ttf and DejaVuSans-Bold.ttf (else it uses Latin-1 Helvetica).
 SLATE_CALLSHEET_FONT_DIR = env.str("SLATE_CALLSHEET_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 # --- end of schedule and call sheets -------------------------------------------------------
+
+# --- Screenplays (apps.scripts, issue 11): what one screenplay may hold ----------------------
+# Past these a screenplay is refused (400, or a failed job naming the setting), decided in linear
+# time before the heavy work. A feature script is 90-180 pages, ~150 scenes, ~5,000 elements and
+# ~8,000 lines; the defaults leave ten times that.
+SLATE_SCRIPT_MAX_LINES = env.int("SLATE_SCRIPT_MAX_LINES", default=100_000)
+SLATE_SCRIPT_MAX_ELEMENTS = env.int("SLATE_SCRIPT_MAX_ELEMENTS", default=50_000)
+SLATE_SCRIPT_MAX_SCENES = env.int("SLATE_SCRIPT_MAX_SCENES", default=2_000)
+SLATE_SCRIPT_MAX_PAGES = env.int("SLATE_SCRIPT_MAX_PAGES", default=2_000)
+# A diff or export of texts up to this size is made in the request (well under 100 ms, whatever
+# the text); a bigger one by a job (the request answers 202 with it), kept under MEDIA_ROOT.
+SLATE_SCRIPT_INLINE_MAX_BYTES = env.int("SLATE_SCRIPT_INLINE_MAX_BYTES", default=32 * 1024)
+# --- end of screenplays -----------------------------------------------------------------------

@@ -15,7 +15,8 @@ from apps.productions.models import Production
 from apps.productions.permissions import require_write
 from apps.productions.selectors import scope_to_user
 from apps.scripts import selectors, services
-from apps.scripts.models import Script, ScriptVersion, VersionSource
+from apps.scripts.export_views import render_response
+from apps.scripts.models import RenderKind, Script, ScriptVersion
 
 
 class ScriptVersionSerializer(serializers.ModelSerializer):
@@ -65,7 +66,9 @@ class ScriptSerializer(serializers.ModelSerializer):
 
 
 class ScriptVersionCreateSerializer(serializers.Serializer):
-    """An edited screenplay (JSON): `text` (Fountain), optional `summary` and `parent` (the version id the edit started from)."""
+    """An edited screenplay (JSON): `text` (Fountain), optional `summary` and `parent` (the version id the edit started from).
+
+    Saved by a `script.edit` job: the request answers 202 with it."""
 
     text = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="The whole screenplay in Fountain.")
     summary = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -157,15 +160,21 @@ class ScriptViewSet(ProductionScopedViewSet):
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=ScriptVersionSerializer(many=True))
-    @extend_schema(methods=["POST"], request=ScriptVersionCreateSerializer, responses={201: ScriptVersionSerializer})
+    @extend_schema(methods=["POST"], request=ScriptVersionCreateSerializer, responses={202: JobSerializer})
     @action(detail=True, methods=["get", "post"], parser_classes=[parsers.JSONParser])
     def versions(self, request, pk=None):
         """`GET`: the script's versions, oldest first, paginated; without text (`GET /api/script-versions/{id}/` has it).
 
-        `POST {text, summary?, parent?}`: save an edit as the next version (source `edit`); answers 201
-        with the version, whose `changes` counts the scenes added, removed, moved and changed. The crew's
-        scenes are kept and matched as for an upload. 400 `empty_text`, `not_fountain`, `invalid`;
-        403 for a viewer; 409 `conflict` when `parent` is no longer the latest version; 413 `too_large`.
+        `POST {text, summary?, parent?}`: save an edit as the next version (source `edit`). Answers
+        202 with the `script.edit` job that saves it (its `result` then names the version:
+        `script_version_id`, `version`, `scene_count`, `character_count`); the version's `changes`
+        counts the scenes added, removed, moved and changed, and the crew's scenes are kept and
+        matched as for an upload. Checked at once: 400 `empty_text`, `not_fountain`, `invalid`,
+        `too_large` (past SLATE_SCRIPT_MAX_LINES); 403 for a viewer; 409 `conflict` (with the
+        latest version in `extra.current`) when `parent` is no longer the latest version; 413
+        `too_large` past SLATE_MAX_SCRIPT_UPLOAD_BYTES. The job fails, saving nothing, when a
+        version was added meanwhile or the text is past another screenplay limit
+        (SLATE_SCRIPT_MAX_ELEMENTS, _SCENES, _PAGES).
         """
         script = self.get_object()
         if request.method == "POST":
@@ -173,26 +182,30 @@ class ScriptViewSet(ProductionScopedViewSet):
             check_request_size(request, limit_bytes=settings.SLATE_MAX_SCRIPT_UPLOAD_BYTES, what="screenplay")
             data = ScriptVersionCreateSerializer(data=request.data, context={"request": request})
             data.is_valid(raise_exception=True)
-            version = services.script_version_create(script=script, text=data.validated_data["text"], source=VersionSource.EDIT,
-                                                     actor=request.user, summary=data.validated_data["summary"],
-                                                     parent=data.validated_data["parent"])
-            return Response(ScriptVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+            job = services.script_edit_start(script=script, actor=request.user, text=data.validated_data["text"],
+                                             summary=data.validated_data["summary"], parent=data.validated_data["parent"])
+            return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
         page = self.paginate_queryset(selectors.script_version_list(user=request.user, script=script))
         return self.get_paginated_response(ScriptVersionSerializer(page, many=True).data)
 
     @extend_schema(parameters=[OpenApiParameter("from", int, description="Older version number (default: the one `to` was made from; 0: empty)"),
                                OpenApiParameter("to", int, description="Newer version number (default: the latest)")],
-                   responses=ScriptDiffSerializer)
+                   responses={200: ScriptDiffSerializer, 202: JobSerializer})
     @action(detail=True, methods=["get"])
     def diff(self, request, pk=None):
         """`GET ?from=<n>&to=<m>`: what changed between two versions, scene by scene, with a line diff per scene.
 
-        Answers `{"from", "to", "scenes": [...], "summary": {"added", "removed", "moved", "changed", "unchanged"}}`
-        (see ScriptDiffSceneSerializer). 400 `invalid` for a number that is not a whole number; 404 for a version the script lacks.
+        200 `{"from", "to", "scenes": [...], "summary": {"added", "removed", "moved", "changed", "unchanged"}}`
+        (see ScriptDiffSceneSerializer) when the diff is kept or the texts are small; else 202 with the
+        `script.render` job that makes it (ask again once it succeeded; a failed job's `error` says why).
+        400 `invalid` for a number that is not a whole number, `too_large` for small text past a screenplay
+        limit; 404 for a version the script lacks.
         """
         script = self.get_object()
-        return Response(selectors.script_version_diff(script=script, from_number=_number_param(request, "from"),
-                                                      to_number=_number_param(request, "to")))
+        older, newer = selectors.script_version_pair(script=script, from_number=_number_param(request, "from"),
+                                                     to_number=_number_param(request, "to"))
+        outcome = services.script_render_get(version=newer, kind=RenderKind.DIFF, older=older, actor=request.user)
+        return render_response(outcome, content_type="application/json")
 
 
 def _number_param(request, name: str) -> int | None:

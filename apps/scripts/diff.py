@@ -6,6 +6,8 @@ an import of the newer text does to the crew's scenes.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from apps.scripts import matching, sequence
 
 ADDED, REMOVED, MOVED, CHANGED, UNCHANGED = "added", "removed", "moved", "changed", "unchanged"
@@ -47,7 +49,16 @@ def summarize(scenes: list[dict]) -> dict[str, int]:
 
 
 def script_diff(old_text: str, new_text: str, *, context: int = 3) -> dict:
-    """The scene-by-scene difference between two Fountain texts.
+    """The scene-by-scene difference between two Fountain texts (see `scenes_diff`).
+
+    Raises `fountain.FountainError` for text the parser refuses.
+    """
+    return scenes_diff(matching.read_scenes(old_text)[1], matching.read_scenes(new_text)[1], context=context)
+
+
+def scenes_diff(old_scenes: list[matching.ScriptScene], new_scenes: list[matching.ScriptScene], *, context: int = 3,
+                on_scene: Callable[[int, int], None] | None = None) -> dict:
+    """The scene-by-scene difference between two texts' scenes (`matching.read_scenes`).
 
     Returns `{"scenes": [...], "summary": {"added", "removed", "moved", "changed", "unchanged"}}`.
     Each scene: `{"status", "moved", "number", "heading", "from_index", "to_index", "lines"}` —
@@ -57,18 +68,18 @@ def script_diff(old_text: str, new_text: str, *, context: int = 3) -> dict:
     them; `heading` is the slugline as written; `from_index`/`to_index` are 0-based positions in
     each version (null when absent); `lines` is the unified line diff of the scene's Fountain text
     (every line `+` for an added scene, `-` for a removed one, empty when unchanged). The scenes
-    come in the newer version's order, removed ones where they used to be.
-    Raises `fountain.FountainError` for text the parser refuses.
+    come in the newer version's order, removed ones where they used to be. `on_scene(done, total)`
+    is called after each scene (progress). Work linear in the texts' length (see
+    apps.scripts.sequence).
     """
-    _, old_scenes = matching.read_scenes(old_text)
-    _, new_scenes = matching.read_scenes(new_text)
     old_numbers = matching.scene_numbers([s.parsed for s in old_scenes])
     new_numbers = matching.scene_numbers([s.parsed for s in new_scenes])
     pairs = matching.match_scenes(matching.candidates(old_scenes, numbers=old_numbers),
                                   matching.candidates(new_scenes, default_numbers=new_numbers))
     moved = matching.moved(pairs)
     scenes = []
-    for i, j in merged_order(len(old_scenes), len(new_scenes), pairs):
+    order = merged_order(len(old_scenes), len(new_scenes), pairs)
+    for i, j in order:
         before = old_scenes[i] if i is not None else None
         after = new_scenes[j] if j is not None else None
         if before is None:
@@ -89,4 +100,6 @@ def script_diff(old_text: str, new_text: str, *, context: int = 3) -> dict:
             "to_index": j,
             "lines": lines,
         })
+        if on_scene is not None:
+            on_scene(len(scenes), len(order))
     return {"scenes": scenes, "summary": summarize(scenes)}

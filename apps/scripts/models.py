@@ -64,3 +64,37 @@ class ScriptVersion(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.script} v{self.number}"
+
+
+class RenderKind(models.TextChoices):
+    """What a render of a script version is: the PDF or Fountain export, or the diff from an older version."""
+
+    PDF = "pdf", "PDF export"
+    FOUNTAIN = "fountain", "Fountain export"
+    DIFF = "diff", "Diff"
+
+
+class ScriptRender(TimeStampedModel):
+    """A diff or an export of one script version, made once by a job and kept: versions never change.
+
+    `base_number` is the older version's number for a diff (0: an empty script), 0 otherwise.
+    `key` is what else the result depends on (the script's title for a PDF, the numbers of the
+    scenes a diff names): a render whose key is no longer right is made again. `file` is its
+    storage name under MEDIA_ROOT once made (blank until then); `job` the job that makes it.
+    """
+
+    production = models.ForeignKey("productions.Production", on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(ScriptVersion, on_delete=models.CASCADE, related_name="renders")
+    kind = models.CharField(max_length=16, choices=RenderKind.choices)
+    base_number = models.PositiveIntegerField(default=0)
+    key = models.CharField(max_length=64, blank=True)
+    file = models.CharField(max_length=200, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["version_id", "kind", "base_number"]
+        constraints = [models.UniqueConstraint(fields=["version", "kind", "base_number"], name="script_render_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.kind}" + (f" from v{self.base_number}" if self.kind == RenderKind.DIFF else "")

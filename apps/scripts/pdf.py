@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections.abc import Callable
 
 from apps.scripts.fountain import Screenplay, Span, spans
 from apps.scripts.fountain.layout import (
@@ -60,19 +61,21 @@ _FONTS = {(False, False): ("F1", "Courier"), (True, False): ("F2", "Courier-Bold
 _ESCAPE = {i: (f"\\{i:03o}" if i < 32 or i > 126 else "\\" + chr(i) if chr(i) in "()\\" else chr(i)) for i in range(256)}
 
 
-def screenplay_pdf(screenplay: Screenplay, *, title: str | None = None, max_pages: int | None = None) -> bytes:
+def screenplay_pdf(screenplay: Screenplay, *, title: str | None = None, max_pages: int | None = None,
+                   on_page: Callable[[int], None] | None = None) -> bytes:
     """The screenplay as PDF bytes: an optional title page, then the body pages.
 
     `title` becomes the document's metadata title (the title page entry "Title" when not
     given). Never raises on odd text: characters outside Latin-1 are replaced. Raises
     `PageLimitExceeded` when the body prints more than `max_pages` pages (None: no limit), found
-    while laying out, before anything is drawn. Linear in the length of the text.
+    while laying out, before anything is drawn. `on_page(pages laid out)` is called at each new
+    page (progress). Linear in the length of the text.
     """
     document = _Document()
     entries = {key.lower(): value for key, value in screenplay.title_page}
     if screenplay.title_page:
         _title_page(document, screenplay.title_page)
-    for number, page in enumerate(layout(screenplay, max_pages=max_pages), start=1):
+    for number, page in enumerate(layout(screenplay, max_pages=max_pages, on_page=on_page), start=1):
         canvas = document.add_page()
         if number > 1:
             canvas.draw(Piece(RIGHT_EDGE, (Span(f"{number}."),), "R"), PAGE_NUMBER_TOP_PT)

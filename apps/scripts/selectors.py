@@ -5,8 +5,6 @@ from django.db.models import QuerySet
 
 from apps.core.errors import ApplicationError, NotFoundError
 from apps.productions.selectors import scope_to_user
-from apps.scenes.models import Scene
-from apps.scripts import diff
 from apps.scripts.models import Script, ScriptVersion
 
 
@@ -22,16 +20,15 @@ def script_version_list(*, user, script: Script | None = None) -> QuerySet[Scrip
     return queryset.select_related("created_by").defer("text", "scene_ids").order_by("script_id", "number")
 
 
-def script_version_diff(*, script: Script, from_number: int | None = None, to_number: int | None = None) -> dict:
-    """The difference between two versions of `script` (see `apps.scripts.diff.script_diff`), by version number.
+def script_version_pair(*, script: Script, from_number: int | None = None,
+                        to_number: int | None = None) -> tuple[ScriptVersion | None, ScriptVersion]:
+    """The two versions of `script` a diff compares, by version number: `(older or None, newer)`.
 
     `to_number` defaults to the latest version, `from_number` to the version `to` was made from
-    (else the one before it); 0, or a v1 without a parent, compares with an empty script. Each
-    scene also gets `scene`: the id of the production's scene it is (null when there is none), and
-    `number` is that scene's current number. Returns `{"from", "to", "scenes", "summary"}`.
-    Raises `NotFoundError` for a version number the script does not have.
+    (else the one before it); 0, or a v1 without a parent, means an empty script (None). Raises
+    `NotFoundError` for a version number the script does not have, `ApplicationError` 400 for 0 as `to`.
     """
-    versions = ScriptVersion.objects.filter(script=script)
+    versions = ScriptVersion.objects.filter(script=script).select_related("script")
     if to_number is None:
         newer = versions.order_by("-number").first()
         if newer is None:
@@ -42,18 +39,7 @@ def script_version_diff(*, script: Script, from_number: int | None = None, to_nu
         older = newer.parent if newer.parent_id and newer.parent.script_id == script.pk else versions.filter(number__lt=newer.number).order_by("-number").first()
     else:
         older = None if from_number == 0 else _version(versions, from_number)
-    result = diff.script_diff(older.text if older else "", newer.text)
-    scene_ids = {"from": _ids(older), "to": _ids(newer)}
-    numbers = dict(Scene.objects.filter(pk__in=[pk for ids in scene_ids.values() for pk in ids if pk]).values_list("pk", "number"))
-    for scene in result["scenes"]:
-        scene_id = None
-        if scene["to_index"] is not None:
-            scene_id = _at(scene_ids["to"], scene["to_index"])
-        if scene_id is None and scene["from_index"] is not None:
-            scene_id = _at(scene_ids["from"], scene["from_index"])
-        scene["scene"] = scene_id if scene_id in numbers else None
-        scene["number"] = numbers.get(scene_id, scene["number"])
-    return {"from": older.number if older else 0, "to": newer.number, **result}
+    return older, newer
 
 
 def _version(versions: QuerySet[ScriptVersion], number: int) -> ScriptVersion:
@@ -63,11 +49,3 @@ def _version(versions: QuerySet[ScriptVersion], number: int) -> ScriptVersion:
     if found is None:
         raise NotFoundError(f"This script has no v{number}.")
     return found
-
-
-def _ids(version: ScriptVersion | None) -> list:
-    return list(version.scene_ids or []) if version is not None else []
-
-
-def _at(ids: list, index: int):
-    return ids[index] if index < len(ids) else None

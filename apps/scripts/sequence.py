@@ -7,7 +7,9 @@ length (`WORK_PER_ITEM` steps per item): within the budget the result is exactly
 past it (only hostile or absurd input gets there) the blocks come from a patience diff
 (https://bramcohen.livejournal.com/73318.html: items unique to both sides anchor the match, a
 longest increasing run of anchors keeps their order, equal neighbours extend each anchor),
-which takes O(n log n). So every caller does work linear in its input, up to a log factor.
+which takes O(n log n). Sequences longer than any real scene (EXACT_MAX_ITEMS) first lose their
+common head and tail, found by bisection at C speed. So every caller does work linear in its
+input, up to a log factor.
 """
 from __future__ import annotations
 
@@ -18,6 +20,9 @@ from collections.abc import Hashable, Sequence
 
 WORK_PER_ITEM = 64  # difflib steps allowed per item of both sequences before the patience fallback
 _MIN_BUDGET = 4096
+# Past this many items (both sides), difflib runs only between the common head and tail (found at C
+# speed), as no real scene is that long: a changed line in a 100,000-line scene costs a bisection.
+EXACT_MAX_ITEMS = 20_000
 
 
 class WorkLimitExceeded(Exception):
@@ -94,11 +99,48 @@ def matcher(a: Sequence[Hashable], b: Sequence[Hashable], *, autojunk: bool = Tr
     how many steps difflib took. Costs O(budget + (len(a) + len(b)) log) at most.
     """
     found = BoundedMatcher(a, b, budget=budget_for(a, b) if budget is None else budget, autojunk=autojunk)
+    if len(a) + len(b) > EXACT_MAX_ITEMS:
+        head, tail = common_head(a, b), 0
+        tail = common_head(a[head:][::-1], b[head:][::-1])
+        middle = matcher(a[head:len(a) - tail], b[head:len(b) - tail], autojunk=autojunk,
+                         budget=found.budget) if head or tail else None
+        if middle is not None:
+            found.work = middle.work
+            blocks = [(0, 0, head)] if head else []
+            blocks += [(i + head, j + head, size) for i, j, size in middle.get_matching_blocks()[:-1]]
+            blocks += [(len(a) - tail, len(b) - tail, tail)] if tail else []
+            found.matching_blocks = [difflib.Match(*block) for block in _merged(blocks)] + [difflib.Match(len(a), len(b), 0)]
+            return found
     try:
         found.get_matching_blocks()
     except WorkLimitExceeded:
         found.matching_blocks = [difflib.Match(*block) for block in patience_blocks(a, b)]
     return found
+
+
+def common_head(a: Sequence, b: Sequence) -> int:
+    """How many leading items `a` and `b` share, by bisection over slice comparisons (C speed)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _merged(blocks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Blocks in order with adjacent ones joined, as difflib leaves them."""
+    out: list[tuple[int, int, int]] = []
+    for i, j, size in blocks:
+        if not size:
+            continue
+        if out and out[-1][0] + out[-1][2] == i and out[-1][1] + out[-1][2] == j:
+            out[-1] = (out[-1][0], out[-1][1], out[-1][2] + size)
+        else:
+            out.append((i, j, size))
+    return out
 
 
 def ratio(a: Sequence[Hashable], b: Sequence[Hashable], *, budget: int | None = None) -> tuple[float, int]:
@@ -159,12 +201,8 @@ def patience_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[
     such match grows over equal neighbours. O((len(a) + len(b)) log).
     """
     la, lb = len(a), len(b)
-    head = 0
-    while head < la and head < lb and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < la - head and tail < lb - head and a[la - 1 - tail] == b[lb - 1 - tail]:
-        tail += 1
+    head = common_head(a, b)
+    tail = common_head(a[head:][::-1], b[head:][::-1])
     count_a = Counter(a[head:la - tail])
     count_b = Counter(b[head:lb - tail])
     where_b = {item: j for j, item in enumerate(b[head:lb - tail], start=head) if count_b[item] == 1}
@@ -195,14 +233,7 @@ def patience_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[
             x, y = x - 1, y - 1
     grown += [(la - tail + k, lb - tail + k, 1) for k in range(tail)]
     grown.sort()
-    blocks: list[tuple[int, int, int]] = []
-    for i, j, _ in grown:
-        if blocks and blocks[-1][0] + blocks[-1][2] == i and blocks[-1][1] + blocks[-1][2] == j:
-            blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + 1)
-        else:
-            blocks.append((i, j, 1))
-    blocks.append((la, lb, 0))
-    return blocks
+    return _merged(grown) + [(la, lb, 0)]
 
 
 def increasing_run(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:

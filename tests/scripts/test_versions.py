@@ -7,6 +7,7 @@ Edits are made on the raw text, cut at scene headings with a simple regex (never
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -15,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.breakdown.models import Character
 from apps.comments.models import Comment
 from apps.continuity.models import ContinuityNote
-from apps.jobs.models import JobStatus
+from apps.jobs.models import Job, JobStatus
 from apps.jobs.services import job_run
 from apps.productions.models import Role
 from apps.scenes.models import Scene, SceneStatus, Shot, Take
@@ -59,6 +60,7 @@ WITH_SCENES = [name for name in SCREENPLAYS
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -78,6 +80,21 @@ def import_v1(api, production, path, captured_events) -> Script:
         job = job_run(response.json()["job"]["id"])
     assert job.status == JobStatus.SUCCEEDED, job.error
     return Script.objects.get(pk=response.json()["id"])
+
+
+def save_edit(api, script, body: dict):
+    """POST an edit: 202 with its `script.edit` job at once; then the job runs as the worker runs it.
+
+    Returns the finished job and the version as the versions list shows it (None when the job failed).
+    """
+    response = api.post(f"/api/scripts/{script.pk}/versions/", body, format="json")
+    assert response.status_code == 202, response.content
+    assert (response.json()["kind"], response.json()["status"]) == ("script.edit", "pending")
+    job = job_run(response.json()["id"])
+    if job.status != JobStatus.SUCCEEDED:
+        return job, None
+    rows = api.get(f"/api/scripts/{script.pk}/versions/", {"page_size": 500}).json()["results"]
+    return job, next(row for row in rows if row["id"] == job.result["script_version_id"])
 
 
 def give_crew_data(production, user) -> None:
@@ -159,10 +176,10 @@ def test_an_edit_with_a_new_a_changed_and_a_moved_scene_keeps_the_crews_data_wit
     v1 = ScriptVersion.objects.get(script=script)
 
     with captured_events() as events:
-        response = api.post(f"/api/scripts/{script.pk}/versions/", {"text": text, "summary": "Storm in scene 1", "parent": v1.pk}, format="json")
+        job, body = save_edit(api, script, {"text": text, "summary": "Storm in scene 1", "parent": v1.pk})
 
-    assert response.status_code == 201, response.content
-    body = response.json()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.result["version"] == 2 and job.result["script_version_id"] == body["id"]
     assert (body["number"], body["source"], body["summary"], body["parent"]) == (2, "edit", "Storm in scene 1", v1.pk)
     assert body["changes"] == {"added": 1, "removed": 0, "moved": 1, "changed": 1}
     assert body["created_by_name"] == user.display_name and "text" not in body
@@ -207,10 +224,10 @@ def test_a_scene_dropped_from_the_text_is_kept_with_its_crew_data_and_flagged(sc
     preamble, blocks = blocks_of(path.read_text("utf-8"))
     gone = first[1]
 
-    response = api.post(f"/api/scripts/{script.pk}/versions/", {"text": joined(preamble, [blocks[0], *blocks[2:]])}, format="json")
+    job, body = save_edit(api, script, {"text": joined(preamble, [blocks[0], *blocks[2:]])})
 
-    assert response.status_code == 201, response.content
-    assert response.json()["changes"] == {"added": 0, "removed": 1, "moved": 0, "changed": 0}
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert body["changes"] == {"added": 0, "removed": 1, "moved": 0, "changed": 0}
     assert crew_data(production) == data
     kept = Scene.objects.get(pk=gone.pk)
     assert (kept.needs_review, kept.review_reason) == (True, "Not in v2")
@@ -226,8 +243,8 @@ def test_a_scene_dropped_from_the_text_is_kept_with_its_crew_data_and_flagged(sc
         assert [s.number for s in others] == [str(n) for n in range(1, len(others) + 1)]
 
     # v3 brings it back: the same scene, flagged for a second look
-    response = api.post(f"/api/scripts/{script.pk}/versions/", {"text": path.read_text("utf-8")}, format="json")
-    assert response.status_code == 201
+    job, _ = save_edit(api, script, {"text": path.read_text("utf-8")})
+    assert job.status == JobStatus.SUCCEEDED, job.error
     kept.refresh_from_db()
     assert (kept.needs_review, kept.review_reason, kept.number) == (True, "Back in v3", "2")
     assert crew_data(production) == data
@@ -250,6 +267,7 @@ def test_a_viewer_cannot_save_an_edit(api_for, viewer, script):
 
     assert response.status_code == 403
     assert ScriptVersion.objects.filter(script=script).count() == 1 and Scene.objects.count() == 2
+    assert not Job.objects.filter(kind="script.edit").exists()
 
 
 @pytest.mark.parametrize("text, code", [("", "empty_text"), ("  \n\n ", "empty_text"), ("INT. A - DAY\n\x00\x01\x02\x03" * 20, "not_fountain")])
@@ -259,6 +277,7 @@ def test_an_empty_or_binary_edit_is_refused_and_changes_nothing(api, script, tex
     assert response.status_code == 400
     assert response.json()["code"] == code
     assert ScriptVersion.objects.filter(script=script).count() == 1 and Scene.objects.count() == 2
+    assert not Job.objects.filter(kind="script.edit").exists()
 
 
 def test_an_edit_based_on_an_older_version_is_a_conflict(api, user, script):
@@ -270,6 +289,22 @@ def test_an_edit_based_on_an_older_version_is_a_conflict(api, user, script):
     assert response.status_code == 409
     assert response.json()["code"] == "conflict" and response.json()["extra"]["current"]["number"] == 2
     assert ScriptVersion.objects.filter(script=script).count() == 2
+    assert not Job.objects.filter(kind="script.edit").exists()
+
+
+def test_an_edit_whose_parent_went_stale_while_its_job_waited_fails_the_job_and_saves_nothing(api, user, script, media_root):
+    v1 = ScriptVersion.objects.get(script=script)
+    response = api.post(f"/api/scripts/{script.pk}/versions/", {"text": SHORT.replace("bread", "cheese"), "parent": v1.pk}, format="json")
+    assert response.status_code == 202
+    script_version_create(script=script, text=SHORT.replace("Rain.", "Snow."), source="edit", actor=user)  # someone else, meanwhile
+
+    job = job_run(response.json()["id"])
+
+    assert job.status == JobStatus.FAILED
+    assert job.error.startswith("This script is now at v2: your text was based on v1.")
+    assert [v.number for v in ScriptVersion.objects.filter(script=script)] == [1, 2]
+    assert not Scene.objects.filter(location="KITCHEN", needs_review=True).exists()
+    assert not any(Path(media_root).rglob("*.fountain"))  # the edit's stored text is removed with the failed job
 
 
 def test_a_generation_version_records_its_summary_parent_and_progress(user, script):

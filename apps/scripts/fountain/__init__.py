@@ -13,6 +13,7 @@ from .model import (
     ParsedScene,
     SceneHeading,
     Screenplay,
+    TooManyElements,
 )
 from .pagination import page_eighths, printed_lines
 from .parser import parse, parse_bytes, split_character
@@ -26,6 +27,7 @@ __all__ = [
     "SceneHeading",
     "Screenplay",
     "Span",
+    "TooManyElements",
     "page_eighths",
     "parse",
     "parse_bytes",

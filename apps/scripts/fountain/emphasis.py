@@ -19,7 +19,6 @@ from dataclasses import dataclass
 _ESCAPES = {"\\*": "\ue000", "\\_": "\ue001"}
 _UNESCAPE = {v: k[1] for k, v in _ESCAPES.items()}
 # Markers, longest first, so "***" is bold italics and not italics around "**".
-_MARKERS = ("***", "**", "*", "_")
 _STYLES = {"***": ("bold", "italic"), "**": ("bold",), "*": ("italic",), "_": ("underline",)}
 # Where each marker may close: after a non-space; an "_" also not before a letter or digit.
 _CLOSERS = {
@@ -29,6 +28,8 @@ _CLOSERS = {
     "_": re.compile(r"(?<=\S)(?=_(?![^\W_]))"),
 }
 _OPENER_CHARS = re.compile(r"[*_]")
+_STARS, _UNDERSCORES, _NOTHING = re.compile(r"\*"), re.compile(r"_"), re.compile(r"(?!)")
+_STAR_MARKERS, _UNDERSCORE_MARKER = ("***", "**", "*"), ("_",)
 _MAX_DEPTH = 16  # emphasis cannot nest deeper than a few levels (see _read); a guard, never reached
 
 
@@ -79,52 +80,56 @@ def _read(line: str, styles: frozenset[str], pieces: list, depth: int) -> None:
     `(***|**|*|(?<![^\\W_])_)(?=\\S)(.+?)(?<=\\S)\\1(?!(?<=_)[^\\W_])`, each match's inner text read again.
 
     The regex took quadratic time (a lazy `.+?` from every opener that has no closer, e.g. "*a "
-    repeated); here each opener takes the first closer after it, and since openers come in order
-    each stretch of the line is searched for a marker's closer once: linear in the line's length. Inner texts
-    are read again, but markup nests only a few levels deep (inside "*...*" no "*" can close, so
-    only "_" nests there, and the reverse), so every character is read a bounded number of times.
+    repeated). Here each opener takes the first closer after it; openers come in order, so each
+    stretch of the line is searched for a marker's closer once (a found closer is kept while it
+    lies ahead), and once no "*" (or no "_") can close any more, those openers are not even
+    looked at: linear in the line's length. Inner texts are read again, but markup nests only a
+    few levels deep (inside "*...*" no "*" can close, so only "_" nests there, and the reverse),
+    so every character is read a bounded number of times.
     """
     style = ("bold" in styles, "italic" in styles, "underline" in styles)
     if depth > _MAX_DEPTH:
         pieces.append((_unescape(line), style))
         return
-    cached: dict[str, tuple[int, int]] = {}  # marker → (searched from, first closer there or -1)
-
-    def first_closer(marker: str, after: int) -> int:
-        """The first place > `after` where `marker` closes, or -1. Calls come with `after` never
-        decreasing, so a closer found earlier still answers while it lies ahead: each part of the
-        line is searched once per marker."""
-        since, found_at = cached.get(marker, (-1, -1))
-        if since >= 0 and (found_at < 0 or found_at > after):
-            return found_at
-        match = _CLOSERS[marker].search(line, after + 1)
-        cached[marker] = (after + 1, match.start() if match else -1)
-        return cached[marker][1]
-
+    found: dict[str, tuple[int, int]] = {}  # marker → (searched from, the first closer from there or -1)
+    openers = _OPENER_CHARS
     position = search = 0
     length = len(line)
-    while (opener := _OPENER_CHARS.search(line, search)) is not None:
+    while (opener := openers.search(line, search)) is not None:
         start = opener.start()
-        found = None
-        for marker in _MARKERS:
+        match = None
+        for marker in (_STAR_MARKERS if line[start] == "*" else _UNDERSCORE_MARKER):
             inner = start + len(marker)
             if (not line.startswith(marker, start) or inner >= length or line[inner].isspace()
                     or (marker == "_" and start and line[start - 1].isalnum())):
                 continue
-            close = first_closer(marker, inner)
+            since, close = found.get(marker, (-1, -1))
+            if since < 0 or 0 <= close <= inner:  # not searched yet, or that closer is behind us
+                hit = _CLOSERS[marker].search(line, inner + 1)
+                since, close = inner + 1, hit.start() if hit else -1
+                found[marker] = since, close
             if close >= 0:
-                found = marker, inner, close
+                match = marker, inner, close
                 break
-        if found is None:
+            if marker in ("*", "_"):  # no "*" (or "_") closes from here on: stop looking at those openers
+                openers = _openers_alive(found)
+        if match is None:
             search = start + 1
             continue
-        marker, inner, close = found
+        marker, inner, close = match
         if position < start:
             pieces.append((_unescape(line[position:start]), style))
         _read(line[inner:close], styles | set(_STYLES[marker]), pieces, depth + 1)
         position = search = close + len(marker)
     if position < length:
         pieces.append((_unescape(line[position:]), style))
+
+
+def _openers_alive(found: dict[str, tuple[int, int]]) -> re.Pattern:
+    """The openers still worth finding: "*" unless no "*" closes any more (no "**" or "***" then
+    either), "_" unless no "_" does."""
+    star, underscore = found.get("*", (0, 0))[1] >= 0, found.get("_", (0, 0))[1] >= 0
+    return _OPENER_CHARS if star and underscore else _STARS if star else _UNDERSCORES if underscore else _NOTHING
 
 
 def _unescape(text: str) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import model as m
@@ -98,13 +99,15 @@ def _latin1_char(match: re.Match) -> str:
     return base or "?"
 
 
-def layout(screenplay: Screenplay, *, max_pages: int | None = None) -> list[Page]:
+def layout(screenplay: Screenplay, *, max_pages: int | None = None,
+           on_page: Callable[[int], None] | None = None) -> list[Page]:
     """The body of the screenplay on pages (title page not included). At least one page.
 
     Linear in the length of the text. Raises `PageLimitExceeded` as soon as a page past
-    `max_pages` would start (None: no limit).
+    `max_pages` would start (None: no limit). `on_page(pages so far)` is called at each new page
+    (progress; it may raise to stop the layout).
     """
-    return _Layout(max_pages).run(screenplay.elements)
+    return _Layout(max_pages, on_page).run(screenplay.elements)
 
 
 def layout_lines(screenplay: Screenplay) -> int:
@@ -191,9 +194,10 @@ class _Block:
 
 
 class _Layout:
-    def __init__(self, max_pages: int | None = None) -> None:
+    def __init__(self, max_pages: int | None = None, on_page: Callable[[int], None] | None = None) -> None:
         self.pages: list[Page] = [Page()]
         self.max_pages = max_pages
+        self.on_page = on_page
 
     @property
     def page(self) -> Page:
@@ -214,6 +218,8 @@ class _Layout:
         if self.max_pages is not None and len(self.pages) >= self.max_pages:
             raise PageLimitExceeded(self.max_pages)
         self.pages.append(Page())
+        if self.on_page is not None:
+            self.on_page(len(self.pages))
 
     def _room(self) -> int:
         """Lines still free on the page, after the blank line that separates blocks."""

@@ -30,6 +30,14 @@ class FountainError(ValueError):
     """The input cannot be read as a Fountain screenplay (e.g. it is not UTF-8 text)."""
 
 
+class TooManyElements(FountainError):
+    """The screenplay has more elements than the caller allows (`parse(..., max_elements=n)`)."""
+
+    def __init__(self, max_elements: int):
+        super().__init__(f"more than {max_elements:,} elements")
+        self.max_elements = max_elements
+
+
 @dataclass(frozen=True, slots=True)
 class Element:
     """One block of a screenplay: a scene heading, an action paragraph, a speech...

@@ -15,6 +15,8 @@ This is an estimate of the usual kind, not a reproduction of one program's pagin
 from __future__ import annotations
 
 import textwrap
+from bisect import bisect_right
+from itertools import accumulate
 from collections.abc import Iterable
 
 from . import model as m
@@ -50,38 +52,48 @@ def wrapped_lines(text: str, width: int) -> int:
 
 
 def _wrap_count(line: str, width: int) -> int:
-    """`len(textwrap.wrap(line, width))` for width >= 1 (see TextWrapper._wrap_chunks, whose steps this follows)."""
+    """`len(textwrap.wrap(line, width))` for width >= 1, following TextWrapper._wrap_chunks step by step.
+
+    A line takes the longest run of whole chunks that fits (found by bisection over the chunks'
+    running lengths, not chunk by chunk); a chunk longer than a line is cut as textwrap cuts it
+    (after its last hyphen that fits, else at the width), tracked by an offset into it.
+    """
     chunks = [chunk for chunk in _WRAPPER.wordsep_re.split(_WRAPPER._munge_whitespace(line)) if chunk]
-    chunks.reverse()
-    # A chunk "is whitespace" for textwrap when chunk.strip() == "": from `offset` on, that is when no
-    # character at or after `offset` is a non-space, i.e. offset >= the end of chunk.rstrip().
-    solid_end = [len(chunk.rstrip()) for chunk in chunks]
-    offset = 0  # how much of the top chunk (chunks[-1]) earlier lines took
-    count = 0
-    while chunks:
-        pieces: list[bool] = []  # per piece on this line: is it whitespace
-        used = 0
-        if count and offset >= solid_end[-1]:
-            chunks.pop(), solid_end.pop()
-            offset = 0
-        while chunks:
-            size = len(chunks[-1]) - offset
-            if used + size > width:
-                break
-            pieces.append(offset >= solid_end[-1])
-            used += size
-            chunks.pop(), solid_end.pop()
-            offset = 0
-        if chunks and len(chunks[-1]) - offset > width:
-            chunk, space_left = chunks[-1], width - used
-            end = space_left
+    ends = list(accumulate(map(len, chunks)))  # ends[k]: length of chunks[0..k]
+    solid: dict[int, int] = {}
+
+    def blank(k: int, offset: int) -> bool:
+        """Is chunks[k][offset:] whitespace to textwrap (`.strip() == ""`)? rstrip once per chunk."""
+        if k not in solid:
+            solid[k] = len(chunks[k].rstrip())
+        return offset >= solid[k]
+
+    k, offset, count, total = 0, 0, 0, len(chunks)
+    while k < total:
+        if count and blank(k, offset):  # a line after the first does not start with whitespace
+            k, offset = k + 1, 0
+        start = (ends[k - 1] if k else 0) + offset  # the text consumed so far
+        fits = bisect_right(ends, start + width, k)  # chunks k..fits-1 fit whole on this line
+        pieces = fits - k
+        last = (fits - 1, offset if pieces == 1 else 0)
+        if fits > k:
+            k, offset = fits, 0
+        if k < total and (ends[k] - (ends[k - 1] if k else 0)) - offset > width:
+            chunk = chunks[k]
+            used = (ends[k - 1] if k else 0) + offset - start
+            end = space_left = width - used
             hyphen = chunk.rfind("-", offset, offset + space_left)
             if hyphen > offset and any(c != "-" for c in chunk[offset:hyphen]):
                 end = hyphen - offset + 1
-            pieces.append(not chunk[offset:offset + end].strip())
+            pieces += 1
+            last_blank = not chunk[offset:offset + end].strip()
             offset += end
-        if pieces and pieces[-1]:
-            pieces.pop()
+        elif pieces:
+            last_blank = blank(*last)
+        else:
+            break  # nothing fits and nothing is cut: only possible past the end
+        if last_blank:
+            pieces -= 1
         if pieces:
             count += 1
     return count

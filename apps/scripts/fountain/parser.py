@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from . import model as m
-from .model import Element, Screenplay
+from .model import Element, Screenplay, TooManyElements
 from .source import SourceLine, decode, normalise, source_lines, split_title_page
 
 # "INT", "EXT", "EST", "INT./EXT", "INT/EXT", "I/E", any case, then a dot or a space.
@@ -18,6 +18,9 @@ _HEADING_PREFIX = re.compile(r"(?:int\.?/ext|i/e|int|ext|est)[. ]", re.IGNORECAS
 # "#12A#" at the end of a heading: letters, digits, dashes and dots (Fountain 1.1).
 _SCENE_NUMBER = re.compile(r"#((?:[^\W_]|[.\-])+)#$")
 _PAGE_BREAK = re.compile(r"={3,}")
+# The Unicode title-case letters (category Lt, Unicode 14): dropped before str.isupper() in _is_upper.
+_NO_TITLECASE = dict.fromkeys([0x1C5, 0x1C8, 0x1CB, 0x1F2, *range(0x1F88, 0x1F90), *range(0x1F98, 0x1FA0),
+                               *range(0x1FA8, 0x1FB0), 0x1FBC, 0x1FCC, 0x1FFC])
 # One "(...)" extension and the whitespace after it; a cue's extensions are a run of these.
 _EXTENSION = re.compile(r"\([^()]*\)\s*")
 
@@ -30,17 +33,18 @@ def parse_bytes(data: bytes) -> Screenplay:
     return parse(decode(data))
 
 
-def parse(text: str) -> Screenplay:
+def parse(text: str, *, max_elements: int | None = None) -> Screenplay:
     """Parse Fountain 1.1 text (https://fountain.io/syntax) into a Screenplay.
 
     Accepts any line endings (LF, CRLF, CR, mixed) and a leading BOM; tabs count as four
     spaces. The elements come out in reading order with their 1-based source line; see
     `Element` for what each kind's text holds. Never raises on odd text: what is not
-    anything else is action.
+    anything else is action. Linear in the length of the text. With `max_elements`, raises
+    `TooManyElements` as soon as one element more would be made.
     """
     lines = source_lines(normalise(text))
     title_page, start = split_title_page(lines)
-    return Screenplay(title_page=title_page, elements=_Body(lines[start:]).parse())
+    return Screenplay(title_page=title_page, elements=_Body(lines[start:], max_elements).parse())
 
 
 def split_character(cue: str) -> tuple[str, str | None, bool] | None:
@@ -70,17 +74,20 @@ def split_character(cue: str) -> tuple[str, str | None, bool] | None:
 
 
 def _is_upper(text: str) -> bool:
-    """Has a cased letter and no lower-case one ("JIM😆" and "R2D2" yes, "Han" and "23" no)."""
-    # str.isupper() answers the common case at C speed; it says no to title-case letters (ǅ),
-    # which count as neither here, so only its "no" is checked character by character.
-    return text.isupper() or (any(map(str.isupper, text)) and not any(map(str.islower, text)))
+    """Has a cased letter and no lower-case one ("JIM😆" and "R2D2" yes, "Han" and "23" no).
+
+    That is str.isupper() once the title-case letters (ǅ, which it refuses and which count as
+    neither here) are dropped: C speed, however long the line.
+    """
+    return text.translate(_NO_TITLECASE).isupper()
 
 
 class _Body:
     """The line-by-line pass over the screenplay body (everything after the title page)."""
 
-    def __init__(self, lines: list[SourceLine]) -> None:
+    def __init__(self, lines: list[SourceLine], max_elements: int | None = None) -> None:
         self.lines = lines
+        self.max_elements = max_elements
         self.elements: list[Element] = []
         # The block being built: the consecutive lines of one action paragraph or of one
         # stretch of speech become one element, joined with "\n".
@@ -220,4 +227,6 @@ class _Body:
         self.open_kind, self.open_lines = None, []
 
     def _emit(self, kind: str, text: str, number: int, **fields) -> None:
+        if self.max_elements is not None and len(self.elements) >= self.max_elements:
+            raise TooManyElements(self.max_elements)
         self.elements.append(Element(kind=kind, text=text, line=number, **fields))

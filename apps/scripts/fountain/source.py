@@ -16,6 +16,7 @@ NOTE_MARK = "\ufffc"
 # `/* ... */` may span lines and blank lines. `[[ ... ]]` may span lines, but a truly blank line
 # (fewer than two spaces) ends it: "a blank line inside a note needs two spaces" (Fountain 1.1).
 _OPENER = re.compile(r"/\*|\[\[")
+_NOTE_OPENER, _BONEYARD_OPENER, _NO_OPENER = re.compile(r"\[\["), re.compile(r"/\*"), re.compile(r"(?!)")
 _NOTE = re.compile(r"\[\[((?:(?!\]\]|\[\[).)*?)\]\]", re.DOTALL)
 _BLANK_LINE_IN_NOTE = re.compile(r"\n[ ]?\n")
 _BLANK_LINE_IN_BONEYARD = re.compile(r"\n[ ]*\n")
@@ -116,13 +117,16 @@ def source_lines(text: str) -> list[SourceLine]:
 
     position = search = 0
     line_start, scanned = 0, 0  # where the line holding position `scanned` of `text` starts
-    boneyards_closed = True  # False once a "/*" has no "*/" after it: no later one has either
-    while (opener := _OPENER.search(text, search)) is not None:
+    boneyards_can_close = True  # False once a "/*" has no "*/" after it: no later one has either
+    notes_can_close = True  # False once a "[[" has no "]]" after it: no later note can close either
+    openers = _OPENER
+    while (opener := openers.search(text, search)) is not None:
         note = None
         if opener.group() == "/*":
-            close = text.find("*/", opener.end()) if boneyards_closed else -1
+            close = text.find("*/", opener.end()) if boneyards_can_close else -1
             if close < 0:
-                boneyards_closed = False
+                boneyards_can_close = False
+                openers = _NOTE_OPENER if notes_can_close else _NO_OPENER  # a "/*" is now text as written
                 search = opener.end()
                 continue  # an unclosed "/*" is text as written
             end = close + 2
@@ -134,7 +138,21 @@ def source_lines(text: str) -> list[SourceLine]:
                 end += 1  # its own lines go, newline included
         else:
             match = _NOTE.match(text, opener.start())
-            if match is None or _BLANK_LINE_IN_NOTE.search(match.group(1)):
+            if match is None:
+                # No "]]" ahead, or a "[[" before it. Every opener before that last "[[" (or the
+                # "[" just before it) fails the same way: skip them, but never past a "/*".
+                close = text.find("]]", opener.start() + 2)
+                if close < 0:
+                    notes_can_close = False
+                    openers = _BONEYARD_OPENER if boneyards_can_close else _NO_OPENER
+                    search = opener.start() + 1
+                    continue
+                last = text.rfind("[[", opener.start() + 2, close)
+                jump = last - 1 if text[last - 1] == "[" else last
+                boneyard = text.find("/*", opener.start() + 1, jump) if boneyards_can_close else -1
+                search = max(opener.start() + 1, boneyard if boneyard >= 0 else jump)
+                continue
+            if _BLANK_LINE_IN_NOTE.search(match.group(1)):
                 search = opener.start() + 1
                 continue  # not a note (a blank line breaks it): its text stays as written
             note, end = match.group(1), match.end()

@@ -1,0 +1,148 @@
+"""Screenplay text coming in: an uploaded Fountain file or an edit saved in Slate, each checked at once and turned into a job.
+
+The request only checks what is cheap (size, UTF-8, binary, too many lines, a stale parent) and
+stores the text under a generated name; the job (`script.import`, `script.edit`) reads, matches
+and saves it through `script_version_create`, in a worker, so no member's text can keep the web
+process or the database busy.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from apps.core.errors import ApplicationError, ConflictError
+from apps.core.services import entity_create
+from apps.core.uploads import check_upload_size, display_filename, generated_name, stored_upload
+from apps.jobs.models import Job
+from apps.jobs.services import JobContext, job_create
+from apps.realtime.events import serialize_entity
+from apps.scripts.models import Script, ScriptVersion, VersionSource
+from apps.scripts.services.versions import check_screenplay_text, control_ratio, script_version_create
+
+IMPORT_KIND = "script.import"
+EDIT_KIND = "script.edit"
+
+
+def decode_screenplay(data: bytes) -> str:
+    """The Fountain text of an uploaded file (UTF-8, BOM allowed). Raises `ApplicationError` 400 for
+    an empty, binary or non-UTF-8 file, or one past SLATE_SCRIPT_MAX_LINES (`too_large`)."""
+    if not data.strip():
+        raise ApplicationError("The screenplay file is empty.", code="empty_file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ApplicationError("The screenplay must be UTF-8 text in Fountain format; this file is binary or in another encoding.",
+                               code="not_fountain") from None
+    if "\x00" in text or control_ratio(text) > 0.01:
+        raise ApplicationError("The screenplay must be Fountain text; this file looks binary.", code="not_fountain")
+    check_screenplay_text(text)
+    return text
+
+
+@transaction.atomic
+def script_upload(*, production, actor, title: str, upload: UploadedFile, script: Script | None = None) -> tuple[Script, Job]:
+    """Accept a `.fountain` upload for `production` and start its import job.
+
+    Checks size (SLATE_MAX_SCRIPT_UPLOAD_BYTES → 413) and content (UTF-8 text, not binary, at
+    most SLATE_SCRIPT_MAX_LINES lines → 400) before anything is stored; the text is kept under a
+    generated name for the job. An upload naming `script`, or with the title of one of the
+    production's scripts (or, without a title, the same file name) is a new draft of it: the job
+    adds its next version. Returns `(script, job)`; publishes `script.created` (for a new script)
+    and `job.created`.
+    """
+    check_upload_size(upload, limit_bytes=settings.SLATE_MAX_SCRIPT_UPLOAD_BYTES, what="screenplay")
+    text = decode_screenplay(upload.read())
+    if script is not None and script.production_id != production.pk:
+        raise ApplicationError("That script belongs to another production.", code="invalid")
+    title = title.strip() or display_filename(upload.name)
+    if script is None:
+        script = Script.objects.filter(production=production, title=title).order_by("-created_at", "-id").first()
+    if script is None:
+        script = entity_create(instance=Script(production=production, title=title, created_by=actor), actor=actor)
+    with stored_upload(ContentFile(text.encode("utf-8")), generated_name("scripts/uploads", "fountain")) as name:
+        job = job_create(production_id=production.pk, kind=IMPORT_KIND, actor=actor,
+                         params={"script_id": script.pk, "path": name, "source_name": display_filename(upload.name),
+                                 "actor_id": getattr(actor, "pk", None)})
+    return script, job
+
+
+@transaction.atomic
+def script_edit_start(*, script: Script, actor, text: str, summary: str = "", parent: ScriptVersion | None = None) -> Job:
+    """Accept an edited screenplay for `script` and start the job that saves it as the next version (source `edit`).
+
+    Answers at once: 400 `empty_text` / `not_fountain` / `too_large` (SLATE_SCRIPT_MAX_LINES),
+    400 `invalid` for a `parent` of another script, 409 `conflict` (with the latest version in
+    `extra.current`) when `parent` is no longer the latest. The text is kept under a generated
+    name; the job (`script.edit`) checks the parent again when it saves (a version added
+    meanwhile fails the job, nothing saved). Publishes `job.created`. Returns the job.
+    """
+    check_screenplay_text(text)
+    if parent is not None:
+        if parent.script_id != script.pk:
+            raise ApplicationError("That version belongs to another script.", code="invalid", extra={"fields": {"parent": ["Not a version of this script."]}})
+        latest = ScriptVersion.objects.filter(script=script).order_by("-number").first()
+        if latest is not None and latest.pk != parent.pk:
+            raise ConflictError(f"This script is now at v{latest.number}: your text was based on v{parent.number}. "
+                                "Review the newer version and apply your change to it.", current=serialize_entity("script_version", latest))
+    with stored_upload(ContentFile(text.encode("utf-8")), generated_name("scripts/edits", "fountain")) as name:
+        return job_create(production_id=script.production_id, kind=EDIT_KIND, actor=actor,
+                          params={"script_id": script.pk, "path": name, "summary": summary.strip()[:200],
+                                  "parent_id": parent.pk if parent is not None else None, "actor_id": getattr(actor, "pk", None)},
+                          message="Waiting for a worker to save the edit")
+
+
+def script_import(ctx: JobContext) -> dict:
+    """Job handler (`script.import`): read the uploaded Fountain file and add it as the script's next
+    version through `script_version_create` (which keeps the crew's scenes).
+
+    Removes the uploaded copy once saved, or once the text is refused. Returns
+    `{"script_version_id", "version", "scene_count", "character_count"}`; raises `ApplicationError`
+    for text Slate cannot read as Fountain or past a screenplay limit.
+    """
+    script, actor, text = _job_text(ctx)
+    return _saved(ctx, lambda: script_version_create(script=script, text=text, source=VersionSource.UPLOAD, actor=actor,
+                                                     source_name=ctx.params.get("source_name", ""), ctx=ctx))
+
+
+def script_edit(ctx: JobContext) -> dict:
+    """Job handler (`script.edit`): save the edited text as the script's next version (source `edit`).
+
+    Fails (nothing saved, readable `error`) when the parent it was based on is no longer the
+    latest version, or the text is refused. Returns as `script_import` does.
+    """
+    script, actor, text = _job_text(ctx)
+    parent_id = ctx.params.get("parent_id")
+    parent = ScriptVersion.objects.filter(pk=parent_id).first() if parent_id else None
+    if parent_id and parent is None:
+        raise ApplicationError("The version this edit was based on was deleted; nothing was saved.", code="conflict")
+    return _saved(ctx, lambda: script_version_create(script=script, text=text, source=VersionSource.EDIT, actor=actor,
+                                                     summary=ctx.params.get("summary", ""), parent=parent, ctx=ctx))
+
+
+def _job_text(ctx: JobContext) -> tuple[Script, object, str]:
+    script = Script.objects.filter(pk=ctx.params["script_id"]).first()
+    if script is None:
+        raise ApplicationError("The script was deleted; nothing was saved.", code="not_found")
+    actor = get_user_model().objects.filter(pk=ctx.params.get("actor_id")).first()
+    ctx.progress(0.02, "Reading the screenplay", force=True)
+    with default_storage.open(ctx.params["path"], "rb") as handle:
+        return script, actor, handle.read().decode("utf-8")
+
+
+def _saved(ctx: JobContext, save) -> dict:
+    """Run `save()` (which makes the version) and remove the job's text file once it is saved or refused.
+
+    A failure that a rerun may cure (a database error) keeps the file for the rerun.
+    """
+    try:
+        version = save()
+    except ApplicationError:
+        default_storage.delete(ctx.params["path"])
+        raise
+    default_storage.delete(ctx.params["path"])
+    return {"script_version_id": version.pk, "version": version.number, "scene_count": version.scene_count,
+            "character_count": version.character_count}

@@ -1,0 +1,114 @@
+"""Every step a member's screenplay text goes through takes time linear in its length, whatever the text.
+
+Each hostile shape of tests/scripts/hostile.py, and (property-based, hypothesis) random units
+made of the hostile pieces (runs of spaces and tabs, "(", "*", "_", "[[", "/*", "#", ">", "~",
+"*a ", on one line or across lines), is repeated to a text of SMALL characters and to one eight
+times as long; each step (parse, scenes with their eighths, PDF with its emphasis and layout,
+Fountain export, diff against an edited copy) must take less than RATIO_LIMIT times as long on
+the long one. Linear work gives about 8x, n log n about 9x, quadratic 64x. The work is measured
+as CPU time of this process with the garbage collector paused (so neither other processes nor
+collection pauses count), the median of a few runs, all in the same test run.
+"""
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apps.scripts import diff, fountain, matching, sequence
+from apps.scripts.pdf import screenplay_pdf
+from tests.scripts.hostile import SHAPES, hostile
+
+SMALL = 2_000  # characters; the long text is 8x
+RATIO_LIMIT = 20.0
+NOISE_FLOOR_S = 0.003  # below this on the long text, a ratio says nothing
+PIECES = [" ", "    ", "\t", "(", ")", "*", "_", "[[", "]]", "/*", "*/", "#", ">", "<", "~", "*a ", "_a ", "a", "BOB", "\n", "\n\n",
+          "INT. ", "^", "=", "!", "@", ".", "\\", "-", "#1#", "(V.O.)"]
+
+
+def edited(text: str) -> str:
+    """The text with a small change near its start and a scene added at its end (what a diff compares)."""
+    return text.replace("ROOM", "HALL", 1).replace(" ", "  ", 1) + "\n\nEXT. PARK - DAY\n\nBirds.\n"
+
+
+STEPS = {
+    "parse": lambda text: fountain.parse(text),
+    "scenes": lambda text: matching.read_scenes(text),
+    "pdf": lambda text: screenplay_pdf(fountain.parse(text)),
+    "fountain": lambda text: fountain.to_fountain(fountain.parse(text)),
+    "diff": lambda text: diff.script_diff(text, edited(text)),
+}
+
+
+def cpu_seconds(step, text: str, repeats: int) -> float:
+    """The median CPU time of `repeats` runs of `step(text)`, the garbage collector paused."""
+    times = []
+    for _ in range(repeats):
+        gc.disable()  # no collect() first: with Django and pytest loaded it costs 0.1 s, more than the steps
+        try:
+            start = time.process_time()
+            step(text)
+            times.append(time.process_time() - start)
+        finally:
+            gc.enable()
+    return statistics.median(times)
+
+
+def growth(step, short: str, long: str) -> tuple[float, float, float]:
+    """`(ratio, short s, long s)`: how much longer the step takes on the long text. One run each,
+    then, only if that looks super-linear, the median of five (a busy machine cannot fail it)."""
+    for repeats in (1, 5):
+        small, large = cpu_seconds(step, short, repeats), cpu_seconds(step, long, repeats)
+        ratio = large / max(small, 1e-6)
+        if large < NOISE_FLOOR_S or ratio < RATIO_LIMIT:
+            break
+    return ratio, small, large
+
+
+def assert_linear(short: str, long: str, label: str) -> None:
+    for name, step in STEPS.items():
+        ratio, small, large = growth(step, short, long)
+        assert large < NOISE_FLOOR_S or ratio < RATIO_LIMIT, (
+            f"{name} on {label}: {len(short):,} chars {small * 1000:.1f} ms, {len(long):,} chars {large * 1000:.1f} ms "
+            f"({ratio:.1f}x for 8x the text)")
+
+
+def repeated(unit: str, size: int) -> str:
+    prefix = "INT. ROOM - DAY\n\n"
+    return prefix + unit * max(1, (size - len(prefix)) // len(unit))
+
+
+def test_the_shapes_cover_every_hostile_piece_of_the_issue():
+    units = "".join(unit for _, unit, _ in SHAPES.values())
+    for piece in (" ", "\t", "(", "*", "_", "[[", "/*", "#", ">", "~", "*a ", "_a "):
+        assert piece in units
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+@pytest.mark.timeout(60)  # a quadratic step takes minutes here: fail, do not hang
+def test_every_step_is_linear_on_each_hostile_shape(shape):
+    assert_linear(hostile(shape, SMALL), hostile(shape, 8 * SMALL), shape)
+
+
+@settings(max_examples=15, deadline=None, database=None)
+@given(unit=st.lists(st.sampled_from(PIECES), min_size=1, max_size=6).map("".join))
+@pytest.mark.timeout(120)
+def test_every_step_is_linear_on_random_runs_of_hostile_pieces(unit):
+    assert_linear(repeated(unit, SMALL), repeated(unit, 8 * SMALL), repr(unit))
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(a=st.lists(st.integers(0, 3), max_size=300), b=st.lists(st.integers(0, 3), max_size=300))
+def test_difflib_works_within_its_budget_and_else_falls_back_to_a_valid_patience_diff(a, b):
+    found = sequence.matcher(a, b, autojunk=False, budget=200)
+    assert found.work <= 200 + len(a) + len(b)  # the budget, and at most the last step's overshoot
+    blocks = found.get_matching_blocks()
+    i0 = j0 = 0
+    for i, j, size in blocks:
+        assert i >= i0 and j >= j0 and a[i:i + size] == b[j:j + size]
+        i0, j0 = i + size, j + size
+    assert tuple(blocks[-1]) == (len(a), len(b), 0)
