@@ -20,7 +20,6 @@ from PIL import Image
 from apps.breakdown.models import Character
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.services import job_run
-from apps.productions.models import Role
 from apps.realtime.models import Event
 from apps.scenes.models import Scene, SceneStatus, Shot
 from apps.scripts.models import Script, ScriptVersion
@@ -57,24 +56,6 @@ def expected_scenes(text: str) -> list[dict]:
         if after_blank and following and scenes and name not in scenes[-1]["speakers"]:
             scenes[-1]["speakers"].append(name)
     return scenes
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
-@pytest.fixture
-def viewer(make_user):
-    return make_user()
-
-
-@pytest.fixture
-def production(make_production, user, viewer):
-    return make_production(owner=user, members={viewer: Role.VIEWER})
 
 
 def upload(client, production, *, filename: str, content: bytes, title: str = ""):

@@ -15,7 +15,6 @@ from pypdf import PdfReader
 
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.services import job_run
-from apps.productions.models import Role
 from apps.scenes.models import Scene
 from apps.scripts.models import Script, ScriptRender, ScriptVersion
 from apps.scripts.services import script_version_create
@@ -25,20 +24,8 @@ ASCENT = (SHARED_DATA / "fountain" / "public-domain" / "ASCENT_TO_GURU_PEAK.foun
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def jobs_for_the_shared_screenplays(settings):
     settings.SLATE_SCRIPT_INLINE_MAX_BYTES = 1000  # the shared screenplays (6 KB) then take the job's path
-    return tmp_path / "media"
-
-
-@pytest.fixture
-def viewer(make_user):
-    return make_user()
-
-
-@pytest.fixture
-def production(make_production, user, viewer):
-    return make_production(owner=user, members={viewer: Role.VIEWER})
 
 
 @pytest.fixture

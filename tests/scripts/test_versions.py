@@ -7,7 +7,6 @@ Edits are made on the raw text, cut at scene headings with a simple regex (never
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -18,7 +17,6 @@ from apps.comments.models import Comment
 from apps.continuity.models import ContinuityNote
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.services import job_run
-from apps.productions.models import Role
 from apps.scenes.models import Scene, SceneStatus, Shot, Take
 from apps.scripts.models import Script, ScriptVersion
 from apps.scripts.services import script_version_create
@@ -55,22 +53,6 @@ def joined(preamble: list[str], blocks: list[list[str]]) -> str:
 
 WITH_SCENES = [name for name in SCREENPLAYS
                if len(blocks_of((SHARED_DATA / "fountain" / "public-domain" / name).read_text("utf-8"))[1]) >= 2]
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def viewer(make_user):
-    return make_user()
-
-
-@pytest.fixture
-def production(make_production, user, viewer):
-    return make_production(owner=user, members={viewer: Role.VIEWER})
 
 
 def import_v1(api, production, path, captured_events) -> Script:
@@ -304,7 +286,7 @@ def test_an_edit_whose_parent_went_stale_while_its_job_waited_fails_the_job_and_
     assert job.error.startswith("This script is now at v2: your text was based on v1.")
     assert [v.number for v in ScriptVersion.objects.filter(script=script)] == [1, 2]
     assert not Scene.objects.filter(location="KITCHEN", needs_review=True).exists()
-    assert not any(Path(media_root).rglob("*.fountain"))  # the edit's stored text is removed with the failed job
+    assert not any(media_root.rglob("*.fountain"))  # the edit's stored text is removed with the failed job
 
 
 def test_a_generation_version_records_its_summary_parent_and_progress(user, script):
