@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import ApplicationError
+from apps.core.integers import parse_int
 from apps.productions.permissions import require_member
 from apps.realtime.models import Event
 from apps.realtime.services import event_json
@@ -35,16 +36,11 @@ class EventEnvelopeSerializer(serializers.Serializer):
 
 
 def _positive_int(request, name: str, *, default: int | None = None) -> int | None:
+    """A query parameter that is a whole number from 1 to 2^63-1 (`default` when absent); 400 `invalid` otherwise."""
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ApplicationError(f"{name} must be a whole number of 1 or more.", code="invalid", extra={"fields": {name: ["Must be a whole number of 1 or more."]}})
-    return value
+    return parse_int(raw, name=name, minimum=1)
 
 
 class EventListView(APIView):

@@ -148,7 +148,8 @@ def test_production_is_required(api, production):
     assert "?production=" in body["message"]
 
 
-@pytest.mark.parametrize("params", [{"production": "seven"}, {"production": "0"}, {"before": "x"}, {"page_size": "-1"}])
+@pytest.mark.parametrize("params", [{"production": "seven"}, {"production": "0"}, {"before": "x"}, {"page_size": "-1"},
+                                    {"production": "9" * 20}, {"before": "1" * 5000}, {"page_size": "²"}])
 def test_bad_numbers_are_400(api, production, params):
     response = api.get("/api/events/", {"production": production.pk, **params})
 
