@@ -403,7 +403,7 @@ SLATE_CALLSHEET_FONT_DIR = env.str("SLATE_CALLSHEET_FONT_DIR", default="/usr/sha
 SLATE_SCRIPT_MAX_LINES = env.int("SLATE_SCRIPT_MAX_LINES", default=100_000)
 SLATE_SCRIPT_MAX_ELEMENTS = env.int("SLATE_SCRIPT_MAX_ELEMENTS", default=50_000)
 SLATE_SCRIPT_MAX_SCENES = env.int("SLATE_SCRIPT_MAX_SCENES", default=2_000)
-SLATE_SCRIPT_MAX_PAGES = env.int("SLATE_SCRIPT_MAX_PAGES", default=2_000)
+SLATE_SCRIPT_MAX_PAGES = env.int("SLATE_SCRIPT_MAX_PAGES", default=3_000)
 # A diff or export of texts up to this size is made in the request (well under 100 ms, whatever
 # the text); a bigger one by a job (the request answers 202 with it), kept under MEDIA_ROOT.
 SLATE_SCRIPT_INLINE_MAX_BYTES = env.int("SLATE_SCRIPT_INLINE_MAX_BYTES", default=32 * 1024)

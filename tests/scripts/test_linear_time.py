@@ -20,10 +20,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.scripts import diff, fountain, matching, sequence
+from apps.scripts.fountain import Span, spans, split_character
+from apps.scripts.fountain.layout import wrap
+from apps.scripts.fountain.pagination import wrapped_lines
+from apps.scripts.fountain.source import source_lines
 from apps.scripts.pdf import screenplay_pdf
 from tests.scripts.hostile import SHAPES, hostile
 
-SMALL = 2_000  # characters; the long text is 8x
+SMALL = 2_000  # characters (times each step's scale); the long text is 8x
 RATIO_LIMIT = 20.0
 NOISE_FLOOR_S = 0.003  # below this on the long text, a ratio says nothing
 PIECES = [" ", "    ", "\t", "(", ")", "*", "_", "[[", "]]", "/*", "*/", "#", ">", "<", "~", "*a ", "_a ", "a", "BOB", "\n", "\n\n",
@@ -35,12 +39,14 @@ def edited(text: str) -> str:
     return text.replace("ROOM", "HALL", 1).replace(" ", "  ", 1) + "\n\nEXT. PARK - DAY\n\nBirds.\n"
 
 
+# Each step, and how many times SMALL its short text is: the cheap steps run on longer texts, where
+# a quadratic term made of C-speed scans (a str.find per printed line) stands out of the linear work.
 STEPS = {
-    "parse": lambda text: fountain.parse(text),
-    "scenes": lambda text: matching.read_scenes(text),
-    "pdf": lambda text: screenplay_pdf(fountain.parse(text)),
-    "fountain": lambda text: fountain.to_fountain(fountain.parse(text)),
-    "diff": lambda text: diff.script_diff(text, edited(text)),
+    "parse": (lambda text: fountain.parse(text), 6),
+    "scenes": (lambda text: matching.read_scenes(text), 6),
+    "fountain": (lambda text: fountain.to_fountain(fountain.parse(text)), 6),
+    "pdf": (lambda text: screenplay_pdf(fountain.parse(text)), 1),
+    "diff": (lambda text: diff.script_diff(text, edited(text)), 1),
 }
 
 
@@ -69,8 +75,10 @@ def growth(step, short: str, long: str) -> tuple[float, float, float]:
     return ratio, small, large
 
 
-def assert_linear(short: str, long: str, label: str) -> None:
-    for name, step in STEPS.items():
+def assert_linear(make, label: str) -> None:
+    """Each step takes less than RATIO_LIMIT times as long on `make(8 * n)` as on `make(n)`."""
+    for name, (step, scale) in STEPS.items():
+        short, long = make(SMALL * scale), make(8 * SMALL * scale)
         ratio, small, large = growth(step, short, long)
         assert large < NOISE_FLOOR_S or ratio < RATIO_LIMIT, (
             f"{name} on {label}: {len(short):,} chars {small * 1000:.1f} ms, {len(long):,} chars {large * 1000:.1f} ms "
@@ -91,14 +99,14 @@ def test_the_shapes_cover_every_hostile_piece_of_the_issue():
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 @pytest.mark.timeout(60)  # a quadratic step takes minutes here: fail, do not hang
 def test_every_step_is_linear_on_each_hostile_shape(shape):
-    assert_linear(hostile(shape, SMALL), hostile(shape, 8 * SMALL), shape)
+    assert_linear(lambda size: hostile(shape, size), shape)
 
 
 @settings(max_examples=15, deadline=None, database=None)
 @given(unit=st.lists(st.sampled_from(PIECES), min_size=1, max_size=6).map("".join))
 @pytest.mark.timeout(120)
 def test_every_step_is_linear_on_random_runs_of_hostile_pieces(unit):
-    assert_linear(repeated(unit, SMALL), repeated(unit, 8 * SMALL), repr(unit))
+    assert_linear(lambda size: repeated(unit, size), repr(unit))
 
 
 @settings(max_examples=60, deadline=None, database=None)
@@ -112,3 +120,24 @@ def test_difflib_works_within_its_budget_and_else_falls_back_to_a_valid_patience
         assert i >= i0 and j >= j0 and a[i:i + size] == b[j:j + size]
         i0, j0 = i + size, j + size
     assert tuple(blocks[-1]) == (len(a), len(b), 0)
+
+
+# The functions that walk one long line: on runs of a megabyte, where a scan repeated per printed
+# line (a quadratic term at C speed, invisible at a few KB) is seconds, not milliseconds.
+LINE_FUNCTIONS = {
+    "wrapped_lines": lambda line: wrapped_lines(line, 61),
+    "layout.wrap": lambda line: wrap([Span(line)], 60),
+    "spans": lambda line: spans(line),
+    "source_lines": lambda line: source_lines(line),
+    "split_character": lambda line: split_character(line),
+}
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("unit", ["x", " ", "*", "_", "*a ", "_a ", "a-", "-", "(", "[[", "/*", "ab  ", "\u00a0a"])
+@pytest.mark.parametrize("name", sorted(LINE_FUNCTIONS))
+def test_functions_over_one_long_line_are_linear_on_a_megabyte(name, unit):
+    function = LINE_FUNCTIONS[name]
+    short, long = "BOB " + unit * (125_000 // len(unit)), "BOB " + unit * (1_000_000 // len(unit))
+    ratio, small, large = growth(function, short, long)
+    assert large < NOISE_FLOOR_S or ratio < RATIO_LIMIT, f"{name} on {unit!r}: {small * 1000:.1f} ms, then {large * 1000:.1f} ms ({ratio:.1f}x)"

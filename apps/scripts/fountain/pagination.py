@@ -14,6 +14,7 @@ This is an estimate of the usual kind, not a reproduction of one program's pagin
 
 from __future__ import annotations
 
+import re
 import textwrap
 from bisect import bisect_right
 from itertools import accumulate
@@ -52,13 +53,53 @@ def wrapped_lines(text: str, width: int) -> int:
 
 
 def _wrap_count(line: str, width: int) -> int:
-    """`len(textwrap.wrap(line, width))` for width >= 1, following TextWrapper._wrap_chunks step by step.
+    """`len(textwrap.wrap(line, width))` for width >= 1: `_plain_wrap_count` for the usual line, else
+    TextWrapper._wrap_chunks step by step (see `_chunk_wrap_count`)."""
+    munged = _WRAPPER._munge_whitespace(line)
+    if munged[:1] != " " and _NOT_PLAIN.search(munged) is None:
+        return _plain_wrap_count(munged, width)
+    return _chunk_wrap_count(munged, width)
+
+
+# A "plain" line: spaces are its only whitespace and it has no hyphen, so textwrap's chunks are
+# simply its runs of spaces and of other characters.
+_NOT_PLAIN = re.compile(r"[^\S ]|-")
+_SPACES = re.compile(r" *")
+
+
+def _plain_wrap_count(line: str, width: int) -> int:
+    """textwrap's line count for a plain line not starting with a space, one step per printed line.
+
+    A line from `start` (a non-space) takes whole words up to `start + width`; the spaces where it
+    breaks are dropped. A word running past that limit starts the next line, unless it is longer
+    than a line: then textwrap fills this line with its beginning and cuts it at the limit.
+    """
+    count, start, end = 0, 0, len(line)
+    next_space = -1  # the first space at or after the last limit looked at (limits only grow: found once per word)
+    while start < end:
+        count += 1
+        limit = start + width
+        if end - start <= width:
+            break
+        if line[limit] == " ":
+            start = _SPACES.match(line, limit).end()
+            continue
+        word_start = max(start, line.rfind(" ", start, limit) + 1)
+        if next_space < limit:
+            next_space = line.find(" ", limit)
+            next_space = end if next_space < 0 else next_space
+        start = limit if next_space - word_start > width else word_start
+    return count
+
+
+def _chunk_wrap_count(line: str, width: int) -> int:
+    """`len(textwrap.wrap(line, width))` for a munged line, following TextWrapper._wrap_chunks step by step.
 
     A line takes the longest run of whole chunks that fits (found by bisection over the chunks'
     running lengths, not chunk by chunk); a chunk longer than a line is cut as textwrap cuts it
     (after its last hyphen that fits, else at the width), tracked by an offset into it.
     """
-    chunks = [chunk for chunk in _WRAPPER.wordsep_re.split(_WRAPPER._munge_whitespace(line)) if chunk]
+    chunks = [chunk for chunk in _WRAPPER.wordsep_re.split(line) if chunk]
     ends = list(accumulate(map(len, chunks)))  # ends[k]: length of chunks[0..k]
     solid: dict[int, int] = {}
 
