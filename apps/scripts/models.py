@@ -48,6 +48,7 @@ class ScriptVersion(TimeStampedModel):
     source = models.CharField(max_length=16, choices=VersionSource.choices, default=VersionSource.UPLOAD)
     source_name = models.CharField(max_length=200, blank=True, help_text="The uploaded file's name, for display.")
     text = models.TextField(help_text="The screenplay in Fountain.")
+    text_length = models.PositiveIntegerField(default=0, help_text="len(text) in characters, so requests can size a version without reading its text.")
     title_page = models.JSONField(default=list, blank=True, help_text="[[key, value], ...] from the Fountain title page.")
     scene_count = models.PositiveIntegerField(default=0)
     page_eighths = models.PositiveIntegerField(default=0)
@@ -64,6 +65,12 @@ class ScriptVersion(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.script} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        """Save, keeping `text_length` right whenever the text is loaded."""
+        if "text" in self.__dict__:  # loaded, not deferred
+            self.text_length = len(self.text)
+        super().save(*args, **kwargs)
 
 
 class RenderKind(models.TextChoices):

@@ -25,10 +25,11 @@ def script_version_pair(*, script: Script, from_number: int | None = None,
     """The two versions of `script` a diff compares, by version number: `(older or None, newer)`.
 
     `to_number` defaults to the latest version, `from_number` to the version `to` was made from
-    (else the one before it); 0, or a v1 without a parent, means an empty script (None). Raises
+    (else the one before it); 0, or a v1 without a parent, means an empty script (None). Their
+    `text` is left unread until used (it may be megabytes). Raises
     `NotFoundError` for a version number the script does not have, `ApplicationError` 400 for 0 as `to`.
     """
-    versions = ScriptVersion.objects.filter(script=script).select_related("script")
+    versions = ScriptVersion.objects.filter(script=script).select_related("script").defer("text")
     if to_number is None:
         newer = versions.order_by("-number").first()
         if newer is None:
@@ -36,7 +37,8 @@ def script_version_pair(*, script: Script, from_number: int | None = None,
     else:
         newer = _version(versions, to_number)
     if from_number is None:
-        older = newer.parent if newer.parent_id and newer.parent.script_id == script.pk else versions.filter(number__lt=newer.number).order_by("-number").first()
+        parent = versions.filter(pk=newer.parent_id).first() if newer.parent_id else None
+        older = parent if parent is not None else versions.filter(number__lt=newer.number).order_by("-number").first()
     else:
         older = None if from_number == 0 else _version(versions, from_number)
     return older, newer

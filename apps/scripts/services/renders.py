@@ -47,7 +47,8 @@ class Outcome:
 def script_render_get(*, version: ScriptVersion, kind: str, actor, older: ScriptVersion | None = None) -> Outcome:
     """The PDF, Fountain export or diff (from `older`, None: an empty script) of `version`, or the job that makes it.
 
-    Fast whatever the text: a kept render is looked up; a small text (both texts, for a diff, at
+    Fast whatever the text: a kept render is looked up (the versions may come with their `text`
+    deferred: it is read only to render a small one); a small text (both texts, for a diff, at
     most SLATE_SCRIPT_INLINE_MAX_BYTES characters together) is rendered at once; otherwise a
     `script.render` job is started (or the one already making it returned). A kept render whose
     key changed since (the script renamed, for a PDF; a scene renumbered, for a diff) is made
@@ -58,7 +59,7 @@ def script_render_get(*, version: ScriptVersion, kind: str, actor, older: Script
     render = ScriptRender.objects.filter(version=version, kind=kind, base_number=base_number).select_related("job").first()
     if render is not None and render.file and render.key == key and default_storage.exists(render.file):
         return Outcome(render=render)
-    size = len(version.text) + (len(older.text) if older is not None and kind == RenderKind.DIFF else 0)
+    size = version.text_length + (older.text_length if older is not None and kind == RenderKind.DIFF else 0)
     if size <= settings.SLATE_SCRIPT_INLINE_MAX_BYTES:
         return Outcome(content=render_content(version=version, kind=kind, older=older))
     return Outcome(job=_render_job(version=version, kind=kind, base_number=base_number, key=key, actor=actor))

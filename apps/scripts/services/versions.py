@@ -56,11 +56,13 @@ def check_screenplay_text(text: str) -> None:
     reading.check_lines(text)
 
 
+_CONTROLS = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r\f")
+
+
 def control_ratio(text: str) -> float:
-    """The share of control characters (other than tab and line breaks) in the first 64 KiB of `text`."""
+    """The share of control characters (other than tab and line breaks) in the first 64 KiB of `text` (C speed)."""
     sample = text[:65536]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return controls / max(len(sample), 1)
+    return (len(sample) - len(sample.translate(_CONTROLS))) / max(len(sample), 1)
 
 
 @dataclass
