@@ -161,8 +161,12 @@ FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-SLATE_MAX_MEDIA_UPLOAD_BYTES = env.int("SLATE_MAX_MEDIA_UPLOAD_BYTES", default=4 * 1024**3)
+# A multipart POST /api/media/ is held in the web process's memory whole (daphne queues every body at once):
+# bigger files go through resumable uploads (/api/uploads/, tus), which the browser always uses.
+SLATE_MAX_MEDIA_UPLOAD_BYTES = env.int("SLATE_MAX_MEDIA_UPLOAD_BYTES", default=256 * 1024**2)
 SLATE_MAX_SCRIPT_UPLOAD_BYTES = env.int("SLATE_MAX_SCRIPT_UPLOAD_BYTES", default=5 * 1024**2)
+# Any request body larger than this is refused 413 before it is read (0: the largest upload limit + 1 MiB).
+SLATE_MAX_REQUEST_BODY_BYTES = env.int("SLATE_MAX_REQUEST_BODY_BYTES", default=0)
 SLATE_MAX_PHOTO_UPLOAD_BYTES = env.int("SLATE_MAX_PHOTO_UPLOAD_BYTES", default=25 * 1024**2)
 SLATE_PROXY_MAX_WIDTH = env.int("SLATE_PROXY_MAX_WIDTH", default=1280)
 SLATE_FFMPEG_TIMEOUT_S = env.float("SLATE_FFMPEG_TIMEOUT_S", default=6 * 3600)

@@ -238,7 +238,7 @@ class MediaAssetViewSet(ProductionScopedViewSet):
                    responses={201: MediaUploadResponseSerializer, 202: inline_serializer("CardIngest", {"job": JobSerializer()})})
     def create(self, request, *args, **kwargs):
         """Upload a clip, a still or a camera-card ZIP: multipart `production`, `file`, optional `take`, `replaces`
-        (at most SLATE_MAX_MEDIA_UPLOAD_BYTES, 4 GiB by default).
+        (at most SLATE_MAX_MEDIA_UPLOAD_BYTES, 256 MiB by default; bigger files go through /api/uploads/).
 
         A clip or still: 201 with the asset (status `uploaded`) and the `job` that processes it. A ZIP:
         202 {"job"} (the card-ingest job). 400 `invalid`, `empty_file`, `not_a_video`, `zip_unsafe`;

@@ -54,3 +54,37 @@ def test_a_request_line_or_header_past_16_kib_is_answered_414_or_431_in_slates_e
     assert code == status
     assert headers["Content-Type"] == "application/json"
     assert json.loads(body) == {"message": json.loads(body)["message"], "code": "too_long", "extra": {"limit_bytes": 16384}}
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_a_body_past_every_upload_limit_is_refused_413_before_it_is_read(slate, chunked):
+    # The server's limit: the largest upload limit (multipart media, 256 MiB by default) + 1 MiB. The client
+    # announces 10 GB (answered as soon as the headers are in), or streams chunks (answered once past the limit).
+    import socket
+    import time
+
+    head = (f"POST /api/media/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {slate.token('alice')}\r\n"
+            "Content-Type: application/octet-stream\r\n")
+    head += "Transfer-Encoding: chunked\r\n\r\n" if chunked else "Content-Length: 10000000000\r\n\r\n"
+    block = b"x" * (1024 * 1024)
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", slate.port), timeout=30) as conn:
+        conn.sendall(head.encode())
+        sent = 0
+        try:
+            while chunked and sent < 400 * 1024 * 1024:  # stopped by the server at 257 MiB when it works
+                conn.sendall(b"%x\r\n%s\r\n" % (len(block), block) if chunked else block)
+                sent += len(block)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        answer = b""
+        with __import__("contextlib").suppress(ConnectionResetError):
+            while chunk := conn.recv(65536):
+                answer += chunk
+    head_text, _, body = answer.partition(b"\r\n\r\n")
+    assert head_text.startswith(b"HTTP/1.1 413"), answer[:300]
+    error = json.loads(body)
+    assert error["code"] == "too_large" and error["extra"]["limit_bytes"] == 257 * 1024 * 1024
+    assert sent <= 300 * 1024 * 1024  # cut off near the limit, not read to the end
+    assert time.monotonic() - started < 20
+    assert slate.jwt_client("alice").get("/api/health/") == {"ok": True}  # the server is fine
