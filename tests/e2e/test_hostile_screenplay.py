@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 import statistics
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -217,3 +219,57 @@ def test_a_5_mib_screenplay_of_short_lines_is_refused_at_once_naming_the_line_li
     assert response.status == 400, response
     assert response.json()["code"] == "too_large" and response.json()["extra"]["limit"] == "SLATE_SCRIPT_MAX_LINES"
     assert time.monotonic() - start < 2.0
+
+
+# --- the script page with the job flow ------------------------------------------------------------
+
+def feature_script(scenes: int) -> str:
+    """A plain screenplay of `scenes` scenes (~1 KB each): past the size a diff or export is made at once, so jobs make them."""
+    body = []
+    for n in range(1, scenes + 1):
+        body.append(f"INT. ROOM {n} - DAY\n\nMARA crosses the room and opens the window; rain comes in, the papers on the desk lift and fall.\n\n"
+                    f"MARA\nWe leave at {n} o'clock, whatever the weather says.\n\nTOM\n(quietly)\nThen we leave without the boxes.\n\n"
+                    + "The clock ticks. Somewhere below, a bus pulls away from the stop and its lights sweep the ceiling.\n\n" * 6)
+    return "".join(body)
+
+
+@pytest.mark.browser
+def test_the_script_page_saves_an_edit_shows_the_diff_and_downloads_the_pdf_through_their_jobs(chromium, slate_app, stage):
+    from playwright.sync_api import expect
+
+    from tests.e2e.browser import PAGE_MS, open_member, tid
+
+    alice, production = stage["alice"], stage["production"]
+    text = feature_script(60)  # ~60 KB: more than SLATE_SCRIPT_INLINE_MAX_BYTES
+    upload = alice.post("/api/scripts/", expect=201, fields={"production": production["id"], "title": "Rain Check"},
+                        files={"file": ("rain.fountain", text.encode(), "text/plain")})
+    assert wait_for_job(alice, upload["job"])["status"] == "succeeded"
+    tab = open_member(chromium, slate_app, "alice")
+    try:
+        # Alice edits v1 in the page and saves it: the save is a job, then the page opens the diff of v2
+        tab.goto(f"/productions/{production['id']}/script?script={upload['id']}&view=edit")
+        tab.by_testid("edit-start").click()
+        editor = tab.by_testid("script-editor")
+        expect(editor).to_have_value(re.compile(r"^INT\. ROOM 1 - DAY"), timeout=PAGE_MS)
+        editor.focus()
+        tab.page.keyboard.press("Control+End")
+        tab.page.keyboard.insert_text("\nEXT. ROOF - NIGHT\n\nPigeons settle on the wet rail.\n")
+        tab.by_testid("edit-summary").fill("A roof at the end")
+        tab.by_testid("edit-save").click()
+        diff = tab.locator(tid("script-diff"))
+        expect(diff).to_have_attribute("data-to", "2", timeout=PAGE_MS)
+        expect(tab.by_testid("diff-summary-added")).to_have_text("1 added", timeout=PAGE_MS)
+        expect(tab.locator(f'{tid("diff-scene")}[data-status="added"]')).to_contain_text("EXT. ROOF - NIGHT")
+        versions = alice.get(f"/api/scripts/{upload['id']}/versions/")["results"]
+        assert [(v["number"], v["source"], v["summary"]) for v in versions] == [(1, "upload", ""), (2, "edit", "A roof at the end")]
+        jobs = alice.get(f"/api/jobs/?production={production['id']}&page_size=100")["results"]
+        assert {"script.edit", "script.render"} <= {j["kind"] for j in jobs if j["created_by"] == slate_app.members["alice"].id}
+
+        # The PDF of v2 is made by a job, then downloaded under the script's name
+        with tab.page.expect_download(timeout=60_000) as download:
+            tab.locator(f'{tid("script-version")}[data-number="2"] {tid("download-pdf")}').first.click()
+        assert download.value.suggested_filename == "Rain Check v2.pdf"
+        assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+        tab.assert_healthy()
+    finally:
+        tab.page.context.close()

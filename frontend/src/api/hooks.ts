@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { api, apiAll, ApiError } from "./client";
 import { keys, type CommentTarget } from "./keys";
+import { getOrJob } from "./renders";
 import type {
   AiStatus, BreakdownSuggestion, CastMember, Clip, Character, Comment, ContinuityNote, Id, Job, Location, MediaAsset, Membership, Production, Prop,
   Scene, Script, ScriptDiff, ScriptVersion, ScriptVersionDetail, Shot, StoryboardFavourite, StoryboardTemplate, Take, User,
@@ -47,10 +48,11 @@ export const useClips = (asset: Id) => useQuery({ queryKey: keys.clips(asset), q
 export const useJobs = (p: Id) => useQuery({ queryKey: keys.jobs(p), queryFn: async () => (await api<{ results: Job[] }>(`/api/jobs/?production=${p}&page_size=100`)).results });
 /** A version with its Fountain `text`; versions never change, so it is fetched once. */
 export const useScriptVersion = (id: Id | null) => useQuery({ queryKey: keys.scriptVersion(id ?? 0), queryFn: () => api<ScriptVersionDetail>(`/api/script-versions/${id}/`), enabled: id != null, staleTime: Infinity });
-/** What changed between two version numbers (both fixed, so the answer never changes). */
+/** What changed between two version numbers, or the job that compares them (a big script); the diff, once there, never changes. */
 export const useScriptDiff = (script: Id, from: number | null, to: number | null) => useQuery({
-  queryKey: keys.scriptDiff(script, from ?? -1, to ?? -1), enabled: from != null && to != null, staleTime: Infinity,
-  queryFn: () => api<ScriptDiff>(`/api/scripts/${script}/diff/?from=${from}&to=${to}`),
+  queryKey: keys.scriptDiff(script, from ?? -1, to ?? -1), enabled: from != null && to != null,
+  staleTime: (query) => (query.state.data?.kind === "ready" ? Infinity : 0),
+  queryFn: () => getOrJob<ScriptDiff>(`/api/scripts/${script}/diff/?from=${from}&to=${to}`),
 });
 export const useAiStatus = () => useQuery({ queryKey: keys.aiStatus, queryFn: () => api<AiStatus>("/api/ai/status/"), staleTime: 60_000 });
 export const useBreakdownSuggestions = (scene: Id) => useQuery({ queryKey: keys.breakdownSuggestions(scene), queryFn: () => apiAll<BreakdownSuggestion>(`/api/breakdown-suggestions/?scene=${scene}&ordering=category`) });

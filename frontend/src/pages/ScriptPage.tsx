@@ -15,6 +15,7 @@ import { isActiveJob, jobKindLabel, percent, shortWhen, when } from "./media/for
 import { JobProgress } from "./media/JobProgress";
 import { checkUploadSize, MAX_SCRIPT_UPLOAD_BYTES, SCRIPT_ACCEPT, titleFromFileName, uploadErrorMessage } from "./media/uploads";
 import { changesText, sourceColor, sourceLabel } from "./script/diff";
+import { ExportButton } from "./script/ExportButton";
 import { ScriptWorkspace } from "./script/ScriptWorkspace";
 
 const IMPORT_KIND = "script.import";
@@ -213,16 +214,14 @@ function ScriptVersions({ script }: { script: Script }) {
                     <Table.Td style={{ whiteSpace: "nowrap" }}>{v.scene_count} · {eighths(v.page_eighths)} pp</Table.Td>
                     <Table.Td>
                       <Group gap={2} wrap="nowrap">
-                        <Tooltip label={`Download v${v.number} (.fountain)`}>
-                          <ActionIcon component="a" href={`/api/script-versions/${v.id}/export.fountain`} variant="subtle" color="gray" aria-label={`Download v${v.number} as Fountain`} data-testid="download-fountain">
-                            <IconDownload size={16} />
-                          </ActionIcon>
-                        </Tooltip>
-                        <Tooltip label={`Download v${v.number} (PDF)`}>
-                          <ActionIcon component="a" href={`/api/script-versions/${v.id}/export.pdf`} variant="subtle" color="gray" aria-label={`Download v${v.number} as PDF`} data-testid="download-pdf">
-                            <IconFileTypePdf size={16} />
-                          </ActionIcon>
-                        </Tooltip>
+                        <ExportButton production={script.production} url={`/api/script-versions/${v.id}/export.fountain`} filename={`${script.title} v${v.number}.fountain`}
+                          label={`Download v${v.number} as Fountain`} testId="download-fountain">
+                          <IconDownload size={16} />
+                        </ExportButton>
+                        <ExportButton production={script.production} url={`/api/script-versions/${v.id}/export.pdf`} filename={`${script.title} v${v.number}.pdf`}
+                          label={`Download v${v.number} as PDF`} testId="download-pdf">
+                          <IconFileTypePdf size={16} />
+                        </ExportButton>
                         <Tooltip label={v.number > 1 ? `What changed in v${v.number}` : `v${v.number} against an empty script`}>
                           <ActionIcon variant="subtle" color="gray" aria-label={`Diff of v${v.number}`} onClick={() => openDiff(v.number)} data-testid="version-diff">
                             <IconFileDiff size={16} />

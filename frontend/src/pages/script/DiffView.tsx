@@ -1,8 +1,10 @@
 // What changed between two versions of a script: per scene a status badge and its line diff, + green and − red.
 import { Alert, Badge, Box, Card, Group, Loader, Select, Stack, Switch, Text } from "@mantine/core";
-import { useMemo, useState, type CSSProperties } from "react";
+import { useEffect, useMemo, useState, type CSSProperties } from "react";
 import { useScriptDiff } from "../../api/hooks";
-import type { ScriptDiffScene, ScriptVersion } from "../../api/types";
+import type { Id, ScriptDiffScene, ScriptVersion } from "../../api/types";
+import { JobProgress } from "../media/JobProgress";
+import { renderLabel, useLiveJob, useSeedJob } from "./jobs";
 import {
   classifyLine, DIFF_STATUSES, defaultDiffPair, diffStatusColor, diffStatusLabel, lineCounts, lineSign, visibleScenes, type LineKind,
 } from "./diff";
@@ -14,18 +16,28 @@ const lineStyle: Record<LineKind, CSSProperties> = {
   hunk: { color: "var(--mantine-color-dimmed)", fontStyle: "italic" },
 };
 
-/** `from`/`to` are version numbers (`from` 0 is an empty script); `onPick` moves them (the page keeps them in the URL). */
-export function DiffView({ scriptId, versions, from, to, onPick }: {
-  scriptId: number; versions: ScriptVersion[]; from: number | null; to: number | null; onPick: (from: number, to: number) => void;
+/**
+ * `from`/`to` are version numbers (`from` 0 is an empty script); `onPick` moves them (the page keeps them in the URL).
+ * A big script's diff is made by a job: its progress is shown live, then the diff is asked for again.
+ */
+export function DiffView({ production, scriptId, versions, from, to, onPick }: {
+  production: Id; scriptId: number; versions: ScriptVersion[]; from: number | null; to: number | null; onPick: (from: number, to: number) => void;
 }) {
   const pair = defaultDiffPair(versions.map((v) => v.number), from, to);
-  const diff = useScriptDiff(scriptId, pair?.from ?? null, pair?.to ?? null);
+  const answer = useScriptDiff(scriptId, pair?.from ?? null, pair?.to ?? null);
+  const seed = useSeedJob(production);
+  const answered = answer.data?.kind === "job" ? answer.data.job : null;
+  const job = useLiveJob(production, answered);
+  const { refetch } = answer;
+  useEffect(() => { if (answered) seed(answered); }, [answered, seed]);
+  useEffect(() => { if (job?.status === "succeeded") void refetch(); }, [job?.status, refetch]);
+  const data = answer.data?.kind === "ready" ? answer.data.value : undefined;
   const [showUnchanged, setShowUnchanged] = useState(false);
   const options = useMemo(() => [...versions].sort((a, b) => b.number - a.number).map((v) => ({
     value: String(v.number), label: `v${v.number}${v.summary ? ` — ${v.summary}` : v.source_name ? ` — ${v.source_name}` : ""}`,
   })), [versions]);
   if (!pair) return <Text c="dimmed" size="sm">No versions to compare yet.</Text>;
-  const scenes = diff.data ? visibleScenes(diff.data, showUnchanged) : [];
+  const scenes = data ? visibleScenes(data, showUnchanged) : [];
   return (
     <Stack gap="sm" data-testid="script-diff" data-from={pair.from} data-to={pair.to}>
       <Group align="flex-end" wrap="wrap">
@@ -35,14 +47,15 @@ export function DiffView({ scriptId, versions, from, to, onPick }: {
           onChange={(v) => v != null && onPick(pair.from, Number(v))} data-testid="diff-to" />
         <Switch label="Show unchanged scenes" checked={showUnchanged} onChange={(e) => setShowUnchanged(e.currentTarget.checked)} mb={8} />
       </Group>
-      {diff.isPending && <Group gap="xs"><Loader size="sm" /><Text size="sm" c="dimmed">Comparing…</Text></Group>}
-      {diff.error && <Alert color="red">{diff.error.message}</Alert>}
-      {diff.data && (
+      {answer.isPending && <Group gap="xs"><Loader size="sm" /><Text size="sm" c="dimmed">Comparing…</Text></Group>}
+      {job && job.status !== "succeeded" && <JobProgress job={job} testId="diff-job" label={renderLabel(job)} />}
+      {answer.error && <Alert color="red">{answer.error.message}</Alert>}
+      {data && (
         <>
           <Group gap="xs" data-testid="diff-summary">
-            <Text size="sm" fw={600}>v{diff.data.from} → v{diff.data.to}:</Text>
-            {DIFF_STATUSES.map((s) => (diff.data.summary[s] ?? 0) > 0 && (
-              <Badge key={s} color={diffStatusColor[s]} variant="light" data-testid={`diff-summary-${s}`}>{diff.data.summary[s]} {diffStatusLabel[s].toLowerCase()}</Badge>
+            <Text size="sm" fw={600}>v{data.from} → v{data.to}:</Text>
+            {DIFF_STATUSES.map((s) => (data.summary[s] ?? 0) > 0 && (
+              <Badge key={s} color={diffStatusColor[s]} variant="light" data-testid={`diff-summary-${s}`}>{data.summary[s]} {diffStatusLabel[s].toLowerCase()}</Badge>
             ))}
           </Group>
           {scenes.length === 0 && <Text size="sm" c="dimmed">No scene differs between these versions.</Text>}

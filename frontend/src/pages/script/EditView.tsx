@@ -4,11 +4,15 @@ import { notifications } from "@mantine/notifications";
 import { IconDeviceFloppy, IconPencil } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { api, ApiError } from "../../api/client";
-import { post, useScriptVersion } from "../../api/hooks";
+import { api, apiAll, ApiError } from "../../api/client";
+import { post, useJobs, useScriptVersion } from "../../api/hooks";
 import { keys } from "../../api/keys";
-import type { Script, ScriptVersion, ScriptVersionDetail } from "../../api/types";
+import type { Job, Script, ScriptVersion, ScriptVersionDetail } from "../../api/types";
 import { useDraft } from "../../hooks/useDraft";
+import { JobProgress } from "../media/JobProgress";
+import { isActiveJob } from "../media/format";
+import { latestVersion } from "./diff";
+import { editOutcome, SCRIPT_JOB_LABEL, useSeedJob } from "./jobs";
 
 const loadText = (qc: ReturnType<typeof useQueryClient>, id: number) =>
   qc.fetchQuery({ queryKey: keys.scriptVersion(id), queryFn: () => api<ScriptVersionDetail>(`/api/script-versions/${id}/`), staleTime: Infinity });
@@ -16,14 +20,22 @@ const loadText = (qc: ReturnType<typeof useQueryClient>, id: number) =>
 /**
  * The text and the id of the version it started from are drafts (localStorage), so a reload or a lost connection loses nothing;
  * a save whose parent is no longer the latest is refused (409) and the user chooses: load the newer one (their text kept) or save on top.
+ * Saving is a job (`script.edit`, 202): its progress shows live; the draft stays until the job has saved the version (its id is a
+ * draft too, so a reload keeps watching it). A job that fails because someone saved a version meanwhile opens the same choice.
  */
 export function EditView({ script, versions, canWrite, onSaved }: {
-  script: Script; versions: ScriptVersion[]; canWrite: boolean; onSaved: (version: ScriptVersion) => void;
+  script: Script; versions: ScriptVersion[]; canWrite: boolean; onSaved: (versionNumber: number) => void;
 }) {
   const qc = useQueryClient();
   const [text, setText, clearText] = useDraft(`script.${script.id}.edit`);
   const [baseDraft, setBase, clearBase] = useDraft(`script.${script.id}.edit.base`);
   const [mine, setMine, clearMine] = useDraft(`script.${script.id}.edit.mine`);
+  const [savingId, setSavingId, clearSavingId] = useDraft(`script.${script.id}.edit.job`);
+  const [answered, setAnswered] = useState<Job | null>(null);
+  const seed = useSeedJob(script.production);
+  const jobs = useJobs(script.production).data;
+  const saving = savingId ? (jobs?.find((j) => j.id === savingId) ?? (answered?.id === savingId ? answered : null)) : null;
+  const savingActive = saving != null && isActiveJob(saving);
   const [summary, setSummary] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -35,7 +47,7 @@ export function EditView({ script, versions, canWrite, onSaved }: {
   const original = useScriptVersion(base);
   const latest = versions.reduce<ScriptVersion | null>((a, b) => (!a || b.number > a.number ? b : a), null);
   const baseVersion = versions.find((v) => v.id === base);
-  const stale = base != null && latest != null && latest.id !== base;
+  const stale = base != null && latest != null && latest.id !== base && !savingActive;
   const unchanged = original.data != null && original.data.text === text;
 
   async function start(from: ScriptVersion) {
@@ -59,11 +71,11 @@ export function EditView({ script, versions, canWrite, onSaved }: {
     setBusy(true);
     setError(null);
     try {
-      const saved = await post<ScriptVersion>(`/api/scripts/${script.id}/versions/`, { text, summary: summary.trim(), parent });
-      void qc.invalidateQueries({ queryKey: keys.scriptVersions(script.id) });
-      stop();
-      notifications.show({ color: "green", title: `Saved v${saved.number}`, message: saved.summary || `A new version of ${script.title}.` });
-      onSaved(saved);
+      const job = await post<Job>(`/api/scripts/${script.id}/versions/`, { text, summary: summary.trim(), parent });
+      seed(job);
+      setAnswered(job);
+      setSavingId(job.id);
+      setConflict(null);
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) {
         setConflict((e.extra.current as ScriptVersion | undefined) ?? latest);
@@ -74,6 +86,31 @@ export function EditView({ script, versions, canWrite, onSaved }: {
       setBusy(false);
     }
   }
+
+  // The saving job ended: the version is saved (the draft goes), or someone saved a newer one first (the choice), or it failed.
+  const savingStatus = saving?.status;
+  useEffect(() => {
+    if (!saving || isActiveJob(saving)) return;
+    let cancelled = false;
+    void (async () => {
+      const fresh = await qc.fetchQuery({ queryKey: keys.scriptVersions(script.id), queryFn: () => apiAll<ScriptVersion>(`/api/scripts/${script.id}/versions/`), staleTime: 0 })
+        .catch(() => versions);
+      if (cancelled) return;
+      const newest = latestVersion(fresh);
+      const outcome = editOutcome(saving, base, newest?.id ?? null);
+      clearSavingId();
+      setAnswered(null);
+      if (outcome.kind === "saved") {
+        stop();
+        notifications.show({ color: "green", title: `Saved v${outcome.number}`, message: summary.trim() || `A new version of ${script.title}.` });
+        onSaved(outcome.number);
+      } else if (outcome.kind === "conflict") setConflict(newest);
+      else if (outcome.kind === "failed") setError(outcome.error);
+    })();
+    return () => { cancelled = true; };
+  }, [savingStatus]); // eslint-disable-line react-hooks/exhaustive-deps -- once per end of the saving job
+  // A saving job the page no longer knows of (gone from the newest 100): stop waiting for it, the text stays.
+  useEffect(() => { if (savingId && jobs && !saving) clearSavingId(); }, [savingId, jobs, saving, clearSavingId]);
 
   /** The newer version into the editor; what the user typed stays in a draft to restore or copy from. */
   async function reload(to: ScriptVersion) {
@@ -109,7 +146,7 @@ export function EditView({ script, versions, canWrite, onSaved }: {
           </Text>
           <Group mt="xs" gap="xs">
             <Button size="xs" onClick={() => void reload(other)} loading={busy} data-testid="edit-reload">Load v{other.number} (keep my text as a draft)</Button>
-            <Button size="xs" variant="default" onClick={() => void save(other.id)} loading={busy} data-testid="edit-save-anyway">Save mine on top of v{other.number}</Button>
+            <Button size="xs" variant="default" onClick={() => void save(other.id)} loading={busy || savingActive} data-testid="edit-save-anyway">Save mine on top of v{other.number}</Button>
           </Group>
         </Alert>
       )}
@@ -131,11 +168,12 @@ export function EditView({ script, versions, canWrite, onSaved }: {
       <Group align="flex-end" wrap="wrap">
         <TextInput label="Summary" placeholder="Tightened scene 12; new ending" value={summary} onChange={(e) => setSummary(e.currentTarget.value)}
           maxLength={200} style={{ flex: 1, minWidth: 240 }} data-testid="edit-summary" />
-        <Button leftSection={<IconDeviceFloppy size={18} />} onClick={() => void save(base)} loading={busy} disabled={!canWrite || unchanged || !text.trim()}
+        <Button leftSection={<IconDeviceFloppy size={18} />} onClick={() => void save(base)} loading={busy || savingActive} disabled={!canWrite || unchanged || !text.trim()}
           data-testid="edit-save">
           Save as new version
         </Button>
       </Group>
+      {saving && savingActive && <JobProgress job={saving} testId="edit-job" label={SCRIPT_JOB_LABEL["script.edit"]} />}
       {unchanged && <Text size="xs" c="dimmed">No changes yet.</Text>}
     </Stack>
   );

@@ -56,12 +56,12 @@ export function ScriptWorkspace({ production, scripts }: { production: Id; scrip
         <Tabs.Panel value="details"><ScriptDetails key={script.id} script={script} canWrite={canWrite} /></Tabs.Panel>
         <Tabs.Panel value="diff">
           {versions.isPending ? <Text size="sm" c="dimmed">Loading versions…</Text> : (
-            <DiffView scriptId={script.id} versions={list} from={numberParam(params.get("from"))} to={numberParam(params.get("to"))}
+            <DiffView production={production} scriptId={script.id} versions={list} from={numberParam(params.get("from"))} to={numberParam(params.get("to"))}
               onPick={(from, to) => update({ from: String(from), to: String(to) })} />
           )}
         </Tabs.Panel>
         <Tabs.Panel value="edit">
-          <EditView key={script.id} script={script} versions={list} canWrite={canWrite} onSaved={(v) => openDiff(v.number)} />
+          <EditView key={script.id} script={script} versions={list} canWrite={canWrite} onSaved={(number) => openDiff(number)} />
         </Tabs.Panel>
         <Tabs.Panel value="ai">
           <AiWritingPanel script={script} scenes={ownScenes.length ? ownScenes : (scenes.data ?? [])} versions={list} canWrite={canWrite} onOpenVersion={(n) => openDiff(n)} />
