@@ -5,7 +5,8 @@ reads it here, so one set of limits (SLATE_SCRIPT_MAX_LINES, _ELEMENTS, _SCENES,
 everywhere, each decided in linear time before the work it protects: the lines are counted
 before parsing, the parse stops at one element past the limit, scenes and pages are counted
 from the parse before any matching, layout or database work. A feature script is 90-180
-pages, ~150 scenes, ~5,000 elements and ~8,000 lines; the defaults leave about ten times that.
+pages, ~150 scenes, ~5,000 elements and ~8,000 lines; the defaults leave about ten times that
+(500 scenes: each scene a version adds or changes is an event published in its one transaction).
 """
 from __future__ import annotations
 

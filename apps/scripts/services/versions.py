@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from apps.breakdown.models import Character
 from apps.core.errors import ApplicationError, ConflictError
 from apps.productions.services import production_lock, production_stats_publish
-from apps.realtime.events import serialize_entity
+from apps.realtime.events import ENTITY_SERIALIZERS, serialize_entity
 from apps.realtime.services import publish_entity
 from apps.scenes.models import IntExt, Scene, scene_number_validator
 from apps.scripts import diff, fountain, matching, reading
@@ -290,22 +290,16 @@ def _apply(*, script: Script, plan: _Plan, text: str, source: str, source_name: 
     # so swapping 3 and 4 never breaks the unique number; nobody sees it outside this transaction.
     Scene.objects.bulk_update([Scene(pk=pk, number=f"~{pk}") for pk in plan.renumbered], ["number"], batch_size=500)
     changed = _scene_updates(plan.updates, version)
-    by_fields: dict[tuple[str, ...], list[Scene]] = {}
-    for scene in changed:
-        by_fields.setdefault(tuple(sorted(scene.changed_fields)), []).append(scene)
-    for names, scenes in by_fields.items():
-        for scene in scenes:
-            scene.version = F("version") + 1
-            scene.updated_at = now
-        Scene.objects.bulk_update(scenes, [*names, "version", "updated_at"], batch_size=500)
+    _write_scenes(changed, now)
     created = Scene.objects.bulk_create([Scene(production_id=script.production_id, **_fields(fields, version)) for fields in plan.creates],
                                         batch_size=500)
     scene_ids = [pk if kind == "old" else created[pk].pk for kind, pk in plan.target]
     touched = {scene.pk for scene in changed}
-    fresh = {s.pk: s for s in Scene.objects.filter(pk__in=[*touched, *(s.pk for s in created)]).select_related("script_version")}
+    fresh = {s.pk: s for s in Scene.objects.filter(pk__in=[*touched, *(s.pk for s in created)]).prefetch_related("assignees")}
     new_ids = {scene.pk for scene in created}
-    for scene in sorted(fresh.values(), key=lambda s: (s.script_order, s.pk)):  # in reading order, as the old one-by-one writes
-        publish_entity(scene, "created" if scene.pk in new_ids else "updated", actor=actor)
+    in_order = sorted(fresh.values(), key=lambda s: (s.script_order, s.pk))  # reading order, as the old one-by-one writes
+    for scene, data in zip(in_order, _serialized("scene", in_order)):
+        publish_entity(scene, "created" if scene.pk in new_ids else "updated", actor=actor, data=data)
     version.scene_ids = scene_ids
     version.character_count = _characters_link(production_id=script.production_id, parsed=read.scenes, scene_ids=scene_ids, actor=actor)
     version.save(update_fields=["scene_ids", "updated_at"])
@@ -319,8 +313,27 @@ def _fields(fields: dict[str, Any], version: ScriptVersion) -> dict[str, Any]:
     return {name: (version if name == "script_version" else value) for name, value in fields.items()}
 
 
+def _write_scenes(scenes: list[Scene], now) -> None:
+    """UPDATE the version's fields of each scene (and `version` + 1, `updated_at`) in one executemany.
+
+    Django's bulk_update builds a CASE expression per field over all the rows, which took 0.6 s
+    for a thousand scenes inside the transaction; one prepared UPDATE run per row takes ~30 ms.
+    """
+    if not scenes:
+        return
+    fields = [Scene._meta.get_field(name) for name in _SCENE_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = (f"UPDATE {quote(Scene._meta.db_table)} SET {assignments}, {quote('version')} = {quote('version')} + 1, "
+           f"{quote('updated_at')} = %s WHERE {quote('id')} = %s")
+    stamp = Scene._meta.get_field("updated_at").get_db_prep_save(now, connection)
+    rows = [[f.get_db_prep_save(getattr(scene, f.attname), connection) for f in fields] + [stamp, scene.pk] for scene in scenes]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _scene_updates(updates: dict[int, dict[str, Any]], version: ScriptVersion) -> list[Scene]:
-    """The scenes the plan changes, each with only the fields whose value differs (`changed_fields`).
+    """The scenes the plan changes (those where a field's value differs), with the plan's values set.
 
     A scene the plan leaves as it is (same number, order, slugline...) is not written, publishes
     nothing and keeps its `version`, as `entity_update` does for a change that changes nothing.
@@ -338,7 +351,6 @@ def _scene_updates(updates: dict[int, dict[str, Any]], version: ScriptVersion) -
         if differs:
             for name, value in differs.items():
                 setattr(scene, name, value)
-            scene.changed_fields = list(differs)
             changed.append(scene)
     return changed
 
@@ -371,9 +383,16 @@ def _characters_link(*, production_id: int, parsed: list[matching.ScriptScene], 
     through.objects.bulk_create(added, batch_size=1000)
     fresh = Character.objects.filter(pk__in=[c.pk for c in new] + [pk for pk in gained if pk in {c.pk for c in known.values()}]).prefetch_related("scenes")
     new_ids = {c.pk for c in new}
-    for character in sorted(fresh, key=lambda c: c.pk):
-        publish_entity(character, "created" if character.pk in new_ids else "updated", actor=actor)
+    in_order = sorted(fresh, key=lambda c: c.pk)
+    for character, data in zip(in_order, _serialized("character", in_order)):
+        publish_entity(character, "created" if character.pk in new_ids else "updated", actor=actor, data=data)
     return len(speaking)
+
+
+def _serialized(entity: str, instances: list) -> list[dict]:
+    """The REST representation of many instances of `entity` at once (the serializer's fields are built once,
+    not per instance: a thousand scenes cost milliseconds, not a second)."""
+    return list(import_string(ENTITY_SERIALIZERS[entity])(instances, many=True).data) if instances else []
 
 
 def _progress(ctx, fraction: float, message: str) -> None:
