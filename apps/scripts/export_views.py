@@ -58,6 +58,8 @@ class ScriptVersionFountainExportView(APIView):
     exist or is in another production.
     """
 
+    error_statuses = {"get": (400,)}
+
     @extend_schema(responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR), 202: _JOB})
     def get(self, request, pk: int):
         version = _version(user=request.user, pk=pk)
@@ -73,6 +75,8 @@ class ScriptVersionPdfExportView(APIView):
     past a screenplay limit (SLATE_SCRIPT_MAX_PAGES...); 404 `not_found` when the version does not
     exist or is in another production.
     """
+
+    error_statuses = {"get": (400,)}
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY), 202: _JOB})
     def get(self, request, pk: int):

@@ -119,7 +119,11 @@ def _read(line: str, styles: frozenset[str], pieces: list, depth: int) -> None:
         marker, inner, close = match
         if position < start:
             pieces.append((_unescape(line[position:start]), style))
-        _read(line[inner:close], styles | set(_STYLES[marker]), pieces, depth + 1)
+        inside = styles | set(_STYLES[marker])
+        if close - inner < 3 or _OPENER_CHARS.search(line, inner, close) is None:  # no markup can be inside: no need to read it
+            pieces.append((_unescape(line[inner:close]), ("bold" in inside, "italic" in inside, "underline" in inside)))
+        else:
+            _read(line[inner:close], inside, pieces, depth + 1)
         position = search = close + len(marker)
     if position < length:
         pieces.append((_unescape(line[position:]), style))
