@@ -175,3 +175,22 @@ def test_a_version_planned_while_someone_renumbers_a_scene_is_planned_again(user
     assert version.number == 3 and street.pk in version.scene_ids
     street.refresh_from_db()
     assert street.number != "99" and street.script_version_id == version.pk  # numbered by the new plan
+
+
+# --- cancelling ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("what", ["edit", "pdf"])
+def test_a_screenplay_job_cancelled_while_it_runs_stops_at_its_next_report_and_saves_nothing(api, script, what, media_root):
+    v2 = ScriptVersion.objects.get(script=script, number=2)
+    if what == "edit":
+        response = api.post(f"/api/scripts/{script.pk}/versions/", {"text": ASCENT + "\nINT. TENT - NIGHT\n\nSnow.\n", "parent": v2.pk}, format="json")
+    else:
+        response = api.get(f"/api/script-versions/{v2.pk}/export.pdf")
+    assert response.status_code == 202
+    Job.objects.filter(pk=response.json()["id"]).update(cancel_requested=True)  # as job_cancel leaves a running job
+
+    job = job_run(response.json()["id"])
+
+    assert job.status == JobStatus.CANCELLED
+    assert ScriptVersion.objects.filter(script=script).count() == 2 and kept_files(media_root) == []
+    assert not any(media_root.rglob("*.fountain"))  # the edit's stored text goes with the cancelled job

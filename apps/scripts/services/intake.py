@@ -18,7 +18,7 @@ from apps.core.errors import ApplicationError, ConflictError
 from apps.core.services import entity_create
 from apps.core.uploads import check_upload_size, display_filename, generated_name, stored_upload
 from apps.jobs.models import Job
-from apps.jobs.services import JobContext, job_create
+from apps.jobs.services import JobCancelled, JobContext, job_create
 from apps.realtime.events import serialize_entity
 from apps.scripts.models import Script, ScriptVersion, VersionSource
 from apps.scripts.services.versions import check_screenplay_text, control_ratio, script_version_create
@@ -99,13 +99,12 @@ def script_import(ctx: JobContext) -> dict:
     """Job handler (`script.import`): read the uploaded Fountain file and add it as the script's next
     version through `script_version_create` (which keeps the crew's scenes).
 
-    Removes the uploaded copy once saved, or once the text is refused. Returns
-    `{"script_version_id", "version", "scene_count", "character_count"}`; raises `ApplicationError`
-    for text Slate cannot read as Fountain or past a screenplay limit.
+    Removes the uploaded copy once saved, refused or cancelled. Returns `{"script_version_id",
+    "version", "scene_count", "character_count"}`; raises `ApplicationError` for text Slate cannot
+    read as Fountain or past a screenplay limit.
     """
-    script, actor, text = _job_text(ctx)
-    return _saved(ctx, lambda: script_version_create(script=script, text=text, source=VersionSource.UPLOAD, actor=actor,
-                                                     source_name=ctx.params.get("source_name", ""), ctx=ctx))
+    return _saved(ctx, lambda script, actor, text: script_version_create(
+        script=script, text=text, source=VersionSource.UPLOAD, actor=actor, source_name=ctx.params.get("source_name", ""), ctx=ctx))
 
 
 def script_edit(ctx: JobContext) -> dict:
@@ -114,33 +113,33 @@ def script_edit(ctx: JobContext) -> dict:
     Fails (nothing saved, readable `error`) when the parent it was based on is no longer the
     latest version, or the text is refused. Returns as `script_import` does.
     """
-    script, actor, text = _job_text(ctx)
-    parent_id = ctx.params.get("parent_id")
-    parent = ScriptVersion.objects.filter(pk=parent_id).first() if parent_id else None
-    if parent_id and parent is None:
-        raise ApplicationError("The version this edit was based on was deleted; nothing was saved.", code="conflict")
-    return _saved(ctx, lambda: script_version_create(script=script, text=text, source=VersionSource.EDIT, actor=actor,
-                                                     summary=ctx.params.get("summary", ""), parent=parent, ctx=ctx))
+    def save(script: Script, actor, text: str) -> ScriptVersion:
+        parent_id = ctx.params.get("parent_id")
+        parent = ScriptVersion.objects.filter(pk=parent_id).first() if parent_id else None
+        if parent_id and parent is None:
+            raise ApplicationError("The version this edit was based on was deleted; nothing was saved.", code="conflict")
+        return script_version_create(script=script, text=text, source=VersionSource.EDIT, actor=actor,
+                                     summary=ctx.params.get("summary", ""), parent=parent, ctx=ctx)
 
-
-def _job_text(ctx: JobContext) -> tuple[Script, object, str]:
-    script = Script.objects.filter(pk=ctx.params["script_id"]).first()
-    if script is None:
-        raise ApplicationError("The script was deleted; nothing was saved.", code="not_found")
-    actor = get_user_model().objects.filter(pk=ctx.params.get("actor_id")).first()
-    ctx.progress(0.02, "Reading the screenplay", force=True)
-    with default_storage.open(ctx.params["path"], "rb") as handle:
-        return script, actor, handle.read().decode("utf-8")
+    return _saved(ctx, save)
 
 
 def _saved(ctx: JobContext, save) -> dict:
-    """Run `save()` (which makes the version) and remove the job's text file once it is saved or refused.
+    """Read the job's stored text, run `save(script, actor, text)` (which makes the version), and remove
+    the text file once the version is saved, or the text refused, or the job cancelled.
 
     A failure that a rerun may cure (a database error) keeps the file for the rerun.
     """
     try:
-        version = save()
-    except ApplicationError:
+        script = Script.objects.filter(pk=ctx.params["script_id"]).first()
+        if script is None:
+            raise ApplicationError("The script was deleted; nothing was saved.", code="not_found")
+        actor = get_user_model().objects.filter(pk=ctx.params.get("actor_id")).first()
+        ctx.progress(0.02, "Reading the screenplay", force=True)
+        with default_storage.open(ctx.params["path"], "rb") as handle:
+            text = handle.read().decode("utf-8")
+        version = save(script, actor, text)
+    except (ApplicationError, JobCancelled):
         default_storage.delete(ctx.params["path"])
         raise
     default_storage.delete(ctx.params["path"])
