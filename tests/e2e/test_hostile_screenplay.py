@@ -263,7 +263,7 @@ def test_the_script_page_saves_an_edit_shows_the_diff_and_downloads_the_pdf_thro
         versions = alice.get(f"/api/scripts/{upload['id']}/versions/")["results"]
         assert [(v["number"], v["source"], v["summary"]) for v in versions] == [(1, "upload", ""), (2, "edit", "A roof at the end")]
         jobs = alice.get(f"/api/jobs/?production={production['id']}&page_size=100")["results"]
-        assert {"script.edit", "script.render"} <= {j["kind"] for j in jobs if j["created_by"] == slate_app.members["alice"].id}
+        assert {"script.edit", "script.render"} <= {j["kind"] for j in jobs}
 
         # The PDF of v2 is made by a job, then downloaded under the script's name
         with tab.page.expect_download(timeout=60_000) as download:

@@ -52,7 +52,8 @@ def script_render_get(*, version: ScriptVersion, kind: str, actor, older: Script
     most SLATE_SCRIPT_INLINE_MAX_BYTES characters together) is rendered at once; otherwise a
     `script.render` job is started (or the one already making it returned). A kept render whose
     key changed since (the script renamed, for a PDF; a scene renumbered, for a diff) is made
-    again. Raises `ApplicationError` 400 `too_large` for small text past a screenplay limit.
+    again. `actor` (who asks) is not recorded: a render serves everyone. Raises `ApplicationError`
+    400 `too_large` for small text past a screenplay limit.
     """
     base_number = older.number if (kind == RenderKind.DIFF and older is not None) else 0
     key = render_key(version=version, kind=kind, older=older)
@@ -62,7 +63,7 @@ def script_render_get(*, version: ScriptVersion, kind: str, actor, older: Script
     size = version.text_length + (older.text_length if older is not None and kind == RenderKind.DIFF else 0)
     if size <= settings.SLATE_SCRIPT_INLINE_MAX_BYTES:
         return Outcome(content=render_content(version=version, kind=kind, older=older))
-    return Outcome(job=_render_job(version=version, kind=kind, base_number=base_number, key=key, actor=actor))
+    return Outcome(job=_render_job(version=version, kind=kind, base_number=base_number, key=key))
 
 
 def render_key(*, version: ScriptVersion, kind: str, older: ScriptVersion | None = None) -> str:
@@ -127,16 +128,18 @@ def _at(ids: list, index: int):
 
 
 @transaction.atomic
-def _render_job(*, version: ScriptVersion, kind: str, base_number: int, key: str, actor) -> Job:
+def _render_job(*, version: ScriptVersion, kind: str, base_number: int, key: str) -> Job:
     """The job making this render: the one already pending or running, the one that failed for the
-    same key (its `error` says why; trying again would fail again), else a new `script.render` job."""
+    same key (its `error` says why; trying again would fail again), else a new `script.render` job
+    (without a creator: it serves whoever asks, and notifies nobody)."""
     render, _ = ScriptRender.objects.get_or_create(version=version, kind=kind, base_number=base_number,
                                                    defaults={"production_id": version.production_id})
     render = ScriptRender.objects.select_for_update().get(pk=render.pk)
     job = render.job
     if job is not None and (job.status not in TERMINAL_STATUSES or (job.status == JobStatus.FAILED and job.params.get("key") == key)):
         return job
-    render.job = job_create(production_id=version.production_id, kind=RENDER_KIND, actor=actor,
+    # A render is shared by everyone who asks for it, and a download needs no "finished" notification: a system job.
+    render.job = job_create(production_id=version.production_id, kind=RENDER_KIND, actor=None,
                             params={"render_id": render.pk, "version_id": version.pk, "render": kind, "from": base_number, "key": key},
                             message=f"Waiting for a worker to make the {RenderKind(kind).label.lower()}")
     render.save(update_fields=["job", "updated_at"])
