@@ -37,11 +37,12 @@ TERMINAL = ("succeeded", "failed", "cancelled")
 
 
 class Probe(threading.Thread):
-    """Sends one request after another until stopped, recording how long each answer took (seconds)."""
+    """Sends one request after another, `pause_s` apart, until stopped, recording how long each answer took (seconds)."""
 
-    def __init__(self, name: str, send, stopping: threading.Event):
+    def __init__(self, name: str, send, stopping: threading.Event, pause_s: float):
         super().__init__(name=name, daemon=True)
         self.send = send
+        self.pause_s = pause_s
         self.latencies: list[float] = []
         self.failures: list[str] = []
         self.stopping = stopping
@@ -56,7 +57,7 @@ class Probe(threading.Thread):
             self.latencies.append(time.monotonic() - start)
             if problem:
                 self.failures.append(problem)
-            self.stopping.wait(0.02)
+            self.stopping.wait(self.pause_s)
 
 
 def run_probes(base_url: str, clients: dict, scenes: dict, stop, results) -> None:
@@ -64,9 +65,12 @@ def run_probes(base_url: str, clients: dict, scenes: dict, stop, results) -> Non
     Olga's scene patches and the health reads, each in a thread, until `stop` is set; then put
     `{name: (latencies, failures)}` on `results`."""
     stopping = threading.Event()
-    probes = [Probe(BOB, scene_patcher(Http(base_url, token=clients["bob"]), scenes["bob"]), stopping),
-              Probe(OLGA, scene_patcher(Http(base_url, token=clients["olga"]), scenes["olga"]), stopping),
-              Probe(HEALTH, health_reader(Http(base_url)), stopping)]
+    # Two members saving about ten times a second each, and a monitor asking for health twenty times a
+    # second: continuous, but not so much traffic that the probes queue behind each other on the web
+    # process's one thread for Django views (DESIGN.md, "Processes").
+    probes = [Probe(BOB, scene_patcher(Http(base_url, token=clients["bob"]), scenes["bob"]), stopping, 0.1),
+              Probe(OLGA, scene_patcher(Http(base_url, token=clients["olga"]), scenes["olga"]), stopping, 0.1),
+              Probe(HEALTH, health_reader(Http(base_url)), stopping, 0.05)]
     for probe in probes:
         probe.start()
     stop.wait()
