@@ -6,9 +6,11 @@ For each shape (tests/scripts/hostile.py: the runs of the issue, on one 5 MiB li
 the file as a new script, saves an edit of it as v2 (`POST /api/scripts/{id}/versions/`, a
 `script.edit` job; the edit is as big as a JSON body may be), then asks for the diff v1 → v2, the
 PDF and the Fountain export of v2 (each a `script.render` job, then served from the kept file).
-All the while three probes run in threads: Bob patches a scene of the same production, Olga one of
-her own production, and a third client reads /api/health/; each records how long every answer
-took. Run it on SQLite (default) and PostgreSQL (DATABASE_URL=postgres://...).
+All the while three probes run in a process of their own (so the test's 5 MiB bodies never hold up
+their clocks): Bob patches a scene of the same production and Olga one of her own production, each
+about ten times a second, and a third client reads /api/health/ twenty times a second; each records
+how long every answer took. Run it on SQLite (default) and PostgreSQL (DATABASE_URL=postgres://...).
+The browser test at the end checks the script page's job flow (save an edit, diff, PDF download).
 """
 from __future__ import annotations
 
