@@ -70,8 +70,7 @@ class _Plan:
     """Everything a new version changes, worked out outside any transaction (see the module docstring)."""
 
     fingerprint: str
-    latest_id: int | None
-    latest_number: int
+    latest_number: int  # the script's latest version number when planned (0: none); the new one is one more
     reading: reading.Reading
     # Per parsed scene j: ("old", scene id) or ("new", index into `creates`).
     target: list[tuple[str, int]] = field(default_factory=list)
@@ -188,7 +187,7 @@ def _prepare(*, script: Script, read: reading.Reading, parent: ScriptVersion | N
             heading = f"{parsed[j].parsed.heading!r}" if j is not None else "A scene the new text drops"
             raise ApplicationError(f"{heading} would get the scene number {value!r}, which is not a scene number (letters and digits "
                                    "like 12, 12A or A12, at most 16 characters). Give it a #number# in the text.", code="invalid") from None
-    plan = _Plan(fingerprint=fingerprint, latest_id=latest.pk if latest else None, latest_number=number - 1, reading=read,
+    plan = _Plan(fingerprint=fingerprint, latest_number=number - 1, reading=read,
                  target=[("new", -1)] * len(parsed))
     final = {old[i]["id"]: numbers[j] for j, i in pairs.items()} | {old[i]["id"]: n for i, n in moves.items()}
     plan.renumbered = [s["id"] for s in old if s["id"] in final and final[s["id"]] != s["number"]]
