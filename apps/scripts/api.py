@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.core.errors import ApplicationError
+from apps.core.integers import parse_int
 from apps.core.uploads import check_request_size
 from apps.jobs.api import JobSerializer
 from apps.productions.models import Production
@@ -209,12 +210,9 @@ class ScriptViewSet(ProductionScopedViewSet):
 
 
 def _number_param(request, name: str) -> int | None:
+    """A version number from the query (`?from=`, `?to=`): None when absent, else 0 to 2^63-1 (400 `invalid` otherwise)."""
     raw = request.query_params.get(name, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise ApplicationError(f"`{name}` must be a version number.", code="invalid", extra={"fields": {name: ["A whole number."]}})
-    return int(raw)
+    return parse_int(raw, name=name, minimum=0) if raw else None
 
 
 class ScriptVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

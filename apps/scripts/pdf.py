@@ -9,18 +9,22 @@ body page on. A Fountain title page becomes an unnumbered first page: title cent
 the way down, then credit, author(s) and source; contact and draft date at the bottom left.
 Core fonts are Latin-1, so other characters are replaced (see layout.latin1).
 
-The PDF is written here directly (PDF 1.4, ISO 32000-1: one content stream per page, the four
-Courier faces of the standard 14 fonts, WinAnsiEncoding), not through a drawing library: fpdf2
-spends about 80 µs on each styled run it draws, and a hostile script has millions of runs
-("*a " repeated alternates italic every three characters). Each run here is one `Tj` written in
-about a microsecond, so the whole export is linear in the text and fast.
+Each page's content stream is written here (ISO 32000-1, 9.4: one `BT /F Tf x y Td (text) Tj ET`
+per styled run, underlines as filled rectangles) and pypdf makes the file around it. A drawing
+library was too slow for what a hostile script holds: fpdf2 spends about 80 µs on each styled run
+through `cell()` and 10 µs through `text()`, and alternating emphasis gives millions of runs (26 s
+for 5 MiB); a run written here costs about a microsecond, so the export is linear in the text and
+takes seconds (docs/performance.md, "Screenplay: hostile input").
 """
 
 from __future__ import annotations
 
+import io
 import time
-import zlib
 from collections.abc import Callable
+
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from apps.scripts.fountain import Screenplay, Span, spans
 from apps.scripts.fountain.layout import (
@@ -119,7 +123,7 @@ class _Canvas:
 
 
 class _Document:
-    """The objects of a PDF file, written out in one pass by `output`."""
+    """The pages of the PDF, put into a file by pypdf (objects, page tree, compression, metadata, cross-reference)."""
 
     def __init__(self) -> None:
         self.pages: list[_Canvas] = []
@@ -129,42 +133,30 @@ class _Document:
         return self.pages[-1]
 
     def output(self, *, title: str) -> bytes:
-        """The whole file: catalog 1, page tree 2, fonts 3-6, info 7, then each page and its content."""
-        fonts = " ".join(f"/{name} {3 + i} 0 R" for i, (name, _) in enumerate(_FONTS.values()))
-        kids = " ".join(f"{8 + 2 * i} 0 R" for i in range(len(self.pages)))
-        info = f"<< /Creator (Slate) /Producer (Slate) /CreationDate ({time.strftime('D:%Y%m%d%H%M%SZ', time.gmtime())})"
+        """The whole file: each page US Letter with its content stream (Flate-compressed), the four Courier faces of
+        the standard 14 fonts in WinAnsiEncoding (ISO 32000-1, 9.6.2), and Slate as creator and producer."""
+        writer = PdfWriter()
+        fonts = DictionaryObject({
+            NameObject(f"/{name}"): DictionaryObject({
+                NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject(f"/{base}"), NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            })
+            for name, base in _FONTS.values()
+        })
+        resources = DictionaryObject({NameObject("/Font"): fonts})
+        for canvas in self.pages:
+            page = writer.add_blank_page(PAGE_WIDTH_PT, PAGE_HEIGHT_PT)
+            stream = DecodedStreamObject()
+            stream.set_data(canvas.content())
+            page.replace_contents(stream.flate_encode(6))
+            page[NameObject("/Resources")] = resources
+        metadata = {"/Creator": "Slate", "/Producer": "Slate", "/CreationDate": time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime())}
         if title:
-            info += " /Title " + _text_string(title)
-        objects: list[bytes] = [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            f"<< /Type /Pages /Kids [{kids}] /Count {len(self.pages)} >>".encode(),
-            *(f"<< /Type /Font /Subtype /Type1 /BaseFont /{base} /Encoding /WinAnsiEncoding >>".encode()
-              for _, base in _FONTS.values()),
-            (info + " >>").encode(),
-        ]
-        for i, page in enumerate(self.pages):
-            objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_WIDTH_PT:g} {PAGE_HEIGHT_PT:g}] "
-                           f"/Resources << /Font << {fonts} >> >> /Contents {9 + 2 * i} 0 R >>".encode())
-            stream = zlib.compress(page.content(), 6)
-            objects.append(f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream")
-        out = [b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"]
-        size = len(out[0])
-        offsets = []
-        for number, body in enumerate(objects, start=1):
-            offsets.append(size)
-            chunk = f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-            out.append(chunk)
-            size += len(chunk)
-        xref = [f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()]
-        xref += [f"{offset:010d} 00000 n \n".encode() for offset in offsets]
-        out += xref
-        out.append(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 7 0 R >>\nstartxref\n{size}\n%%EOF\n".encode())
-        return b"".join(out)
-
-
-def _text_string(text: str) -> str:
-    """A PDF text string (ISO 32000-1, 7.9.2.2): UTF-16BE with a byte order mark, in hex."""
-    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+            metadata["/Title"] = title
+        writer.add_metadata(metadata)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
 
 
 def _title_page(document: _Document, entries: list[tuple[str, str]]) -> None:

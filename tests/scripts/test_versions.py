@@ -391,6 +391,9 @@ def test_the_diff_of_the_first_version_adds_everything_and_bad_numbers_are_refus
     assert first["from"] == 0 and [s["status"] for s in first["scenes"]] == ["added", "added"]
     assert api.get(f"/api/scripts/{script.pk}/diff/", {"from": 1, "to": 9}).status_code == 404
     assert api.get(f"/api/scripts/{script.pk}/diff/", {"from": "one"}).json()["code"] == "invalid"
+    for huge in ("9" * 5000, "²", "-1", str(2**63)):  # past Python's int() limit, not ASCII digits, below 0, past 64 bits
+        answer = api.get(f"/api/scripts/{script.pk}/diff/", {"from": huge})
+        assert (answer.status_code, answer.json()["code"]) == (400, "invalid"), huge
 
 
 def test_another_productions_script_has_no_versions_or_diff_for_an_outsider(api_for, other_user, script):

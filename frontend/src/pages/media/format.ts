@@ -90,6 +90,8 @@ const KIND_LABEL: Record<string, string> = {
   "media.clip": "Clip render",
   "media.selects_reel": "Selects reel",
   "script.import": "Screenplay import",
+  "script.edit": "Screenplay version",
+  "script.render": "Screenplay export",
   "ai.write_script": "AI screenplay writing",
   "ai.write_scene": "AI scene writing",
   "ai.breakdown": "AI breakdown",
