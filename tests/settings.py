@@ -36,6 +36,9 @@ else:
     # Threads (channels' database_sync_to_async pool) close their connections after each call,
     # so none outlives the run and blocks dropping the test database.
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+    # The test process drops its test database at the end: no pool holding connections to it (the servers
+    # that tests/e2e starts run with project.settings' pool).
+    DATABASES["default"]["OPTIONS"].pop("pool", None)  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "100000/min"}}  # noqa: F405

@@ -50,6 +50,7 @@ def is_transient_db_error(exc: BaseException) -> bool:
 
     PostgreSQL: a deadlock the server broke by aborting this transaction (40P01), a serialization
     failure (40001) or a lock timeout (55P03), read from the driver's `sqlstate` (psycopg 3).
+    PostgreSQL through psycopg's pool: no pooled connection came free within DB_POOL_TIMEOUT_S.
     SQLite: "database is locked" (another writer held the lock past the busy timeout).
     Anything else — a constraint, a syntax error, a lost connection — is not transient.
     """
@@ -59,5 +60,7 @@ def is_transient_db_error(exc: BaseException) -> bool:
         return False
     cause = exc.__cause__
     if getattr(cause, "sqlstate", None) in _TRANSIENT_SQLSTATES:
+        return True
+    if type(cause).__name__ == "PoolTimeout" and type(cause).__module__.startswith("psycopg_pool"):
         return True
     return "database is locked" in str(exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import psycopg
+import psycopg_pool
 import pytest
 from django.db import OperationalError, connection, transaction
 
@@ -27,6 +28,8 @@ def test_deadlocks_serialization_failures_and_lock_timeouts_are_transient():
     assert is_transient_db_error(_wrapped(psycopg.errors.SerializationFailure("could not serialize access")))
     assert is_transient_db_error(_wrapped(psycopg.errors.LockNotAvailable("canceling statement due to lock timeout")))
     assert is_transient_db_error(OperationalError("database is locked"))  # sqlite3's busy timeout
+    # psycopg's pool had no connection free within DB_POOL_TIMEOUT_S
+    assert is_transient_db_error(_wrapped(psycopg_pool.PoolTimeout("couldn't get a connection after 10.00 sec")))
 
 
 def test_other_database_errors_are_not_transient():
