@@ -42,6 +42,9 @@ class SupervisedSlate(SlateServer):
         external = external_redis_url()
         self.redis_url = external or f"unix://{self.tmp / 'var' / 'redis' / 'redis.sock'}"
         self.tmpdir.mkdir(exist_ok=True)
+        # supervisord checks the directory of the config's own pidfile (var/, made by `make run`)
+        # before -j overrides it; on a clean clone nothing has made it yet. var/ is git-ignored.
+        (REPO / "var").mkdir(exist_ok=True)
         self._create_database()
         self.env = {**self._environment(), "SLATE_HOST": "127.0.0.1", "SLATE_PORT": str(self.port)}
         assert self.env["TMPDIR"] == str(self.tmpdir)
