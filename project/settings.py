@@ -258,6 +258,8 @@ SLATE_LIVE_RETRY_S = env.float("SLATE_LIVE_RETRY_S", default=30.0)
 # How often each web process compares its sockets' stream positions with the event log (seconds):
 # a socket still behind an event the previous check saw is sent what it missed.
 SLATE_STREAM_CHECK_S = env.float("SLATE_STREAM_CHECK_S", default=2.0)
+# The ASGI server of the web processes (`manage.py run_web`): daphne or uvicorn.
+SLATE_ASGI_SERVER = env.str("SLATE_ASGI_SERVER", default="daphne")
 SLATE_WS_MAX_FRAME_BYTES = env.int("SLATE_WS_MAX_FRAME_BYTES", default=16 * 1024)
 SLATE_WS_RATE_PER_S = env.float("SLATE_WS_RATE_PER_S", default=20.0)
 SLATE_WS_BURST = env.int("SLATE_WS_BURST", default=60)

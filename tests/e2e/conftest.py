@@ -39,7 +39,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
-DAPHNE = str(VENV_BIN / "daphne") if (VENV_BIN / "daphne").exists() else shutil.which("daphne") or "daphne"
 SHARED_DATA = Path(os.environ.get("SLATE_SHARED_DATA", REPO.parent / "shared" / "data"))
 HOSTNAME = socket.gethostname()
 
@@ -456,7 +455,7 @@ class SlateServer:
                                     stderr=subprocess.STDOUT, start_new_session=True)
 
     def start_web(self) -> None:
-        self.web = self._spawn("web", [DAPHNE, "-b", "127.0.0.1", "-p", str(self.port), "project.asgi:application"])
+        self.web = self._spawn("web", [PYTHON, "manage.py", "run_web", "--host", "127.0.0.1", "--port", str(self.port)])
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.web.poll() is not None:
