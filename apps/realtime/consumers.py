@@ -7,15 +7,18 @@ with `{"type": "error", "code": ..., "detail": ...}` and the connection stays up
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import logging
 import time
+import uuid
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from apps.realtime import presence, replay, watch
+from apps.realtime import fanout, presence, replay, watch
 from apps.realtime.services import actor_json, production_group, user_group
 
 log = logging.getLogger(__name__)
@@ -49,7 +52,27 @@ def _int_field(message: dict, name: str, *, required: bool) -> int | None:
 
 
 class WorkspaceConsumer(AsyncWebsocketConsumer):
-    """One client's live connection to the productions it subscribes to."""
+    """One client's live connection to the productions it subscribes to.
+
+    Live frames do not come through a channel-layer channel of the socket's own: the web process
+    subscribes once per group and hands each message to its consumers (`apps.realtime.fanout`),
+    which queue it (`deliver`) and send it from one task per socket.
+    """
+
+    # No channel of its own (Channels would open a Redis subscription and a receive task per socket).
+    channel_layer_alias = "slate.fanout"
+
+    async def dispatch(self, message):
+        """Route a client message (connect, receive, disconnect) to its handler.
+
+        Channels' `dispatch` first closes stale database connections through the thread-sensitive
+        sync thread — a thread hop per message. Every handler here reaches the database only
+        through `database_sync_to_async`, which does that itself in its thread, so the hop is skipped.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self):
         """Accept the handshake, then close with 4403 when the Origin is not ours or 4401 when nobody is signed in.
@@ -64,6 +87,12 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         # Held while frames of a production's stream are sent: the dispatch loop and the
         # process's stream watch (`apps.realtime.watch`) both send them.
         self.stream_lock = asyncio.Lock()
+        # Messages from the process's fan-out waiting for this socket, and the task sending them.
+        self.inbox: collections.deque[dict] = collections.deque()
+        self.drainer: asyncio.Task | None = None
+        self.joined: set[str] = set()
+        # Names this connection in presence (Channels' channel name, before the fan-out).
+        self.channel_name = f"ws.{uuid.uuid4().hex}"
         self.tokens = float(settings.SLATE_WS_BURST)
         self.refilled = time.monotonic()
         # Until the server's close frame is answered, daphne still delivers the client's frames:
@@ -77,16 +106,21 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.closing = False
-        await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
+        await self._join(user_group(self.user.pk))
 
     async def disconnect(self, code):
         """Leave every subscribed production (telling the others who is gone) and the user's own group."""
         if not getattr(self, "user", None) or not self.user.is_authenticated:
             return
+        self.closing = True
         for production_id in list(getattr(self, "subscriptions", {})):
             await self._leave(production_id)
         watch.for_this_loop().forget(self)
-        await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
+        hub = fanout.for_this_loop()
+        for group in list(self.joined):
+            await hub.leave(group, self)
+        self.joined.clear()
+        self.inbox.clear()
 
     # --- client → server ----------------------------------------------------------------------
 
@@ -152,7 +186,7 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         after_seq = _int_field(message, "after_seq", required=False)
         if not await database_sync_to_async(replay.is_member)(user=self.user, production_id=production_id):
             raise ProtocolError("forbidden", "You are not a member of this production.", production=production_id)
-        await self.channel_layer.group_add(production_group(production_id), self.channel_name)
+        await self._join(production_group(production_id))
         # Live frames for this consumer queue up while we replay; `_stream_upto` drops those already sent.
         async with self.stream_lock:
             result = await database_sync_to_async(replay.events_after)(production_id=production_id, after=after, after_seq=after_seq)
@@ -180,25 +214,48 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
             raise ProtocolError("not_subscribed", "Subscribe to the production first.", production=production_id)
         where = presence.validate_where(message.get("where"))
         members = await presence.update(production_id, self.channel_name, user=actor_json(self.user), where=where)
-        await self.channel_layer.group_send(
+        await fanout.group_send(
             production_group(production_id),
             {"type": "event.message", "id": None, "production": production_id, "event_type": "presence.changed",
              "text": presence.envelope(production_id, members, actor=actor_json(self.user))},
         )
 
+    async def _join(self, group: str):
+        self.joined.add(group)
+        await fanout.for_this_loop().join(group, self)
+
     async def _leave(self, production_id: int):
         self.subscriptions.pop(production_id, None)
         watch.for_this_loop().unfollow(production_id, self)
-        await self.channel_layer.group_discard(production_group(production_id), self.channel_name)
+        group = production_group(production_id)
+        self.joined.discard(group)
+        await fanout.for_this_loop().leave(group, self)
         members, changed = await presence.remove(production_id, self.channel_name)
         if changed:
-            await self.channel_layer.group_send(
+            await fanout.group_send(
                 production_group(production_id),
                 {"type": "event.message", "id": None, "production": production_id, "event_type": "presence.changed",
                  "text": presence.envelope(production_id, members, actor=actor_json(self.user))},
             )
 
     # --- server → client ----------------------------------------------------------------------
+
+    def deliver(self, message: dict) -> None:
+        """Queue a message from the process's fan-out for this socket (`apps.realtime.fanout.Hub`); never blocks."""
+        if self.closing:
+            return
+        self.inbox.append(message)
+        if self.drainer is None or self.drainer.done():
+            self.drainer = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self):
+        """Send the inbox in arrival order; one failed message is logged, the next ones still go."""
+        while self.inbox and not self.closing:
+            message = self.inbox.popleft()
+            try:
+                await self.event_message(message)
+            except Exception:  # noqa: BLE001 — a consumer must never die on one frame
+                log.exception("could not send %s to user %s", message.get("event_type"), self.user.pk)
 
     async def event_message(self, message):
         """A published or broadcast event from the channel layer: forward it, keeping each production's stream whole.

@@ -82,7 +82,8 @@ def flush(timeout_s: float = 5.0) -> bool:
 
 async def _send(layer, group: str, message: dict, timeout_s: float) -> bool:
     try:
-        await asyncio.wait_for(layer.group_send(group, message), timeout_s)
+        # Each web process delivers a message to its sockets of the group it names (apps.realtime.fanout).
+        await asyncio.wait_for(layer.group_send(group, {**message, "group": group}), timeout_s)
         return True
     except Exception as exc:  # noqa: BLE001 — logged; the caller decides whether to try again
         log.warning("could not send %s to %s: %r", message.get("event_type"), group, exc)
