@@ -199,7 +199,7 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         watch.for_this_loop().follow(production_id, self)
         await self._send_json({"type": "subscribed", "production": production_id, "replayed": len(result.frames),
                                "last_id": result.last_id, "last_seq": result.last_seq})
-        members = await presence.members(production_id)
+        members = await presence.for_this_loop().snapshot(production_id)
         await self.send(text_data=presence.envelope(production_id, members, actor=None))
 
     async def _unsubscribe(self, message):
@@ -213,12 +213,8 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         if production_id not in self.subscriptions:
             raise ProtocolError("not_subscribed", "Subscribe to the production first.", production=production_id)
         where = presence.validate_where(message.get("where"))
-        members = await presence.update(production_id, self.channel_name, user=actor_json(self.user), where=where)
-        await fanout.group_send(
-            production_group(production_id),
-            {"type": "event.message", "id": None, "production": production_id, "event_type": "presence.changed",
-             "text": presence.envelope(production_id, members, actor=actor_json(self.user))},
-        )
+        if await presence.update(production_id, self.channel_name, user=actor_json(self.user), where=where):
+            presence.for_this_loop().changed(production_id, actor_json(self.user))
 
     async def _join(self, group: str):
         self.joined.add(group)
@@ -230,13 +226,8 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         group = production_group(production_id)
         self.joined.discard(group)
         await fanout.for_this_loop().leave(group, self)
-        members, changed = await presence.remove(production_id, self.channel_name)
-        if changed:
-            await fanout.group_send(
-                production_group(production_id),
-                {"type": "event.message", "id": None, "production": production_id, "event_type": "presence.changed",
-                 "text": presence.envelope(production_id, members, actor=actor_json(self.user))},
-            )
+        if await presence.remove(production_id, self.channel_name):
+            presence.for_this_loop().changed(production_id, actor_json(self.user))
 
     # --- server → client ----------------------------------------------------------------------
 

@@ -23,6 +23,8 @@ from typing import Protocol
 
 from channels.layers import get_channel_layer
 
+from apps.realtime import presence
+
 log = logging.getLogger(__name__)
 
 
@@ -122,6 +124,8 @@ class Hub:
         entry = self.groups.get(message.get("group"))
         if entry is None:
             return
+        if message.get("event_type") == "presence.changed":
+            presence.for_this_loop().heard(message["production"])
         for consumer in tuple(entry.members):
             consumer.deliver(message)
 

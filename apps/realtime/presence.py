@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
+import weakref
 
 from django.conf import settings
 from django.utils import timezone
@@ -17,7 +19,14 @@ from redis import asyncio as aioredis
 
 from apps.realtime.services import envelope_json
 
+log = logging.getLogger(__name__)
+
 PRESENCE_TTL_S = 300
+# At most one `presence.changed` per production per this many seconds from one web process: a
+# reconnect storm of N browsers each re-sending its presence would otherwise send N frames of N
+# entries to N sockets. The first change goes out at once; the ones within the window after it
+# go out together at its end. A subscriber's snapshot read is shared for as long.
+COALESCE_S = 0.2
 WHERE_KEYS = {"scene", "shot", "take", "media_asset", "continuity_note", "script", "page", "frame"}
 _clients: dict[asyncio.AbstractEventLoop, aioredis.Redis] = {}
 
@@ -67,19 +76,88 @@ async def members(production_id: int) -> list[dict]:
     return sorted(result, key=lambda e: (e["user"] or {}).get("id", 0))
 
 
-async def update(production_id: int, channel_name: str, *, user: dict | None, where: dict | None) -> list[dict]:
-    """Record where this connection's user is; returns the production's members after the change."""
+async def update(production_id: int, channel_name: str, *, user: dict | None, where: dict | None) -> bool:
+    """Record where this connection's user is (and that it is still there); True when `user` or `where` changed."""
     key = _key(production_id)
-    client = _redis()
-    await client.hset(key, channel_name, json.dumps({"user": user, "where": where, "at": time.time()}))
-    await client.expire(key, PRESENCE_TTL_S * 4)
-    return await members(production_id)
+    async with _redis().pipeline(transaction=True) as pipe:
+        pipe.hget(key, channel_name)
+        pipe.hset(key, channel_name, json.dumps({"user": user, "where": where, "at": time.time()}))
+        pipe.expire(key, PRESENCE_TTL_S * 4)
+        before, _, _ = await pipe.execute()
+    if before is None:
+        return True
+    entry = json.loads(before)
+    return entry.get("user") != user or entry.get("where") != where or time.time() - entry.get("at", 0) > PRESENCE_TTL_S
 
 
-async def remove(production_id: int, channel_name: str) -> tuple[list[dict], bool]:
-    """Forget this connection; returns `(members after, whether it was there)`."""
-    removed = await _redis().hdel(_key(production_id), channel_name)
-    return (await members(production_id) if removed else []), bool(removed)
+async def remove(production_id: int, channel_name: str) -> bool:
+    """Forget this connection; True when it had an entry."""
+    return bool(await _redis().hdel(_key(production_id), channel_name))
+
+
+class Announcer:
+    """Sends each production's `presence.changed` from this web process, at most one per COALESCE_S, and
+    shares the members read for a subscriber's snapshot for as long (one per event loop: `for_this_loop`).
+    """
+
+    def __init__(self) -> None:
+        self.waiting: dict[int, dict | None] = {}  # production → actor of its latest change not yet announced
+        self.last_sent: dict[int, float] = {}
+        self.snapshots: dict[int, tuple[float, list[dict]]] = {}
+
+    def changed(self, production_id: int, actor: dict | None) -> None:
+        """Announce the production's presence to its subscribers soon (at once if none went out lately)."""
+        self.snapshots.pop(production_id, None)
+        scheduled = production_id in self.waiting
+        self.waiting[production_id] = actor
+        if scheduled:
+            return
+        loop = asyncio.get_running_loop()
+        wait = self.last_sent.get(production_id, 0.0) + COALESCE_S - time.monotonic()
+        if wait <= 0:
+            loop.create_task(self._announce(production_id))
+        else:
+            loop.call_later(wait, lambda: loop.create_task(self._announce(production_id)))
+
+    def heard(self, production_id: int) -> None:
+        """A `presence.changed` of the production arrived (from any process): the shared snapshot is old."""
+        self.snapshots.pop(production_id, None)
+
+    async def snapshot(self, production_id: int) -> list[dict]:
+        """The production's members, read at most once per COALESCE_S for all of this process's subscribers."""
+        found = self.snapshots.get(production_id)
+        if found is not None and time.monotonic() - found[0] < COALESCE_S:
+            return found[1]
+        read_at = time.monotonic()
+        entries = await members(production_id)
+        self.snapshots[production_id] = (read_at, entries)
+        return entries
+
+    async def _announce(self, production_id: int) -> None:
+        from apps.realtime import fanout
+        from apps.realtime.services import production_group
+
+        actor = self.waiting.pop(production_id, None)
+        self.last_sent[production_id] = time.monotonic()
+        try:
+            entries = await members(production_id)
+            await fanout.group_send(production_group(production_id), {
+                "type": "event.message", "id": None, "production": production_id, "event_type": "presence.changed",
+                "text": envelope(production_id, entries, actor=actor)})
+        except Exception:  # noqa: BLE001 — presence is ephemeral: the next change or snapshot tells it again
+            log.warning("could not announce presence of production %s", production_id, exc_info=True)
+
+
+_announcers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Announcer] = weakref.WeakKeyDictionary()
+
+
+def for_this_loop() -> Announcer:
+    """The presence announcer of the running event loop (one per web process)."""
+    loop = asyncio.get_running_loop()
+    found = _announcers.get(loop)
+    if found is None:
+        found = _announcers[loop] = Announcer()
+    return found
 
 
 def envelope(production_id: int, entries: list[dict], *, actor: dict | None) -> str:

@@ -130,3 +130,48 @@ async def test_a_non_member_cannot_announce_presence(crew, connect_as):
 
     assert (await receive(outsider_socket))["code"] == "not_subscribed"
     await assert_nothing(member_socket)
+
+
+async def test_a_burst_of_presence_reaches_the_others_as_few_frames_ending_with_everyone(crew, connect_as, make_user, transactional_db):
+    """A reconnect storm: many sockets re-send their presence at once. The others get a handful of
+    frames (one at once, then one per coalescing window), not one per socket, and the last one
+    lists everybody."""
+    from channels.db import database_sync_to_async
+
+    from apps.productions.models import Membership, Role
+
+    crowd = []
+    for n in range(12):
+        user = await database_sync_to_async(make_user)(name=f"Extra {n:02d}")
+        await database_sync_to_async(Membership.objects.create)(user=user, production=crew.production, role=Role.CAMERA)
+        crowd.append(user)
+    watcher = await connect_as(crew.owner)
+    await subscribe(watcher, crew.production.pk)
+    sockets = [await connect_as(user) for user in crowd]
+    for socket in sockets:
+        await subscribe(socket, crew.production.pk)
+
+    for n, socket in enumerate(sockets):
+        await socket.send_json_to({"type": "presence", "production": crew.production.pk, "where": {"scene": n}})
+
+    frames = []
+    while not frames or len(frames[-1]["data"]["members"]) < len(crowd):
+        frames.append(await receive(watcher))
+    assert all(frame["type"] == "presence.changed" for frame in frames)
+    assert len(frames) < len(crowd) / 2, [len(frame["data"]["members"]) for frame in frames]
+    assert sorted(entry["where"]["scene"] for entry in frames[-1]["data"]["members"]) == list(range(len(crowd)))
+    await assert_nothing(watcher, timeout=0.5)
+
+
+async def test_presence_re_sent_unchanged_reaches_nobody(crew, connect_as):
+    owner_socket, member_socket = await connect_as(crew.owner), await connect_as(crew.member)
+    await subscribe(owner_socket, crew.production.pk)
+    await subscribe(member_socket, crew.production.pk)
+    await owner_socket.send_json_to({"type": "presence", "production": crew.production.pk, "where": {"scene": 5}})
+    await receive(member_socket)
+
+    await owner_socket.send_json_to({"type": "presence", "production": crew.production.pk, "where": {"scene": 5}})  # the minute's refresh
+
+    await assert_nothing(member_socket, timeout=0.5)
+    await owner_socket.send_json_to({"type": "presence", "production": crew.production.pk, "where": {"scene": 6}})
+    assert entries(await receive(member_socket)) == [(crew.owner.pk, {"scene": 6})]
