@@ -184,12 +184,20 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         production_id = _int_field(message, "production", required=True)
         after = _int_field(message, "after", required=False)
         after_seq = _int_field(message, "after_seq", required=False)
-        if not await database_sync_to_async(replay.is_member)(user=self.user, production_id=production_id):
-            raise ProtocolError("forbidden", "You are not a member of this production.", production=production_id)
-        await self._join(production_group(production_id))
-        # Live frames for this consumer queue up while we replay; `_stream_upto` drops those already sent.
+        group = production_group(production_id)
+        # Joined before the log is read, so nothing committed after the read is missed; live frames
+        # queue up while we replay, and `_stream_upto` drops those already sent. A non-member
+        # leaves again at once: `event_message` sends nothing of a production not subscribed.
+        if group not in self.joined:
+            await self._join(group)
         async with self.stream_lock:
-            result = await database_sync_to_async(replay.events_after)(production_id=production_id, after=after, after_seq=after_seq)
+            result = await database_sync_to_async(replay.subscription)(user=self.user, production_id=production_id,
+                                                                       after=after, after_seq=after_seq)
+            if result is None:
+                if production_id not in self.subscriptions:
+                    self.joined.discard(group)
+                    await fanout.for_this_loop().leave(group, self)
+                raise ProtocolError("forbidden", "You are not a member of this production.", production=production_id)
             if result.resync:
                 await self._send_json({"type": "resync", "production": production_id, "last_seq": result.last_seq})
             else:

@@ -41,6 +41,14 @@ def is_member(*, user, production_id: int) -> bool:
     return Membership.objects.filter(user=user, production_id=production_id).exists()
 
 
+def subscription(*, user, production_id: int, after: int | None = None, after_seq: int | None = None) -> Replay | None:
+    """What a subscribe answers, in one trip to the database thread: None when `user` is not on the
+    production's crew, else `events_after` for the client's position."""
+    if not is_member(user=user, production_id=production_id):
+        return None
+    return events_after(production_id=production_id, after=after, after_seq=after_seq)
+
+
 def head(production_id: int) -> tuple[int, int]:
     """The production's latest `(seq, id)`; `(0, 0)` for a production without events."""
     top = Event.objects.filter(production_id=production_id).aggregate(seq=Max("seq"), id=Max("id"))
