@@ -1,4 +1,4 @@
-"""ASGI entry point: Django for HTTP, the WorkspaceConsumer for WebSockets at /ws/ (served by daphne)."""
+"""ASGI entry point: Django for HTTP, the WorkspaceConsumer for WebSockets at /ws/ (daphne or uvicorn: `manage.py run_web`)."""
 import os
 
 from django.core.asgi import get_asgi_application
@@ -11,12 +11,13 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (after
 from apps.realtime.auth import SlateAuthMiddleware  # noqa: E402
 from apps.realtime.routing import websocket_urlpatterns  # noqa: E402
 from project import daphne_options  # noqa: E402
+from project.asgi_limits import RequestLimits  # noqa: E402
 
 daphne_options.adjust()  # before daphne builds its server
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": RequestLimits(django_asgi_app),
         "websocket": SlateAuthMiddleware(URLRouter(websocket_urlpatterns)),
     }
 )

@@ -294,15 +294,17 @@ def libpq_url(url: str) -> str:
 
 
 class SlateServer:
-    """Redis (private or CI's), a private database, daphne and run_huey, as subprocesses.
+    """Redis (private or CI's), a private database, the web process (`manage.py run_web`: daphne, or
+    `asgi_server`) and run_huey, as subprocesses.
 
     `private_redis=True` starts a redis-server of its own even when CI names a shared one, for tests
     that pause and restart it (`pause_redis`, `restart_redis`). The processes' temp dir (TMPDIR) is
     `tmp/scratch`, so a test can tell what they left behind.
     """
 
-    def __init__(self, *, private_redis: bool = False) -> None:
+    def __init__(self, *, private_redis: bool = False, asgi_server: str | None = None) -> None:
         self.private_redis = private_redis
+        self.asgi_server = asgi_server or os.environ.get("SLATE_ASGI_SERVER", "daphne")  # manage.py run_web's server
         self.tmp = Path(tempfile.mkdtemp(prefix="slate-e2e-"))
         self.tag = f"{os.getpid()}-{secrets.token_hex(3)}"
         self.port = free_port()
@@ -411,6 +413,7 @@ class SlateServer:
             REDIS_URL=self.redis_url,
             DATABASE_URL=self.database_url,
             SLATE_PUBLIC_URL=self.base_url,
+            SLATE_ASGI_SERVER=self.asgi_server,
             LOG_LEVEL="INFO",
             PYTHONUNBUFFERED="1",
             # Every e2e test signs in from 127.0.0.1; the limit itself is tested in tests/accounts/test_auth.py.
@@ -459,13 +462,13 @@ class SlateServer:
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.web.poll() is not None:
-                raise RuntimeError(f"daphne exited with {self.web.returncode}:\n{self.log_tail('web')}")
+                raise RuntimeError(f"{self.asgi_server} exited with {self.web.returncode}:\n{self.log_tail('web')}")
             with contextlib.suppress(OSError, ValueError):
                 response = Http(self.base_url).request("GET", "/api/health/", timeout=2)
                 if response.status == 200 and response.json() == {"ok": True}:
                     return
             time.sleep(0.2)
-        raise RuntimeError(f"daphne did not answer /api/health/ within {START_TIMEOUT_S:.0f} s:\n{self.log_tail('web')}")
+        raise RuntimeError(f"{self.asgi_server} did not answer /api/health/ within {START_TIMEOUT_S:.0f} s:\n{self.log_tail('web')}")
 
     def start_worker(self) -> None:
         log_path = self.tmp / "worker.log"

@@ -1,4 +1,4 @@
-"""What daphne's HTTP layer (twisted) does before Slate sees a request (project/asgi.py): request bodies reach Slate as
+"""What the HTTP layer under Slate (daphne's twisted, or project/asgi_limits.py under uvicorn) does before Slate sees a request (project/asgi.py): request bodies reach Slate as
 they were sent, and a request too long to read is answered with a status, not a dropped connection."""
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def raw_exchange(slate, request: bytes) -> tuple[int, dict, bytes]:
             answer += chunk
     head, _, body = answer.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
-    headers = dict(line.split(": ", 1) for line in lines[1:])
+    headers = {name.lower(): value for name, value in (line.split(": ", 1) for line in lines[1:])}  # case-insensitive (RFC 9110)
     return int(lines[0].split()[1]), headers, body
 
 
@@ -52,7 +52,7 @@ def test_a_request_line_or_header_past_16_kib_is_answered_414_or_431_in_slates_e
     code, headers, body = raw_exchange(slate, request.encode())
 
     assert code == status
-    assert headers["Content-Type"] == "application/json"
+    assert headers["content-type"] == "application/json"
     assert json.loads(body) == {"message": json.loads(body)["message"], "code": "too_long", "extra": {"limit_bytes": 16384}}
 
 
