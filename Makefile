@@ -7,10 +7,25 @@ PY := $(VENV)/bin/python
 SLATE_HOST ?= 127.0.0.1
 SLATE_PORT ?= 8000
 export SLATE_HOST SLATE_PORT
+# SLATE_WEB_PROCESSES=1: the web process itself serves SLATE_HOST:SLATE_PORT. More: they listen on
+# 127.0.0.1:SLATE_PORT+1… and nginx (deploy/nginx/) serves SLATE_HOST:SLATE_PORT in front of them and sends
+# protected media itself (X-Accel-Redirect). supervisord.conf reads the four variables below.
+SLATE_WEB_PROCESSES ?= 1
+ifeq ($(SLATE_WEB_PROCESSES),1)
+SLATE_WEB_HOST := $(SLATE_HOST)
+SLATE_WEB_PORT := $(SLATE_PORT)
+SLATE_NGINX := false
+else
+SLATE_WEB_HOST := 127.0.0.1
+SLATE_WEB_PORT := $(shell echo $$(( $(SLATE_PORT) + 1 )))
+SLATE_NGINX := true
+export SLATE_MEDIA_ACCEL_REDIRECT := /_protected/
+endif
+export SLATE_WEB_PROCESSES SLATE_WEB_HOST SLATE_WEB_PORT SLATE_NGINX
 export SLATE_SHARED_DATA ?= $(abspath ../shared/data)
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test bench-media install ffmpeg chromium node frontend frontend-check migrate demo check-deploy clean-var
+.PHONY: run test bench-media bench-live install ffmpeg nginx chromium node frontend frontend-check migrate demo check-deploy clean-var
 
 ## install: virtualenv + pinned requirements + ffmpeg/ffprobe + the frontend's packages
 install: $(VENV)/.installed ffmpeg frontend/node_modules/.installed
@@ -29,6 +44,16 @@ ffmpeg:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ffmpeg fonts-dejavu-core >/dev/null; \
 	else \
 		echo "ffmpeg and ffprobe are needed: install them with your package manager." >&2; exit 1; \
+	fi
+
+## nginx: Debian's nginx (the binary only: `make run` starts its own, unprivileged, when SLATE_WEB_PROCESSES > 1)
+nginx:
+	@if [ -x /usr/sbin/nginx ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing nginx from the OS packages (the proxy in front of several web processes)…"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; \
+	else \
+		echo "nginx is needed at /usr/sbin/nginx for SLATE_WEB_PROCESSES > 1 and the tests: install it with your package manager." >&2; exit 1; \
 	fi
 
 node:
@@ -57,28 +82,37 @@ chromium:
 	fi
 
 ## run: migrate, load the demo production, start redis + web + worker (supervisord: restarted when one dies;
-## Ctrl-C stops them all), print URL and login
+## Ctrl-C stops them all), print URL and login. SLATE_WEB_PROCESSES=N (N > 1): N web processes behind nginx
 run: export DEBUG ?= true
-run: install frontend
+run: install frontend $(if $(filter true,$(SLATE_NGINX)),nginx)
+	@case "$(SLATE_WEB_PROCESSES)" in ''|*[!0-9]*|0) echo "SLATE_WEB_PROCESSES must be a whole number from 1 up, not '$(SLATE_WEB_PROCESSES)'." >&2; exit 1;; esac
 	@mkdir -p var
 	@test -f .env || { printf '# Local development settings written by `make run` (see .env.example).\nDEBUG=true\n' > .env; echo "Wrote .env (DEBUG=true) for local development."; }
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo > var/demo.txt || { cat var/demo.txt; exit 1; }
 	@grep -vE '^(user|password): ' var/demo.txt
 	@echo
-	@echo "Slate is starting at http://$(SLATE_HOST):$(SLATE_PORT)/"
+	@if [ "$(SLATE_NGINX)" = true ]; then \
+		$(PY) manage.py nginx_conf --dir var/nginx --listen $(SLATE_HOST):$(SLATE_PORT) --web-host $(SLATE_WEB_HOST) \
+			--web-port $(SLATE_WEB_PORT) --processes $(SLATE_WEB_PROCESSES) --check; fi
+	@echo "Slate is starting at http://$(SLATE_HOST):$(SLATE_PORT)/$(if $(filter true,$(SLATE_NGINX)), (nginx in front of $(SLATE_WEB_PROCESSES) web processes))"
 	@grep -E '^(user|password): ' var/demo.txt
 	@echo
 	exec $(VENV)/bin/supervisord -c supervisord.conf
 
 ## test: the whole suite: frontend checks and unit tests, then Python (unit, API, WebSocket,
 ## end-to-end with real processes, browser tests in Chromium against the built app)
-test: install chromium frontend-check frontend
+test: install nginx chromium frontend-check frontend
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## bench-media: the proxy's speed (× real time) and Slate's overhead over the bare ffmpeg command, per shared clip
 bench-media: install
 	DEBUG=true $(PY) manage.py bench_media $(BENCH_ARGS)
+
+## bench-live: live fan-out: N member sockets (default 100 and 1,000) get scene PATCHes (5/s, 20 s) from the real stack,
+## beside a bare websockets broadcast server: latency, loss, HTTP time, connect storm, RSS, replay (docs/performance.md)
+bench-live: install
+	DEBUG=true $(PY) manage.py bench_live $(BENCH_ARGS)
 
 ## check-deploy: Django's deployment checklist with production-style settings
 check-deploy: install

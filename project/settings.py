@@ -167,6 +167,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded media is never served publicly: every file goes through a view that checks membership.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/files/"
+# Behind nginx (`make run` with SLATE_WEB_PROCESSES > 1, deploy/nginx/): the file views answer with an empty body and
+# `X-Accel-Redirect: <this prefix><path under MEDIA_ROOT>`, and nginx sends the file (ranges included) from its
+# `internal` location of that prefix. Empty: the web process streams the file itself.
+SLATE_MEDIA_ACCEL_REDIRECT = env.str("SLATE_MEDIA_ACCEL_REDIRECT", default="")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # bigger uploads spill to a temporary file
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 FILE_UPLOAD_PERMISSIONS = 0o640

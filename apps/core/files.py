@@ -1,9 +1,16 @@
-"""Serving stored files to members only, with HTTP range requests so video can seek."""
+"""Serving stored files to members only, with HTTP range requests so video can seek.
+
+The web process streams the file itself, or, behind nginx (`SLATE_MEDIA_ACCEL_REDIRECT`, see
+deploy/nginx/), answers with an empty body and an `X-Accel-Redirect` header that has nginx send
+the file from MEDIA_ROOT: the permission check stays in Django, the bytes and ranges are nginx's.
+"""
 from __future__ import annotations
 
 import os
 import re
+from urllib.parse import quote
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
@@ -20,9 +27,18 @@ def file_response(request, name: str, *, content_type: str, download_name: str |
     The caller has already checked that the user may see the file. Positions past any file (even
     thousands of digits long) are answered like any unsatisfiable range: 416. Raises `NotFoundError`
     when the file is missing on disk.
+
+    With `SLATE_MEDIA_ACCEL_REDIRECT` set (a URI prefix such as "/_protected/"), the answer is an
+    empty 200 carrying `X-Accel-Redirect: <prefix><name, percent-encoded>` plus the Content-Type,
+    Content-Disposition and Cache-Control below; nginx replaces it with the file and answers any
+    Range itself (its static module: 206, 416, Accept-Ranges, ETag).
     """
     if not name or not default_storage.exists(name):
         raise NotFoundError("The file is not there (yet).")
+    if settings.SLATE_MEDIA_ACCEL_REDIRECT:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel_redirect_uri(name)
+        return _with_file_headers(response, download_name)
     path = default_storage.path(name)
     size = os.path.getsize(path)
     match = _RANGE.match(request.headers.get("Range", "").strip())
@@ -44,6 +60,18 @@ def file_response(request, name: str, *, content_type: str, download_name: str |
         response = FileResponse(open(path, "rb"), content_type=content_type)
         response["Content-Length"] = str(size)
     response["Accept-Ranges"] = "bytes"
+    return _with_file_headers(response, download_name)
+
+
+def accel_redirect_uri(name: str) -> str:
+    """The `X-Accel-Redirect` URI of the stored file `name` (a storage name, relative to MEDIA_ROOT, "/"-separated):
+    SLATE_MEDIA_ACCEL_REDIRECT joined with the name, percent-encoded (nginx decodes it; a "?" or "%" in a name
+    stays part of the path)."""
+    prefix = settings.SLATE_MEDIA_ACCEL_REDIRECT.rstrip("/")
+    return f"{prefix}/{quote(name.lstrip('/'), safe='/')}"
+
+
+def _with_file_headers(response: HttpResponse, download_name: str | None) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=3600"
     if download_name:
         ascii_name = download_name.encode("ascii", "replace").decode().replace('"', "")

@@ -46,7 +46,9 @@ class SupervisedSlate(SlateServer):
         # before -j overrides it; on a clean clone nothing has made it yet. var/ is git-ignored.
         (REPO / "var").mkdir(exist_ok=True)
         self._create_database()
-        self.env = {**self._environment(), "SLATE_HOST": "127.0.0.1", "SLATE_PORT": str(self.port)}
+        self.env = {**self._environment(), "SLATE_HOST": "127.0.0.1", "SLATE_PORT": str(self.port),
+                    # one web process on SLATE_PORT, no nginx: what the Makefile exports for SLATE_WEB_PROCESSES=1
+                    "SLATE_WEB_PROCESSES": "1", "SLATE_WEB_HOST": "127.0.0.1", "SLATE_WEB_PORT": str(self.port), "SLATE_NGINX": "false"}
         assert self.env["TMPDIR"] == str(self.tmpdir)
         self._manage(["migrate", "--noinput"], timeout=300)
         self._create_people()
