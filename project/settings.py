@@ -206,6 +206,10 @@ SLATE_REEL_FONT = env.str("SLATE_REEL_FONT", default="/usr/share/fonts/truetype/
 # --- Redis: channel layer and job queue ---------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default=f"unix://{VAR_DIR / 'redis' / 'redis.sock'}")
 REDIS_MAX_CONNECTIONS = env.int("REDIS_MAX_CONNECTIONS", default=1000)
+# The channel layer alone may be spread over several Redis servers: channels-redis puts each channel and group on
+# one of them by a consistent hash of its name. Comma-separated, the same list in the same order for every web and
+# worker process; default REDIS_URL alone. The job queue, cache and presence stay on REDIS_URL.
+SLATE_CHANNEL_REDIS_URLS = env.list("SLATE_CHANNEL_REDIS_URLS", default=[]) or [REDIS_URL]
 
 CHANNEL_LAYERS = {
     "default": {
@@ -214,12 +218,13 @@ CHANNEL_LAYERS = {
         "CONFIG": {
             "hosts": [
                 {
-                    "address": REDIS_URL,
+                    "address": url,
                     # redis-py 8 times reads out after 5 s, killing idle subscribers (channels_redis#422).
                     "socket_timeout": None,
                     # redis-py's asyncio pool raises past its limit instead of waiting.
                     "max_connections": REDIS_MAX_CONNECTIONS,
                 }
+                for url in SLATE_CHANNEL_REDIS_URLS
             ],
             "prefix": env.str("SLATE_CHANNEL_PREFIX", default="slate"),
         },

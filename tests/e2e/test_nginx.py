@@ -2,8 +2,9 @@
 
 Two `manage.py run_web` processes on their own ports and Debian's nginx in front of them, configured
 by `manage.py nginx_conf` from deploy/nginx/ (the files `make run` uses), on a private database,
-Redis and temp dir (`SlateServer`, conftest.py). The tests talk to nginx, and straight to each web
-process to tell which one did what:
+Redis and temp dir (`SlateServer`, conftest.py), the channel layer sharded over that Redis and a
+second one (SLATE_CHANNEL_REDIS_URLS). The tests talk to nginx, and straight to each web process to
+tell which one did what:
 
 - a socket on each process and one through nginx all see a change written through nginx; a socket
   that drops and reconnects to the other process with `after` gets exactly what it missed;
@@ -27,6 +28,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from channels_redis.utils import _consistent_hash
 
 from apps.core.management.commands.nginx_conf import check_config, write_config
 from project.daphne_options import max_request_body_bytes
@@ -55,8 +57,31 @@ class NginxSlate(SlateServer):
         self.nginx_dir = self.tmp / "nginx"
         self.static_root = Path(os.environ.get("STATIC_ROOT") or self.tmp / "var" / "staticfiles")  # the server's (settings.py)
 
+    def _start_redis(self) -> None:
+        super()._start_redis()
+        from apps.core.redis_server import start_redis, wait_for_redis
+
+        sock = self.tmp / "redis-shard" / "redis.sock"
+        self.shard_proc = start_redis(sock, appendonly=False, log_path=self.tmp / "redis-shard.log")
+        self.shard_url = f"unix://{sock}"
+        wait_for_redis(self.shard_url, timeout_s=10)
+
     def _environment(self) -> dict[str, str]:
-        return {**super()._environment(), "SLATE_MEDIA_ACCEL_REDIRECT": ACCEL_PREFIX}
+        return {**super()._environment(), "SLATE_MEDIA_ACCEL_REDIRECT": ACCEL_PREFIX,
+                "SLATE_CHANNEL_REDIS_URLS": f"{self.redis_url},{self.shard_url}"}
+
+    def channel_shards(self) -> list[set[str]]:
+        """The pub/sub channels subscribed on each channel-layer Redis (in SLATE_CHANNEL_REDIS_URLS order)."""
+        import redis
+
+        found = []
+        for url in (self.redis_url, self.shard_url):
+            client = redis.Redis.from_url(url, socket_timeout=5)
+            try:
+                found.append({name.decode() for name in client.pubsub_channels(f"{self.env['SLATE_CHANNEL_PREFIX']}*")})
+            finally:
+                client.close()
+        return found
 
     def web_url(self, index: int) -> str:
         """The base URL of web process `index` (0 or 1), past nginx."""
@@ -98,6 +123,7 @@ class NginxSlate(SlateServer):
         for proc in self.webs[1:]:
             self._stop(proc)
         super().stop()
+        self._stop(getattr(self, "shard_proc", None))
 
 
 def healthy(base_url: str) -> bool:
@@ -139,6 +165,11 @@ async def test_a_change_reaches_sockets_on_both_processes_and_a_reconnect_to_the
     try:
         for sock in (on_one, on_two, via_nginx):
             assert (await sock.subscribe(production))["type"] == "subscribed", sock.label
+        # the channel layer is sharded over two Redis servers: each channel is on the one its name hashes to
+        shards = stack.channel_shards()
+        print("channel-layer shards:", [sorted(names) for names in shards])
+        assert shards[0] | shards[1], "no channel-layer subscription on either Redis"
+        assert all(_consistent_hash(name, 2) == index for index, names in enumerate(shards) for name in names), shards
 
         # Given a change written through nginx (which hands it to either process)
         scene = await in_thread(alice.get, f"/api/scenes/{scene_id}/")
