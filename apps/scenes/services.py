@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from apps.core.errors import ApplicationError
-from apps.core.services import entity_create, entity_delete, entity_update
+from apps.core.services import entity_create, entity_delete, entity_update, published_data
 from apps.productions.services import production_stats_publish
 from apps.scenes.models import Scene, SceneStatus, Shot, Take
 
@@ -74,7 +74,9 @@ def _notify_status(scene: Scene, *, actor, previous: str) -> None:
 
     was, now = SceneStatus(previous).label.lower(), scene.get_status_display().lower()
     who = getattr(actor, "display_name", None) or "Slate"
-    notify(recipients=scene.assignees.all(), production=scene.production_id, kind="scene_status",
+    published = published_data(scene)  # the scene.updated event just read the assignees' ids
+    assignees = published["assignees"] if published is not None else scene.assignees.values_list("pk", flat=True)
+    notify(recipients=assignees, production=scene.production_id, kind="scene_status",
            title=f"Scene {scene.number} is now {now}", body=f"{scene.slugline} — {who} moved it from {was} to {now}.",
            url=f"/productions/{scene.production_id}/scenes/{scene.pk}", entity="scene", entity_id=scene.pk, actor=actor)
 
