@@ -13,7 +13,6 @@ import os
 import secrets
 import statistics
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -63,9 +62,9 @@ class ClientProcesses:
             mine = dict(config, count=len(range(p, count, processes)))
             if tokens:
                 mine["tokens"] = tokens[p:count:processes]
-            log = open(log_dir / f"clients{p}.log", "ab")
-            proc = subprocess.Popen([PYTHON, "-m", "apps.realtime.bench.clients"], cwd=REPO, stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1)
+            with open(log_dir / f"clients{p}.log", "ab") as log:
+                proc = subprocess.Popen([PYTHON, "-m", "apps.realtime.bench.clients"], cwd=REPO, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1)
             proc.stdin.write(json.dumps(mine) + "\n")
             self.procs.append(proc)
         self.loop = self._answers("ready")[0]["loop"]
@@ -398,7 +397,7 @@ def _print_result(out, params: dict, slate: Side, bare: Side, opts: Options, sta
         out(line)
     out("")
     out(f"Achieved change rate: Slate {slate.achieved_rate or 0:.2f}/s, bare {opts.rate:g}/s; "
-        f"event frame {slate.frame_bytes or 0} bytes (bare frames padded to it)")
+        f"event frame {int(slate.frame_bytes or 0)} bytes (bare frames padded to it)")
     out(f"CPU while the changes were made (share of one core; the machine has {os.cpu_count()}): "
         f"Slate: {cpu_line(slate)}; bare: {cpu_line(bare)}")
     out(f"Clients: {opts.client_processes} process(es) of the `websockets` client (asyncio, "
