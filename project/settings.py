@@ -111,6 +111,9 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'slate.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, with one process's write transactions taking turns in arrival order instead of
+    # polling SQLite's busy handler (a burst of writes was served unfairly: apps/core/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "apps.core.sqlite"
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers work while the worker writes; a busy timeout instead of "database is locked".

@@ -28,7 +28,7 @@ if not os.environ.get("REDIS_URL"):
 
 from project.settings import *  # noqa: E402,F401,F403
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "apps.core.sqlite":  # noqa: F405 — SQLite (project.settings)
     # A file, not shared-cache memory: WAL and the busy timeout as in production, so threads can write at once.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 
