@@ -374,6 +374,9 @@ def run(opts: Options, out: Callable[[str], None] = print) -> list[tuple[dict, S
                                 f"connect {slate.connect_s or 0:.2f}/{bare.connect_s or 0:.2f} s")
                     slate, bare = median_side([p[0] for p in pairs]), median_side([p[1] for p in pairs])
                     _print_result(out, params, slate, bare, opts, stack, fd_limit)
+                    if any(side.lost or side.dups or side.http_errors or side.connect_failed for side in (slate, bare)):
+                        stack.keep_files = True
+                        out(f"Something was lost, duplicated, refused or never subscribed: the processes' logs are kept in {stack.tmp}")
                     results.append((params, slate, bare))
             except Exception:
                 if not opts.keep_files:
