@@ -301,6 +301,7 @@ class Stack:
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             EMAIL_FILE_PATH=str(self.tmp / "mail"),
             REDIS_URL=redis_url,
+            SLATE_CHANNEL_REDIS_URLS=redis_url,  # not a shard list inherited from the caller's environment
             DATABASE_URL=database_url,
             PYTHONUNBUFFERED="1",
             **BENCH_SETTINGS,
