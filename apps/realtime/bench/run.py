@@ -26,7 +26,11 @@ from apps.realtime.bench.report import Side, cpu_line, median_side, percentile, 
 from apps.realtime.bench.stack import PYTHON, REPO, Stack, cpu_s, free_port, rss_kb
 
 CLIENT_LOOPS: set[str] = set()  # the event loops the client processes ran ("asyncio", "uvloop"), for the printout
-SETTLE_S = 1.0  # after the storm, before RSS is read: late frames (presence) and allocations settle
+
+
+def settle_s(n: int) -> float:
+    """How long to wait after the storm before RSS is read (late presence frames, allocations): 0.2 s, +0.8 s per 1,000 sockets, at most 1 s."""
+    return min(1.0, 0.2 + 0.8 * n / 1000)
 
 
 @dataclass
@@ -202,7 +206,7 @@ def measure_slate(stack: Stack, writer: SceneWriter, n: int, opts: Options) -> S
         try:
             with phase(side, "storm"):
                 storm(clients, side, opts)
-                time.sleep(SETTLE_S)
+                time.sleep(settle_s(n))
             side.rss_kb_per_socket = (sum(rss_kb(pid) for pid in stack.web_pids) - rss_before) / max(1, side.subscribed)
             meter = CpuMeter({"web": stack.web_pids, **({"nginx": stack.nginx_pids} if stack.nginx_pids else {}),
                               "worker": [stack.worker.pid], "redis": [stack.redis.pid], "clients": clients.pids,
@@ -300,7 +304,7 @@ def measure_bare(n: int, frame_bytes: int, opts: Options, log_dir) -> Side:
         try:
             with phase(side, "storm"):
                 storm(clients, side, opts)
-                time.sleep(SETTLE_S)
+                time.sleep(settle_s(n))
             side.rss_kb_per_socket = (rss_kb(server.pid) - rss_before) / max(1, side.subscribed)
             meter = CpuMeter({"server": [server.pid], "clients": clients.pids})
             with phase(side, "changes"):
