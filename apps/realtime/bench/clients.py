@@ -195,7 +195,7 @@ async def main() -> None:
             while time.monotonic() < command["until"] and any(len(c.first) < wanted for c in clients if c.subscribed_at is not None):
                 await asyncio.sleep(0.05)
             _answer({"event": "results", "sockets": [c.report() for c in clients],
-                     "frame_bytes": [s for c in clients[:20] for s in c.sizes]})
+                     "frame_bytes": [s for c in clients for s in c.sizes][:100]})
         elif command["cmd"] == "close":
             await asyncio.gather(*(client.close() for client in clients))
             _answer({"event": "closed"})
