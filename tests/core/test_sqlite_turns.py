@@ -1,4 +1,4 @@
-"""SQLite write transactions of one process take turns in arrival order (apps.core.sqlite).
+"""SQLite write transactions of one process take turns in arrival order, and closed connections are kept (apps.core.sqlite).
 
 The queue is tested directly (order, hand-over, time-out) and through real connections: concurrent
 writers all commit, and a transaction that rolls back or whose connection closes gives the turn up
@@ -119,3 +119,78 @@ def test_a_connection_closed_inside_a_transaction_gives_the_turn_up(production):
         assert not turns._taken
 
     assert not turns._taken
+
+
+# --- connections kept for the next request ---------------------------------------------------
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_a_closed_connection_is_reused_by_the_next_one():
+    connection.ensure_connection()
+    raw = connection.connection
+
+    connection.close()
+    connection.ensure_connection()
+
+    assert connection.connection is raw
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1  # Django's and the init_command's pragmas are still set
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_connections_in_use_at_once_are_never_shared(production):
+    # given two threads holding a connection each at the same time
+    seen: list = []
+    both_connected = threading.Barrier(2, timeout=10)
+
+    def hold() -> None:
+        try:
+            connection.ensure_connection()
+            seen.append(connection.connection)
+            both_connected.wait()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=hold) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+    # then they had different sqlite3 connections
+    assert len(seen) == 2 and seen[0] is not seen[1]
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_left_open_is_rolled_back_before_the_connection_is_reused(production):
+    scene = SceneFactory(production=production, synopsis="Before.")
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.execute("BEGIN")
+    raw.execute(f"UPDATE {Scene._meta.db_table} SET synopsis = 'Never.' WHERE id = {scene.pk}")
+
+    connection.close()
+
+    assert not raw.in_transaction
+    assert Scene.objects.get(pk=scene.pk).synopsis == "Before."
+
+
+def test_a_connection_to_a_replaced_file_is_closed_not_reused(tmp_path):
+    import sqlite3
+
+    from apps.core.sqlite.base import _Pool
+
+    path = tmp_path / "db.sqlite3"
+    pool = _Pool()
+    old = sqlite3.connect(path, check_same_thread=False)
+    pool.give(old, str(path))
+
+    path.unlink()
+    sqlite3.connect(path).close()  # a new file of the same name
+
+    assert pool.take(str(path)) is None
+    with pytest.raises(sqlite3.ProgrammingError):
+        old.execute("SELECT 1")  # closed
