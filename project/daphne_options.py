@@ -3,7 +3,8 @@
 Each adjustment fixes a way a request could reach the client as a dropped connection, or the web
 process as more memory than Slate will ever accept. `adjust()` applies them all, once; the ASGI
 module (`project/asgi.py`) calls it on import, which daphne does before it builds its server.
-Tested through a real daphne in tests/e2e/test_daphne.py and tests/e2e/test_live_workspace.py.
+Tested through a real daphne in tests/e2e/test_daphne_server.py (which runs tests/e2e/test_http_limits.py and
+the live-workspace tests under daphne).
 """
 from __future__ import annotations
 

@@ -270,8 +270,12 @@ SLATE_LIVE_RETRY_S = env.float("SLATE_LIVE_RETRY_S", default=30.0)
 # How often each web process compares its sockets' stream positions with the event log (seconds):
 # a socket still behind an event the previous check saw is sent what it missed.
 SLATE_STREAM_CHECK_S = env.float("SLATE_STREAM_CHECK_S", default=2.0)
-# The ASGI server of the web processes (`manage.py run_web`): daphne or uvicorn.
-SLATE_ASGI_SERVER = env.str("SLATE_ASGI_SERVER", default="daphne")
+# The ASGI server of the web processes (`manage.py run_web`): uvicorn (faster at fan-out: make bench-live,
+# docs/performance.md) or daphne.
+SLATE_ASGI_SERVER = env.str("SLATE_ASGI_SERVER", default="uvicorn")
+# The web process's garbage collector (project/gc_tuning.py): freeze start-up's objects; generation thresholds.
+SLATE_GC_FREEZE = env.bool("SLATE_GC_FREEZE", default=True)
+SLATE_GC_THRESHOLD = env.str("SLATE_GC_THRESHOLD", default="10000,10,10")
 SLATE_WS_MAX_FRAME_BYTES = env.int("SLATE_WS_MAX_FRAME_BYTES", default=16 * 1024)
 SLATE_WS_RATE_PER_S = env.float("SLATE_WS_RATE_PER_S", default=20.0)
 SLATE_WS_BURST = env.int("SLATE_WS_BURST", default=60)

@@ -40,6 +40,9 @@ else:
     # that tests/e2e starts run with project.settings' pool).
     DATABASES["default"]["OPTIONS"].pop("pool", None)  # noqa: F405
 
+# The garbage-collector tuning is for the web processes (project/gc_tuning.py), not the test process.
+SLATE_GC_FREEZE = False
+SLATE_GC_THRESHOLD = "0"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "100000/min"}}  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — WhiteNoise warns about a missing folder otherwise

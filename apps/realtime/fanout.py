@@ -27,6 +27,8 @@ from apps.realtime import presence
 
 log = logging.getLogger(__name__)
 
+BATCH = 100  # sockets handed a message per turn of the event loop
+
 
 class Receiver(Protocol):
     """What the hub needs of a consumer."""
@@ -115,19 +117,28 @@ class Hub:
         while True:
             message = await self.layer.receive(channel)
             try:
-                self.dispatch(message)
+                await self.dispatch(message)
             except Exception:  # noqa: BLE001 — one bad message must not end the process's live frames
                 log.exception("could not deliver %s", message.get("event_type"))
 
-    def dispatch(self, message: dict) -> None:
-        """Hand `message` to every local consumer of its group (`message["group"]`)."""
+    async def dispatch(self, message: dict) -> None:
+        """Hand `message` to every local consumer of its group (`message["group"]`), BATCH at a time.
+
+        Between batches the event loop runs the sends queued so far and whatever else is ready
+        (an HTTP answer, a client frame), so one event to thousands of sockets does not hold the
+        loop for its whole fan-out. Each socket still gets its messages in arrival order.
+        """
         entry = self.groups.get(message.get("group"))
         if entry is None:
             return
         if message.get("event_type") == "presence.changed":
             presence.for_this_loop().heard(message["production"])
-        for consumer in tuple(entry.members):
-            consumer.deliver(message)
+        consumers = tuple(entry.members)
+        for start in range(0, len(consumers), BATCH):
+            if start:
+                await asyncio.sleep(0)
+            for consumer in consumers[start:start + BATCH]:
+                consumer.deliver(message)
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()

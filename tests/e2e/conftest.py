@@ -1,4 +1,4 @@
-"""End-to-end fixtures: Slate's real processes (redis-server, daphne, run_huey) on a private database.
+"""End-to-end fixtures: Slate's real processes (redis-server, the web server, run_huey) on a private database.
 
 The pytest process itself runs on `tests.settings` (its own Redis and test database); nothing here
 touches those. The server under test is configured only through its environment, as in
@@ -294,7 +294,7 @@ def libpq_url(url: str) -> str:
 
 
 class SlateServer:
-    """Redis (private or CI's), a private database, the web process (`manage.py run_web`: daphne, or
+    """Redis (private or CI's), a private database, the web process (`manage.py run_web`: uvicorn, or
     `asgi_server`) and run_huey, as subprocesses.
 
     `private_redis=True` starts a redis-server of its own even when CI names a shared one, for tests
@@ -304,7 +304,7 @@ class SlateServer:
 
     def __init__(self, *, private_redis: bool = False, asgi_server: str | None = None) -> None:
         self.private_redis = private_redis
-        self.asgi_server = asgi_server or os.environ.get("SLATE_ASGI_SERVER", "daphne")  # manage.py run_web's server
+        self.asgi_server = asgi_server or os.environ.get("SLATE_ASGI_SERVER", "uvicorn")  # manage.py run_web's server
         self.tmp = Path(tempfile.mkdtemp(prefix="slate-e2e-"))
         self.tag = f"{os.getpid()}-{secrets.token_hex(3)}"
         self.port = free_port()
@@ -663,7 +663,7 @@ def serve_built_app(slate: SlateServer) -> None:
     The server runs as in production (DEBUG off), where WhiteNoise serves static files only from
     STATIC_ROOT as it was when the web process started: when the app's assets are not served (the
     first time, or after a rebuild gave them new hashed names), run `collectstatic` (as the
-    Dockerfile does) into the server's own STATIC_ROOT and restart daphne.
+    Dockerfile does) into the server's own STATIC_ROOT and restart the web process.
     """
     import re
 

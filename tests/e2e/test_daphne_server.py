@@ -1,12 +1,12 @@
-"""The same server-facing tests under uvicorn (`SLATE_ASGI_SERVER=uvicorn`) as under daphne: the live
-workspace's stream, socket auth and the 1009 close, and the request limits (project/asgi_limits.py).
-Both servers are supported (`manage.py run_web`); the rest of the suite runs under the default."""
+"""The same server-facing tests under daphne (`SLATE_ASGI_SERVER=daphne`) as under the default, uvicorn:
+the live workspace's stream, socket auth and the 1009 close, and the request limits (daphne's twisted
+layer, project/daphne_options.py). Both servers are supported (`manage.py run_web`)."""
 from __future__ import annotations
 
 import pytest
 
 from tests.e2e.conftest import SlateServer, serve
-from tests.e2e.test_daphne import (  # noqa: F401 — collected here again, against uvicorn
+from tests.e2e.test_http_limits import (  # noqa: F401 — collected here again, against daphne
     test_a_body_past_every_upload_limit_is_refused_413_before_it_is_read,
     test_a_malformed_multipart_body_is_answered_by_slate_in_its_error_shape,
     test_a_request_line_or_header_past_16_kib_is_answered_414_or_431_in_slates_error_shape,
@@ -25,13 +25,13 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def slate(request) -> SlateServer:
-    """Slate as the session's `slate`, with its web process served by uvicorn."""
-    yield from serve(request, SlateServer(asgi_server="uvicorn"))
+    """Slate as the session's `slate`, with its web process served by daphne."""
+    yield from serve(request, SlateServer(asgi_server="daphne"))
 
 
-def test_the_web_process_is_uvicorn(slate: SlateServer):
+def test_the_web_process_is_daphne(slate: SlateServer):
     """run_web replaced itself with the server: the process the tests talk to is uvicorn's."""
     from pathlib import Path
 
     cmdline = Path(f"/proc/{slate.web.pid}/cmdline").read_bytes().split(b"\0")
-    assert any(part.endswith(b"uvicorn") for part in cmdline), cmdline
+    assert any(part.endswith(b"daphne") for part in cmdline), cmdline
