@@ -6,6 +6,7 @@ Pagination lives in `apps.core.pagination`, the error format in `apps.core.excep
 from __future__ import annotations
 
 import copy
+import threading
 from typing import Callable
 
 from rest_framework import serializers, status, viewsets
@@ -52,6 +53,23 @@ class BuiltOnceModelSerializer(serializers.ModelSerializer):
             built = super().get_fields()
             cls._built_fields = built  # a race builds it twice: the same fields
         return copy.deepcopy(built)
+
+    @classmethod
+    def represent(cls, instance) -> dict:
+        """`cls(instance).data` without a request, rendered by one serializer of this class per thread.
+
+        For an event's `data`: the serializer and its fields are made once per thread and each row
+        only rendered (`to_representation` keeps no state on the serializer). Not for answers to a
+        request, whose serializer has the request in its context.
+        """
+        readers = _readers.__dict__.setdefault("by_class", {})
+        reader = readers.get(cls)
+        if reader is None:
+            reader = readers[cls] = cls()
+        return reader.to_representation(instance)
+
+
+_readers = threading.local()
 
 
 def requested_version(request) -> int | None:

@@ -81,9 +81,24 @@ def entity_update(*, instance: M, actor, version: int, **changes: Any) -> M:
 
 def _publish(instance: models.Model, verb: str, *, actor) -> None:
     """Publish `<entity>.<verb>` with the instance's REST representation, and keep that representation on it."""
-    data = serialize_entity(instance.EVENT_ENTITY, instance)
+    data = entity_representation(instance)
     publish_entity(instance, verb, actor=actor, data=data)
     instance._published_data = data
+
+
+def entity_representation(instance: models.Model) -> dict:
+    """The instance's REST representation for an event, as `apps.realtime.events.serialize_entity` renders it (the
+    serializer registered for its `EVENT_ENTITY`, no request); through `BuiltOnceModelSerializer.represent` when the
+    serializer is one, which renders without building a serializer per row."""
+    from django.utils.module_loading import import_string
+
+    from apps.core.api import BuiltOnceModelSerializer
+    from apps.realtime.events import ENTITY_SERIALIZERS
+
+    serializer_class = import_string(ENTITY_SERIALIZERS[instance.EVENT_ENTITY])
+    if issubclass(serializer_class, BuiltOnceModelSerializer):
+        return serializer_class.represent(instance)
+    return serialize_entity(instance.EVENT_ENTITY, instance)
 
 
 def published_data(instance: models.Model) -> dict | None:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError, NotFoundError
-from apps.core.services import entity_delete, entity_update
+from apps.core.services import entity_delete, entity_representation, entity_update
 from apps.productions.models import MANAGER_ROLES, Invitation, Membership, Production, Role
 from apps.productions.permissions import require_manager
 from apps.realtime.services import publish_entity
@@ -55,7 +55,7 @@ def production_stats_publish(*, production_id: int, actor=None) -> None:
 
     production = production_with_stats(production_id=production_id)
     if production is not None:
-        publish_entity(production, "updated", actor=actor)
+        publish_entity(production, "updated", actor=actor, data=entity_representation(production))
 
 
 @transaction.atomic

@@ -152,3 +152,21 @@ def test_marking_a_circled_take_no_good_is_400_and_changes_nothing(user, product
     take.refresh_from_db()
     assert (take.circled, take.no_good, take.version) == (True, False, 1)
     assert events == []
+
+
+def test_an_events_representation_is_the_serializers_own(user, production):
+    # `represent` renders with one serializer per thread: the same data as a serializer made for the row
+    from apps.core.services import entity_representation
+    from apps.productions.api import ProductionSerializer
+    from apps.productions.selectors import production_with_stats
+    from apps.scenes.api import SceneSerializer
+
+    scenes = [SceneFactory(production=production, status=status) for status in ("completed", "on_hold")]
+    scenes[0].assignees.set([user])
+    ShotFactory(scene=scenes[0])
+
+    for scene in scenes:
+        assert entity_representation(scene) == SceneSerializer(scene).data
+    with_stats = production_with_stats(production_id=production.pk)
+    assert entity_representation(with_stats) == ProductionSerializer(with_stats).data
+    assert entity_representation(with_stats)["stats"]["shot_count"] == 1
