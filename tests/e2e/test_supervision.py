@@ -76,7 +76,7 @@ class SupervisedSlate(SlateServer):
 
     def process(self, name: str) -> int | None:
         """The pid of supervisord's child `name` (redis, web, worker) once it runs its real program."""
-        wanted = {"redis": ("redis-server", "run_redis"), "web": ("daphne",), "worker": ("run_huey",)}[name]
+        wanted = {"redis": ("redis-server", "run_redis"), "web": ("uvicorn", "daphne"), "worker": ("run_huey",)}[name]
         for pid, cmdline in children(self.supervisord.pid).items():
             if any(word in cmdline for word in wanted) and "wait_for_services" not in cmdline:
                 return pid
