@@ -33,10 +33,8 @@ FIVE_MIB = 5 * 1024 * 1024
 # The shapes of the issue, each a run on one line: whitespace, "(", "*", "_", "[[", "/*", "#", ">", "~", "*a ", "_a ".
 SHAPES = ["spaces", "tabs", "parens", "stars", "underscores", "star_a", "underscore_a", "notes", "boneyards", "hashes", "gt", "tilde"]
 STEP_LIMIT_S = 20.0  # "in seconds": each step (a job and the request that starts or serves it)
-# No answer waits for the hostile work: the issue measured stalls of 14-63 s. Under a second, what a
-# single answer takes is the shared machine's load and the garbage collector's (p99 and median printed).
 WRITE_LIMIT_S = 1.0
-HEALTH_LIMIT_S = 1.0
+HEALTH_LIMIT_S = 0.2  # issue 11's acceptance: /api/health/ within 200 ms while hostile work runs
 TERMINAL = ("succeeded", "failed", "cancelled")
 
 
