@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from typing import Protocol
 
 from channels.layers import get_channel_layer
 
 from apps.realtime import presence
+from apps.realtime.loops import per_loop
 
 log = logging.getLogger(__name__)
 
@@ -141,16 +141,8 @@ class Hub:
                 consumer.deliver(message)
 
 
-_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
-
-
-def for_this_loop() -> Hub:
-    """The hub of the running event loop (one per web process)."""
-    loop = asyncio.get_running_loop()
-    hub = _hubs.get(loop)
-    if hub is None:
-        hub = _hubs[loop] = Hub()
-    return hub
+# The hub of the running event loop (one per web process).
+for_this_loop = per_loop(Hub)
 
 
 async def group_send(group: str, message: dict) -> None:

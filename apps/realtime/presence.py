@@ -11,13 +11,13 @@ import asyncio
 import json
 import logging
 import time
-import weakref
 
 from django.conf import settings
 from django.utils import timezone
 from redis import asyncio as aioredis
 
 from apps.realtime.services import envelope_json
+from apps.realtime.loops import per_loop
 
 log = logging.getLogger(__name__)
 
@@ -148,16 +148,8 @@ class Announcer:
             log.warning("could not announce presence of production %s", production_id, exc_info=True)
 
 
-_announcers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Announcer] = weakref.WeakKeyDictionary()
-
-
-def for_this_loop() -> Announcer:
-    """The presence announcer of the running event loop (one per web process)."""
-    loop = asyncio.get_running_loop()
-    found = _announcers.get(loop)
-    if found is None:
-        found = _announcers[loop] = Announcer()
-    return found
+# The presence announcer of the running event loop (one per web process).
+for_this_loop = per_loop(Announcer)
 
 
 def envelope(production_id: int, entries: list[dict], *, actor: dict | None) -> str:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from typing import Protocol
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 
 from apps.realtime import replay
+from apps.realtime.loops import per_loop
 
 log = logging.getLogger(__name__)
 
@@ -91,13 +91,5 @@ class StreamWatch:
                 log.exception("stream watch check failed")
 
 
-_watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, StreamWatch] = weakref.WeakKeyDictionary()
-
-
-def for_this_loop() -> StreamWatch:
-    """The stream watch of the running event loop (one per web process; tests run many loops)."""
-    loop = asyncio.get_running_loop()
-    found = _watches.get(loop)
-    if found is None:
-        found = _watches[loop] = StreamWatch()
-    return found
+# The stream watch of the running event loop (one per web process; tests run many loops).
+for_this_loop = per_loop(StreamWatch)
