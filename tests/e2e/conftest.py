@@ -8,7 +8,9 @@ WebSocket — plus read-only looks at its files and database rows, to tell which
 - Redis: `REDIS_URL` from the environment when CI's external pass sets one, else a private
   redis-server on a unix socket in the temp dir (`apps.core.redis_server.start_redis`).
 - Database: a fresh PostgreSQL database next to `DATABASE_URL` when that is PostgreSQL (dropped at
-  the end), else a SQLite file in the temp dir.
+  the end), else a SQLite file in the temp dir. Migrations run once per pytest session, into a
+  template (`MigratedTemplate`); each server's database is a copy of it (PostgreSQL's
+  `CREATE DATABASE … TEMPLATE`, SQLite's online backup), which saves a migrate per server.
 - Channel-layer prefix and Huey queue name are unique to the run, so a shared Redis is safe.
 """
 from __future__ import annotations
@@ -293,6 +295,56 @@ def libpq_url(url: str) -> str:
     return urlunparse(urlparse(url)._replace(scheme="postgresql"))
 
 
+class MigratedTemplate:
+    """One migrated database per pytest session, the template every `SlateServer` database is copied from.
+
+    `get(server)` answers the template's name — a PostgreSQL database next to `DATABASE_URL` (no one
+    stays connected to it, as `CREATE DATABASE … TEMPLATE` requires) or a SQLite file path —
+    running `manage.py migrate` into it the first time, with `server`'s environment. It is dropped
+    (or deleted) when the pytest process exits. Raises RuntimeError when migrate fails.
+    """
+
+    _made: dict[str, str] = {}
+
+    @classmethod
+    def get(cls, server: "SlateServer") -> str:
+        configured = os.environ.get("DATABASE_URL")
+        kind = libpq_url(configured) if is_postgres(configured) else "sqlite"
+        if kind not in cls._made:
+            cls._made[kind] = cls._make(server, configured if kind != "sqlite" else None)
+        return cls._made[kind]
+
+    @classmethod
+    def _make(cls, server: "SlateServer", pg_url: str | None) -> str:
+        import atexit
+
+        if pg_url:
+            import psycopg
+            from psycopg import sql
+
+            name = f"slate_e2e_template_{os.getpid()}_{secrets.token_hex(2)}"
+            admin = libpq_url(pg_url)
+
+            def drop() -> None:
+                with contextlib.suppress(Exception), psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
+                    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+            with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            atexit.register(drop)
+            url = urlunparse(urlparse(pg_url)._replace(path=f"/{name}"))
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="slate-e2e-template-"))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            name = str(folder / "template.sqlite3")
+            url = f"sqlite:///{name}"
+        server.database_url = url
+        server.env = server._environment()
+        server._manage(["migrate", "--noinput"], timeout=300)
+        server.database_url = ""
+        return name
+
+
 class SlateServer:
     """Redis (private or CI's), a private database, the web process (`manage.py run_web`: uvicorn, or
     `asgi_server`) and run_huey, as subprocesses.
@@ -333,7 +385,6 @@ class SlateServer:
         self._start_redis()
         self._create_database()
         self.env = self._environment()
-        self._manage(["migrate", "--noinput"], timeout=300)
         self._create_people()
         self.start_web()
         self.start_worker()
@@ -375,7 +426,9 @@ class SlateServer:
         wait_for_redis(self.redis_url, timeout_s=10)
 
     def _create_database(self) -> None:
+        """This server's own database, migrated: a copy of the session's `MigratedTemplate`."""
         configured = os.environ.get("DATABASE_URL")
+        template = MigratedTemplate.get(self)
         if is_postgres(configured):
             import psycopg
             from psycopg import sql
@@ -384,10 +437,14 @@ class SlateServer:
             self.pg_database = f"slate_e2e_{os.getpid()}_{secrets.token_hex(2)}"
             self.pg_admin_url = libpq_url(configured)
             with psycopg.connect(self.pg_admin_url, autocommit=True, connect_timeout=10) as conn:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.pg_database)))
+                conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(self.pg_database), sql.Identifier(template)))
             self.database_url = urlunparse(parsed._replace(path=f"/{self.pg_database}"))
         else:
             self.sqlite_path = self.tmp / "slate.sqlite3"
+            with contextlib.closing(sqlite3.connect(template)) as source, \
+                    contextlib.closing(sqlite3.connect(self.sqlite_path)) as copy:
+                source.backup(copy)
             self.database_url = f"sqlite:///{self.sqlite_path}"
 
     def _environment(self) -> dict[str, str]:

@@ -50,7 +50,6 @@ class SupervisedSlate(SlateServer):
                     # one web process on SLATE_PORT, no nginx: what the Makefile exports for SLATE_WEB_PROCESSES=1
                     "SLATE_WEB_PROCESSES": "1", "SLATE_WEB_HOST": "127.0.0.1", "SLATE_WEB_PORT": str(self.port), "SLATE_NGINX": "false"}
         assert self.env["TMPDIR"] == str(self.tmpdir)
-        self._manage(["migrate", "--noinput"], timeout=300)
         self._create_people()
         self.supervisord = subprocess.Popen(
             [str(SUPERVISORD), "-c", str(REPO / "supervisord.conf"), "-j", str(self.tmp / "supervisord.pid"),
