@@ -8,7 +8,8 @@ from rest_framework.response import Response
 
 from apps.breakdown import services
 from apps.breakdown.models import BreakdownSuggestion, CastMember, Character, Location, Prop
-from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField, requested_version
+from apps.core.api import requested_version
+from apps.productions.scoped import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.core.errors import ApplicationError
 from apps.core.integers import IntegerField
 from apps.productions.models import Production

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from apps.breakdown.models import BreakdownCategory, BreakdownSuggestion, CastMember, Character, Location, Prop, SuggestionStatus
 from apps.core.errors import ApplicationError, ConflictError
-from apps.core.services import entity_create, entity_delete, entity_update
+from apps.productions.entities import entity_create, entity_delete, entity_update
 from apps.realtime.events import serialize_entity
 
 

@@ -24,7 +24,8 @@ from apps.callsheets.selectors import (
     shoot_day_queryset,
     strip_queryset,
 )
-from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField, requested_version
+from apps.core.api import requested_version
+from apps.productions.scoped import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.core.errors import ApplicationError, NotFoundError
 from apps.core.integers import IntegerField, parse_int
 from apps.core.times import HHMM

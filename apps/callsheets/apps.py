@@ -6,3 +6,13 @@ class CallsheetsConfig(AppConfig):
 
     name = "apps.callsheets"
     label = "callsheets"
+
+    def ready(self) -> None:
+        """Register the serializers of this app's live entities (shoot_day, strip, callsheet, callsheet_recipient) with realtime, for events' `data`."""
+        from apps.realtime.events import register_serializer
+        from apps.callsheets.api import CallSheetRecipientSerializer, CallSheetSerializer, ShootDaySerializer, StripSerializer
+
+        register_serializer("shoot_day", ShootDaySerializer)
+        register_serializer("strip", StripSerializer)
+        register_serializer("callsheet", CallSheetSerializer)
+        register_serializer("callsheet_recipient", CallSheetRecipientSerializer)

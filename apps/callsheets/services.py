@@ -18,7 +18,7 @@ from apps.callsheets import changes as ch
 from apps.callsheets.models import CallSheet, CallSheetRecipient, CallSheetRevision, CallSheetStatus, ShootDay, Strip, StripKind
 from apps.callsheets.selectors import shoot_day_queryset, strip_queryset
 from apps.core.errors import ApplicationError, ConflictError, NotFoundError
-from apps.core.services import entity_create, entity_delete, entity_update
+from apps.productions.entities import entity_create, entity_delete, entity_update
 from apps.productions.services import production_lock
 from apps.realtime.events import serialize_entity
 from apps.realtime.services import publish, publish_entity

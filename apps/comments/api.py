@@ -6,7 +6,7 @@ from rest_framework import serializers
 from apps.comments import services
 from apps.comments.models import Comment
 from apps.continuity.models import ContinuityNote
-from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
+from apps.productions.scoped import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.media.models import MediaAsset
 from apps.scenes.models import Scene, Shot, Take
 

@@ -6,3 +6,10 @@ class CommentsConfig(AppConfig):
 
     name = "apps.comments"
     label = "comments"
+
+    def ready(self) -> None:
+        """Register the serializers of this app's live entities (comment) with realtime, for events' `data`."""
+        from apps.realtime.events import register_serializer
+        from apps.comments.api import CommentSerializer
+
+        register_serializer("comment", CommentSerializer)

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from apps.comments.models import TARGETS, Comment
 from apps.core.errors import ApplicationError, PermissionDeniedError
-from apps.core.services import entity_create, entity_delete, entity_update
+from apps.productions.entities import entity_create, entity_delete, entity_update
 from apps.productions.models import MANAGER_ROLES, Membership
 
 MENTION = re.compile(r"(?<![\w@.])@([\w.+-]{1,150})")

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from apps.continuity import services
 from apps.continuity.models import ContinuityNote, ContinuityPhoto
-from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
+from apps.productions.scoped import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.core.errors import ApplicationError
 from apps.core.files import file_response, file_responses
 from apps.core.uploads import check_request_size

@@ -6,3 +6,11 @@ class ContinuityConfig(AppConfig):
 
     name = "apps.continuity"
     label = "continuity"
+
+    def ready(self) -> None:
+        """Register the serializers of this app's live entities (continuity_note, continuity_photo) with realtime, for events' `data`."""
+        from apps.realtime.events import register_serializer
+        from apps.continuity.api import ContinuityNoteSerializer, ContinuityPhotoSerializer
+
+        register_serializer("continuity_note", ContinuityNoteSerializer)
+        register_serializer("continuity_photo", ContinuityPhotoSerializer)

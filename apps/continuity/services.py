@@ -8,7 +8,7 @@ from django.db import transaction
 
 from apps.continuity.models import ContinuityNote, ContinuityPhoto
 from apps.core.errors import ApplicationError
-from apps.core.services import entity_create, entity_delete, entity_update
+from apps.productions.entities import entity_create, entity_delete, entity_update
 from apps.core.uploads import check_upload_size, display_filename, generated_name, inspect_image, stored_upload
 from apps.realtime.services import publish_entity
 

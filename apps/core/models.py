@@ -17,7 +17,7 @@ class TimeStampedModel(models.Model):
 class VersionedModel(TimeStampedModel):
     """A row edited by several people at once: `version` goes up by one on every saved change.
 
-    An update names the version it was based on; `apps.core.services.entity_update` refuses a
+    An update names the version it was based on; `apps.productions.entities.entity_update` refuses a
     stale one with `ConflictError` (HTTP 409) so nobody's change is silently overwritten.
     """
 

@@ -8,9 +8,15 @@ class JobsConfig(AppConfig):
     label = "jobs"
 
     def ready(self) -> None:
-        """Import every app's `tasks.py`, so its job handlers are registered in this process."""
+        """Register the job entity's serializer for events, and import every app's `tasks.py`, so its job handlers
+        are registered in this process."""
         # Job handlers register themselves in each app's tasks.py; run_huey imports those modules,
         # and so must every other process that may run a job (tests in immediate mode, the shell).
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("tasks")
+
+        from apps.realtime.events import register_serializer
+        from apps.jobs.api import JobSerializer
+
+        register_serializer("job", JobSerializer)

@@ -31,7 +31,7 @@ from django.utils import timezone
 from apps.core.errors import ApplicationError, is_transient_db_error
 from apps.jobs import enqueue
 from apps.jobs.models import TERMINAL_STATUSES, Job, JobStatus
-from apps.realtime.services import broadcast, publish_entity
+from apps.realtime.services import broadcast_now, publish_entity
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ def _publish_cancelling(job: Job, *, actor) -> None:
         if not is_transient_db_error(exc):
             raise
         log.info("job %s: cancel requested; its job.updated waits for the running job, sent live only", job.pk)
-        broadcast(production_id=job.production_id, type="job.progress", entity="job", entity_id=str(job.pk),
+        broadcast_now(production_id=job.production_id, type="job.progress", entity="job", entity_id=str(job.pk),
                   data={"id": str(job.pk), "kind": job.kind, "status": job.status, "progress": round(job.progress, 4),
                         "message": job.message, "cancel_requested": True})
 
@@ -260,7 +260,7 @@ class JobContext:
             self.job.progress = fraction
             if force or now - self._last_broadcast >= self._interval:
                 self._last_broadcast = now
-                broadcast(production_id=self.job.production_id, type="job.progress", entity="job", entity_id=str(self.job.pk),
+                broadcast_now(production_id=self.job.production_id, type="job.progress", entity="job", entity_id=str(self.job.pk),
                           data={**(extra or {}), "id": str(self.job.pk), "kind": self.job.kind, "status": JobStatus.RUNNING,
                                 "progress": round(fraction, 4), "message": self.job.message})
             if force or now - self._last_db >= DB_PROGRESS_EVERY_S:

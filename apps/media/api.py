@@ -7,7 +7,7 @@ from rest_framework import parsers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
+from apps.productions.scoped import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.core.errors import ApplicationError
 from apps.core.files import file_response, file_responses
 from apps.core.integers import IntegerField

@@ -6,3 +6,11 @@ class MediaConfig(AppConfig):
 
     name = "apps.media"
     label = "media"
+
+    def ready(self) -> None:
+        """Register the serializers of this app's live entities (media_asset, clip) with realtime, for events' `data`."""
+        from apps.realtime.events import register_serializer
+        from apps.media.api import ClipSerializer, MediaAssetSerializer
+
+        register_serializer("media_asset", MediaAssetSerializer)
+        register_serializer("clip", ClipSerializer)

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
-from apps.core.services import entity_delete
+from apps.productions.entities import entity_delete
 from apps.core.uploads import generated_name
 from apps.jobs.models import TERMINAL_STATUSES
 from apps.jobs.scratch import scratch_dir

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
-from apps.core.services import entity_update
+from apps.productions.entities import entity_update
 from apps.media.models import ApprovalStatus, MediaAsset
 from apps.scenes.models import Scene, Shot, Take
 

@@ -24,7 +24,7 @@ from django.db.models import Max, Q
 from PIL import Image, UnidentifiedImageError
 
 from apps.core.errors import ApplicationError
-from apps.core.services import entity_delete, entity_update
+from apps.productions.entities import entity_delete, entity_update
 from apps.core.uploads import IMAGE_FORMATS, check_upload_size, display_filename, generated_name
 from apps.jobs.models import Job
 from apps.jobs.services import job_create

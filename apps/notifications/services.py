@@ -1,7 +1,7 @@
 """Writes on notifications: `notify` (the one entry point of every trigger), read state, preferences, push subscriptions.
 
 Delivery happens after the caller's transaction commits: the live `notification.created` event
-(`apps.realtime.services.send_to_user`), and Huey tasks for email (`tasks.send_email`) and Web
+(`apps.realtime.services.publish_to_user`), and Huey tasks for email (`tasks.send_email`) and Web
 Push (`tasks.send_push`, one per device). A rolled-back change never notifies anyone.
 """
 from __future__ import annotations
@@ -238,9 +238,9 @@ def _bulk_returns_ids() -> bool:
 
 def _send_event(row: Notification, type: str, *, actor=None) -> None:
     from apps.notifications.api import NotificationSerializer
-    from apps.realtime.services import send_to_user
+    from apps.realtime.services import publish_to_user
 
-    send_to_user(user_id=row.recipient_id, type=type, production_id=row.production_id, entity="notification",
+    publish_to_user(user_id=row.recipient_id, type=type, production_id=row.production_id, entity="notification",
                  entity_id=row.pk, data=NotificationSerializer(row).data, actor=actor)
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError, NotFoundError
-from apps.core.services import entity_delete, entity_representation, entity_update
+from apps.productions.entities import entity_delete, entity_representation, entity_update
 from apps.productions.models import MANAGER_ROLES, Invitation, Membership, Production, Role
 from apps.productions.permissions import require_manager
 from apps.realtime.services import publish_entity

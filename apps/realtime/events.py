@@ -1,42 +1,50 @@
-"""The event types Slate sends and the serializer that renders each entity's `data`.
+"""The event types Slate sends, and the registry of the serializer that renders each entity's `data`.
 
 `type` is `<entity>.<verb>` (DESIGN.md, "Event envelope"). The TypeScript client mirrors this
 list in one union. An entity's `data` is the same JSON its REST endpoint returns.
 """
 from __future__ import annotations
 
-from django.utils.module_loading import import_string
-
 VERBS = ("created", "updated", "deleted")
 
-# entity name → dotted path of its REST serializer
-ENTITY_SERIALIZERS: dict[str, str] = {
-    "production": "apps.productions.api.ProductionSerializer",
-    "membership": "apps.productions.api.MembershipSerializer",
-    "invitation": "apps.productions.api.InvitationSerializer",  # pending invitations; never the token
-    "scene": "apps.scenes.api.SceneSerializer",
-    "shot": "apps.scenes.api.ShotSerializer",
-    "take": "apps.scenes.api.TakeSerializer",
-    "character": "apps.breakdown.api.CharacterSerializer",
-    "cast_member": "apps.breakdown.api.CastMemberSerializer",
-    "prop": "apps.breakdown.api.PropSerializer",
-    "location": "apps.breakdown.api.LocationSerializer",
-    "breakdown_suggestion": "apps.breakdown.api.BreakdownSuggestionSerializer",
-    "continuity_note": "apps.continuity.api.ContinuityNoteSerializer",
-    "continuity_photo": "apps.continuity.api.ContinuityPhotoSerializer",
-    "comment": "apps.comments.api.CommentSerializer",
-    "script": "apps.scripts.api.ScriptSerializer",
-    "script_version": "apps.scripts.api.ScriptVersionSerializer",
-    "media_asset": "apps.media.api.MediaAssetSerializer",
-    "clip": "apps.media.api.ClipSerializer",
-    "storyboard_template": "apps.generation.storyboards.api.StoryboardTemplateSerializer",
-    "storyboard_favourite": "apps.generation.storyboards.api.StoryboardFavouriteSerializer",
-    "job": "apps.jobs.api.JobSerializer",
-    "shoot_day": "apps.callsheets.api.ShootDaySerializer",
-    "strip": "apps.callsheets.api.StripSerializer",
-    "callsheet": "apps.callsheets.api.CallSheetSerializer",
-    "callsheet_recipient": "apps.callsheets.api.CallSheetRecipientSerializer",
-}
+# The live entities, in the order the protocol lists them (DESIGN.md, "Event envelope"; the TypeScript
+# client mirrors it). Each one's `data` is rendered by the REST serializer its app registers
+# (`register_serializer`, from the app's `AppConfig.ready()`).
+ENTITIES: tuple[str, ...] = (
+    "production", "membership", "invitation",  # invitation: pending invitations; never the token
+    "scene", "shot", "take",
+    "character", "cast_member", "prop", "location", "breakdown_suggestion",
+    "continuity_note", "continuity_photo",
+    "comment",
+    "script", "script_version",
+    "media_asset", "clip",
+    "storyboard_template", "storyboard_favourite",
+    "job",
+    "shoot_day", "strip", "callsheet", "callsheet_recipient",
+)
+
+_serializers: dict[str, type] = {}
+
+
+def register_serializer(entity: str, serializer_class: type) -> None:
+    """Name the REST serializer (a DRF `Serializer` class) that renders `entity`'s event `data`.
+
+    Called by the app that owns the entity, from its `AppConfig.ready()`. Raises ValueError for an
+    entity not in `ENTITIES` (the protocol lists every one) or one already registered to another class.
+    """
+    if entity not in ENTITIES:
+        raise ValueError(f"{entity!r} is not a live entity: add it to apps.realtime.events.ENTITIES (and the client's union)")
+    if _serializers.setdefault(entity, serializer_class) is not serializer_class:
+        raise ValueError(f"{entity!r} already has the serializer {_serializers[entity].__name__}")
+
+
+def serializer_for(entity: str) -> type:
+    """The serializer class registered for `entity`; LookupError when its app registered none."""
+    try:
+        return _serializers[entity]
+    except KeyError:
+        raise LookupError(f"no serializer registered for the live entity {entity!r} (its app's AppConfig.ready())") from None
+
 
 # Stored types beyond created/updated/deleted (DESIGN.md, "Event envelope").
 EXTRA_TYPES = ("callsheet.published",)
@@ -48,10 +56,22 @@ USER_TYPES = ("notification.created", "notification.updated")
 # Ephemeral types: sent to connected clients only, never stored, `"id": null`.
 EPHEMERAL_TYPES = ("job.progress", "presence.changed")
 
-EVENT_TYPES = tuple(f"{entity}.{verb}" for entity in ENTITY_SERIALIZERS for verb in VERBS) + EXTRA_TYPES + EPHEMERAL_TYPES
+EVENT_TYPES = tuple(f"{entity}.{verb}" for entity in ENTITIES for verb in VERBS) + EXTRA_TYPES + EPHEMERAL_TYPES
 
 
 def serialize_entity(entity: str, instance) -> dict:
-    """`instance` rendered by the REST serializer registered for `entity` (KeyError if unknown)."""
-    serializer_class = import_string(ENTITY_SERIALIZERS[entity])
-    return serializer_class(instance).data
+    """`instance` (a model row) rendered, without a request, by the serializer registered for `entity`.
+
+    Through the class's `represent(instance)` when it has one (`apps.core.api.BuiltOnceModelSerializer`:
+    one serializer per class and thread renders every row), else `serializer_class(instance).data`.
+    Raises LookupError for an entity with no registered serializer.
+    """
+    serializer_class = serializer_for(entity)
+    represent = getattr(serializer_class, "represent", None)
+    return represent(instance) if represent is not None else serializer_class(instance).data
+
+
+def serialize_entities(entity: str, instances) -> list[dict]:
+    """Several rows of `entity` rendered at once by its serializer (`many=True`: the fields are built once for all the
+    rows, not per row); a list in the rows' order, `[]` for none. LookupError as `serialize_entity`."""
+    return list(serializer_for(entity)(instances, many=True).data) if instances else []

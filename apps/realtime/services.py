@@ -1,8 +1,9 @@
-"""Publishing production events: stored ones (`publish`) and ephemeral ones (`broadcast`).
+"""Publishing events: a production's stored ones (`publish`, sent on commit), a user's own
+(`publish_to_user`, sent on commit, not stored) and ephemeral ones (`broadcast_now`, sent at once).
 
 `publish` writes an `Event` row in the caller's transaction and sends it to the channel-layer
 group `production.<id>` only after commit, so no client ever sees a change that was rolled back
-(a transactional outbox). `broadcast` sends at once and stores nothing (job progress, presence).
+(a transactional outbox). `broadcast_now` sends at once and stores nothing (job progress, presence).
 Sending from synchronous code goes through one long-lived event loop in a background thread
 (`apps.realtime.sender`), not `async_to_sync` per event (DESIGN.md, "known pitfalls").
 """
@@ -163,7 +164,7 @@ def publish_entity(instance, verb: str, *, actor=None, entity: str | None = None
     return publish(production_id=production_id, type=f"{entity}.{verb}", entity=entity, entity_id=entity_id, data=payload, actor=actor)
 
 
-def broadcast(*, production_id: int, type: str, entity: str, entity_id: Any, data: dict, actor=None) -> None:
+def broadcast_now(*, production_id: int, type: str, entity: str, entity_id: Any, data: dict, actor=None) -> None:
     """Send an ephemeral event (`"id": null`, not stored) to `production.<id>` now.
 
     For high-rate or transient state: `job.progress`, `presence.changed`. A client that misses one
@@ -176,7 +177,7 @@ def broadcast(*, production_id: int, type: str, entity: str, entity_id: Any, dat
     sender.group_send(production_group(production_id), {"type": "event.message", "text": text, "id": None, "production": production_id, "event_type": type})
 
 
-def send_to_user(*, user_id: int, type: str, production_id: int, entity: str, entity_id: Any, data: dict, actor=None) -> None:
+def publish_to_user(*, user_id: int, type: str, production_id: int, entity: str, entity_id: Any, data: dict, actor=None) -> None:
     """Send one of a user's own events (`notification.created`, `notification.updated`) to `user.<id>`.
 
     Every socket of that user gets it, whatever productions it subscribed to (the envelope still

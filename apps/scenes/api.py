@@ -4,7 +4,8 @@ from __future__ import annotations
 import django_filters
 from rest_framework import serializers
 
-from apps.core.api import BuiltOnceModelSerializer, ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
+from apps.core.api import BuiltOnceModelSerializer
+from apps.productions.scoped import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.core.integers import IntegerField
 from apps.productions.models import Production
 from apps.scenes import services

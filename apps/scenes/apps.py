@@ -6,3 +6,12 @@ class ScenesConfig(AppConfig):
 
     name = "apps.scenes"
     label = "scenes"
+
+    def ready(self) -> None:
+        """Register the serializers of this app's live entities (scene, shot, take) with realtime, for events' `data`."""
+        from apps.realtime.events import register_serializer
+        from apps.scenes.api import SceneSerializer, ShotSerializer, TakeSerializer
+
+        register_serializer("scene", SceneSerializer)
+        register_serializer("shot", ShotSerializer)
+        register_serializer("take", TakeSerializer)

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from apps.core.errors import ApplicationError
-from apps.core.services import entity_create, entity_delete, entity_update, published_data
+from apps.productions.entities import entity_create, entity_delete, entity_update, published_data
 from apps.productions.services import production_stats_publish
 from apps.scenes.models import Scene, SceneStatus, Shot, Take
 

@@ -7,7 +7,7 @@ from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.core.api import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
+from apps.productions.scoped import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.core.errors import ApplicationError
 from apps.core.integers import parse_int
 from apps.core.uploads import check_request_size

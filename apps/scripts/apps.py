@@ -6,3 +6,11 @@ class ScriptsConfig(AppConfig):
 
     name = "apps.scripts"
     label = "scripts"
+
+    def ready(self) -> None:
+        """Register the serializers of this app's live entities (script, script_version) with realtime, for events' `data`."""
+        from apps.realtime.events import register_serializer
+        from apps.scripts.api import ScriptSerializer, ScriptVersionSerializer
+
+        register_serializer("script", ScriptSerializer)
+        register_serializer("script_version", ScriptVersionSerializer)

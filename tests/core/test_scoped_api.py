@@ -1,4 +1,4 @@
-"""CRUD and scoping shared by every production-owned resource (apps.core.api.ProductionScopedViewSet).
+"""CRUD and scoping shared by every production-owned resource (apps.productions.scoped.ProductionScopedViewSet).
 
 Each test runs once per resource in tests/core/resources.py: scenes, shots, takes, characters,
 cast members, props, locations, continuity notes and comments.

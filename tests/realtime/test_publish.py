@@ -1,4 +1,4 @@
-"""publish() / broadcast() (the transactional outbox) and the sender that hands events to Redis."""
+"""publish() / broadcast_now() (the transactional outbox) and the sender that hands events to Redis."""
 from __future__ import annotations
 
 import asyncio
@@ -20,7 +20,7 @@ from django.db import transaction
 
 from apps.realtime import sender
 from apps.realtime.models import Event
-from apps.realtime.services import broadcast, publish, publish_entity
+from apps.realtime.services import broadcast_now, publish, publish_entity
 from tests.realtime.helpers import run_sync
 
 
@@ -133,12 +133,12 @@ def test_event_ids_grow_in_publish_order(production, user, sent, django_capture_
     assert [message["id"] for _, message in sent] == ids
 
 
-# --- broadcast: ephemeral, sent at once --------------------------------------------------------
+# --- broadcast_now: ephemeral, sent at once --------------------------------------------------------
 
 
 def test_broadcast_sends_at_once_and_stores_nothing(production, user, sent):
     with transaction.atomic():
-        broadcast(production_id=production.pk, type="job.progress", entity="job", entity_id="a-job", data={"progress": 0.5}, actor=user)
+        broadcast_now(production_id=production.pk, type="job.progress", entity="job", entity_id="a-job", data={"progress": 0.5}, actor=user)
         assert len(sent) == 1  # not deferred to the commit
 
     assert not Event.objects.exists()
@@ -212,7 +212,7 @@ async def test_a_rolled_back_publish_never_reaches_redis(production, user, group
 async def test_a_broadcast_reaches_the_production_group_through_redis(production, group_listener):
     next_message = await group_listener(f"production.{production.pk}")
 
-    await run_sync(broadcast, production_id=production.pk, type="job.progress", entity="job", entity_id="j", data={"progress": 0.25})
+    await run_sync(broadcast_now, production_id=production.pk, type="job.progress", entity="job", entity_id="j", data={"progress": 0.25})
 
     message = await next_message()
     assert message["id"] is None and json.loads(message["text"])["data"] == {"progress": 0.25}

@@ -17,7 +17,7 @@ from django.db import transaction
 from PIL import Image
 
 from apps.core.errors import ApplicationError
-from apps.core.services import entity_create, entity_delete, entity_update
+from apps.productions.entities import entity_create, entity_delete, entity_update
 from apps.core.uploads import display_filename, generated_name, inspect_image
 from apps.generation.config import require_fal
 from apps.generation.storyboards.expansion import ExpansionError, OrderItem, expand

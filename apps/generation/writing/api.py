@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.breakdown.models import Character
-from apps.core.api import ScopedPrimaryKeyRelatedField
+from apps.productions.scoped import ScopedPrimaryKeyRelatedField
 from apps.core.errors import NotFoundError
 from apps.generation.config import require_anthropic
 from apps.generation.writing import breakdown, prompts, services

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from apps.core.errors import ApplicationError, ConflictError
-from apps.core.services import entity_create
+from apps.productions.entities import entity_create
 from apps.core.uploads import check_upload_size, display_filename, generated_name, stored_upload
 from apps.jobs.models import Job
 from apps.jobs.services import JobCancelled, JobContext, job_create

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from apps.core.errors import ApplicationError
-from apps.core.services import entity_delete, entity_update
+from apps.productions.entities import entity_delete, entity_update
 from apps.scripts.models import Script, ScriptVersion
 from apps.scripts.services.renders import renders_delete_files
 

@@ -1,5 +1,8 @@
 """Generic writes that every production-owned entity shares: create, versioned update, delete.
 
+They live with the tenancy root because every such entity belongs to a production (`production_id`)
+and every write publishes a production event; the domain apps build on them.
+
 Each app's `services.py` wraps these in its own named functions (`scene_create`, `prop_update`...)
 and adds what is particular to the entity. Every write validates with `full_clean()` (an update:
 what it changes, and every rule that involves a changed field), runs in one transaction, and
@@ -87,17 +90,7 @@ def _publish(instance: models.Model, verb: str, *, actor) -> None:
 
 
 def entity_representation(instance: models.Model) -> dict:
-    """The instance's REST representation for an event, as `apps.realtime.events.serialize_entity` renders it (the
-    serializer registered for its `EVENT_ENTITY`, no request); through `BuiltOnceModelSerializer.represent` when the
-    serializer is one, which renders without building a serializer per row."""
-    from django.utils.module_loading import import_string
-
-    from apps.core.api import BuiltOnceModelSerializer
-    from apps.realtime.events import ENTITY_SERIALIZERS
-
-    serializer_class = import_string(ENTITY_SERIALIZERS[instance.EVENT_ENTITY])
-    if issubclass(serializer_class, BuiltOnceModelSerializer):
-        return serializer_class.represent(instance)
+    """The instance's REST representation for an event: `apps.realtime.events.serialize_entity` for its `EVENT_ENTITY`."""
     return serialize_entity(instance.EVENT_ENTITY, instance)
 
 
