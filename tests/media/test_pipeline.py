@@ -275,9 +275,9 @@ def test_an_attempt_that_lost_its_job_leaves_the_asset_to_the_attempt_that_owns_
     import threading
     import time
 
-    from apps.jobs import services
+    from apps.jobs import running
 
-    monkeypatch.setattr(services, "DB_PROGRESS_EVERY_S", 0.0)  # every report checks who owns the job
+    monkeypatch.setattr(running, "DB_PROGRESS_EVERY_S", 0.0)  # every report checks who owns the job
     asset = make_asset(production, user, VIDEO / "tears_of_steel_640x360_10s.mp4")
     first = threading.Thread(target=job_run, args=(asset.job_id,))
     first.start()
