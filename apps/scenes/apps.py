@@ -10,7 +10,7 @@ class ScenesConfig(AppConfig):
     def ready(self) -> None:
         """Register the serializers of this app's live entities (scene, shot, take) with realtime, for events' `data`."""
         from apps.realtime.events import register_serializer
-        from apps.scenes.api import SceneSerializer, ShotSerializer, TakeSerializer
+        from apps.scenes.serializers import SceneSerializer, ShotSerializer, TakeSerializer
 
         register_serializer("scene", SceneSerializer)
         register_serializer("shot", ShotSerializer)

@@ -237,7 +237,7 @@ def _set_status_then_roll_back(scene, actor):
 
 
 async def test_a_committed_write_reaches_subscribers_as_the_design_envelope(crew, connect_as, scene_in):
-    from apps.scenes.api import SceneSerializer
+    from apps.scenes.serializers import SceneSerializer
 
     scene = await run_sync(scene_in, crew.production)
     socket = await connect_as(crew.member)

@@ -110,7 +110,7 @@ def test_an_event_without_a_signed_in_actor_has_a_null_actor(production, sent, d
 
 
 def test_publish_entity_sends_the_rest_representation(production, user, sent, django_capture_on_commit_callbacks):
-    from apps.scenes.api import SceneSerializer
+    from apps.scenes.serializers import SceneSerializer
     from tests.factories import SceneFactory
 
     scene = SceneFactory(production=production)

@@ -159,7 +159,7 @@ def test_an_events_representation_is_the_serializers_own(user, production):
     from apps.productions.entities import entity_representation
     from apps.productions.api import ProductionSerializer
     from apps.productions.selectors import production_with_stats
-    from apps.scenes.api import SceneSerializer
+    from apps.scenes.serializers import SceneSerializer
 
     scenes = [SceneFactory(production=production, status=status) for status in ("completed", "on_hold")]
     scenes[0].assignees.set([user])
