@@ -10,7 +10,7 @@ class BreakdownConfig(AppConfig):
     def ready(self) -> None:
         """Register the serializers of this app's live entities (character, cast_member, prop, location, breakdown_suggestion) with realtime, for events' `data`."""
         from apps.realtime.events import register_serializer
-        from apps.breakdown.api import BreakdownSuggestionSerializer, CastMemberSerializer, CharacterSerializer, LocationSerializer, PropSerializer
+        from apps.breakdown.serializers import BreakdownSuggestionSerializer, CastMemberSerializer, CharacterSerializer, LocationSerializer, PropSerializer
 
         register_serializer("character", CharacterSerializer)
         register_serializer("cast_member", CastMemberSerializer)
