@@ -10,7 +10,7 @@ class ContinuityConfig(AppConfig):
     def ready(self) -> None:
         """Register the serializers of this app's live entities (continuity_note, continuity_photo) with realtime, for events' `data`."""
         from apps.realtime.events import register_serializer
-        from apps.continuity.api import ContinuityNoteSerializer, ContinuityPhotoSerializer
+        from apps.continuity.serializers import ContinuityNoteSerializer, ContinuityPhotoSerializer
 
         register_serializer("continuity_note", ContinuityNoteSerializer)
         register_serializer("continuity_photo", ContinuityPhotoSerializer)
