@@ -10,6 +10,6 @@ class CommentsConfig(AppConfig):
     def ready(self) -> None:
         """Register the serializers of this app's live entities (comment) with realtime, for events' `data`."""
         from apps.realtime.events import register_serializer
-        from apps.comments.api import CommentSerializer
+        from apps.comments.serializers import CommentSerializer
 
         register_serializer("comment", CommentSerializer)
