@@ -9,8 +9,8 @@ class CallsheetsConfig(AppConfig):
 
     def ready(self) -> None:
         """Register the serializers of this app's live entities (shoot_day, strip, callsheet, callsheet_recipient) with realtime, for events' `data`."""
+        from apps.callsheets.serializers import CallSheetRecipientSerializer, CallSheetSerializer, ShootDaySerializer, StripSerializer
         from apps.realtime.events import register_serializer
-        from apps.callsheets.api import CallSheetRecipientSerializer, CallSheetSerializer, ShootDaySerializer, StripSerializer
 
         register_serializer("shoot_day", ShootDaySerializer)
         register_serializer("strip", StripSerializer)
