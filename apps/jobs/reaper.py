@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from apps.jobs import enqueue, services
+from apps.jobs import enqueue, running, services
 from apps.jobs.models import Job, JobStatus
 from apps.realtime.services import publish_entity
 
@@ -61,7 +61,7 @@ def job_reap_stale(*, stale_after_s: float | None = None, at_startup: bool = Fal
 
 
 def _is_dead(job: Job, stale_after_s: float, at_startup: bool) -> bool:
-    if job.pk in services._RUNNING_HERE:
+    if job.pk in running.RUNNING_HERE:
         return False
     cutoff = timezone.now() - timedelta(seconds=stale_after_s)
     return _worker_is_gone(job.worker, at_startup=at_startup) or job.heartbeat_at is None or job.heartbeat_at < cutoff
@@ -73,7 +73,7 @@ def _reap(job_pk, *, attempt: int, stale_after_s: float, at_startup: bool) -> Jo
     if job is None or not _is_dead(job, stale_after_s, at_startup):
         return None
     if job.cancel_requested:
-        services._finish(job, JobStatus.CANCELLED, message="Cancelled")
+        services.job_finish(job, JobStatus.CANCELLED, message="Cancelled")
     elif job.attempts < settings.SLATE_JOB_MAX_ATTEMPTS:
         job.status, job.progress, job.worker = JobStatus.PENDING, 0.0, ""
         job.message = f"The worker stopped; retrying (attempt {job.attempts + 1} of {settings.SLATE_JOB_MAX_ATTEMPTS})"
@@ -81,7 +81,7 @@ def _reap(job_pk, *, attempt: int, stale_after_s: float, at_startup: bool) -> Jo
         publish_entity(job, "updated")
         transaction.on_commit(lambda: services.job_enqueue(job_id=job.pk))
     else:
-        services._finish(job, JobStatus.FAILED, message="Failed",
+        services.job_finish(job, JobStatus.FAILED, message="Failed",
                 error=f"The worker running this job stopped during attempt {job.attempts} of {settings.SLATE_JOB_MAX_ATTEMPTS}.")
     return job
 

@@ -6,3 +6,10 @@ class NotificationsConfig(AppConfig):
 
     name = "apps.notifications"
     label = "notifications"
+
+    def ready(self) -> None:
+        """Connect the receivers of other apps' signals (`apps.notifications.receivers`): a finished job tells its creator."""
+        from apps.jobs.signals import job_finished
+        from apps.notifications.receivers import job_finished_notify
+
+        job_finished.connect(job_finished_notify, dispatch_uid="notifications.job_finished_notify")

@@ -295,7 +295,7 @@ def test_fal_not_finishing_in_time_fails_the_job_and_cancels_the_requests(api, s
 def test_cancelling_the_job_cancels_its_requests_at_fal_and_leaves_no_frames(api, shot, user, fal, monkeypatch, media_root):
     """The crew cancels while fal is working: the next progress report notices, fal gets a cancel per request."""
     fal.behaviour = "hang"
-    monkeypatch.setattr("apps.jobs.services.DB_PROGRESS_EVERY_S", 0.0)
+    monkeypatch.setattr("apps.jobs.running.DB_PROGRESS_EVERY_S", 0.0)
     job_id = order(api, shot).json()["job"]["id"]
 
     def cancel_on_first_log(group, message, *, timeout_s=5.0):

@@ -16,4 +16,4 @@ def register():
 
     yield add
     for kind in kinds:
-        services._HANDLERS.pop(kind, None)
+        services.HANDLERS.pop(kind, None)

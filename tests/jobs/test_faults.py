@@ -18,7 +18,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.jobs import enqueue, reaper, services
+from apps.jobs import enqueue, reaper, running, services
 from apps.jobs.models import Job, JobStatus
 from apps.realtime.models import Event
 from tests.procs import wait_until
@@ -68,7 +68,7 @@ def short_busy_timeout(monkeypatch):
 
 def test_heartbeat_survives_a_locked_sqlite_database_and_beats_again_once_it_is_free(production, register, monkeypatch,
                                                                                      short_busy_timeout, caplog):
-    monkeypatch.setattr(services, "HEARTBEAT_EVERY_S", 0.05)
+    monkeypatch.setattr(running, "HEARTBEAT_EVERY_S", 0.05)
     release = threading.Event()
 
     def handler(ctx):
@@ -96,7 +96,7 @@ def test_heartbeat_survives_a_locked_sqlite_database_and_beats_again_once_it_is_
 def test_heartbeat_survives_a_postgresql_connection_the_server_terminated(production, register, monkeypatch, caplog):
     if connection.vendor != "postgresql":
         pytest.skip("pg_terminate_backend is PostgreSQL's")
-    monkeypatch.setattr(services, "HEARTBEAT_EVERY_S", 0.05)
+    monkeypatch.setattr(running, "HEARTBEAT_EVERY_S", 0.05)
     release = threading.Event()
     register("test.beating", lambda ctx: release.wait(20) and {"done": True})
     job = Job.objects.create(production=production, kind="test.beating")
@@ -126,8 +126,8 @@ def test_heartbeat_survives_a_postgresql_connection_the_server_terminated(produc
 def test_an_attempt_that_cannot_store_a_heartbeat_for_half_the_stale_time_stops_and_writes_nothing(
         production, register, monkeypatch, settings, short_busy_timeout):
     settings.SLATE_JOB_STALE_AFTER_S = 1  # the reaper may take the job after 1 s without a heartbeat
-    monkeypatch.setattr(services, "HEARTBEAT_EVERY_S", 0.05)
-    monkeypatch.setattr(services, "DB_PROGRESS_EVERY_S", 3600)  # only the heartbeat writes
+    monkeypatch.setattr(running, "HEARTBEAT_EVERY_S", 0.05)
+    monkeypatch.setattr(running, "DB_PROGRESS_EVERY_S", 3600)  # only the heartbeat writes
     reports, stopped = [], threading.Event()
 
     def handler(ctx):
@@ -158,7 +158,7 @@ def test_an_attempt_that_cannot_store_a_heartbeat_for_half_the_stale_time_stops_
 def test_a_job_reaped_while_its_first_attempt_runs_is_finished_by_the_second_attempt_only(production, register, settings,
                                                                                          monkeypatch):
     settings.SLATE_JOB_MAX_ATTEMPTS = 2
-    monkeypatch.setattr(services, "DB_PROGRESS_EVERY_S", 0.0)
+    monkeypatch.setattr(running, "DB_PROGRESS_EVERY_S", 0.0)
     first_running, reaped = threading.Event(), threading.Event()
     runs: list[dict] = []
 
@@ -184,7 +184,7 @@ def test_a_job_reaped_while_its_first_attempt_runs_is_finished_by_the_second_att
     assert first_running.wait(10)
     # Its worker looks dead to the reaper: no heartbeat for longer than SLATE_JOB_STALE_AFTER_S.
     Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=settings.SLATE_JOB_STALE_AFTER_S + 1))
-    services._RUNNING_HERE.discard(job.pk)  # as if attempt 1 ran in another worker process
+    running.RUNNING_HERE.discard(job.pk)  # as if attempt 1 ran in another worker process
     assert [j.pk for j in services.job_reap_stale()] == [job.pk]
     second = in_worker_thread(job.pk)
     second.join(20)
@@ -215,7 +215,7 @@ def test_an_attempt_whose_job_was_taken_meanwhile_does_not_finish_it(production,
     first = in_worker_thread(job.pk)
     wait_until(lambda: Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).exists(), 10, "first attempt running")
     Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
-    services._RUNNING_HERE.discard(job.pk)
+    running.RUNNING_HERE.discard(job.pk)
     services.job_reap_stale()
     second = in_worker_thread(job.pk)
     second.join(20)
@@ -253,7 +253,7 @@ def test_cancel_answers_at_once_while_the_job_reports_progress(production, user,
     from apps.realtime.services import publish_entity
     from apps.scenes.models import Scene
 
-    monkeypatch.setattr(services, "DB_PROGRESS_EVERY_S", 0.0)
+    monkeypatch.setattr(running, "DB_PROGRESS_EVERY_S", 0.0)
     reporting = threading.Event()
 
     def handler(ctx):

@@ -10,7 +10,7 @@ import pytest
 from django.db import OperationalError, connection, transaction
 
 from apps.core.errors import is_transient_db_error
-from apps.jobs import services
+from apps.jobs import running, services
 from apps.jobs.models import Job, JobStatus
 from apps.productions.services import production_lock
 from apps.scenes.models import Scene
@@ -74,7 +74,7 @@ def test_a_handler_that_keeps_deadlocking_fails_with_a_readable_error(production
     services.job_run(job.pk)
 
     job.refresh_from_db()
-    assert len(runs) == services.TRANSIENT_RETRIES + 1
+    assert len(runs) == running.TRANSIENT_RETRIES + 1
     assert job.status == JobStatus.FAILED
     assert job.error == "Unexpected error while running test.always_deadlocked: OperationalError: deadlock detected"
 
