@@ -10,7 +10,7 @@ class ScriptsConfig(AppConfig):
     def ready(self) -> None:
         """Register the serializers of this app's live entities (script, script_version) with realtime, for events' `data`."""
         from apps.realtime.events import register_serializer
-        from apps.scripts.api import ScriptSerializer, ScriptVersionSerializer
+        from apps.scripts.serializers import ScriptSerializer, ScriptVersionSerializer
 
         register_serializer("script", ScriptSerializer)
         register_serializer("script_version", ScriptVersionSerializer)
