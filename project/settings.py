@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "apps.generation",
     "apps.callsheets",
     "apps.notifications",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [

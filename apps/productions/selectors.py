@@ -132,6 +132,11 @@ def stats_from(values: dict) -> dict:
     }
 
 
+def is_member(*, user, production_id: int) -> bool:
+    """True when `user` is on the production's crew (any role). Registered with realtime as its membership check."""
+    return Membership.objects.filter(user=user, production_id=production_id).exists()
+
+
 def membership_list(*, user, production_id: int) -> QuerySet[Membership]:
     """Members of a production the user is in, with their users (for the members screen)."""
     if not user.is_authenticated:

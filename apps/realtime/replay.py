@@ -17,7 +17,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db.models import Max
 
-from apps.productions.models import Membership
+from apps.realtime.access import is_member
 from apps.realtime.models import Event
 from apps.realtime.services import event_json
 
@@ -34,11 +34,6 @@ class Replay:
     resync: bool = False
     last_seq: int = 0
     last_id: int = 0
-
-
-def is_member(*, user, production_id: int) -> bool:
-    """True when `user` is on the production's crew."""
-    return Membership.objects.filter(user=user, production_id=production_id).exists()
 
 
 def subscription(*, user, production_id: int, after: int | None = None, after_seq: int | None = None) -> Replay | None:

@@ -1,6 +1,6 @@
 """`make bench-live` at a tiny scale: it starts the real stack, prints issue 12's table, and loses nothing.
 
-The benchmark (`manage.py bench_live`, apps/realtime/bench/) runs as `make bench-live` runs it, with 5
+The benchmark (`manage.py bench_live`, apps/demo/bench/) runs as `make bench-live` runs it, with 5
 sockets, 3 changes a second for 2 seconds and a replay of 20 events: Slate's web, worker and Redis
 on a private SQLite database, then the bare `websockets` server. Its figures are printed, never
 asserted here (speed lives in the benchmark); what is asserted is that every change reached every
