@@ -107,3 +107,10 @@ def sheet_extras(sheet: CallSheet) -> dict:
     """`sheet._extras`, computed now if the sheet came without them (a single sheet, an event)."""
     attach_sheet_extras([sheet])
     return sheet._extras
+
+
+def forget_sheet_extras(sheet: CallSheet) -> CallSheet:
+    """Drop what `attach_sheet_extras` computed for `sheet`, so that its next serialization reads them afresh
+    (after a write changed its day, strips or distribution); returns the same sheet."""
+    sheet.__dict__.pop("_extras", None)
+    return sheet
