@@ -10,7 +10,7 @@ class GenerationConfig(AppConfig):
     def ready(self) -> None:
         """Register the serializers of this app's live entities (storyboard_template, storyboard_favourite) with realtime, for events' `data`."""
         from apps.realtime.events import register_serializer
-        from apps.generation.storyboards.api import StoryboardFavouriteSerializer, StoryboardTemplateSerializer
+        from apps.generation.storyboards.serializers import StoryboardFavouriteSerializer, StoryboardTemplateSerializer
 
         register_serializer("storyboard_template", StoryboardTemplateSerializer)
         register_serializer("storyboard_favourite", StoryboardFavouriteSerializer)

@@ -6,40 +6,16 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.productions.scoped import ProductionScopedViewSet, ScopedPrimaryKeyRelatedField
 from apps.core.errors import NotFoundError
-from apps.core.integers import IntegerField
 from apps.generation.storyboards import services
 from apps.generation.storyboards.models import StoryboardFavourite, StoryboardTemplate
+from apps.generation.storyboards.serializers import (OrderItemSerializer, StoryboardFavouriteSerializer, StoryboardOrderRequestSerializer,
+                                                     StoryboardPreviewRequestSerializer, StoryboardTemplateSerializer)
 from apps.jobs.api import JobSerializer
-from apps.media.models import MediaAsset, MediaKind
-from apps.productions.models import Production
 from apps.productions.permissions import require_member, require_write
+from apps.productions.scoped import ProductionScopedViewSet
 from apps.productions.selectors import scope_to_user
 from apps.scenes.models import Shot
-
-
-class StoryboardPreviewRequestSerializer(serializers.Serializer):
-    """What to expand: `shot` (id), `template` (tokens and choices), `style` (for `{style}`; "noir|pastel" is a choice), `seeds` ("1-3,7")."""
-
-    shot = IntegerField(min_value=1)
-    template = serializers.CharField(max_length=4000, trim_whitespace=False)
-    style = serializers.CharField(max_length=200, required=False, allow_blank=True, allow_null=True, default="")
-    seeds = serializers.CharField(max_length=100, required=False, allow_blank=True, default="1")
-
-
-class StoryboardOrderRequestSerializer(StoryboardPreviewRequestSerializer):
-    """An order: the preview's fields, plus `model` (a fal model id; SLATE_FAL_MODEL when left out)."""
-
-    model = serializers.CharField(max_length=200, required=False, allow_blank=True, allow_null=True, default=None)
-
-
-class OrderItemSerializer(serializers.Serializer):
-    """One frame of an order: the `prompt` sent to the model, its `seed`, and the `choices` that made it ({"style": "noir"})."""
-
-    prompt = serializers.CharField()
-    seed = serializers.IntegerField()
-    choices = serializers.DictField(child=serializers.CharField())
 
 
 def _shot(request, shot_id: int) -> Shot:
@@ -93,18 +69,6 @@ class StoryboardOrderView(APIView):
         return Response({"job": JobSerializer(job).data, "count": len(job.params["items"])}, status=status.HTTP_202_ACCEPTED)
 
 
-class StoryboardTemplateSerializer(serializers.ModelSerializer):
-    """A saved storyboard prompt of a production: `name`, `template` (tokens and choices), default `style` and `seeds`."""
-
-    production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
-
-    class Meta:
-        model = StoryboardTemplate
-        fields = ["id", "production", "name", "template", "style", "seeds", "created_by", "version", "created_at", "updated_at"]
-        read_only_fields = ["id", "created_by", "version", "created_at", "updated_at"]
-        validators: list = []  # uniqueness is the service's full_clean(), answered in Slate's error shape
-
-
 class StoryboardTemplateViewSet(ProductionScopedViewSet):
     """Storyboard prompt templates of the user's productions (by name); updates need `version` (409 when stale)."""
 
@@ -117,19 +81,6 @@ class StoryboardTemplateViewSet(ProductionScopedViewSet):
     delete_service = services.storyboard_template_delete
 
     queryset = StoryboardTemplate.objects.all()
-
-
-class StoryboardFavouriteSerializer(serializers.ModelSerializer):
-    """A storyboard frame marked as a favourite: `media_asset` (an image), its `shot` (read-only), an optional `note`."""
-
-    media_asset = ScopedPrimaryKeyRelatedField(queryset=MediaAsset.objects.filter(kind=MediaKind.IMAGE))
-    shot = serializers.IntegerField(source="media_asset.shot_id", read_only=True, allow_null=True)
-
-    class Meta:
-        model = StoryboardFavourite
-        fields = ["id", "production", "media_asset", "shot", "note", "created_by", "version", "created_at", "updated_at"]
-        read_only_fields = ["id", "production", "shot", "created_by", "version", "created_at", "updated_at"]
-        validators: list = []
 
 
 class StoryboardFavouriteViewSet(ProductionScopedViewSet):
