@@ -19,7 +19,7 @@ from PIL import Image
 
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.services import job_create, job_run
-from apps.media import ffmpeg
+from apps.media.ffmpeg import transcoding
 from apps.media.models import MediaAsset, MediaKind, MediaStatus, Rendition
 from apps.media.pipeline import NO_AUDIO, PROCESS_KIND
 from apps.realtime.models import Event
@@ -162,14 +162,14 @@ def test_camera_clip_gets_timecode_reel_clip_name_recording_time_and_link_sugges
 
 
 def test_a_failing_filmstrip_leaves_the_asset_ready_and_the_job_succeeded(production, user, media_root, monkeypatch):
-    real_run = ffmpeg._run
+    real_run = transcoding.run_picture
 
     def filmstrip_fails(args, what, src, timeout_s):
         if what == "the filmstrip":
             args = [*args[:-1], "/nonexistent-folder/filmstrip.jpg"]  # ffmpeg itself fails to write it
         return real_run(args, what, src, timeout_s)
 
-    monkeypatch.setattr(ffmpeg, "_run", filmstrip_fails)
+    monkeypatch.setattr(transcoding, "run_picture", filmstrip_fails)
     asset = make_asset(production, user, VIDEO / "big_buck_bunny_720p_h264_aac51_5s.mp4")
 
     job = job_run(asset.job_id)
