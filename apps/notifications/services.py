@@ -25,6 +25,7 @@ from apps.notifications.models import (
     NotificationPreference,
     PushSubscription,
 )
+from apps.notifications.serializers import NotificationSerializer
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +238,6 @@ def _bulk_returns_ids() -> bool:
 
 
 def _send_event(row: Notification, type: str, *, actor=None) -> None:
-    from apps.notifications.api import NotificationSerializer
     from apps.realtime.services import publish_to_user
 
     publish_to_user(user_id=row.recipient_id, type=type, production_id=row.production_id, entity="notification",
