@@ -6,7 +6,7 @@ never reach a query (SQLite raises OverflowError, PostgreSQL "out of range") or 
 4,300-digit string (ValueError since Python 3.11, CVE-2020-10735). Three doors, one rule:
 
 - body fields: `IntegerField` (DRF's, with these bounds unless narrower ones are given);
-- query parameters of django-filter filters: `apps.core.filters.ScopedFilterBackend` checks them;
+- query parameters of django-filter filters: `apps.productions.filters.ScopedFilterBackend` checks them;
 - anything read by hand (a header, `?from=`, a path segment): `parse_int`.
 """
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Filtering that never tells one production's members anything about another production, and never
-lets a number the database cannot hold reach a query."""
+lets a number the database cannot hold reach a query (DRF's default filter backend, `REST_FRAMEWORK` in settings)."""
 from __future__ import annotations
 
 from django.db import models
@@ -10,6 +10,7 @@ from django_filters.utils import get_model_field
 
 from apps.core.errors import ApplicationError
 from apps.core.integers import int_in_range, looks_like_int
+from apps.productions.selectors import scope_to_user
 
 
 class ScopedFilterBackend(DjangoFilterBackend):
@@ -27,8 +28,6 @@ class ScopedFilterBackend(DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
             return None
-        from apps.productions.selectors import scope_to_user
-
         for name, filter_ in filterset.filters.items():
             if _takes_integers(filterset._meta.model, filter_):
                 _check_integers(name, filter_, request.query_params)
