@@ -10,7 +10,7 @@ class MediaConfig(AppConfig):
     def ready(self) -> None:
         """Register the serializers of this app's live entities (media_asset, clip) with realtime, for events' `data`."""
         from apps.realtime.events import register_serializer
-        from apps.media.api import ClipSerializer, MediaAssetSerializer
+        from apps.media.serializers import ClipSerializer, MediaAssetSerializer
 
         register_serializer("media_asset", MediaAssetSerializer)
         register_serializer("clip", ClipSerializer)

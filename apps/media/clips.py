@@ -24,15 +24,10 @@ from apps.jobs.scratch import scratch_dir
 from apps.jobs.services import JobCancelled, JobContext, JobLost, job_cancel, job_create, job_handler
 from apps.media import ffmpeg, render
 from apps.media.models import Clip, MediaAsset, MediaStatus, RenditionStatus
-from apps.media.timecode import is_drop_frame_rate, parse_timecode
+from apps.media.timecode import parse_timecode
 from apps.realtime.services import publish_entity
 
 CLIP_KIND = "media.clip"
-
-
-def asset_drop_frame(asset: MediaAsset) -> bool:
-    """True when the asset's timecode counts drop-frame: its start timecode has ';' and its rate is 29.97 or 59.94."""
-    return ";" in asset.start_timecode and asset.fps is not None and is_drop_frame_rate(asset.fps)
 
 
 def frame_of(value, *, asset: MediaAsset, field: str) -> int:
@@ -56,7 +51,7 @@ def frame_of(value, *, asset: MediaAsset, field: str) -> int:
         if fps is None:
             raise ValueError("the clip's frame rate is not known yet")
         parts = text.replace(";", ":").replace(".", ":")
-        if asset_drop_frame(asset) and parts.count(":") == 3:
+        if asset.drop_frame and parts.count(":") == 3:
             parts = parts[:8] + ";" + parts[9:]
         return parse_timecode(parts, fps) - asset.timecode_start_frames
     except ValueError as exc:

@@ -131,6 +131,14 @@ class MediaAsset(VersionedModel):
         except ValueError:
             return 0
 
+    @property
+    def drop_frame(self) -> bool:
+        """True when the asset's timecode counts drop-frame: its start timecode has ';' and its rate is 29.97 or 59.94."""
+        from apps.media.timecode import is_drop_frame_rate
+
+        fps = self.fps
+        return ";" in self.start_timecode and fps is not None and is_drop_frame_rate(fps)
+
     def timecode_at(self, frame: int) -> str | None:
         """SMPTE timecode of 0-based `frame` of this clip: start timecode + frame, at its frame rate."""
         from apps.media.timecode import format_timecode

@@ -44,7 +44,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -53,6 +53,7 @@ from apps.core.integers import parse_int
 from apps.core.uploads import _size, display_filename, generated_name, too_large
 from apps.media import services
 from apps.media.models import MediaAsset, Upload, UploadState
+from apps.media.serializers import UploadSerializer
 from apps.productions.models import Production
 from apps.productions.permissions import require_write
 from apps.productions.selectors import scope_to_user
@@ -347,16 +348,6 @@ def uploads_cleanup_expired(*, now=None) -> int:
 
 
 # --- HTTP -----------------------------------------------------------------------------------------------
-
-class UploadSerializer(serializers.ModelSerializer):
-    """A resumable upload as JSON: `length`/`offset` in bytes, `state` receiving|complete|failed, the `asset`
-    or card-ingest `job` it became, `expires_at` (ISO 8601) after which an unfinished one is deleted."""
-
-    class Meta:
-        model = Upload
-        fields = ["id", "production", "filename", "length", "offset", "state", "error", "asset", "job", "expires_at"]
-        read_only_fields = fields
-
 
 def _tus_headers(upload: Upload) -> dict[str, str]:
     headers = {"Upload-Offset": str(upload.offset), "Upload-Length": str(upload.length), "Cache-Control": "no-store"}
