@@ -13,7 +13,7 @@ class ProductionsConfig(AppConfig):
         from apps.productions.selectors import is_member
         from apps.realtime.access import register_membership_check
         from apps.realtime.events import register_serializer
-        from apps.productions.api import InvitationSerializer, MembershipSerializer, ProductionSerializer
+        from apps.productions.serializers import InvitationSerializer, MembershipSerializer, ProductionSerializer
 
         register_serializer("production", ProductionSerializer)
         register_serializer("membership", MembershipSerializer)

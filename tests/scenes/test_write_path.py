@@ -157,7 +157,7 @@ def test_marking_a_circled_take_no_good_is_400_and_changes_nothing(user, product
 def test_an_events_representation_is_the_serializers_own(user, production):
     # `represent` renders with one serializer per thread: the same data as a serializer made for the row
     from apps.productions.entities import entity_representation
-    from apps.productions.api import ProductionSerializer
+    from apps.productions.serializers import ProductionSerializer
     from apps.productions.selectors import production_with_stats
     from apps.scenes.serializers import SceneSerializer
 

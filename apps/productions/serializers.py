@@ -1,0 +1,129 @@
+"""Serializers of productions (with their live stats), memberships and invitations: the REST shapes, also the `data`
+of their events (registered with realtime), and the bodies and answers of the invitation commands."""
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.accounts.serializers import UserSerializer
+from apps.core.api import BuiltOnceModelSerializer
+from apps.productions.models import Invitation, Membership, Production, Role
+from apps.productions.selectors import production_stats, stats_from
+
+
+class StatsSerializer(serializers.Serializer):
+    """A production's live stats: counts of scenes, completed scenes and shots, and page eighths (all and completed).
+
+    `completion_percent` is completed scenes over all scenes, 0–100 with one decimal.
+    """
+
+    scene_count = serializers.IntegerField()
+    completed_scene_count = serializers.IntegerField()
+    shot_count = serializers.IntegerField()
+    completion_percent = serializers.FloatField(help_text="0–100.")
+    total_eighths = serializers.IntegerField(help_text="Page eighths of all scenes.")
+    completed_eighths = serializers.IntegerField(help_text="Page eighths of completed scenes.")
+
+
+class ProductionSerializer(BuiltOnceModelSerializer):
+    """A production: `title`, `code`, `description`, `start_date` (first shoot day) and `end_date` (wrap), ISO dates.
+
+    Read-only: id, version, created_at, updated_at, `stats` (see StatsSerializer) and `my_role` (the
+    requesting user's role; null in live events, which go to every member).
+    """
+
+    stats = serializers.SerializerMethodField()
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Production
+        fields = ["id", "title", "code", "description", "start_date", "end_date", "version", "created_at", "updated_at", "stats", "my_role"]
+        read_only_fields = ["id", "version", "created_at", "updated_at", "stats", "my_role"]
+
+    @extend_schema_field(StatsSerializer)
+    def get_stats(self, obj) -> dict:
+        """The production's stats: from `production_list`'s annotations when present, else two aggregate queries."""
+        # Annotated by production_list() for lists; a single production (an event) gets two aggregates.
+        if hasattr(obj, "scene_count"):
+            return stats_from(obj.__dict__)
+        return production_stats(production_id=obj.pk)
+
+    def get_my_role(self, obj) -> str | None:
+        """The requesting user's role on the production; null outside a request (live events go to every member)."""
+        # Per user: only in answers to a request. An event goes to every member, so it carries None.
+        if self.context.get("request") is None:
+            return None
+        return getattr(obj, "my_role", None)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    """A person's place on the crew: `user` (read-only, the full user) and `role`.
+
+    To add someone, send `user_login` (write-only: username or email) and `role`; afterwards only
+    `role` changes. Read-only: id, production, user, version, created_at.
+    """
+
+    user = UserSerializer(read_only=True)
+    user_login = serializers.CharField(write_only=True, required=False, help_text="Username or email of the person to add.")
+
+    class Meta:
+        model = Membership
+        fields = ["id", "production", "user", "user_login", "role", "version", "created_at"]
+        read_only_fields = ["id", "production", "user", "version", "created_at"]
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """A pending invitation to join the crew: `email` (lower-cased), `role`, `invited_by` (the full user, null
+    if their account is gone), `created_at`, `expires_at`, `accepted_at` (null while pending) and `expired`
+    (true once `expires_at` has passed: the link no longer works; invite again to send a fresh one).
+
+    All read-only. Never contains the emailed token.
+    """
+
+    invited_by = UserSerializer(read_only=True, allow_null=True)
+    expired = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "production", "email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "expired"]
+        read_only_fields = fields
+
+    def get_expired(self, obj) -> bool:
+        """True once the invitation's link has expired."""
+        return obj.expires_at <= timezone.now()
+
+
+class InvitationSentSerializer(serializers.Serializer):
+    """The answer (202) to adding someone by the email of no Slate account: `{"invitation": {...}}`."""
+
+    invitation = InvitationSerializer()
+
+
+class InvitationTokenSerializer(serializers.Serializer):
+    """Body naming an emailed invitation: `{"token"}`, the last part of its `/invitations/<token>` link."""
+
+    token = serializers.CharField(max_length=128)
+
+
+class InvitationPreviewSerializer(serializers.Serializer):
+    """What an invitation offers, for its landing page: `email`, `role`, `production` `{id, title}`,
+    `invited_by` `{id, name}` (null if their account is gone) and `expires_at`."""
+
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    production = serializers.SerializerMethodField()
+    invited_by = serializers.SerializerMethodField()
+    expires_at = serializers.DateTimeField()
+
+    @extend_schema_field({"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}}, "required": ["id", "title"]})
+    def get_production(self, obj) -> dict:
+        """`{"id", "title"}` of the production the invitation is for."""
+        return {"id": obj.production_id, "title": obj.production.title}
+
+    @extend_schema_field({"type": "object", "nullable": True, "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}})
+    def get_invited_by(self, obj) -> dict | None:
+        """`{"id", "name"}` of the person who sent it (null if their account is gone)."""
+        from apps.realtime.services import actor_json
+
+        return actor_json(obj.invited_by)
