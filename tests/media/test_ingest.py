@@ -1,4 +1,4 @@
-"""Camera-card ingest (apps.media.ingest): a ZIP unpacked safely into assets and jobs, or refused with nothing left behind.
+"""Camera-card ingest (apps.media.cards, apps.media.services.ingest): a ZIP unpacked safely into assets and jobs, or refused with nothing left behind.
 
 Cards are real ZIPs (Python's zipfile, some bytes patched by hand to lie) of clips from the
 shared data folder, a JPEG and a sidecar XML. The card job runs through `apps.jobs.services.job_run`,
@@ -19,7 +19,8 @@ from PIL import Image
 from apps.core.errors import ApplicationError
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.services import job_create, job_run
-from apps.media import ingest, services
+from apps.media import cards, services
+from apps.media.services import ingest
 from apps.media.models import MediaAsset, MediaKind, Rendition
 from tests.media.helpers import files_under
 
@@ -129,7 +130,7 @@ def test_a_card_with_nothing_readable_fails_and_leaves_nothing(production, user,
 def test_failure_while_recording_rolls_everything_back(production, user, shared_data, media_root, monkeypatch):
     data, _ = camera_card(shared_data)
     queued = upload_card(production, user, data)
-    real = services.media_asset_record
+    real = ingest.media_asset_record
     calls = []
 
     def fail_on_third(**kwargs):
@@ -138,7 +139,7 @@ def test_failure_while_recording_rolls_everything_back(production, user, shared_
             raise OSError("disk full")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "media_asset_record", fail_on_third)
+    monkeypatch.setattr(ingest, "media_asset_record", fail_on_third)
     job = job_run(queued.pk)
 
     assert len(calls) == 3
@@ -266,6 +267,6 @@ def test_card_check_ignores_folders_and_os_files(tmp_path):
     path.write_bytes(card([(zipfile.ZipInfo("A001/"), b""), ("A001/C001.mov", b"x"), ("__MACOSX/A001/._C001.mov", b"x"),
                            ("A001/._C001.mov", b"x"), ("Thumbs.db", b"x"), ("A001/.DS_Store", b"x")]))
 
-    plan = ingest.card_check(path)
+    plan = cards.card_check(path)
 
     assert [i.filename for i in plan.entries] == ["A001/C001.mov"] and plan.ignored == 5

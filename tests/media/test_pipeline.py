@@ -21,7 +21,7 @@ from apps.jobs.models import Job, JobStatus
 from apps.jobs.services import job_create, job_run
 from apps.media.ffmpeg import transcoding
 from apps.media.models import MediaAsset, MediaKind, MediaStatus, Rendition
-from apps.media.pipeline import NO_AUDIO, PROCESS_KIND
+from apps.media.services.pipeline import NO_AUDIO, PROCESS_KIND
 from apps.realtime.models import Event
 from apps.scenes.models import Scene, Shot, Take
 from tests.media.test_ffmpeg import top_level_boxes

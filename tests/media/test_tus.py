@@ -1,4 +1,4 @@
-"""Resumable uploads (tus 1.0.0, apps.media.tus): the protocol rule by rule, bad input, and the official Python client.
+"""Resumable uploads (tus 1.0.0; apps.media.api.uploads over apps.media.services.uploads): the protocol rule by rule, bad input, and the official Python client.
 
 Raw requests go through DRF's test client (one process, real files under a private MEDIA_ROOT);
 the client tests run `tuspy` (tusclient) against Django's live server over real HTTP, and a
@@ -24,7 +24,7 @@ from django.utils.http import parse_http_date
 from PIL import Image
 
 from apps.jobs.models import Job
-from apps.media import tus
+from apps.media.services import uploads
 from apps.media.models import MediaAsset, MediaKind, Upload, UploadState
 from tests.factories import TakeFactory
 from tests.media.helpers import files_under
@@ -379,9 +379,9 @@ def test_post_with_method_override_acts_as_patch(api, production, clip):
 def test_concurrent_patch_waits_for_the_lock_then_is_423(api, production, clip, monkeypatch):
     url = url_of(create(api, production, len(clip)))
     upload = Upload.objects.get()
-    monkeypatch.setattr(tus, "LOCK_WAIT_S", 0.2)
+    monkeypatch.setattr(uploads, "LOCK_WAIT_S", 0.2)
 
-    with tus.upload_locked(upload, wait_s=0):
+    with uploads.upload_locked(upload, wait_s=0):
         response = send(api, url, 0, clip[:100])
 
     assert response.status_code == 423 and response.json()["code"] == "upload_locked"
@@ -446,11 +446,11 @@ def test_truncated_upload_never_completes_and_is_cleaned_up_once_expired(api, pr
     send(api, url, 0, clip[: len(clip) // 2])
     partial = partial_of(media_root, url)
 
-    tus.uploads_cleanup_expired()
+    uploads.uploads_cleanup_expired()
     assert partial.exists() and Upload.objects.get().state == "receiving"  # not expired yet: kept
     assert MediaAsset.objects.count() == 0
 
-    removed = tus.uploads_cleanup_expired(now=timezone.now() + timedelta(seconds=settings.SLATE_UPLOAD_EXPIRY_S + 1))
+    removed = uploads.uploads_cleanup_expired(now=timezone.now() + timedelta(seconds=settings.SLATE_UPLOAD_EXPIRY_S + 1))
 
     assert removed == 1
     assert not partial.exists() and Upload.objects.count() == 0
@@ -475,7 +475,7 @@ def test_orphan_partial_files_are_swept(api, production, media_root, settings):
 
     os.utime(orphan, (old, old))
 
-    assert tus.uploads_cleanup_expired() == 1
+    assert uploads.uploads_cleanup_expired() == 1
     assert not orphan.exists()
 
 

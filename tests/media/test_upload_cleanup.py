@@ -1,4 +1,4 @@
-"""The periodic clean-up of abandoned uploads (apps.media.ingest.uploads_cleanup) and `manage.py cleanup_uploads`."""
+"""The periodic clean-up of abandoned uploads (apps.media.tasks.uploads_cleanup) and `manage.py cleanup_uploads`."""
 from __future__ import annotations
 
 import io
@@ -13,7 +13,8 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from apps.jobs.services import job_create
-from apps.media import ingest, tus
+from apps.media import tasks
+from apps.media.services import uploads
 from apps.media.models import Upload
 
 pytestmark = pytest.mark.django_db
@@ -29,16 +30,16 @@ def aged(path: Path, seconds: float) -> Path:
 
 
 def test_cleanup_is_a_periodic_task_of_the_worker():
-    assert ingest.uploads_cleanup.task_class in HUEY._registry._periodic_tasks
-    fires = ingest.uploads_cleanup.task_class().validate_datetime
-    every = ingest.CLEANUP_EVERY_MIN  # SLATE_UPLOAD_CLEANUP_INTERVAL_S in whole minutes (15 by default)
+    assert tasks.uploads_cleanup.task_class in HUEY._registry._periodic_tasks
+    fires = tasks.uploads_cleanup.task_class().validate_datetime
+    every = tasks.CLEANUP_EVERY_MIN  # SLATE_UPLOAD_CLEANUP_INTERVAL_S in whole minutes (15 by default)
     assert fires(datetime(2026, 11, 20, 10, 0)) and fires(datetime(2026, 11, 20, 10, every))
     assert every == 1 or not fires(datetime(2026, 11, 20, 10, 1))
 
 
 def test_periodic_cleanup_removes_expired_uploads_and_stale_files_only(user, production, media_root, settings):
-    expired = tus.upload_create(actor=user, length=100, metadata={"production": str(production.pk), "filename": "a.mov"})
-    alive = tus.upload_create(actor=user, length=100, metadata={"production": str(production.pk), "filename": "b.mov"})
+    expired = uploads.upload_create(actor=user, length=100, metadata={"production": str(production.pk), "filename": "a.mov"})
+    alive = uploads.upload_create(actor=user, length=100, metadata={"production": str(production.pk), "filename": "b.mov"})
     Upload.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     old = settings.SLATE_UPLOAD_EXPIRY_S + 60
     stale_staging = aged(media_root / "uploads" / "staging" / ("1" * 32 + ".part"), old)
@@ -48,7 +49,7 @@ def test_periodic_cleanup_removes_expired_uploads_and_stale_files_only(user, pro
     job_create(production_id=production.pk, kind="media.ingest_card", actor=user,
                params={"path": f"uploads/cards/{'4' * 32}.zip", "original_name": "card.zip"})
 
-    ingest.uploads_cleanup.call_local()
+    tasks.uploads_cleanup.call_local()
 
     assert list(Upload.objects.values_list("pk", flat=True)) == [alive.pk]
     assert not (media_root / expired.path).exists() and (media_root / alive.path).exists()
@@ -57,17 +58,17 @@ def test_periodic_cleanup_removes_expired_uploads_and_stale_files_only(user, pro
 
 
 def test_an_upload_being_written_is_left_for_the_next_run(user, production, media_root):
-    upload = tus.upload_create(actor=user, length=100, metadata={"production": str(production.pk)})
+    upload = uploads.upload_create(actor=user, length=100, metadata={"production": str(production.pk)})
     Upload.objects.filter(pk=upload.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
 
-    with tus.upload_locked(upload, wait_s=0):
-        assert tus.uploads_cleanup_expired() == 0
-    assert tus.uploads_cleanup_expired() == 1
+    with uploads.upload_locked(upload, wait_s=0):
+        assert uploads.uploads_cleanup_expired() == 0
+    assert uploads.uploads_cleanup_expired() == 1
     assert Upload.objects.count() == 0 and not (media_root / upload.path).exists()
 
 
 def test_management_command_reports_what_it_deleted(user, production, media_root):
-    upload = tus.upload_create(actor=user, length=100, metadata={"production": str(production.pk)})
+    upload = uploads.upload_create(actor=user, length=100, metadata={"production": str(production.pk)})
     Upload.objects.filter(pk=upload.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     out = io.StringIO()
 

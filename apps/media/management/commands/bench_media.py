@@ -3,7 +3,7 @@
 For every clip in $SLATE_SHARED_DATA/video (default ../shared/data/video), N times in alternating
 order (so that neither side always gets a warm cache): the bare `ffmpeg` with exactly the argv the
 proxy step runs (apps.media.ffmpeg.proxy_command), and Slate's proxy step as the job runs it
-(apps.media.pipeline.proxy_step: make_proxy reading ffmpeg's -progress, a progress reporter
+(apps.media.services.pipeline.proxy_step: make_proxy reading ffmpeg's -progress, a progress reporter
 throttled like JobContext's, the check probe of the finished proxy). It prints the median wall-clock
 times, never asserts them. Slate's step decodes the source once, like the bare command.
 """
@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.media import ffmpeg
-from apps.media.pipeline import proxy_step
+from apps.media.services.pipeline import proxy_step
 
 
 def shared_video_dir() -> Path:

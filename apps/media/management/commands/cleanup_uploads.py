@@ -2,8 +2,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from apps.media.services import staging_sweep
-from apps.media.tus import uploads_cleanup_expired
+from apps.media.services import staging_sweep, uploads_cleanup_expired
 
 
 class Command(BaseCommand):

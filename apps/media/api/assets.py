@@ -1,4 +1,5 @@
-"""REST: dailies (media assets), their renditions and processing jobs."""
+"""REST: dailies (media assets) at /api/media/: upload, link, stream their renditions and original, versions, approval,
+cutting clips and the selects reel. Every write goes through apps.media.services."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from apps.core.files import file_response, file_responses
 from apps.core.uploads import check_request_size
 from apps.jobs.api import JobSerializer
 from apps.jobs.models import Job
-from apps.media import clips, reels, review, services
+from apps.media import services
 from apps.media.models import Clip, MediaAsset, MediaKind, RenditionKind, RenditionStatus
 from apps.media.serializers import (
     ApprovalSerializer,
@@ -45,7 +46,7 @@ class MediaAssetViewSet(ProductionScopedViewSet):
     ordering_fields = ["created_at", "original_name", "duration_s", "recorded_at", "version_number"]
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
     error_statuses = {"rendition": (400, 416), "original": (416,)}  # apps.core.schema: a kind that does not exist; a Range past the file
-    update_service = review.media_asset_link
+    update_service = services.media_asset_link
     delete_service = services.media_asset_delete
 
     queryset = MediaAsset.objects.prefetch_related("renditions")
@@ -110,7 +111,7 @@ class MediaAssetViewSet(ProductionScopedViewSet):
         require_write(user=request.user, production=asset.production)
         body = LinkSuggestionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        asset = review.media_asset_apply_link_suggestion(instance=asset, actor=request.user, version=body.validated_data["version"])
+        asset = services.media_asset_apply_link_suggestion(instance=asset, actor=request.user, version=body.validated_data["version"])
         return Response(MediaAssetSerializer(asset).data)
 
     @extend_schema(responses={200: MediaAssetSerializer(many=True)})
@@ -118,7 +119,7 @@ class MediaAssetViewSet(ProductionScopedViewSet):
     def versions(self, request, pk=None):
         """`GET`: every version of this asset's lineage (v1, v2, ...) ordered by `version_number`, paginated like every list."""
         asset = self.get_object()
-        page = self.paginate_queryset(review.media_asset_versions(asset=asset))
+        page = self.paginate_queryset(services.media_asset_versions(asset=asset))
         return self.get_paginated_response(MediaAssetSerializer(page, many=True).data)
 
     @extend_schema(request=ApprovalSerializer, responses={200: MediaAssetSerializer})
@@ -129,7 +130,7 @@ class MediaAssetViewSet(ProductionScopedViewSet):
         require_write(user=request.user, production=asset.production)
         body = ApprovalSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        asset = review.media_asset_set_approval(instance=asset, actor=request.user, **body.validated_data)
+        asset = services.media_asset_set_approval(instance=asset, actor=request.user, **body.validated_data)
         return Response(MediaAssetSerializer(asset).data)
 
     @extend_schema(request=ClipCreateSerializer, responses={200: ClipSerializer(many=True), 201: ClipCreateResponseSerializer})
@@ -147,7 +148,7 @@ class MediaAssetViewSet(ProductionScopedViewSet):
         require_write(user=request.user, production=asset.production)
         body = ClipCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        clip = clips.clip_create(asset=asset, actor=request.user, in_point=body.validated_data["in"],
+        clip = services.clip_create(asset=asset, actor=request.user, in_point=body.validated_data["in"],
                                  out_point=body.validated_data["out"], name=body.validated_data["name"])
         return Response(ClipCreateResponseSerializer(clip).data, status=status.HTTP_201_CREATED)
 
@@ -162,31 +163,5 @@ class MediaAssetViewSet(ProductionScopedViewSet):
         body.is_valid(raise_exception=True)
         production = body.validated_data["production"]
         require_write(user=request.user, production=production)
-        reel = reels.selects_reel_create(production=production, actor=request.user, date=body.validated_data["date"])
+        reel = services.selects_reel_create(production=production, actor=request.user, date=body.validated_data["date"])
         return Response({"asset": MediaAssetSerializer(reel).data, "job": JobSerializer(reel.job).data}, status=status.HTTP_201_CREATED)
-
-
-class ClipViewSet(ProductionScopedViewSet):
-    """Clips of the user's productions (`?asset=`, `?production=`, `?status=`): read, delete, and `file/` to stream the MP4.
-
-    Clips are cut with `POST /api/media/{id}/clips/`. DELETE removes the file too (403 for a viewer).
-    """
-
-    serializer_class = ClipSerializer
-    filterset_fields = ["production", "asset", "status"]
-    ordering_fields = ["created_at", "in_frame"]
-    http_method_names = ["get", "delete", "head", "options"]
-    error_statuses = {"file": (416,)}  # apps.core.schema: a Range past the file
-    delete_service = clips.clip_delete
-
-    queryset = Clip.objects.select_related("asset")
-
-    @extend_schema(responses=file_responses("video/mp4"))
-    @action(detail=True, methods=["get"])
-    def file(self, request, pk=None):
-        """`GET`: the rendered MP4, honouring one `Range`; 404 `not_ready` until the render has finished."""
-        clip = self.get_object()
-        if clip.status != RenditionStatus.READY or not clip.file:
-            raise ApplicationError(f"This clip is {clip.status}, not rendered yet.", code="not_ready", status=status.HTTP_404_NOT_FOUND)
-        stem = clip.name or f"{clip.asset.original_name.rsplit('.', 1)[0]}_{clip.in_frame}-{clip.out_frame}"
-        return file_response(request, clip.file.name, content_type="video/mp4", download_name=f"{stem}.mp4")

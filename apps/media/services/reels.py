@@ -25,7 +25,8 @@ from apps.jobs.scratch import scratch_dir
 from apps.jobs.services import JobCancelled, JobContext, JobLost, job_create, job_handler
 from apps.media import ffmpeg, render
 from apps.media.models import MediaAsset, MediaKind, MediaStatus, Rendition, RenditionKind, RenditionStatus
-from apps.media.pipeline import PROCESS_KIND, file_sha256
+from apps.media.services.pipeline import PROCESS_KIND
+from apps.media.storage import file_sha256
 from apps.realtime.services import publish_entity
 
 REEL_KIND = "media.selects_reel"

@@ -8,8 +8,6 @@ seeks to one frame); the filmstrip and the waveform are made from the finished p
 """
 from __future__ import annotations
 
-import hashlib
-import os
 import time
 from pathlib import Path
 from typing import Callable
@@ -23,13 +21,13 @@ from django.utils import timezone
 from apps.core.errors import ApplicationError
 from apps.core.uploads import generated_name
 from apps.jobs.scratch import scratch_dir
-from apps.jobs.services import JobCancelled, JobContext, JobLost
+from apps.jobs.services import JobCancelled, JobContext, JobLost, job_handler
 from apps.media import ffmpeg, naming
 from apps.media.models import MediaAsset, MediaKind, MediaStatus, Rendition, RenditionKind, RenditionStatus
+from apps.media.storage import file_sha256
 from apps.realtime.services import publish_entity
 
 PROCESS_KIND = "media.process"
-HASH_BLOCK_BYTES = 1024 * 1024
 NO_AUDIO = "The clip has no audio."
 CANCELLED = "Processing was cancelled."
 
@@ -140,18 +138,7 @@ def proxy_step(source: Path, dest: Path, probe: ffmpeg.ProbeResult, progress: Pr
     return made
 
 
-def file_sha256(path: Path, *, on_block: Callable[[int], None] | None = None) -> str:
-    """Hex SHA-256 of a file, read in 1 MiB blocks (never whole in memory); on_block(bytes read so far)."""
-    digest, done = hashlib.sha256(), 0
-    with path.open("rb") as handle:
-        while block := handle.read(HASH_BLOCK_BYTES):
-            digest.update(block)
-            done += len(block)
-            if on_block is not None:
-                on_block(done)
-    return digest.hexdigest()
-
-
+@job_handler(PROCESS_KIND, on_cancel_pending=processing_cancelled_before_start)
 def media_asset_process(ctx: JobContext) -> dict:
     """Job handler (media.process): probe a clip, make its poster, proxy, filmstrip and waveform.
 
@@ -300,8 +287,3 @@ def _waveform(asset: MediaAsset, rendition: Rendition, proxy_path: Path, proxy: 
     meta = ffmpeg.make_waveform(proxy_path, path, size=settings.SLATE_WAVEFORM_SIZE, duration_s=proxy.duration_s,
                                 timeout_s=settings.SLATE_FFMPEG_TIMEOUT_S)
     _store(asset, rendition, path, content_type="image/png", width=meta["width"], height=meta["height"], meta=meta)
-
-
-def rendition_path(rendition: Rendition) -> str:
-    """Absolute path of a rendition's file on this host's storage."""
-    return os.fspath(default_storage.path(rendition.file.name))
