@@ -57,11 +57,6 @@ class ProbeResult:
     frame_count: int | None = None
 
     @property
-    def drop_frame(self) -> bool:
-        """True when the start timecode is drop-frame ("HH:MM:SS;FF")."""
-        return bool(self.start_timecode) and ";" in self.start_timecode
-
-    @property
     def tags(self) -> dict[str, str]:
         """Every string tag of the container and the streams, flat (the container's win a clash)."""
         merged: dict[str, str] = {}
