@@ -41,12 +41,12 @@ def check_upload_size(upload: UploadedFile, *, limit_bytes: int, what: str) -> N
 def too_large(what: str, limit_bytes: int) -> ApplicationError:
     """The 413 error for an upload over its limit, giving the limit in MiB."""
     return ApplicationError(
-        f"The {what} is larger than the {_size(limit_bytes)} limit.",
+        f"The {what} is larger than the {human_size(limit_bytes)} limit.",
         code="too_large", status=413, extra={"limit_bytes": limit_bytes},
     )
 
 
-def _size(n: int) -> str:
+def human_size(n: int) -> str:
     """Bytes as people read them: '4 GiB', '25 MiB', '900 KiB', '512 bytes'."""
     for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
         if n >= factor:

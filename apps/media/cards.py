@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 
 from apps.core.errors import ApplicationError
-from apps.core.uploads import _size
+from apps.core.uploads import human_size
 from apps.media.storage import BLOCK_BYTES
 
 RATIO_FLOOR_BYTES = 64 * 1024  # below this an entry's ratio says little (a small sidecar XML compresses well)
@@ -115,7 +115,8 @@ def card_check(path: str | Path) -> CardPlan:
             continue
         plan.entries.append(info)
     if plan.declared_bytes > settings.SLATE_ZIP_MAX_TOTAL_BYTES:
-        raise unsafe(f"The card would unpack to {_size(plan.declared_bytes)}; at most {_size(settings.SLATE_ZIP_MAX_TOTAL_BYTES)} is accepted.")
+        raise unsafe(f"The card would unpack to {human_size(plan.declared_bytes)}; "
+                     f"at most {human_size(settings.SLATE_ZIP_MAX_TOTAL_BYTES)} is accepted.")
     if plan.declared_bytes >= RATIO_FLOOR_BYTES and plan.declared_bytes > settings.SLATE_ZIP_MAX_RATIO * max(packed, 1):
         raise unsafe(f"The card would unpack to {plan.declared_bytes / max(packed, 1):.0f} times its packed size "
                      f"(at most {settings.SLATE_ZIP_MAX_RATIO:g} is accepted).")

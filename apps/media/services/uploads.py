@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from apps.core.errors import ApplicationError, NotFoundError
 from apps.core.integers import parse_int
-from apps.core.uploads import _size, display_filename, generated_name, too_large
+from apps.core.uploads import display_filename, generated_name, human_size, too_large
 from apps.jobs.models import Job, JobStatus
 from apps.media.models import MediaAsset, Upload, UploadState
 from apps.media.services.ingest import INGEST_CARD_KIND, media_ingest_file
@@ -103,7 +103,7 @@ def upload_create(*, actor, length: int, metadata: dict[str, str], fingerprint: 
     path = storage_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     if shutil.disk_usage(path.parent).free < length:
-        raise ApplicationError(f"The server has no room for {_size(length)} now.", code="insufficient_storage", status=507)
+        raise ApplicationError(f"The server has no room for {human_size(length)} now.", code="insufficient_storage", status=507)
     with open(path, "xb"):
         os.chmod(path, FILE_MODE)
     try:
