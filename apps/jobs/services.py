@@ -107,11 +107,6 @@ def job_enqueue_soon(*, job_id) -> None:
         _SENDER.submit(job_id)
 
 
-def job_enqueue_drain(*, timeout_s: float) -> bool:
-    """Wait until this process's sender thread has sent every job handed to it; False after `timeout_s` s."""
-    return _SENDER.drain(timeout_s)
-
-
 @transaction.atomic
 def job_cancel(*, job: Job, actor) -> Job:
     """Cancel a job: a pending one at once, a running one as soon as its handler next reports.

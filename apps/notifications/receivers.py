@@ -17,8 +17,6 @@ def job_finished_notify(sender, *, job, actor=None, **kwargs) -> None:
 
     A notification problem is logged and rolled back on its own; it never fails or undoes the job.
     """
-    from apps.jobs.models import JobStatus
-
     what = job.kind.replace(".", " ").replace("_", " ").capitalize()
     succeeded = job.status == JobStatus.SUCCEEDED
     try:

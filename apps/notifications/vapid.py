@@ -89,13 +89,6 @@ def get_vapid() -> Vapid02:
     return _cached
 
 
-def reset_cache() -> None:
-    """Forget the cached key (tests; after rotating VAPID_PRIVATE_KEY)."""
-    global _cached
-    with _lock:
-        _cached = None
-
-
 def _from_database() -> Vapid02:
     from apps.notifications.models import VapidKey
 

@@ -56,24 +56,6 @@ def group_send(group: str, message: dict) -> None:
     _relay.put(group, message)
 
 
-def send_now(group: str, message: dict, *, timeout_s: float = SEND_TIMEOUT_S) -> bool:
-    """Send `message` to `group` through the sender loop and wait for it, at most `timeout_s`; True when Redis took it.
-
-    Never raises (failures are logged); a send that times out is cancelled, so a hung Redis keeps
-    no lock of the layer's connection. For callers that must know; writes use `group_send`.
-    """
-    layer = get_channel_layer()
-    if layer is None:
-        return False
-    future = asyncio.run_coroutine_threadsafe(_send(layer, group, message, timeout_s), _get_loop())
-    try:
-        return future.result(timeout=timeout_s + 1.0)
-    except Exception as exc:  # noqa: BLE001 — a lost live frame must never fail its caller
-        future.cancel()
-        log.warning("could not send %s to %s: %r", message.get("event_type"), group, exc)
-        return False
-
-
 def flush(timeout_s: float = 5.0) -> bool:
     """Wait until every queued frame was sent or given up on, at most `timeout_s`; True when the queue is empty."""
     relay = _relay

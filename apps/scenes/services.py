@@ -81,13 +81,6 @@ def _notify_status(scene: Scene, *, actor, previous: str) -> None:
            url=f"/productions/{scene.production_id}/scenes/{scene.pk}", entity="scene", entity_id=scene.pk, actor=actor)
 
 
-def scene_set_status(*, scene: Scene, actor, status: str, version: int) -> Scene:
-    """Move a scene on the board: `not_started` / `in_progress` / `completed` / `on_hold`."""
-    if status not in SceneStatus.values:
-        raise ApplicationError(f"Unknown scene status {status!r}.", code="invalid", extra={"fields": {"status": [f"Choose one of {', '.join(SceneStatus.values)}."]}})
-    return scene_update(instance=scene, actor=actor, version=version, status=status)
-
-
 @transaction.atomic
 def scene_delete(*, instance: Scene, actor) -> None:
     """Delete a scene with its shots and takes; a scheduled scene first leaves the stripboard through `strip_delete`

@@ -48,14 +48,6 @@ def summarize(scenes: list[dict]) -> dict[str, int]:
     return counts
 
 
-def script_diff(old_text: str, new_text: str, *, context: int = 3) -> dict:
-    """The scene-by-scene difference between two Fountain texts (see `scenes_diff`).
-
-    Raises `fountain.FountainError` for text the parser refuses.
-    """
-    return scenes_diff(matching.read_scenes(old_text)[1], matching.read_scenes(new_text)[1], context=context)
-
-
 def scenes_diff(old_scenes: list[matching.ScriptScene], new_scenes: list[matching.ScriptScene], *, context: int = 3,
                 on_scene: Callable[[int, int], None] | None = None) -> dict:
     """The scene-by-scene difference between two texts' scenes (`matching.read_scenes`).

@@ -1,7 +1,7 @@
 """Which scene of one screenplay version is which scene of the next, and what number each gets.
 
 Pure Python over the Fountain parser (no database): the import (`services.script_version_create`)
-and the diff (`diff.script_diff`) both call `match_scenes`, so what the diff shows is what the
+and the diff (`diff.scenes_diff`) both call `match_scenes`, so what the diff shows is what the
 import does.
 
 Matching, in this order, each scene matched at most once:
@@ -139,12 +139,6 @@ def candidates(scenes: list[ScriptScene], *, numbers: list[str] | None = None, d
         )
         for i, scene in enumerate(scenes)
     ]
-
-
-def similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    """Word-level difflib ratio of two scene bodies (1.0 when both are empty), within a work
-    budget linear in their length (see apps.scripts.sequence.ratio)."""
-    return sequence.ratio(a, b)[0]
 
 
 def match_scenes(old: list[Candidate], new: list[Candidate]) -> dict[int, int]:

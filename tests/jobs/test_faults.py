@@ -304,7 +304,7 @@ def paused_redis(tmp_path, settings):
         process.send_signal(signal.SIGCONT)
         process.terminate()
         process.wait(10)
-        services.job_enqueue_drain(timeout_s=5)
+        services._SENDER.drain(5)
 
 
 def queued_job_ids() -> list[str]:
@@ -332,7 +332,7 @@ def test_a_script_upload_answers_at_once_while_redis_is_paused_and_its_job_runs_
     finally:
         paused_redis.send_signal(signal.SIGCONT)
     resumed = time.monotonic()
-    assert services.job_enqueue_drain(timeout_s=10)
+    assert services._SENDER.drain(10)
     on_queue = time.monotonic() - resumed
 
     assert job_id in queued_job_ids()

@@ -14,7 +14,6 @@ import time
 from datetime import timedelta
 
 import pytest
-import redis
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
@@ -91,7 +90,7 @@ def test_job_create_publishes_job_created_and_enqueues_only_after_commit(product
         job = services.job_create(production_id=production.pk, kind="test.echo", actor=user, params={"x": 1})
         assert enqueued == []  # not before the transaction commits
 
-    assert services.job_enqueue_drain(timeout_s=5)  # sent by the process's sender thread, off the caller's path
+    assert services._SENDER.drain(5)  # sent by the process's sender thread, off the caller's path
     assert enqueued == [job.pk]
     assert [(e["type"], e["entity_id"], e["data"]["status"]) for e in events] == [("job.created", str(job.pk), "pending")]
     assert events[0]["data"]["params"] == {"x": 1}

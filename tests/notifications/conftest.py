@@ -22,11 +22,11 @@ def push_settings(settings):
 @pytest.fixture(autouse=True)
 def fresh_vapid():
     """Each test's database has its own VAPID row: forget the per-process cache around it."""
-    from apps.notifications.vapid import reset_cache
+    from apps.notifications import vapid
 
-    reset_cache()
+    vapid._cached = None
     yield
-    reset_cache()
+    vapid._cached = None
 
 
 @pytest.fixture

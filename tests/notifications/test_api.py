@@ -191,14 +191,15 @@ def test_vapid_public_key_is_an_uncompressed_p256_point(crew, api_for):
 
 
 def test_vapid_key_from_the_environment_wins(crew, api_for, settings):
-    from apps.notifications.vapid import b64url_encode, reset_cache
+    from apps.notifications import vapid
+    from apps.notifications.vapid import b64url_encode
 
     private = ec.generate_private_key(ec.SECP256R1())
     expected = b64url_encode(private.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
     for text in (private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode(),
                  b64url_encode(private.private_numbers().private_value.to_bytes(32, "big"))):
         settings.VAPID_PRIVATE_KEY = text
-        reset_cache()
+        vapid._cached = None
         assert api_for(crew.bo).get("/api/push-subscriptions/vapid-public-key/").json() == {"public_key": expected}
 
 

@@ -224,10 +224,10 @@ async def test_subscribe_with_a_bad_after_is_invalid(crew, connect_as, after):
 
 
 def _set_status(scene, actor, status):
-    from apps.scenes.services import scene_set_status
+    from apps.scenes.services import scene_update
 
     with transaction.atomic():
-        return scene_set_status(scene=scene, actor=actor, status=status, version=scene.version)
+        return scene_update(instance=scene, actor=actor, version=scene.version, status=status)
 
 
 def _set_status_then_roll_back(scene, actor):

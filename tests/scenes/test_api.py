@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from apps.core.errors import ApplicationError
 from apps.productions.models import Membership, Role
 from apps.scenes.models import Scene, Shot, Take
-from apps.scenes.services import scene_set_status
+from apps.scenes.services import scene_update
 from tests.factories import SceneFactory, ShotFactory, TakeFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,25 +62,24 @@ def test_a_change_that_does_not_move_the_stats_publishes_only_the_scene(api, pro
     assert events[0]["data"]["slugline"] == "INT. LIBRARY - NIGHT"
 
 
-def test_scene_set_status_refuses_an_unknown_status_and_publishes_nothing(user, production, captured_events):
+def test_an_unknown_scene_status_is_refused_and_publishes_nothing(api, production, captured_events):
     scene = SceneFactory(production=production)
 
     with captured_events() as events:
-        with pytest.raises(ApplicationError) as raised:
-            scene_set_status(scene=scene, actor=user, status="wrapped", version=1)
+        response = api.patch(f"/api/scenes/{scene.pk}/", {"status": "wrapped", "version": 1}, format="json")
 
-    assert raised.value.code == "invalid"
-    assert list(raised.value.extra["fields"]) == ["status"]
+    assert response.status_code == 400, response.content
+    assert list(response.json()["extra"]["fields"]) == ["status"]
     scene.refresh_from_db()
     assert (scene.status, scene.version) == ("not_started", 1)
     assert events == []
 
 
-def test_scene_set_status_moves_the_scene(user, production, captured_events):
+def test_a_status_change_moves_the_scene_and_updates_the_production_stats(user, production, captured_events):
     scene = SceneFactory(production=production)
 
     with captured_events() as events:
-        moved = scene_set_status(scene=scene, actor=user, status="on_hold", version=1)
+        moved = scene_update(instance=scene, actor=user, version=1, status="on_hold")
 
     assert (moved.status, moved.version) == ("on_hold", 2)
     assert Scene.objects.get(pk=scene.pk).status == "on_hold"

@@ -55,7 +55,8 @@ def main() -> None:
         "scenes": lambda text: matching.read_scenes(text),
         "fountain": lambda text: fountain.to_fountain(fountain.parse(text)),
         "pdf": lambda text: screenplay_pdf(fountain.parse(text)),
-        "diff": lambda text: diff.script_diff(text, text.replace("ROOM", "HALL", 1) + "\n\nEXT. PARK - DAY\n\nBirds.\n"),
+        "diff": lambda text: diff.scenes_diff(matching.read_scenes(text)[1],
+                                              matching.read_scenes(text.replace("ROOM", "HALL", 1) + "\n\nEXT. PARK - DAY\n\nBirds.\n")[1]),
     }
     print(f"{'shape':14}" + "".join(f"{name:>10}" for name in steps) + f"   ({args.size:,} characters, seconds, code in {args.code})")
     for shape in args.shapes or list(SHAPES):

@@ -1,7 +1,8 @@
 """The scene-by-scene diff between two screenplay texts (apps.scripts.diff), on small hand-written Fountain."""
 from __future__ import annotations
 
-from apps.scripts.diff import merged_order, scene_line_diff, script_diff
+from apps.scripts.diff import merged_order, scene_line_diff
+from tests.scripts.diffing import script_diff
 
 KITCHEN = """INT. KITCHEN - DAY
 

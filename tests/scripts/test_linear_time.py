@@ -19,12 +19,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.scripts import diff, fountain, matching, sequence
+from apps.scripts import fountain, matching, sequence
 from apps.scripts.fountain import Span, spans, split_character
 from apps.scripts.fountain.layout import wrap
 from apps.scripts.fountain.pagination import wrapped_lines
 from apps.scripts.fountain.source import source_lines
 from apps.scripts.pdf import screenplay_pdf
+from tests.scripts.diffing import script_diff
 from tests.scripts.hostile import SHAPES, hostile
 
 SMALL = 2_000  # characters (times each step's scale); the long text is 8x
@@ -46,7 +47,7 @@ STEPS = {
     "scenes": (lambda text: matching.read_scenes(text), 6),
     "fountain": (lambda text: fountain.to_fountain(fountain.parse(text)), 6),
     "pdf": (lambda text: screenplay_pdf(fountain.parse(text)), 1),
-    "diff": (lambda text: diff.script_diff(text, edited(text)), 1),
+    "diff": (lambda text: script_diff(text, edited(text)), 1),
 }
 
 

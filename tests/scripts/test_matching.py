@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.scripts import matching
+from apps.scripts import matching, sequence
 from apps.scripts.fountain import ParsedScene, SceneHeading
 
 KITCHEN = """INT. KITCHEN - DAY
@@ -95,10 +95,10 @@ def test_same_slugline_but_unrelated_text_is_not_paired():
     assert match(script(KITCHEN), script(rewritten)) == {}
 
 
-def test_similarity_is_the_share_of_words_in_common():
-    assert matching.similarity(tuple("a b c d".split()), tuple("a b c d".split())) == 1.0
-    assert matching.similarity((), ()) == 1.0
-    assert matching.similarity(tuple("a b c d".split()), tuple("a b x y".split())) == 0.5 == matching.SAME_SLUGLINE_MIN_RATIO
+def test_the_ratio_of_two_scene_bodies_is_the_share_of_words_in_common():
+    assert sequence.ratio(tuple("a b c d".split()), tuple("a b c d".split()))[0] == 1.0
+    assert sequence.ratio((), ())[0] == 1.0
+    assert sequence.ratio(tuple("a b c d".split()), tuple("a b x y".split()))[0] == 0.5 == matching.SAME_SLUGLINE_MIN_RATIO
 
 
 def test_half_the_words_kept_under_the_same_slugline_is_still_the_same_scene():
