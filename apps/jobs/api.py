@@ -2,28 +2,15 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.jobs import services
 from apps.jobs.models import Job
+from apps.jobs.serializers import JobSerializer
 from apps.productions.permissions import require_write
 from apps.productions.selectors import scope_to_user
-
-
-class JobSerializer(serializers.ModelSerializer):
-    """A background job, all read-only: `kind` (e.g. `media.process`, `script.import`), `status`, `progress` (0.0–1.0).
-
-    `message` says what it is doing now, `error` why it failed; `params` and `result` are JSON whose
-    shape depends on the kind; `started_at` and `finished_at` are null until then.
-    """
-
-    class Meta:
-        model = Job
-        fields = ["id", "production", "kind", "status", "progress", "message", "params", "result", "error", "attempts",
-                  "cancel_requested", "created_by", "created_at", "updated_at", "started_at", "finished_at"]
-        read_only_fields = fields
 
 
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -17,6 +17,6 @@ class JobsConfig(AppConfig):
         autodiscover_modules("tasks")
 
         from apps.realtime.events import register_serializer
-        from apps.jobs.api import JobSerializer
+        from apps.jobs.serializers import JobSerializer
 
         register_serializer("job", JobSerializer)

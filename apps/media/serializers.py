@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.integers import IntegerField
-from apps.jobs.api import JobSerializer
+from apps.jobs.serializers import JobSerializer
 from apps.media.models import ApprovalStatus, Clip, MediaAsset, RenditionStatus, Upload
 from apps.media.timecode import format_timecode
 from apps.productions.models import Production

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from apps.core.integers import parse_int
 from apps.core.uploads import check_request_size
-from apps.jobs.api import JobSerializer
+from apps.jobs.serializers import JobSerializer
 from apps.productions.permissions import require_write
 from apps.productions.scoped import ProductionScopedViewSet
 from apps.productions.selectors import scope_to_user

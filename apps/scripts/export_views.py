@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import NotFoundError
-from apps.jobs.api import JobSerializer
+from apps.jobs.serializers import JobSerializer
 from apps.productions.selectors import scope_to_user
 from apps.scripts import export
 from apps.scripts.models import RenderKind, ScriptVersion

@@ -11,7 +11,7 @@ from apps.generation.storyboards import services
 from apps.generation.storyboards.models import StoryboardFavourite, StoryboardTemplate
 from apps.generation.storyboards.serializers import (OrderItemSerializer, StoryboardFavouriteSerializer, StoryboardOrderRequestSerializer,
                                                      StoryboardPreviewRequestSerializer, StoryboardTemplateSerializer)
-from apps.jobs.api import JobSerializer
+from apps.jobs.serializers import JobSerializer
 from apps.productions.permissions import require_member, require_write
 from apps.productions.scoped import ProductionScopedViewSet
 from apps.productions.selectors import scope_to_user

@@ -18,7 +18,7 @@ from apps.generation.config import require_anthropic
 from apps.generation.writing import breakdown, services
 from apps.generation.writing.serializers import (BreakdownStartSerializer, JobStartedSerializer, SceneGenerateSerializer,
                                                  ScriptGenerateSerializer)
-from apps.jobs.api import JobSerializer
+from apps.jobs.serializers import JobSerializer
 from apps.productions.permissions import require_write
 from apps.productions.selectors import scope_to_user
 from apps.scripts.models import Script

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from apps.breakdown.models import Character
 from apps.generation.writing import prompts
-from apps.jobs.api import JobSerializer
+from apps.jobs.serializers import JobSerializer
 from apps.productions.scoped import ScopedPrimaryKeyRelatedField
 from apps.scenes.models import Scene
 from apps.scripts.models import ScriptVersion

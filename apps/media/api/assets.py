@@ -12,7 +12,7 @@ from apps.productions.scoped import ProductionScopedViewSet
 from apps.core.errors import ApplicationError
 from apps.core.files import file_response, file_responses
 from apps.core.uploads import check_request_size
-from apps.jobs.api import JobSerializer
+from apps.jobs.serializers import JobSerializer
 from apps.jobs.models import Job
 from apps.media import services
 from apps.media.models import Clip, MediaAsset, MediaKind, RenditionKind, RenditionStatus
