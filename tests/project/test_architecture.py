@@ -5,6 +5,8 @@
   app: api above services above serializers above models. Imports inside functions count too.
 - A copy of `apps/` with one import pointing a layer up makes `lint-imports` fail and name that import.
 - No module in apps/ is over 400 lines (migrations aside); realtime finds no serializer by a dotted path.
+- Every module-level function in apps/ has a caller in apps/ or project/ (vulture; tests are not callers:
+  a service only tests call is dead code a reader would follow by its name).
 """
 from __future__ import annotations
 
@@ -18,6 +20,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+VULTURE = Path(sys.executable).with_name("vulture")
+# Functions called by a framework, not by our code: registered by their decorator (atexit, Huey, job handlers)
+# or named by a setting (`handler404 = "apps.core.views.not_found"` in project/urls.py).
+CALLED_BY_FRAMEWORK = ["--ignore-decorators", "@atexit.register,@job_handler,@db_periodic_task,@db_task,@HUEY.on_startup",
+                       "--ignore-names", "not_found"]
 MAX_LINES = 400
 
 
@@ -77,3 +84,21 @@ def test_realtime_finds_no_serializer_by_a_dotted_path():
              for number, text in enumerate(path.read_text().splitlines(), 1) if "import_string" in text]
 
     assert found == []
+
+
+def test_every_function_in_apps_has_a_caller_outside_the_tests():
+    done = subprocess.run([str(VULTURE), "apps", "project", "--min-confidence", "60", "--exclude", "*/migrations/*",
+                           *CALLED_BY_FRAMEWORK], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert done.stderr == ""
+    assert [line for line in done.stdout.splitlines() if "unused function" in line] == []
+
+
+def test_the_function_check_finds_a_function_nobody_calls(tmp_path):
+    (tmp_path / "lonely.py").write_text("def used():\n    return 1\n\n\ndef orphan():\n    return used()\n")
+
+    done = subprocess.run([str(VULTURE), str(tmp_path), "--min-confidence", "60", *CALLED_BY_FRAMEWORK],
+                          capture_output=True, text=True, timeout=60)
+
+    assert "unused function 'orphan'" in done.stdout
+    assert "'used'" not in done.stdout
