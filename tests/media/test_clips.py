@@ -213,7 +213,7 @@ def test_missing_or_malformed_points_are_400(api, production):
 # --- cancel, failure, delete -----------------------------------------------------------------------
 
 def test_cancelled_render_leaves_a_failed_clip_and_no_file(api, production, media_root, tmp_path, monkeypatch, settings):
-    from apps.jobs import services as jobs
+    from apps.jobs import running as jobs
 
     settings.SLATE_JOB_PROGRESS_INTERVAL_S = 0.0
     monkeypatch.setattr(jobs, "DB_PROGRESS_EVERY_S", 0.0)
