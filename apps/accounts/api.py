@@ -12,6 +12,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView
 from apps.accounts import services
 from apps.accounts.serializers import LoginSerializer, RegisterSerializer, SlateTokenSerializer, UserSerializer, VerifySerializer
 from apps.core.throttling import ScopedRateThrottle
+from apps.productions.services import user_register_invited
 
 
 class _AuthThrottled(APIView):
@@ -76,7 +77,12 @@ class RegisterView(_AuthThrottled):
         """
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_register(**data.validated_data)
+        fields = dict(data.validated_data)
+        invitation = fields.pop("invitation", None)
+        if invitation:
+            user = user_register_invited(**fields, invitation=invitation)
+        else:
+            user = services.user_register(**fields)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 

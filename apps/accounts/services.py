@@ -16,27 +16,15 @@ User = get_user_model()
 
 
 @transaction.atomic
-def user_register(*, username: str, email: str, password: str, name: str = "", invitation: str | None = None) -> User:
-    """Create an unverified user and email them a verification link.
+def user_register(*, username: str, email: str, password: str, name: str = "", email_verified: bool = False) -> User:
+    """Create a user; unless `email_verified`, unverified and emailed a verification link (after commit).
 
     Raises `ApplicationError` (400) when the username or email is taken or the password is weak
-    (Django's password validators). The user can sign in only after `user_verify_email`.
-
-    With `invitation` (the token of an emailed crew invitation, apps.productions.services.invitation_send)
-    the email is verified at once — receiving the invitation proved it — no verification email is
-    sent, and the user joins the production with the invited role (`invitation_accept`). Raises 400
-    `invalid_invitation` for an unknown, withdrawn, used or expired token and 400
-    `invitation_other_email` when `email` is not the invited address; no account is created then.
+    (Django's password validators). An unverified user can sign in only after `user_verify_email`.
+    `email_verified=True` is for an address already proved, e.g. by a crew invitation sent to it
+    (`apps.productions.services.user_register_invited`): no verification email goes out.
     """
     email = email.strip().lower()
-    invited = None
-    if invitation:
-        from apps.productions.services import invitation_find
-
-        invited = invitation_find(token=invitation)
-        if invited.email != email:
-            message = "Register with the email address the invitation was sent to."
-            raise ApplicationError(message, code="invitation_other_email", extra={"fields": {"email": [message]}})
     if User.objects.filter(username__iexact=username).exists():
         raise ApplicationError("That username is taken.", code="invalid", extra={"fields": {"username": ["That username is taken."]}})
     if User.objects.filter(email__iexact=email).exists():
@@ -47,14 +35,10 @@ def user_register(*, username: str, email: str, password: str, name: str = "", i
     except ValidationError as exc:
         raise ApplicationError(exc.messages[0], code="invalid", extra={"fields": {"password": exc.messages}}) from None
     user.set_password(password)
-    user.email_verified = invited is not None
+    user.email_verified = email_verified
     user.full_clean()
     user.save()
-    if invited is not None:
-        from apps.productions.services import invitation_accept
-
-        invitation_accept(token=invitation, user=user)
-    else:
+    if not email_verified:
         transaction.on_commit(lambda: user_send_verification(user=user))
     return user
 

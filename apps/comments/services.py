@@ -1,27 +1,14 @@
 """Writes on comments: threads, @mentions, resolving."""
 from __future__ import annotations
 
-import re
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from apps.comments.models import TARGETS, Comment
 from apps.core.errors import ApplicationError, PermissionDeniedError
 from apps.productions.entities import entity_create, entity_delete, entity_update
 from apps.productions.models import MANAGER_ROLES, Membership
-
-MENTION = re.compile(r"(?<![\w@.])@([\w.+-]{1,150})")
-
-
-def mentioned_members(*, production_id: int, body: str) -> list:
-    """Users `@username`-mentioned in `body` who are on the production (others are ignored, not leaked)."""
-    names = {name.rstrip(".") for name in MENTION.findall(body)}
-    if not names:
-        return []
-    User = get_user_model()
-    return list(User.objects.filter(username__in=names, memberships__production_id=production_id))
-
+from apps.productions.selectors import mentioned_members
 
 def check_frames(*, asset, frame: int | None, frame_end: int | None) -> None:
     """Check a frame pin on a media asset: 0 <= frame <= last frame, frame <= frame_end <= last frame (0-based, inclusive).

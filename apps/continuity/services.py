@@ -8,8 +8,9 @@ from django.db import transaction
 
 from apps.continuity.models import ContinuityNote, ContinuityPhoto
 from apps.core.errors import ApplicationError
-from apps.productions.entities import entity_create, entity_delete, entity_update
 from apps.core.uploads import check_upload_size, display_filename, generated_name, inspect_image, stored_upload
+from apps.productions.entities import entity_create, entity_delete, entity_update
+from apps.productions.selectors import mentioned_members
 from apps.realtime.services import publish_entity
 
 
@@ -35,8 +36,6 @@ def continuity_note_create(*, actor, scene, shot=None, take=None, production=Non
     Members @-mentioned in the body are stored in `mentions` and notified (kind `mention`);
     anyone else's @name is ignored (not notified, not stored, not leaked).
     """
-    from apps.comments.services import mentioned_members
-
     fields.pop("mentions", None)
     if take is not None and shot is None:
         shot = take.shot
@@ -54,8 +53,6 @@ def continuity_note_update(*, instance: ContinuityNote, actor, version: int, **c
 
     A new body re-reads its @-mentions; only members mentioned for the first time are notified.
     """
-    from apps.comments.services import mentioned_members
-
     changes.pop("production", None)
     changes.pop("mentions", None)
     _check_links(changes.get("scene", instance.scene), changes.get("shot", instance.shot), changes.get("take", instance.take))

@@ -1,6 +1,9 @@
 """Reads scoped to what a user may see: the productions they are a member of."""
 from __future__ import annotations
 
+import re
+
+from django.contrib.auth import get_user_model
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from apps.core.integers import DB_INT_MAX, int_in_range
@@ -83,6 +86,18 @@ def stats_from(values: dict) -> dict:
 def is_member(*, user, production_id: int) -> bool:
     """True when `user` is on the production's crew (any role). Registered with realtime as its membership check."""
     return Membership.objects.filter(user=user, production_id=production_id).exists()
+
+
+MENTION = re.compile(r"(?<![\w@.])@([\w.+-]{1,150})")  # `@username` not inside a word or an email address
+
+
+def mentioned_members(*, production_id: int, body: str) -> list:
+    """Users `@username`-mentioned in `body` (text) who are on the production's crew, as User rows (others are
+    ignored, not leaked). For comments and continuity notes, whose mentions are told (`notify`)."""
+    names = {name.rstrip(".") for name in MENTION.findall(body)}
+    if not names:
+        return []
+    return list(get_user_model().objects.filter(username__in=names, memberships__production_id=production_id))
 
 
 def membership_list(*, user, production_id: int) -> QuerySet[Membership]:

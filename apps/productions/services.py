@@ -266,6 +266,27 @@ def invitation_find(*, token: str) -> Invitation:
 
 
 @transaction.atomic
+def user_register_invited(*, username: str, email: str, password: str, name: str = "", invitation: str):
+    """Register through a crew invitation (the emailed token of `invitation_send`): the account is verified at
+    once — receiving the invitation proved the address — no verification email is sent, and the user joins the
+    production with the invited role (`invitation_accept`). Returns the new user.
+
+    Raises 400 `invalid_invitation` for an unknown, withdrawn, used or expired token and 400
+    `invitation_other_email` when `email` is not the invited address — checked before anything else, creating
+    nothing — and whatever `apps.accounts.services.user_register` raises (a taken username or email, a weak password).
+    """
+    from apps.accounts.services import user_register
+
+    invited = invitation_find(token=invitation)
+    if invited.email != email.strip().lower():
+        message = "Register with the email address the invitation was sent to."
+        raise ApplicationError(message, code="invitation_other_email", extra={"fields": {"email": [message]}})
+    user = user_register(username=username, email=email, password=password, name=name, email_verified=True)
+    invitation_accept(token=invitation, user=user)
+    return user
+
+
+@transaction.atomic
 def invitation_accept(*, token: str, user) -> Membership:
     """Put `user` on the crew with the invitation's role and mark the invitation accepted.
 

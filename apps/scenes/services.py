@@ -9,6 +9,7 @@ from apps.core.errors import ApplicationError
 from apps.productions.entities import entity_create, entity_delete, entity_update, published_data
 from apps.productions.services import production_stats_publish
 from apps.scenes.models import Scene, SceneStatus, Shot, Take
+from apps.scenes.signals import scene_deleting
 
 _STATS_FIELDS = {"status", "page_eighths"}
 
@@ -83,14 +84,11 @@ def _notify_status(scene: Scene, *, actor, previous: str) -> None:
 
 @transaction.atomic
 def scene_delete(*, instance: Scene, actor) -> None:
-    """Delete a scene with its shots and takes; a scheduled scene first leaves the stripboard through `strip_delete`
-    (`strip.deleted`, its day's later strips move up, the day's totals and call sheet follow)."""
-    from apps.callsheets.models import Strip
-    from apps.callsheets.services import strip_delete
-
+    """Delete a scene with its shots and takes. First `scene_deleting` is sent (`apps.scenes.signals`): the schedule
+    takes a scheduled scene off the stripboard (`strip.deleted`, its day's later strips move up, the day's totals and
+    call sheet follow)."""
     production_id = instance.production_id
-    for strip in Strip.objects.filter(scene=instance).select_related("shoot_day"):
-        strip_delete(instance=strip, actor=actor)
+    scene_deleting.send(sender=Scene, scene=instance, actor=actor)
     entity_delete(instance=instance, actor=actor)
     production_stats_publish(production_id=production_id, actor=actor)
 
