@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from apps.jobs.api import JobSerializer
+from apps.jobs.serializers import JobSerializer
 from apps.productions.models import Production
 from apps.productions.scoped import ScopedPrimaryKeyRelatedField
 from apps.scripts.models import Script, ScriptVersion
