@@ -1,7 +1,6 @@
 """Writes on comments: threads, @mentions, resolving."""
 from __future__ import annotations
 
-
 from django.db import transaction
 
 from apps.comments.models import TARGETS, Comment
@@ -9,6 +8,7 @@ from apps.core.errors import ApplicationError, PermissionDeniedError
 from apps.productions.entities import entity_create, entity_delete, entity_update
 from apps.productions.models import MANAGER_ROLES, Membership
 from apps.productions.selectors import mentioned_members
+
 
 def check_frames(*, asset, frame: int | None, frame_end: int | None) -> None:
     """Check a frame pin on a media asset: 0 <= frame <= last frame, frame <= frame_end <= last frame (0-based, inclusive).

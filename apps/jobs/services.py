@@ -17,7 +17,7 @@ not store a heartbeat for half that time, stops at its next progress report and 
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -27,6 +27,9 @@ from apps.jobs import enqueue
 from apps.jobs.models import TERMINAL_STATUSES, Job, JobStatus
 from apps.jobs.signals import job_finished
 from apps.realtime.services import broadcast_now, publish_entity
+
+if TYPE_CHECKING:
+    from apps.jobs.running import JobContext
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,7 @@ def job_create(*, production_id: int, kind: str, actor=None, params: dict | None
     so a worker never picks up a job whose rows are not committed yet.
     """
     job = Job.objects.create(production_id=production_id, kind=kind, params=params or {}, created_by=actor, message=message)
+    log.info("job %s (%s) created for production %s", job.pk, kind, production_id)  # with the request's id (apps.core.logs)
     publish_entity(job, "created", actor=actor)
     transaction.on_commit(lambda: job_enqueue_soon(job_id=job.pk))
     return job
@@ -178,6 +182,20 @@ def job_finish(job: Job, status: str, *, message: str = "", error: str = "", res
                 log.error("job %s: %r failed on job_finished", job.pk, receiver, exc_info=outcome)
 
 
-# Re-exported: running a job and reaping are part of the jobs service's interface.
-from apps.jobs.running import JobCancelled, JobContext, JobLost, job_run, worker_id  # noqa: E402,F401
-from apps.jobs.reaper import job_reap_stale, job_requeue_lost  # noqa: E402,F401
+# Running a job (apps.jobs.running) and reaping (apps.jobs.reaper) are part of the jobs service's interface: their
+# names are served from here on first use (PEP 562), so either module may be imported first.
+_RUNNING = ("JobCancelled", "JobContext", "JobLost", "job_run", "worker_id")
+_REAPER = ("job_reap_stale", "job_requeue_lost")
+
+
+def __getattr__(name: str):
+    """`JobContext`, `job_run`, `job_reap_stale`… from the module that defines them (AttributeError for other names)."""
+    if name in _RUNNING:
+        from apps.jobs import running
+
+        return getattr(running, name)
+    if name in _REAPER:
+        from apps.jobs import reaper
+
+        return getattr(reaper, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,7 +6,7 @@ import logging
 from django.db import transaction
 
 from apps.jobs.models import JobStatus
-from apps.notifications.services import notify
+from apps.notifications import services
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +21,10 @@ def job_finished_notify(sender, *, job, actor=None, **kwargs) -> None:
     succeeded = job.status == JobStatus.SUCCEEDED
     try:
         with transaction.atomic():
-            notify(recipients=[job.created_by_id], production=job.production_id,
-                   kind="job_succeeded" if succeeded else "job_failed",
-                   title=f"{what} {'finished' if succeeded else 'failed'}",
-                   body=(job.message if succeeded else job.error)[:1000],
-                   url=f"/productions/{job.production_id}/jobs", entity="job", entity_id=job.pk, actor=actor)
+            services.notify(recipients=[job.created_by_id], production=job.production_id,
+                            kind="job_succeeded" if succeeded else "job_failed",
+                            title=f"{what} {'finished' if succeeded else 'failed'}",
+                            body=(job.message if succeeded else job.error)[:1000],
+                            url=f"/productions/{job.production_id}/jobs", entity="job", entity_id=job.pk, actor=actor)
     except Exception:  # noqa: BLE001 — a notification must never break a job
         log.exception("could not notify the creator of job %s", job.pk)

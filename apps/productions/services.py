@@ -333,6 +333,7 @@ __all__ = [
     "membership_add_or_invite",
     "membership_get",
     "membership_remove",
+    "user_register_invited",
     "membership_set_role",
     "production_create",
     "production_delete",

@@ -223,7 +223,7 @@ def measure_bare(n: int, frame_bytes: int, opts: Options, log_dir) -> Side:
             with phase(side, "replay"):
                 side.replay_ms = asyncio.run(_replay_bare(url, opts.replay, frame_bytes))
     finally:
-        stack_module._stop(server)
+        stack_module.stop_process(server)
     return side
 
 

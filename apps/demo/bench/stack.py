@@ -225,7 +225,7 @@ class Stack:
             if process is not None and process.poll() is None:
                 process.terminate()
         for process in (self.nginx, *self.web):
-            _stop(process)
+            stop_process(process)
         self.web, self.web_ports, self.nginx, self.nginx_port = [], [], None, None
 
     @property
@@ -246,8 +246,8 @@ class Stack:
             if process is not None and process.poll() is None:
                 process.terminate()
         self.stop_web()
-        _stop(self.worker)
-        _stop(self.redis)
+        stop_process(self.worker)
+        stop_process(self.redis)
         if self.pg_database:
             with contextlib.suppress(Exception):
                 import psycopg
@@ -371,7 +371,7 @@ def _setting_default(name: str, default: str) -> str:
     return default
 
 
-def _stop(process: subprocess.Popen | None) -> None:
+def stop_process(process: subprocess.Popen | None) -> None:
     """SIGTERM `process`, then SIGKILL its process group (its own session) after STOP_TIMEOUT_S."""
     if process is None or process.poll() is not None:
         return

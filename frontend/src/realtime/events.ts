@@ -1,4 +1,4 @@
-// The event union: mirrors apps/realtime/events.py (ENTITY_SERIALIZERS × created/updated/deleted, the stored
+// The event union: mirrors apps/realtime/events.py (ENTITIES × created/updated/deleted, the stored
 // callsheet.published, the user's own notification.* and the ephemeral job.progress and presence.changed).
 // DESIGN.md, "Event envelope".
 import type {

@@ -1,4 +1,4 @@
-// Resumable uploads (tus 1.0, /api/uploads/, apps/media/tus.py) through tus-js-client: per-chunk SHA-256 checksums,
+// Resumable uploads (tus 1.0, /api/uploads/, apps/media/api/uploads.py) through tus-js-client: per-chunk SHA-256 checksums,
 // a fingerprint that names the file and the production, CSRF, and the server's answers read back into words.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { defaultOptions, type DetailedError, type HttpRequest, type HttpResponse, type PreviousUpload, type UploadOptions } from "tus-js-client";
