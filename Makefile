@@ -25,7 +25,7 @@ export SLATE_WEB_PROCESSES SLATE_WEB_HOST SLATE_WEB_PORT SLATE_NGINX
 export SLATE_SHARED_DATA ?= $(abspath ../shared/data)
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test bench-media bench-live install ffmpeg nginx chromium node frontend frontend-check migrate demo check-deploy clean-var
+.PHONY: run test bench-media bench-live install ffmpeg nginx chromium prometheus node frontend frontend-check migrate demo check-deploy clean-var
 
 ## install: virtualenv + pinned requirements + ffmpeg/ffprobe + the frontend's packages
 install: $(VENV)/.installed ffmpeg frontend/node_modules/.installed
@@ -81,9 +81,21 @@ chromium:
 		echo "The browser tests need Chromium at /usr/bin/chromium." >&2; exit 1; \
 	fi
 
+## prometheus: Debian's prometheus and promtool (the test that scrapes a running stack, the rules' check)
+prometheus:
+	@if [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Prometheus from the OS packages (for the metrics tests)…"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends prometheus >/dev/null; \
+	else \
+		echo "The metrics tests need Prometheus at /usr/bin/prometheus and /usr/bin/promtool." >&2; exit 1; \
+	fi
+
 ## run: migrate, load the demo production, start redis + web + worker (supervisord: restarted when one dies;
 ## Ctrl-C stops them all), print URL and login. SLATE_WEB_PROCESSES=N (N > 1): N web processes behind nginx
 run: export DEBUG ?= true
+# Every process's metrics go to one folder (prometheus-client's multiprocess mode), emptied below before they start.
+run: export PROMETHEUS_MULTIPROC_DIR ?= $(abspath var/metrics)
 run: install frontend $(if $(filter true,$(SLATE_NGINX)),nginx)
 	@case "$(SLATE_WEB_PROCESSES)" in ''|*[!0-9]*|0) echo "SLATE_WEB_PROCESSES must be a whole number from 1 up, not '$(SLATE_WEB_PROCESSES)'." >&2; exit 1;; esac
 	@mkdir -p var
@@ -98,11 +110,12 @@ run: install frontend $(if $(filter true,$(SLATE_NGINX)),nginx)
 	@echo "Slate is starting at http://$(SLATE_HOST):$(SLATE_PORT)/$(if $(filter true,$(SLATE_NGINX)), (nginx in front of $(SLATE_WEB_PROCESSES) web processes))"
 	@grep -E '^(user|password): ' var/demo.txt
 	@echo
+	@mkdir -p "$(PROMETHEUS_MULTIPROC_DIR)" && rm -f "$(PROMETHEUS_MULTIPROC_DIR)"/*.db
 	exec $(VENV)/bin/supervisord -c supervisord.conf
 
 ## test: the whole suite: frontend checks and unit tests, then Python (unit, API, WebSocket,
 ## end-to-end with real processes, browser tests in Chromium against the built app)
-test: install nginx chromium frontend-check frontend
+test: install nginx chromium prometheus frontend-check frontend
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## bench-media: the proxy's speed (× real time) and Slate's overhead over the bare ffmpeg command, per shared clip
