@@ -6,6 +6,7 @@ the file from MEDIA_ROOT: the permission check stays in Django, the bytes and ra
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from urllib.parse import quote
@@ -19,6 +20,34 @@ from apps.core.integers import DB_INT_MAX, int_in_range
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _CHUNK = 256 * 1024
+_END = object()
+
+
+class _ReadOffTheLoop:
+    """A streaming response that an ASGI server gets block by block, each read in the default thread pool.
+
+    Django's `StreamingHttpResponse.__aiter__` serves a synchronous iterator (a file) by reading ALL of it into
+    a list through `sync_to_async`, which runs on the one thread-sensitive thread that also runs every sync
+    view: while a 40 MB export was read, `/api/health/` and every write of that process waited (a 239 ms
+    health answer in tests/e2e/test_hostile_screenplay.py). Here each block is read with
+    `asyncio.to_thread` and sent before the next is read. The synchronous path (`streaming_content`, WSGI,
+    the test client) is Django's own.
+    """
+
+    async def __aiter__(self):
+        blocks = iter(self.streaming_content)
+        while (block := await asyncio.to_thread(next, blocks, _END)) is not _END:
+            yield block
+
+
+class StreamedFileResponse(_ReadOffTheLoop, FileResponse):
+    """Django's `FileResponse` (a file object, read in `block_size` blocks, Content-Length and Content-Type from it)
+    whose blocks an ASGI server reads off the event loop and off the sync-view thread (`_ReadOffTheLoop`)."""
+
+
+class StreamedResponse(_ReadOffTheLoop, StreamingHttpResponse):
+    """Django's `StreamingHttpResponse` over a synchronous iterator of bytes, read block by block off the event
+    loop and off the sync-view thread under ASGI (`_ReadOffTheLoop`)."""
 
 
 def file_response(request, name: str, *, content_type: str, download_name: str | None = None) -> HttpResponse:
@@ -53,11 +82,12 @@ def file_response(request, name: str, *, content_type: str, download_name: str |
             response = HttpResponse(status=416)
             response["Content-Range"] = f"bytes */{size}"
             return response
-        response = StreamingHttpResponse(_read_range(path, start, end - start + 1), status=206, content_type=content_type)
+        response = StreamedResponse(_read_range(path, start, end - start + 1), status=206, content_type=content_type)
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(end - start + 1)
     else:
-        response = FileResponse(open(path, "rb"), content_type=content_type)
+        response = StreamedFileResponse(open(path, "rb"), content_type=content_type)
+        response.block_size = _CHUNK
         response["Content-Length"] = str(size)
     response["Accept-Ranges"] = "bytes"
     return _with_file_headers(response, download_name)

@@ -6,7 +6,7 @@ the result made at once for a small text, or 202 with the `script.render` job th
 from __future__ import annotations
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import NotFoundError
+from apps.core.files import StreamedFileResponse
 from apps.jobs.serializers import JobSerializer
 from apps.productions.selectors import scope_to_user
 from apps.scripts import export
@@ -36,7 +37,7 @@ def render_response(outcome: Outcome, *, content_type: str, filename: str | None
     if outcome.job is not None:
         return Response(JobSerializer(outcome.job).data, status=status.HTTP_202_ACCEPTED)
     if outcome.render is not None:
-        response = FileResponse(default_storage.open(outcome.render.file, "rb"), content_type=content_type)
+        response = StreamedFileResponse(default_storage.open(outcome.render.file, "rb"), content_type=content_type)
         response.block_size = 1 << 16  # the ASGI handler's own chunk size, not 4 KiB: a 10 MB diff is 160 sends, not 2,500
     else:
         response = HttpResponse(outcome.content, content_type=content_type)

@@ -64,3 +64,40 @@ def test_behind_nginx_the_membership_check_and_missing_files_are_still_slates(ap
 def test_the_redirect_uri_is_the_storage_name_percent_encoded(settings, name, uri):
     settings.SLATE_MEDIA_ACCEL_REDIRECT = "/_protected"  # with or without the trailing slash
     assert accel_redirect_uri(name) == uri
+
+
+# --- served by an ASGI server: block by block, never on the sync-view thread -----------------------------------
+
+
+async def test_an_asgi_server_gets_a_streamed_file_block_by_block_read_off_the_sync_view_thread(tmp_path):
+    """Django's own `__aiter__` reads a synchronous stream whole through `sync_to_async` — on the one thread that
+    runs every sync view, so a big download stalled /api/health/. Ours hands out the first block after one read."""
+    import threading
+    import warnings
+
+    from apps.core.files import StreamedFileResponse, StreamedResponse
+
+    reads: list[str] = []
+    sync_view_thread = threading.main_thread().name  # what sync_to_async(thread_sensitive) runs on outside a request
+
+    def blocks():
+        for n in range(100):
+            reads.append(threading.current_thread().name)
+            yield bytes([n]) * 1000
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Django warns when it falls back to reading a sync iterator whole
+        stream = aiter(StreamedResponse(blocks()))
+        first = await anext(stream)
+        assert first == bytes([0]) * 1000 and len(reads) == 1
+        rest = [block async for block in stream]
+    assert len(rest) == 99 and sync_view_thread not in reads
+
+    path = tmp_path / "take.bin"
+    path.write_bytes(b"x" * 300_000)
+    with path.open("rb") as handle, warnings.catch_warnings():
+        warnings.simplefilter("error")
+        response = StreamedFileResponse(handle, content_type="application/octet-stream")
+        response.block_size = 65536
+        assert response["Content-Length"] == "300000"
+        assert b"".join([block async for block in response]) == path.read_bytes()
