@@ -444,3 +444,30 @@ SLATE_SCRIPT_MAX_PAGES = env.int("SLATE_SCRIPT_MAX_PAGES", default=3_000)
 # the text); a bigger one by a job (the request answers 202 with it), kept under MEDIA_ROOT.
 SLATE_SCRIPT_INLINE_MAX_BYTES = env.int("SLATE_SCRIPT_INLINE_MAX_BYTES", default=16 * 1024)
 # --- end of screenplays -----------------------------------------------------------------------
+
+# --- Health and logs (issue 14) -------------------------------------------------------------
+# /api/ready/ (apps/core/readiness.py): each Redis check waits at most this long (a hung Redis answers 503 fast);
+# a worker is alive while its heartbeat (written every SLATE_WORKER_HEARTBEAT_S by run_huey) is at most
+# SLATE_READY_WORKER_STALE_S old; the media disk is ready with at least this much free under MEDIA_ROOT.
+SLATE_READY_TIMEOUT_S = env.float("SLATE_READY_TIMEOUT_S", default=0.5)
+SLATE_WORKER_HEARTBEAT_S = env.float("SLATE_WORKER_HEARTBEAT_S", default=5.0)
+SLATE_READY_WORKER_STALE_S = env.float("SLATE_READY_WORKER_STALE_S", default=30.0)
+SLATE_READY_MEDIA_MIN_FREE_BYTES = env.int("SLATE_READY_MEDIA_MIN_FREE_BYTES", default=1024**3)
+# Log lines: `plain` (readable, the default) or `json` (one object a line, python-json-logger), both with the
+# request id (apps/core/logs.py): X-Request-ID in, or a new one; sent back, and carried into events and jobs.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
+MIDDLEWARE.insert(0, "apps.core.logs.RequestIdMiddleware")
+LOGGING["filters"] = {**LOGGING.get("filters", {}), "request_id": {"()": "apps.core.logs.RequestIdFilter"}}
+LOGGING["formatters"]["json"] = {"()": "apps.core.logs.JsonFormatter"}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+    # The servers', Huey's and Python's warnings' loggers write through the same JSON handler (plain: as before).
+    for _name in ("huey", "uvicorn", "uvicorn.error", "uvicorn.access", "py.warnings"):
+        LOGGING["loggers"][_name] = {**LOGGING["loggers"].get(_name, {}), "handlers": ["console"], "propagate": False}
+    import logging as _logging
+
+    _logging.captureWarnings(True)  # Python's warnings become records of `py.warnings`, so JSON lines too
+# --- end of health and logs -------------------------------------------------------------------

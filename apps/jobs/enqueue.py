@@ -8,9 +8,13 @@ made during an outage reaches the queue within about a second of Redis coming ba
 gets through (the process died, the buffer overflowed) is still `pending` in the database, where
 the reaper (`apps.jobs.services.job_requeue_lost`) finds it. A duplicate message is harmless:
 `job_run` leaves a job alone once it is not pending.
+
+The message carries the id of the request that made the job (`apps.core.logs`), so the worker's log lines
+for it carry the same id: the sender thread sends each id in the context it was submitted from.
 """
 from __future__ import annotations
 
+import contextvars
 import functools
 import logging
 import os
@@ -47,16 +51,19 @@ def queue_storage():
 def enqueue_now(job_id) -> None:
     """Put one `job_execute(job_id)` message on the queue; in Huey's immediate mode run the job at once.
 
+    The current request's id (`apps.core.logs.current_request_id`), if any, goes along as `request_id`.
     Raises `redis.RedisError` / `OSError` when Redis does not answer within REDIS_TIMEOUT_S.
     """
     from huey.contrib.djhuey import HUEY
 
+    from apps.core.logs import current_request_id
     from apps.jobs.tasks import job_execute
 
     if HUEY.immediate:
         job_execute(str(job_id))
         return
-    task = job_execute.s(str(job_id))
+    request_id = current_request_id()
+    task = job_execute.s(str(job_id), request_id=request_id) if request_id else job_execute.s(str(job_id))
     queue_storage().enqueue(HUEY.serialize_task(task), task.priority)
 
 
@@ -64,14 +71,15 @@ class Sender:
     """A daemon thread that sends job ids through `send(job_id)` (raising when Redis is away), retrying until sent.
 
     `submit` never blocks; ids are kept in arrival order, each once; past `max_waiting` the oldest is
-    dropped (logged) and left to the reaper.
+    dropped (logged) and left to the reaper. Each id is sent in a copy of the context `submit` was called
+    in (its context variables: the request id of apps.core.logs).
     """
 
     def __init__(self, send: Callable[[object], None], *, retry_every_s: float = RETRY_EVERY_S, max_waiting: int = MAX_WAITING):
         self._send = send
         self._retry_every_s = retry_every_s
         self._max_waiting = max_waiting
-        self._waiting: OrderedDict[object, None] = OrderedDict()
+        self._waiting: OrderedDict[object, contextvars.Context] = OrderedDict()
         self._busy = 0  # ids taken out of `_waiting` and being sent right now
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -86,7 +94,7 @@ class Sender:
             if len(self._waiting) >= self._max_waiting:
                 dropped, _ = self._waiting.popitem(last=False)
                 log.warning("job enqueue buffer full: job %s is left to the reaper", dropped)
-            self._waiting[job_id] = None
+            self._waiting[job_id] = contextvars.copy_context()
             self._ensure_thread()
             self._cond.notify_all()
 
@@ -117,14 +125,14 @@ class Sender:
             with self._cond:
                 while not self._waiting:
                     self._cond.wait()
-                job_id, _ = self._waiting.popitem(last=False)
+                job_id, context = self._waiting.popitem(last=False)
                 self._busy = 1
             try:
-                self._send(job_id)
+                context.run(self._send, job_id)
             except Exception as exc:  # noqa: BLE001 — Redis away (or anything else): keep the id, try again later
                 with self._cond:
                     self._busy = 0
-                    self._waiting[job_id] = None
+                    self._waiting[job_id] = context
                     self._waiting.move_to_end(job_id, last=False)
                     if self._failing_since is None:
                         self._failing_since = time.monotonic()

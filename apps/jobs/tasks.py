@@ -6,15 +6,24 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
+from apps.core.logs import bound_request_id
 from apps.jobs import services
 
 log = logging.getLogger(__name__)
 
 
 @db_task()
-def job_execute(job_id: str) -> None:
-    """Run the job `job_id` (a UUID string) through `apps.jobs.services.job_run`."""
-    services.job_run(job_id)
+def job_execute(job_id: str, request_id: str | None = None) -> None:
+    """Run the job `job_id` (a UUID string) through `apps.jobs.services.job_run`.
+
+    `request_id`: the id of the request that created the job (apps.jobs.enqueue puts it in the message), so
+    every log line of the run carries it (apps.core.logs).
+    """
+    with bound_request_id(request_id):
+        log.info("job %s: starting", job_id)
+        job = services.job_run(job_id)
+        if job is not None:
+            log.info("job %s (%s): %s", job_id, job.kind, job.status)
 
 
 @db_periodic_task(crontab(minute="*"))

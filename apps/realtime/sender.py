@@ -7,6 +7,7 @@ pitfalls") and sends the queue in order. A stored event's frame that Redis does 
 again with back-off for SLATE_LIVE_RETRY_S seconds; an ephemeral one (job progress, presence,
 notifications) is tried once. Whatever still does not go out is not lost: the event is in the
 `Event` table, and every consumer fills such a gap from there (`apps.realtime.consumers`).
+Each frame keeps the id of the request that queued it (`apps.core.logs`), for the log lines about it.
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ import time
 
 from channels.layers import get_channel_layer
 from django.conf import settings
+
+from apps.core.logs import bound_request_id, current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -62,13 +65,14 @@ def flush(timeout_s: float = 5.0) -> bool:
     return True if relay is None else relay.wait_empty(timeout_s)
 
 
-async def _send(layer, group: str, message: dict, timeout_s: float) -> bool:
+async def _send(layer, group: str, message: dict, timeout_s: float, request_id: str | None = None) -> bool:
     try:
         # Each web process delivers a message to its sockets of the group it names (apps.realtime.fanout).
         await asyncio.wait_for(layer.group_send(group, {**message, "group": group}), timeout_s)
         return True
     except Exception as exc:  # noqa: BLE001 — logged; the caller decides whether to try again
-        log.warning("could not send %s to %s: %r", message.get("event_type"), group, exc)
+        with bound_request_id(request_id):
+            log.warning("could not send %s to %s: %r", message.get("event_type"), group, exc)
         return False
 
 
@@ -85,7 +89,7 @@ class _Relay:
 
     def __init__(self, loop: asyncio.AbstractEventLoop):
         self.loop = loop
-        self.pending: collections.deque[tuple[str, dict, float]] = collections.deque()
+        self.pending: collections.deque[tuple[str, dict, float, str | None]] = collections.deque()  # + request id
         self.unsent = 0  # queued or in flight; guarded by `done`
         self.done = threading.Condition()
         self.wakeup: asyncio.Event | None = None
@@ -101,10 +105,10 @@ class _Relay:
                 return
             self.unsent += 1
         worth_until = time.monotonic() + (settings.SLATE_LIVE_RETRY_S if message.get("id") is not None else 0.0)
-        self.loop.call_soon_threadsafe(self._append, group, message, worth_until)
+        self.loop.call_soon_threadsafe(self._append, group, message, worth_until, current_request_id())
 
-    def _append(self, group: str, message: dict, worth_until: float) -> None:
-        self.pending.append((group, message, worth_until))
+    def _append(self, group: str, message: dict, worth_until: float, request_id: str | None) -> None:
+        self.pending.append((group, message, worth_until, request_id))
         if self.wakeup is not None:
             self.wakeup.set()
 
@@ -126,30 +130,31 @@ class _Relay:
                 self.wakeup.clear()
                 await self.wakeup.wait()
                 continue
-            group, message, worth_until = self.pending[0]
+            group, message, worth_until, request_id = self.pending[0]
             now = time.monotonic()
             layer = get_channel_layer()
             if layer is None:
                 self._settled()
                 continue
             if now < self.down_until and now >= worth_until:
-                self._give_up(group, message)
+                self._give_up(group, message, request_id)
                 continue
-            if await _send(layer, group, message, SEND_TIMEOUT_S):
+            if await _send(layer, group, message, SEND_TIMEOUT_S, request_id):
                 self._settled()
                 attempt = 0
                 continue
             self.down_until = time.monotonic() + self.DOWN_FOR_S
             if time.monotonic() >= worth_until:
-                self._give_up(group, message)
+                self._give_up(group, message, request_id)
                 continue
             await asyncio.sleep(RETRY_DELAYS_S[min(attempt, len(RETRY_DELAYS_S) - 1)])
             attempt += 1
 
-    def _give_up(self, group: str, message: dict) -> None:
+    def _give_up(self, group: str, message: dict, request_id: str | None = None) -> None:
         if message.get("id") is not None:
-            log.warning("gave up sending %s #%s to %s; subscribers will read it from the event log",
-                        message.get("event_type"), message.get("id"), group)
+            with bound_request_id(request_id):
+                log.warning("gave up sending %s #%s to %s; subscribers will read it from the event log",
+                            message.get("event_type"), message.get("id"), group)
         self.dropped += 1
         self._settled()
 

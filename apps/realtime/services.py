@@ -10,6 +10,7 @@ Sending from synchronous code goes through one long-lived event loop in a backgr
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -19,6 +20,8 @@ from django.utils import timezone
 from apps.realtime import sender
 from apps.realtime.events import EVENT_TYPES, serialize_entity
 from apps.realtime.models import Event
+
+log = logging.getLogger(__name__)
 
 
 def production_group(production_id: int) -> str:
@@ -109,6 +112,8 @@ def publish(*, production_id: int, type: str, entity: str, entity_id: Any, data:
     )
     message = {"type": "event.message", "text": text, "id": event.id, "seq": event.seq, "production": production_id,
                "event_type": type}
+    # DEBUG (LOG_LEVEL=DEBUG): which events a request or a job published, with its request id (apps.core.logs).
+    log.debug("event %s #%s stored: production %s, seq %s", type, event.id, production_id, event.seq)
     transaction.on_commit(lambda: sender.group_send(production_group(production_id), message))
     return event
 
