@@ -9,6 +9,7 @@ from apps.accounts import api as accounts
 from apps.breakdown import api as breakdown
 from apps.comments import api as comments
 from apps.continuity import api as continuity
+from apps.core import health
 from apps.core import views as core_views
 from apps.jobs import api as jobs
 from apps.media import api as media
@@ -53,7 +54,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
-    path("api/health/", core_views.health, name="health"),
+    path("api/health/", health.HealthView.as_view(), name="health"),
+    path("api/ready/", health.ReadyView.as_view(), name="ready"),
     path("api/events/", realtime.EventListView.as_view(), name="events"),
     path("api/invitations/accept/", productions.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("api/invitations/preview/", productions.InvitationPreviewView.as_view(), name="invitation-preview"),

@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
         from apps.core.integers import IdConverter
 
         register_converter(IdConverter, "id")  # `<id:pk>`: ids the database can hold; others are a 404
+
+        from apps.core.readiness import register_core_checks
+
+        register_core_checks()  # /api/ready/'s database, redis and media_disk (the jobs app adds `worker`)

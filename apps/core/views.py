@@ -1,23 +1,14 @@
-"""Plain Django views: the health check, the browser app's pages, and the JSON 404 of the API."""
+"""Plain Django views: the browser app's pages and the JSON 404 of the API (health and readiness: `apps.core.health`)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_safe
-
-
-@never_cache
-def health(request):
-    """`{"ok": true}` when the database answers; used by `make run` and the end-to-end tests to wait for the web process."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"ok": True})
 
 
 def spa_index_path() -> Path:

@@ -1,13 +1,15 @@
-"""The Huey tasks: one that runs any job through the wrapper, and the periodic reaper."""
+"""The Huey tasks: one that runs any job through the wrapper, and the periodic reaper; the worker's start-up
+(reaping, and the heartbeat thread of apps/jobs/heartbeat.py)."""
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from apps.core.logs import bound_request_id
-from apps.jobs import services
+from apps.jobs import heartbeat, services
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,13 @@ def job_reaper() -> None:
     requeued = services.job_requeue_lost()
     if reaped or requeued:
         log.info("reaper: %d stale running job(s), %d lost pending job(s)", len(reaped), len(requeued))
+
+
+@HUEY.on_startup()
+def _start_worker_heartbeat() -> None:
+    """When a worker starts: its heartbeat thread (once per process; Huey calls this in each worker thread)."""
+    if heartbeat.start():
+        log.info("worker heartbeat every %g s", settings.SLATE_WORKER_HEARTBEAT_S)
 
 
 @HUEY.on_startup()
