@@ -445,6 +445,33 @@ SLATE_SCRIPT_MAX_PAGES = env.int("SLATE_SCRIPT_MAX_PAGES", default=3_000)
 SLATE_SCRIPT_INLINE_MAX_BYTES = env.int("SLATE_SCRIPT_INLINE_MAX_BYTES", default=16 * 1024)
 # --- end of screenplays -----------------------------------------------------------------------
 
+# --- metrics (issue 14) ---------------------------------------------------------------------
+# Prometheus at /metrics (apps/core/metrics.py, apps/core/metrics_view.py; README, "Metrics"). With a token, a
+# scrape must send `Authorization: Bearer <token>`; without one only loopback requests made straight to a web process
+# are answered. PROMETHEUS_MULTIPROC_DIR (prometheus-client's own variable, read when it is imported: set it in the
+# environment of every web and worker process, the same folder for all processes of one host or container, emptied
+# before they start): each process writes its metrics there and /metrics adds them up. Unset: one process's own.
+SLATE_METRICS_TOKEN = env.str("SLATE_METRICS_TOKEN", default="")
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+if PROMETHEUS_MULTIPROC_DIR:
+    Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
+else:
+    import os
+
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)  # set but empty would mean "the current folder" to prometheus-client
+# django-prometheus: requests by view, method and status, with their latency (the two middlewares around the others),
+# and every database query (its backends, and apps.core.sqlite for SQLite).
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
+# Prometheus scrapes web processes over plain HTTP on the private network: no redirect to HTTPS for it.
+SECURE_REDIRECT_EXEMPT = [*globals().get("SECURE_REDIRECT_EXEMPT", []), r"^metrics$"]
+# --- end of metrics -----------------------------------------------------------------------------
+
 # --- Health and logs (issue 14) -------------------------------------------------------------
 # /api/ready/ (apps/core/readiness.py): each Redis check waits at most this long (a hung Redis answers 503 fast);
 # a worker is alive while its heartbeat (written every SLATE_WORKER_HEARTBEAT_S by run_huey) is at most

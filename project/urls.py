@@ -10,6 +10,7 @@ from apps.breakdown import api as breakdown
 from apps.comments import api as comments
 from apps.continuity import api as continuity
 from apps.core import health
+from apps.core import metrics_view
 from apps.core import views as core_views
 from apps.jobs import api as jobs
 from apps.media import api as media
@@ -67,6 +68,7 @@ urlpatterns = [
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
     path("sw.js", notification_views.service_worker, name="service-worker"),
+    path("metrics", metrics_view.metrics, name="metrics"),  # Prometheus only (a token, or loopback): apps/core/metrics_view.py
     path("", core_views.spa, name="spa"),
     # Every other path is a page of the browser app (its router shows it); API, admin, static files and
     # the WebSocket keep their own 404s — /api/... answers Slate's JSON error (handler404).

@@ -34,6 +34,7 @@ import threading
 
 from django.db.backends.sqlite3 import base
 from django.db.utils import OperationalError
+from django_prometheus.db.common import DatabaseWrapperMixin
 
 
 class _Turns:
@@ -152,10 +153,11 @@ def _pool_for(key: tuple) -> _Pool:
         return _pools.setdefault(key, _Pool())
 
 
-class DatabaseWrapper(base.DatabaseWrapper):
+class DatabaseWrapper(DatabaseWrapperMixin, base.DatabaseWrapper):
     """`django.db.backends.sqlite3`, whose transactions wait their turn in this process before `BEGIN`, and whose
-    connections are pooled per process."""
+    connections are pooled per process; django-prometheus counts its new connections and queries (`django_db_*`)."""
 
+    CURSOR_CLASS = base.SQLiteCursorWrapper  # what django-prometheus' cursor wraps
     _turn: _Turns | None = None
 
     def _pooled(self) -> bool:
