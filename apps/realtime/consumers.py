@@ -18,6 +18,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from apps.core import metrics
 from apps.realtime import fanout, presence, replay, watch
 from apps.realtime.services import actor_json, production_group, user_group
 
@@ -99,6 +100,8 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         # a connection we rejected or closed must not act on them (see `receive`).
         self.closing = True
         await self.accept()
+        metrics.WS_OPEN_SOCKETS.inc()
+        self.counted_open = True
         if self.scope.get("origin_rejected"):
             await self.close(code=CLOSE_ORIGIN)
             return
@@ -110,6 +113,10 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         """Leave every subscribed production (telling the others who is gone) and the user's own group."""
+        if getattr(self, "counted_open", False):
+            self.counted_open = False
+            metrics.WS_OPEN_SOCKETS.dec()
+            metrics.WS_CLOSED.labels(metrics.close_code_label(code)).inc()
         if not getattr(self, "user", None) or not self.user.is_authenticated:
             return
         self.closing = True
@@ -120,7 +127,8 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         for group in list(self.joined):
             await hub.leave(group, self)
         self.joined.clear()
-        self.inbox.clear()
+        while self.inbox:
+            fanout.tally_done(self.inbox.popleft(), 0)
 
     # --- client → server ----------------------------------------------------------------------
 
@@ -135,6 +143,7 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
             return
         if not self._take_token():
             await self._send_json({"type": "error", "code": "rate_limited", "detail": "Too many messages; slow down."})
+            metrics.WS_RATE_LIMITED.inc()
             self.closing = True
             await self.close(code=CLOSE_FLOOD)
             return
@@ -199,10 +208,15 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
                     await fanout.for_this_loop().leave(group, self)
                 raise ProtocolError("forbidden", "You are not a member of this production.", production=production_id)
             if result.resync:
+                metrics.WS_RESYNCS.inc()
                 await self._send_json({"type": "resync", "production": production_id, "last_seq": result.last_seq})
-            else:
+            elif result.frames:
+                metrics.WS_REPLAYS.inc()
                 for text in result.frames:
                     await self.send(text_data=text)
+                metrics.WS_FRAMES_DELIVERED.inc(len(result.frames))
+            if production_id not in self.subscriptions:
+                metrics.WS_SUBSCRIPTIONS.labels(str(production_id)).inc()
             self.subscriptions[production_id] = result.last_seq
         watch.for_this_loop().follow(production_id, self)
         await self._send_json({"type": "subscribed", "production": production_id, "replayed": len(result.frames),
@@ -229,7 +243,8 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         await fanout.for_this_loop().join(group, self)
 
     async def _leave(self, production_id: int):
-        self.subscriptions.pop(production_id, None)
+        if self.subscriptions.pop(production_id, None) is not None:
+            metrics.WS_SUBSCRIPTIONS.labels(str(production_id)).dec()
         watch.for_this_loop().unfollow(production_id, self)
         group = production_group(production_id)
         self.joined.discard(group)
@@ -242,79 +257,94 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
     def deliver(self, message: dict) -> None:
         """Queue a message from the process's fan-out for this socket (`apps.realtime.fanout.Hub`); never blocks."""
         if self.closing:
+            fanout.tally_done(message, 0)
             return
         self.inbox.append(message)
         if self.drainer is None or self.drainer.done():
             self.drainer = asyncio.get_running_loop().create_task(self._drain())
 
     async def _drain(self):
-        """Send the inbox in arrival order; one failed message is logged, the next ones still go."""
+        """Send the inbox in arrival order; one failed message is logged, the next ones still go. Each message is
+        reported to its fan-out tally with the frames it took (`apps.realtime.fanout.tally_done`)."""
         while self.inbox and not self.closing:
             message = self.inbox.popleft()
+            sent = 0
             try:
-                await self.event_message(message)
+                sent = await self.event_message(message)
             except Exception:  # noqa: BLE001 — a consumer must never die on one frame
                 log.exception("could not send %s to user %s", message.get("event_type"), self.user.pk)
+            finally:
+                fanout.tally_done(message, sent or 0)
 
-    async def event_message(self, message):
+    async def event_message(self, message) -> int:
         """A published or broadcast event from the channel layer: forward it, keeping each production's stream whole.
 
         Ephemeral frames (`seq` null) go out as they come. A stored event goes out once, in seq
         order: one the client has is dropped, and one that arrives after a gap (a frame lost on
         the way, or overtaken by a later one) is preceded by the missing events from the log.
+        Returns how many event frames went to the socket.
         """
         if self.closing:
-            return  # daphne raises on a send to a socket whose close is under way
+            return 0  # daphne raises on a send to a socket whose close is under way
         production_id = message.get("production")
         if production_id is not None and production_id not in self.subscriptions:
-            return
+            return 0
         seq = message.get("seq")
         if production_id is None or seq is None:
             await self.send(text_data=message["text"])
-            return
+            return 1
         async with self.stream_lock:
-            await self._stream_upto(production_id, seq, live=(message["text"], message.get("event_type")))
+            return await self._stream_upto(production_id, seq, live=(message["text"], message.get("event_type")))
 
     async def catch_up(self, production_id: int, upto_seq: int):
         """Send the client the production's stored events up to `upto_seq` that it does not have yet (the stream watch's repair)."""
         async with self.stream_lock:
-            await self._stream_upto(production_id, upto_seq)
+            sent = await self._stream_upto(production_id, upto_seq)
+        if sent:
+            metrics.WS_FRAMES_DELIVERED.inc(sent)
 
     def stream_position(self, production_id: int) -> int | None:
         """The seq of the last stored event of the production this client has; None when not subscribed."""
         return self.subscriptions.get(production_id)
 
-    async def _stream_upto(self, production_id: int, upto_seq: int, live: tuple[str, str | None] | None = None):
+    async def _stream_upto(self, production_id: int, upto_seq: int, live: tuple[str, str | None] | None = None) -> int:
         """Bring the client's stream of the production up to `upto_seq`; `live` is that event's frame and type when at hand.
 
         Call with `stream_lock` held. Too much missing (past SLATE_REPLAY_LIMIT) is answered with
-        `resync` (the client refetches over REST) and the stream goes on from there.
+        `resync` (the client refetches over REST) and the stream goes on from there. Returns how
+        many event frames it sent.
         """
         if self.closing:
-            return
+            return 0
         last = self.subscriptions.get(production_id)
         if last is None or upto_seq <= last:
-            return
+            return 0
         frames: list[tuple[str, str | None]] = []
         missing_upto = upto_seq - 1 if live is not None else upto_seq
         if missing_upto > last:
             texts = await replay.frames_between.between(production_id, last, missing_upto)
             if texts is None:
                 log.warning("socket of user %s missed events %d-%d of production %d: resync", self.user.pk, last + 1, missing_upto, production_id)
+                metrics.WS_RESYNCS.inc()
                 await self._send_json({"type": "resync", "production": production_id, "last_seq": missing_upto})
                 texts = []
+            else:
+                metrics.WS_REPLAYS.inc()
             frames = [(text, None) for text in texts]
         if live is not None:
             frames.append(live)
+        sent = 0
         for text, event_type in frames:
             if self.closing or production_id not in self.subscriptions:
-                return
+                return sent
             await self.send(text_data=text)
+            sent += 1
             if (event_type or _event_type(text)) == "membership.deleted":
                 if ((json.loads(text).get("data") or {}).get("user") or {}).get("id") == self.user.pk:
                     await self._leave(production_id)
-                    return
+                    return sent
         self.subscriptions[production_id] = upto_seq
+        return sent
 
     async def _send_json(self, payload: dict):
         await self.send(text_data=json.dumps(payload, separators=(",", ":")))

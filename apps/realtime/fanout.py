@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from typing import Protocol
 
 from channels.layers import get_channel_layer
 
+from apps.core import metrics
 from apps.realtime import presence
 from apps.realtime.loops import per_loop
 
@@ -34,7 +36,47 @@ class Receiver(Protocol):
     """What the hub needs of a consumer."""
 
     def deliver(self, message: dict) -> None:
-        """Take one channel-layer message (never blocks: it is queued for the socket)."""
+        """Take one channel-layer message (never blocks: it is queued for the socket); once done with it, sent
+        or dropped, report to its tally (`tally_done`)."""
+
+
+def _committed_at(text: str) -> float | None:
+    """The unix time of an envelope's `at` (its last member, ISO 8601 in UTC with milliseconds); None without one."""
+    start = text.rfind('"at":"')
+    if start < 0:
+        return None
+    start += 6
+    try:
+        return datetime.fromisoformat(text[start:text.index('"', start)]).timestamp()
+    except ValueError:
+        return None
+
+
+class Tally:
+    """How one message's fan-out in this process goes: each of its sockets reports once (`done`), sent or not.
+
+    When the last one has, the frames are counted and the fan-out lag observed once for the whole
+    batch (`apps.core.metrics.fanout_finished`): nothing per socket costs more than two additions.
+    """
+
+    __slots__ = ("left", "frames", "committed_at")
+
+    def __init__(self, sockets: int, committed_at: float | None):
+        self.left, self.frames, self.committed_at = sockets, 0, committed_at
+
+    def done(self, frames: int) -> None:
+        """One socket is done with the message, having sent it `frames` frames (0: dropped, 1, or more with a gap filled)."""
+        self.frames += frames
+        self.left -= 1
+        if self.left == 0:
+            metrics.fanout_finished(self.frames, self.committed_at)
+
+
+def tally_done(message: dict, frames: int) -> None:
+    """Report a socket done with `message` to its `Tally` (under "tally", set by `Hub.dispatch`), if it has one."""
+    tally = message.get("tally")
+    if tally is not None:
+        tally.done(frames)
 
 
 class _Group:
@@ -126,7 +168,8 @@ class Hub:
 
         Between batches the event loop runs the sends queued so far and whatever else is ready
         (an HTTP answer, a client frame), so one event to thousands of sockets does not hold the
-        loop for its whole fan-out. Each socket still gets its messages in arrival order.
+        loop for its whole fan-out. Each socket still gets its messages in arrival order. The message
+        carries a `Tally` (under "tally") that its sockets report to, for the metrics.
         """
         entry = self.groups.get(message.get("group"))
         if entry is None:
@@ -134,6 +177,8 @@ class Hub:
         if message.get("event_type") == "presence.changed":
             presence.for_this_loop().heard(message["production"])
         consumers = tuple(entry.members)
+        if consumers:
+            message["tally"] = Tally(len(consumers), _committed_at(message.get("text", "")))
         for start in range(0, len(consumers), BATCH):
             if start:
                 await asyncio.sleep(0)
@@ -147,4 +192,5 @@ for_this_loop = per_loop(Hub)
 
 async def group_send(group: str, message: dict) -> None:
     """Send `message` to every socket of `group` in every web process, from async code (presence)."""
+    metrics.EVENTS_PUBLISHED.labels(message["event_type"]).inc()
     await get_channel_layer().group_send(group, {**message, "group": group})

@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core import metrics
 from apps.realtime import sender
 from apps.realtime.events import EVENT_TYPES, serialize_entity
 from apps.realtime.models import Event
@@ -114,8 +115,14 @@ def publish(*, production_id: int, type: str, entity: str, entity_id: Any, data:
                "event_type": type}
     # DEBUG (LOG_LEVEL=DEBUG): which events a request or a job published, with its request id (apps.core.logs).
     log.debug("event %s #%s stored: production %s, seq %s", type, event.id, production_id, event.seq)
-    transaction.on_commit(lambda: sender.group_send(production_group(production_id), message))
+    transaction.on_commit(lambda: _send(production_group(production_id), message))
     return event
+
+
+def _send(group: str, message: dict) -> None:
+    """Hand an event's message to the sender (`apps.realtime.sender.group_send`), counting it by type."""
+    metrics.EVENTS_PUBLISHED.labels(message["event_type"]).inc()
+    sender.group_send(group, message)
 
 
 def _next_seq(production_id: int) -> int:
@@ -179,7 +186,7 @@ def broadcast_now(*, production_id: int, type: str, entity: str, entity_id: Any,
         id=None, type=type, production_id=production_id, entity=entity, entity_id=entity_id,
         data=data, actor=actor_json(actor), at=timezone.now(),
     )
-    sender.group_send(production_group(production_id), {"type": "event.message", "text": text, "id": None, "production": production_id, "event_type": type})
+    _send(production_group(production_id), {"type": "event.message", "text": text, "id": None, "production": production_id, "event_type": type})
 
 
 def publish_to_user(*, user_id: int, type: str, production_id: int, entity: str, entity_id: Any, data: dict, actor=None) -> None:
@@ -202,4 +209,4 @@ def publish_to_user(*, user_id: int, type: str, production_id: int, entity: str,
     )
     # "production": None — the consumer forwards it without checking the socket's subscriptions.
     message = {"type": "event.message", "text": text, "id": None, "production": None, "event_type": type}
-    transaction.on_commit(lambda: sender.group_send(user_group(user_id), message))
+    transaction.on_commit(lambda: _send(user_group(user_id), message))
