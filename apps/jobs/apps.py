@@ -8,8 +8,9 @@ class JobsConfig(AppConfig):
     label = "jobs"
 
     def ready(self) -> None:
-        """Register the job entity's serializer for events and the readiness check `worker`, and import every app's
-        `tasks.py`, so its job handlers are registered in this process."""
+        """Register the job entity's serializer for events, the readiness check `worker` and the gauges `/metrics`
+        reads at scrape (`apps.jobs.metrics`), and import every app's `tasks.py`, so its job handlers are
+        registered in this process."""
         # Job handlers register themselves in each app's tasks.py; run_huey imports those modules,
         # and so must every other process that may run a job (tests in immediate mode, the shell).
         from django.utils.module_loading import autodiscover_modules
@@ -25,3 +26,7 @@ class JobsConfig(AppConfig):
         from apps.jobs.heartbeat import worker_check
 
         register_check("worker", worker_check)  # /api/ready/: a worker's heartbeat seen lately
+
+        from apps.jobs import metrics
+
+        metrics.register()  # /metrics: slate_jobs_queue_depth and slate_worker_heartbeat_timestamp_seconds, read at scrape

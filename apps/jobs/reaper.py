@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core import metrics
 from apps.jobs import enqueue, running, services
 from apps.jobs.models import Job, JobStatus
 from apps.realtime.services import publish_entity
@@ -57,6 +58,8 @@ def job_reap_stale(*, stale_after_s: float | None = None, at_startup: bool = Fal
             reaped = _reap(job.pk, attempt=job.attempts, stale_after_s=stale_after_s, at_startup=at_startup)
             if reaped is not None:
                 changed.append(reaped)
+    if changed:
+        metrics.JOBS_REAPED.inc(len(changed))
     return changed
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from apps.core import metrics
 from apps.core.errors import ApplicationError, is_transient_db_error
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.services import HANDLERS, job_finish
@@ -162,6 +163,10 @@ def job_run(job_id) -> Job | None:
     stop = threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(ctx, stop), daemon=True, name=f"job-heartbeat-{job.pk}")
     beat.start()
+    metrics.JOBS_RUNNING.inc()
+    if job.attempts > 1:
+        metrics.JOB_RETRIES.labels(job.kind).inc()
+    started = time.monotonic()
     try:
         result = _rerun_when_transient(lambda: handler(ctx) or {}, what=f"job {job.pk} ({job.kind})")
         json.dumps(result)  # stored in a JSONField: a result that is not JSON fails here, not while finishing
@@ -179,6 +184,8 @@ def job_run(job_id) -> Job | None:
     finally:
         stop.set()
         beat.join(timeout=5)
+        metrics.JOBS_RUNNING.dec()
+    metrics.JOB_DURATION.labels(job.kind, "lost" if outcome is None else str(outcome[0])).observe(time.monotonic() - started)
     if outcome is None:
         RUNNING_HERE.discard(job.pk)
         return Job.objects.filter(pk=job.pk).first()
