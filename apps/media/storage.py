@@ -14,6 +14,7 @@ from typing import Callable
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 
+from apps.core import metrics
 from apps.core.uploads import generated_name
 
 BLOCK_BYTES = 1024 * 1024  # reads and copies go in 1 MiB blocks: no whole file is ever in memory
@@ -56,20 +57,23 @@ def move_into_storage(source: Path, prefix: str, extension: str) -> tuple[str, P
 def stage_upload(upload: UploadedFile) -> tuple[Path, str]:
     """Copy a multipart upload to a generated staging file under MEDIA_ROOT, hashing it on the way.
 
-    Returns `(absolute path, sha256 hex)`; 1 MiB chunks, so a large upload never sits in memory.
+    Returns `(absolute path, sha256 hex)`; 1 MiB chunks, so a large upload never sits in memory. Counts the
+    bytes in `slate_upload_bytes_total`.
     """
     path = storage_path(generated_name(STAGING_PREFIX, "part"))
     path.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
+    digest, size = hashlib.sha256(), 0
     try:
         with open(path, "xb") as out:
             upload.seek(0)
             for chunk in upload.chunks(BLOCK_BYTES):
                 digest.update(chunk)
                 out.write(chunk)
+                size += len(chunk)
     except BaseException:
         remove_file(path)
         raise
+    metrics.UPLOAD_BYTES.inc(size)
     return path, digest.hexdigest()
 
 

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.core import metrics
 from apps.core.errors import ApplicationError
 from apps.core.times import parse_time
 from apps.notifications.models import (
@@ -163,9 +164,10 @@ def notify(*, recipients: Iterable, production, kind: str, title: str, body: str
     a `Notification` row is created when any channel is on (`in_app` says whether the bell shows
     it); after the caller's transaction commits, `notification.created` goes to the user's group
     (in_app), `tasks.send_email` is enqueued (email, users with an address) and `tasks.send_push`
-    once per push subscription (push; deferred to the end of quiet hours). Call it inside the
-    caller's transaction. `title` is cut to 200 characters, `body` to 5,000. Returns the created
-    rows (in recipient id order). Raises ValueError for an unknown `kind` (a programming error).
+    once per push subscription (push; deferred to the end of quiet hours), and the in-app ones are
+    counted in `slate_notifications_sent_total`. Call it inside the caller's transaction. `title`
+    is cut to 200 characters, `body` to 5,000. Returns the created rows (in recipient id order).
+    Raises ValueError for an unknown `kind` (a programming error).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -211,6 +213,9 @@ def notify(*, recipients: Iterable, production, kind: str, title: str, body: str
             if channels["push"]:
                 for sub_id in subscriptions.get(row.recipient_id, []):
                     transaction.on_commit(lambda pk=row.pk, sub=sub_id, p=pref: _enqueue_push(sub, pk, p), robust=True)
+        in_app = sum(1 for _, channels, _ in plan if channels["in_app"])
+        if in_app:
+            transaction.on_commit(lambda: metrics.NOTIFICATIONS_SENT.labels("in_app", "sent").inc(in_app))
     return rows
 
 

@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core import metrics
 from apps.core.errors import ApplicationError
 from apps.core.uploads import generated_name
 from apps.jobs.scratch import scratch_dir
@@ -240,12 +241,14 @@ def _proxy(ctx, asset, rendition, source: Path, probe: ffmpeg.ProbeResult, tmp: 
     ctx.progress(PROXY, "Making the web proxy", force=True)
     _set_rendition(asset, rendition, status=RenditionStatus.PROCESSING)
     path = tmp / "proxy.mp4"
+    timings: dict[str, float] = {}
     try:
         made = proxy_step(source, path, probe, lambda fraction, message: ctx.progress(PROXY + (FILMSTRIP - PROXY) * fraction,
-                                                                                     message))
+                                                                                     message), timings=timings)
     except ApplicationError as exc:
         _set_rendition(asset, rendition, status=RenditionStatus.FAILED, error=exc.message)
         raise
+    _observe_speed(RenditionKind.PROXY, probe.duration_s, timings.get("encode_s", 0.0))
     _store(asset, rendition, path, content_type="video/mp4", width=made.width, height=made.height,
            meta={"frame_rate": made.frame_rate, "frame_count": made.frame_count, "duration_s": made.duration_s})
     return path, made
@@ -274,9 +277,11 @@ def _filmstrip(asset: MediaAsset, rendition: Rendition, proxy_path: Path, proxy:
     """Make the scrub filmstrip from the finished proxy (not the original: smaller, and it is what the player shows)."""
     frame_count = proxy.frame_count or max(1, round(proxy.duration_s * proxy.frame_rate_fps))
     path = proxy_path.with_name("filmstrip.jpg")
+    started = time.monotonic()
     meta = ffmpeg.make_filmstrip(proxy_path, path, frame_count=frame_count, frame_rate=proxy.frame_rate,
                                  max_tiles=settings.SLATE_FILMSTRIP_MAX_TILES, tile_width=settings.SLATE_FILMSTRIP_TILE_WIDTH,
                                  timeout_s=settings.SLATE_FFMPEG_TIMEOUT_S)
+    _observe_speed(RenditionKind.FILMSTRIP, proxy.duration_s, time.monotonic() - started)
     _store(asset, rendition, path, content_type="image/jpeg", width=meta["columns"] * meta["tile_width"],
            height=meta["rows"] * meta["tile_height"], meta=meta)
 
@@ -284,6 +289,14 @@ def _filmstrip(asset: MediaAsset, rendition: Rendition, proxy_path: Path, proxy:
 def _waveform(asset: MediaAsset, rendition: Rendition, proxy_path: Path, proxy: ffmpeg.ProbeResult) -> None:
     """Draw the waveform from the finished proxy's AAC (not the original's PCM or 5.1: far less to decode)."""
     path = proxy_path.with_name("waveform.png")
+    started = time.monotonic()
     meta = ffmpeg.make_waveform(proxy_path, path, size=settings.SLATE_WAVEFORM_SIZE, duration_s=proxy.duration_s,
                                 timeout_s=settings.SLATE_FFMPEG_TIMEOUT_S)
+    _observe_speed(RenditionKind.WAVEFORM, proxy.duration_s, time.monotonic() - started)
     _store(asset, rendition, path, content_type="image/png", width=meta["width"], height=meta["height"], meta=meta)
+
+
+def _observe_speed(rendition: str, media_s: float, took_s: float) -> None:
+    """Observe ffmpeg's speed (`slate_ffmpeg_speed_ratio`): `media_s` seconds of media made into `rendition` in `took_s`."""
+    if media_s and media_s > 0 and took_s > 0:
+        metrics.FFMPEG_SPEED.labels(str(rendition)).observe(media_s / took_s)

@@ -36,6 +36,7 @@ from django.core.exceptions import RequestAborted
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core import metrics
 from apps.core.errors import ApplicationError, NotFoundError
 from apps.core.integers import parse_int
 from apps.core.uploads import display_filename, generated_name, human_size, too_large
@@ -214,6 +215,7 @@ def upload_append(*, upload: Upload, offset: int, stream, content_length: int, c
                                    code="checksum_mismatch", status=460, extra={"offset": upload.offset})
         handle.flush()
         os.fsync(handle.fileno())
+        metrics.UPLOAD_BYTES.inc(content_length)
         upload.offset += content_length
         upload.expires_at = timezone.now() + timedelta(seconds=settings.SLATE_UPLOAD_EXPIRY_S)
         upload.save(update_fields=["offset", "expires_at", "updated_at"])
