@@ -371,6 +371,7 @@ class SlateServer:
         self.pg_database: str | None = None
         self.database_url = ""
         self.redis_url = ""
+        self.metrics_token = secrets.token_urlsafe(24)  # GET /metrics with `Authorization: Bearer <it>`
         self.members: dict[str, Member] = {}
         self.production_id = 0
         self.other_production_id = 0
@@ -478,6 +479,9 @@ class SlateServer:
             # Web Push goes to the test's own fake push service (tests/notifications/fake_push.py) on loopback.
             SLATE_PUSH_ALLOWED_HOSTS="127.0.0.1",
             SLATE_PUSH_ALLOW_INSECURE="true",
+            # Every process (web, worker, manage.py) writes its metrics here; /metrics adds them up (apps/core/metrics.py).
+            PROMETHEUS_MULTIPROC_DIR=str(self.tmp / "metrics"),
+            SLATE_METRICS_TOKEN=self.metrics_token,
         )
         return env
 
