@@ -498,3 +498,19 @@ if LOG_FORMAT == "json":
 
     _logging.captureWarnings(True)  # Python's warnings become records of `py.warnings`, so JSON lines too
 # --- end of health and logs -------------------------------------------------------------------
+
+# --- Backups (issue 14) ---------------------------------------------------------------------
+# `manage.py backup [PATH]` and `manage.py restore PATH` (apps/core/backup/; README, "Backups"). Without a PATH a
+# backup goes into SLATE_BACKUP_DIR as slate-backup-<UTC time>[.tar|.tar.gz] (SLATE_BACKUP_FORMAT: dir, tar or
+# tar.gz) and the folder keeps the newest SLATE_BACKUP_KEEP (0: all). With SLATE_BACKUP_CRON too (five crontab
+# fields in UTC, e.g. "30 3 * * *") the workers make that backup on schedule (one of them, whatever their number).
+SLATE_BACKUP_DIR = env.str("SLATE_BACKUP_DIR", default="")
+SLATE_BACKUP_CRON = env.str("SLATE_BACKUP_CRON", default="")
+SLATE_BACKUP_KEEP = env.int("SLATE_BACKUP_KEEP", default=7)
+SLATE_BACKUP_FORMAT = env.str("SLATE_BACKUP_FORMAT", default="tar.gz")
+# PostgreSQL: the folder of pg_dump, pg_restore and psql; empty: the PATH's and the usual install folders', the
+# server's major version first (Debian: /usr/lib/postgresql/<major>/bin).
+SLATE_PG_BIN_DIR = env.str("SLATE_PG_BIN_DIR", default="")
+# The commit a backup's manifest records (an image build can set it); empty: `git rev-parse HEAD` of the checkout.
+SLATE_COMMIT = env.str("SLATE_COMMIT", default="")
+# --- end of backups -------------------------------------------------------------------------
