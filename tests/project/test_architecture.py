@@ -25,7 +25,7 @@ VULTURE = Path(sys.executable).with_name("vulture")
 # Functions called by a framework, not by our code: registered by their decorator (atexit, Huey, job handlers)
 # or named by a setting (`handler404 = "apps.core.views.not_found"` in project/urls.py).
 CALLED_BY_FRAMEWORK = ["--ignore-decorators", "@atexit.register,@job_handler,@db_periodic_task,@db_task,@HUEY.on_startup",
-                       "--ignore-names", "not_found"]
+                       "--ignore-names", "not_found,__getattr__"]
 MAX_LINES = 400
 
 
