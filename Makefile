@@ -116,7 +116,7 @@ run: install frontend $(if $(filter true,$(SLATE_NGINX)),nginx)
 ## test: the whole suite: frontend checks and unit tests, then Python (unit, API, WebSocket,
 ## end-to-end with real processes, browser tests in Chromium against the built app)
 test: install nginx chromium prometheus frontend-check frontend
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --durations=30 $(PYTEST_ARGS)
 
 ## bench-media: the proxy's speed (× real time) and Slate's overhead over the bare ffmpeg command, per shared clip
 bench-media: install
