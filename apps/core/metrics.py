@@ -181,8 +181,8 @@ class ScrapeCollector:
         for name, (documentation, read) in sorted(_SCRAPE_GAUGES.items()):
             try:
                 value = read()
-            except Exception:  # noqa: BLE001 — one source down must not fail the whole scrape
-                log.warning("metric %s could not be read", name, exc_info=True)
+            except Exception as exc:  # noqa: BLE001 — one source down (Redis) must not fail the whole scrape
+                log.warning("metric %s could not be read: %s: %s", name, type(exc).__name__, exc)
                 continue
             if value is not None:
                 yield GaugeMetricFamily(name, documentation, value=float(value))
