@@ -47,7 +47,7 @@ class JobCancelled(Exception):
 
 class JobContext:
     """What a handler gets: the job, its params, and `progress()` that also notices cancellation
-    and a lost job (`JobLost`, see the module docstring)."""
+    and a lost job (`JobLost`, see `apps.jobs.services`)."""
 
     def __init__(self, job: Job):
         self.job = job
