@@ -29,20 +29,12 @@ from typing import Callable
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
+from apps.core.processes import pid_alive
+
 log = logging.getLogger(__name__)
 
 MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 _LIVE_GAUGE_FILE = re.compile(r"^gauge_live[a-z]+_(\d+)\.db$")
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def remove_stale_files(path: str | Path, *, own_pid: int) -> list[str]:
@@ -56,7 +48,7 @@ def remove_stale_files(path: str | Path, *, own_pid: int) -> list[str]:
     removed = []
     for entry in os.scandir(path):
         match = _LIVE_GAUGE_FILE.match(entry.name)
-        if match and (int(match[1]) == own_pid or not _pid_alive(int(match[1]))):
+        if match and (int(match[1]) == own_pid or not pid_alive(int(match[1]))):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(entry.path)
                 removed.append(entry.name)

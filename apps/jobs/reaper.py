@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core import metrics
+from apps.core.processes import pid_alive
 from apps.jobs import enqueue, running, services
 from apps.jobs.models import Job, JobStatus
 from apps.realtime.services import publish_entity
@@ -23,23 +24,13 @@ from apps.realtime.services import publish_entity
 LOST_PENDING_AFTER_S = 30.0
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _worker_is_gone(worker: str, *, at_startup: bool) -> bool:
     """True when `worker` ("host:pid") ran on this host and that process is dead — or, `at_startup`,
     is this very process (a restarted worker given its predecessor's pid, as in a container)."""
     worker_host, _, pid = worker.rpartition(":")
     if worker_host != socket.gethostname() or not pid.isdigit():
         return False
-    return not _pid_alive(int(pid)) or (at_startup and int(pid) == os.getpid())
+    return not pid_alive(int(pid)) or (at_startup and int(pid) == os.getpid())
 
 
 def job_reap_stale(*, stale_after_s: float | None = None, at_startup: bool = False) -> list[Job]:
