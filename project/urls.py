@@ -58,6 +58,7 @@ urlpatterns = [
     path("api/health/", health.HealthView.as_view(), name="health"),
     path("api/ready/", health.ReadyView.as_view(), name="ready"),
     path("api/events/", realtime.EventListView.as_view(), name="events"),
+    path("api/operations/", jobs.OperationsView.as_view(), name="operations"),
     path("api/invitations/accept/", productions.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("api/invitations/preview/", productions.InvitationPreviewView.as_view(), name="invitation-preview"),
     path("api/", include("apps.generation.urls")),

@@ -5,7 +5,8 @@ Every Huey task runs through `job_run` (via the single task `apps.jobs.tasks.job
 moves the status (publishing `job.updated` each time), gives the handler a `JobContext` for
 progress (`job.progress`, ephemeral, at most one per SLATE_JOB_PROGRESS_INTERVAL_S) and
 cancellation, keeps a heartbeat while the handler runs, and turns an exception into a `failed`
-job with a readable `error`. Handlers register with `@job_handler("kind")`.
+job with a readable `error`. Handlers register with `@job_handler("kind")` (apps.jobs.kinds); a failed job
+of a kind with an `on_retry` preparation can be run again (`job_retry`).
 
 A job runs at most once at a time. Each run is an attempt (`attempts` counts them); the attempt
 that moved the job to `running` owns it, and every write of the wrapper (heartbeat, progress,
@@ -17,43 +18,20 @@ not store a heartbeat for half that time, stops at its next progress report and 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Callable
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError, is_transient_db_error
 from apps.jobs import enqueue
+from apps.jobs.kinds import HANDLERS, ON_CANCEL_PENDING, ON_RETRY, job_handler, job_is_retryable_kind  # noqa: F401 (re-exported)
 from apps.jobs.models import TERMINAL_STATUSES, Job, JobStatus
 from apps.jobs.signals import job_finished
 from apps.realtime.services import broadcast_now, publish_entity
 
-if TYPE_CHECKING:
-    from apps.jobs.running import JobContext
-
 log = logging.getLogger(__name__)
 
-JobHandler = Callable[["JobContext"], dict | None]
-HANDLERS: dict[str, JobHandler] = {}  # kind → handler (`job_handler`); `apps.jobs.running.job_run` looks them up
-_ON_CANCEL_PENDING: dict[str, Callable[[Job], None]] = {}
 CANCEL_EVENT_WAIT_S = 0.5  # longest a cancel waits for the production's event-order lock (PostgreSQL)
-
-
-def job_handler(kind: str, *, on_cancel_pending: Callable[[Job], None] | None = None) -> Callable[[JobHandler], JobHandler]:
-    """Register `fn(ctx) -> result dict` as the handler of jobs of `kind`.
-
-    on_cancel_pending(job): called inside the cancelling transaction when a job of `kind` is cancelled
-    before a worker started it (the handler never runs then), so what the job works on is not left
-    waiting for good, e.g. a clip marked failed "cancelled before it started".
-    """
-
-    def register(fn: JobHandler) -> JobHandler:
-        HANDLERS[kind] = fn
-        if on_cancel_pending is not None:
-            _ON_CANCEL_PENDING[kind] = on_cancel_pending
-        return fn
-
-    return register
 
 
 # --- creating and cancelling ----------------------------------------------------------------
@@ -122,7 +100,7 @@ def job_cancel(*, job: Job, actor) -> Job:
         raise ApplicationError(f"This job has already {job.status}.", code="not_cancellable")
     if job.status == JobStatus.PENDING:
         job_finish(job, JobStatus.CANCELLED, message=f"Cancelled by {getattr(actor, 'display_name', 'someone')}", actor=actor)
-        hook = _ON_CANCEL_PENDING.get(job.kind)
+        hook = ON_CANCEL_PENDING.get(job.kind)
         if hook is not None:
             hook(job)
     else:
@@ -130,6 +108,37 @@ def job_cancel(*, job: Job, actor) -> Job:
         job.message = "Cancelling…"
         job.save(update_fields=["cancel_requested", "message", "updated_at"])
         _publish_cancelling(job, actor=actor)
+    return job
+
+
+@transaction.atomic
+def job_retry(*, job: Job, actor) -> Job:
+    """Run a failed job again, as the same job: its kind's `on_retry` checks the inputs still exist and puts what
+    the job works on back to waiting, then the job is `pending` again (progress 0, no error, attempts kept) and
+    queued once the transaction commits; `job.updated` goes to every member like any job's change.
+
+    Raises `ApplicationError` 400 `not_retryable` for a job that is not `failed`, a kind that cannot be retried, or
+    inputs that are gone (the reason says which).
+    """
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if job.status != JobStatus.FAILED:
+        raise ApplicationError(f"Only a failed job can be retried; this one is {job.status}.", code="not_retryable")
+    prepare = ON_RETRY.get(job.kind) if job.kind in HANDLERS else None
+    if prepare is None:
+        raise ApplicationError(f"Jobs of kind {job.kind!r} cannot be retried: start them again where they were made.",
+                               code="not_retryable")
+    params = prepare(job)
+    log.info("job %s (%s) retried by user %s after: %s", job.pk, job.kind, getattr(actor, "pk", None), job.error[:200])
+    if params is not None:
+        job.params = params
+    job.status, job.progress, job.error, job.result = JobStatus.PENDING, 0.0, "", {}
+    job.message = f"Retried by {getattr(actor, 'display_name', None) or 'someone'}: waiting for a worker"[:300]
+    job.cancel_requested, job.worker = False, ""
+    job.started_at = job.finished_at = job.heartbeat_at = None
+    job.save(update_fields=["params", "status", "progress", "error", "result", "message", "cancel_requested", "worker",
+                            "started_at", "finished_at", "heartbeat_at", "updated_at"])
+    publish_entity(job, "updated", actor=actor)
+    transaction.on_commit(lambda: job_enqueue_soon(job_id=job.pk))
     return job
 
 

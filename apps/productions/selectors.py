@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from apps.core.integers import DB_INT_MAX, int_in_range
-from apps.productions.models import Membership, Production
+from apps.productions.models import MANAGER_ROLES, Membership, Production
 from apps.productions.stats import stats_annotations, stats_tables
 
 
@@ -105,6 +105,13 @@ def membership_list(*, user, production_id: int) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(production_id=production_id, production__memberships__user=user).select_related("user")
+
+
+def managed_productions(*, user) -> QuerySet[Production]:
+    """The productions the user manages (owner or producer: `MANAGER_ROLES`), by title; none for an anonymous user."""
+    if not user.is_authenticated:
+        return Production.objects.none()
+    return Production.objects.filter(memberships__user=user, memberships__role__in=MANAGER_ROLES).order_by("title").distinct()
 
 
 def membership_role(*, user, production_id: int) -> str | None:
