@@ -6,7 +6,9 @@
 #
 # Two stages: Node builds the browser app (frontend/ → static/app/, as `make frontend` does), then the Python
 # stage installs the runtime part of requirements.txt (the lines above "# Tests"), ffmpeg, the DejaVu font of
-# the selects reels and nginx, and collects the static files (the built app included) into STATIC_ROOT.
+# the selects reels, nginx and PostgreSQL's client tools (bookworm's 15, the major version of docker-compose.yml's
+# postgres: `manage.py backup` runs pg_dump of the server's major version), and collects the static files (the
+# built app included) into STATIC_ROOT.
 # Checked in `make test` by hadolint (tests/ops/test_deploy_files.py; its settings in .hadolint.yaml).
 
 FROM node:22-bookworm-slim AS frontend
@@ -25,10 +27,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/var/lib/slate/media \
     STATIC_ROOT=/app/staticfiles
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core nginx \
+ && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core nginx postgresql-client \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --home-dir /var/lib/slate --shell /usr/sbin/nologin slate \
- && mkdir -p /var/lib/slate/media \
+ && mkdir -p /var/lib/slate/media /var/lib/slate/backups \
  && chown -R slate:slate /var/lib/slate
 WORKDIR /app
 COPY requirements.txt ./

@@ -274,6 +274,9 @@ SLATE_STREAM_CHECK_S = env.float("SLATE_STREAM_CHECK_S", default=2.0)
 # The ASGI server of the web processes (`manage.py run_web`): uvicorn (faster at fan-out: make bench-live,
 # docs/performance.md) or daphne.
 SLATE_ASGI_SERVER = env.str("SLATE_ASGI_SERVER", default="uvicorn")
+# The proxies whose X-Forwarded-For/-Proto uvicorn believes (its --forwarded-allow-ips: addresses, networks or "*"):
+# make run's nginx is on loopback; in docker-compose.yml only nginx reaches the web replicas, so "*".
+SLATE_FORWARDED_ALLOW_IPS = env.str("SLATE_FORWARDED_ALLOW_IPS", default="127.0.0.1")
 # The web process's garbage collector (project/gc_tuning.py): freeze start-up's objects; generation thresholds.
 SLATE_GC_FREEZE = env.bool("SLATE_GC_FREEZE", default=True)
 SLATE_GC_THRESHOLD = env.str("SLATE_GC_THRESHOLD", default="10000,10,10")

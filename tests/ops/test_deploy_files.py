@@ -205,6 +205,30 @@ def test_web_and_worker_are_replicated_and_share_the_media_volume_nginx_reads():
     assert "MEDIA_ROOT=/var/lib/slate/media" in (ROOT / "Dockerfile").read_text()
 
 
+def test_the_worker_backs_up_with_the_pg_dump_of_the_databases_major_version():
+    services = compose()["services"]
+    worker = services["worker"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    # Debian bookworm (the image's base) ships PostgreSQL 15's client; pg_dump refuses a newer server.
+    assert "python:3.11-slim-bookworm" in dockerfile and re.search(r"apt-get install [^\n]*\bpostgresql-client\b", dockerfile)
+    assert services["postgres"]["image"] == "postgres:15-bookworm"
+    assert "backups:/var/lib/slate/backups" in worker["volumes"] and "backups" in compose()["volumes"]
+    assert worker["environment"]["SLATE_BACKUP_DIR"] == "/var/lib/slate/backups"
+    assert worker["environment"]["SLATE_BACKUP_CRON"] == "${SLATE_BACKUP_CRON:-}"  # off unless set
+    assert "mkdir -p /var/lib/slate/media /var/lib/slate/backups" in dockerfile  # owned by slate, as the volume then is
+
+
+def test_uvicorn_believes_the_forwarded_client_address_only_from_the_configured_proxies(settings):
+    from apps.core.management.commands.run_web import server_argv
+
+    assert compose()["services"]["web"]["environment"]["SLATE_FORWARDED_ALLOW_IPS"] == "*"
+    for allowed in ("127.0.0.1", "*", "10.0.0.0/8"):
+        settings.SLATE_FORWARDED_ALLOW_IPS = allowed
+        argv = server_argv("uvicorn", "0.0.0.0", 8000)
+        assert argv[argv.index("--forwarded-allow-ips") + 1] == allowed
+
+
 def test_every_bind_mounted_file_exists():
     for name, service in compose()["services"].items():
         for volume in service.get("volumes", []):

@@ -21,6 +21,9 @@ WS_MAX_MESSAGE_BYTES = 1024 * 1024  # daphne's default limit; a larger message i
 def server_argv(server: str, host: str, port: int) -> list[str]:
     """The command line that serves `project.asgi:application` with `server` on `host`:`port`.
 
+    uvicorn believes X-Forwarded-For/-Proto only from SLATE_FORWARDED_ALLOW_IPS (its `--forwarded-allow-ips`);
+    daphne's `--proxy-headers` believes them from anyone.
+
     Raises CommandError for an unknown server or one that is not installed.
     """
     if server not in SERVERS:
@@ -33,7 +36,7 @@ def server_argv(server: str, host: str, port: int) -> list[str]:
     if server == "daphne":
         return [binary, "-b", host, "-p", str(port), "--proxy-headers", "project.asgi:application"]
     return [
-        binary, "--host", host, "--port", str(port), "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1",
+        binary, "--host", host, "--port", str(port), "--proxy-headers", "--forwarded-allow-ips", settings.SLATE_FORWARDED_ALLOW_IPS,
         "--loop", "auto", "--http", "auto", "--ws", "auto", "--no-server-header", "--log-level", "warning",
         "--ws-max-size", str(WS_MAX_MESSAGE_BYTES),
         "project.asgi:application",
