@@ -7,6 +7,7 @@
 - `review`: link an asset to its scene/shot/take, its versions, and the approval of each version.
 - `clips`: cut a frame range of an asset and render it (job media.clip).
 - `reels`: a shoot day's selects reel (job media.selects_reel).
+- `retrying`: what the media jobs' retry preparations share (each kind's is next to its handler).
 
 Each publishes its own events (`media_asset.*`, `clip.*`, and `job.*` through apps.jobs). Importing
 this package registers the media job handlers. Below it: apps.media.storage (files on disk),

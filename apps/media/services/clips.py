@@ -24,6 +24,7 @@ from apps.jobs.scratch import scratch_dir
 from apps.jobs.services import JobCancelled, JobContext, JobLost, job_cancel, job_create, job_handler
 from apps.media import ffmpeg, render
 from apps.media.models import Clip, MediaAsset, MediaStatus, RenditionStatus
+from apps.media.services.retrying import delete_files_on_commit, not_retryable, require_original
 from apps.media.timecode import parse_timecode
 from apps.realtime.services import publish_entity
 
@@ -116,7 +117,27 @@ def _clip_cancelled_before_start(job) -> None:
         _set_clip(clip, status=RenditionStatus.FAILED, error="The render was cancelled before it started.")
 
 
-@job_handler(CLIP_KIND, on_cancel_pending=_clip_cancelled_before_start)
+def _clip_retry(job) -> None:
+    """Retry preparation of a failed clip render: the clip goes back to `pending` with no error and no file.
+
+    Refuses (400 `not_retryable`) when the clip was deleted, when its asset is not processed now (a clip is cut
+    from a ready asset, as `clip_create` requires), or when the asset's original is missing from storage. A file
+    left by an attempt that stopped after storing it is deleted once the retry commits. Publishes `clip.updated`.
+    """
+    clip = Clip.objects.select_for_update().select_related("asset").filter(pk=job.params.get("clip_id")).first()
+    if clip is None:
+        raise not_retryable("The clip was deleted: there is nothing to render.")
+    asset = clip.asset
+    if asset.status != MediaStatus.READY or not asset.frame_count:
+        raise not_retryable(f"{asset.original_name}, which the clip is cut from, is not processed now ({asset.status}): "
+                            "retry once it is ready.")
+    require_original(asset, then="the clip cannot be rendered without it")
+    delete_files_on_commit([clip.file.name])
+    _set_clip(clip, status=RenditionStatus.PENDING, error="", file="", size_bytes=0)
+    return None
+
+
+@job_handler(CLIP_KIND, on_cancel_pending=_clip_cancelled_before_start, on_retry=_clip_retry)
 def clip_render(ctx: JobContext) -> dict:
     """Job handler: render a clip's frames from the asset's original into an H.264/AAC MP4 and store it.
 
@@ -131,6 +152,7 @@ def clip_render(ctx: JobContext) -> dict:
     source = Path(default_storage.path(asset.original.name))
     _set_clip(clip, status=RenditionStatus.PROCESSING, error="")
     ctx.progress(0.0, "Rendering the clip", force=True)
+    name = None
     try:
         try:
             has_audio = ffmpeg.probe(source).audio_codec is not None
@@ -151,6 +173,8 @@ def clip_render(ctx: JobContext) -> dict:
     except JobLost:
         raise  # another attempt owns the job now: its clip is not ours to mark
     except BaseException as exc:
+        if name:
+            default_storage.delete(name)  # stored, but recording it failed: no file that no row names
         reason = "The render was cancelled." if isinstance(exc, JobCancelled) else getattr(exc, "message", str(exc))
         _set_clip(clip, status=RenditionStatus.FAILED, error=reason)
         raise

@@ -22,7 +22,7 @@ from django.db import transaction
 from apps.core.errors import ApplicationError
 from apps.core.uploads import check_upload_size, display_filename
 from apps.jobs.models import Job
-from apps.jobs.services import JobContext, job_create, job_handler
+from apps.jobs.services import JobContext, JobLost, job_create, job_handler
 from apps.media.cards import card_check, extract_entry, shown_name
 from apps.media.models import MediaAsset
 from apps.media.services.assets import (
@@ -33,6 +33,7 @@ from apps.media.services.assets import (
     media_file_check,
     still_poster,
 )
+from apps.media.services.retrying import not_retryable
 from apps.media.storage import CARDS_PREFIX, file_sha256, move_into_storage, remove_file, stage_upload, storage_path
 
 INGEST_CARD_KIND = "media.ingest_card"
@@ -121,7 +122,33 @@ def media_asset_upload(*, production, actor, upload: UploadedFile, take=None) ->
                              sha256=digest, accept=frozenset({"video"}))
 
 
-@job_handler(INGEST_CARD_KIND)
+def _card_work_dir(job_pk, attempt: int) -> Path:
+    """The folder an attempt of a card job unpacks into (one per attempt, so no attempt meets another's files)."""
+    return storage_path(f"{CARDS_PREFIX}/{job_pk.hex}.{attempt}.d")
+
+
+def _card_retry(job) -> None:
+    """Retry preparation of a failed card ingest: possible only while the card's ZIP is still in storage.
+
+    The handler deletes the ZIP whenever it ends, so a card it failed cannot be unpacked again: refused with
+    400 `not_retryable` (upload the card again). The ZIP is left only when the worker stopped mid-run (the reaper
+    failed the job); it is checked against the size recorded at upload. Nothing else waits: the card's assets are
+    made by the run itself, and the folders of earlier attempts are removed by the next one. Returns None.
+    """
+    card = job.params.get("original_name") or "card"
+    name = job.params.get("path") or ""
+    path = storage_path(name) if name else None
+    if path is None or not path.is_file():
+        raise not_retryable(f"The ZIP of the card {card} is no longer on the server (a card's ZIP is deleted when its "
+                            "ingest ends): upload the card again.")
+    expected = job.params.get("size_bytes")
+    if expected is not None and path.stat().st_size != expected:
+        raise not_retryable(f"The ZIP of the card {card} on the server is not the one uploaded ({path.stat().st_size} bytes, "
+                            f"not {expected}): upload the card again.")
+    return None
+
+
+@job_handler(INGEST_CARD_KIND, on_retry=_card_retry)
 def media_ingest_card(ctx: JobContext) -> dict:
     """Job handler: unpack a camera-card ZIP (params `path` storage name, `original_name`) into media assets.
 
@@ -130,15 +157,20 @@ def media_ingest_card(ctx: JobContext) -> dict:
     (its `job` is this job); other files (sidecar XML, MHL...) are listed in `skipped` with the reason.
     Everything happens or nothing: on any failure (or cancellation) every unpacked file, poster, asset
     and job is removed and the job fails with the reason, e.g. "Entry ../x escapes the card folder.".
-    The ZIP is deleted at the end either way. Returns `{"card", "entries", "ignored", "assets": [ids],
-    "jobs": [ids], "skipped": [{"name", "reason"}]}`.
+    The ZIP is deleted at the end either way, unless this attempt lost the job (the ZIP is the new attempt's).
+    Each attempt unpacks into a folder of its own and first removes those of earlier attempts (a worker that
+    stopped leaves one). Returns `{"card", "entries", "ignored", "assets": [ids], "jobs": [ids],
+    "skipped": [{"name", "reason"}]}`.
     """
     job = ctx.job
     zip_name = ctx.params["path"]
     zip_path = storage_path(zip_name)
-    work = storage_path(f"{CARDS_PREFIX}/{job.pk.hex}.d")
+    work = _card_work_dir(job.pk, ctx.attempt)
+    for attempt in range(1, ctx.attempt):
+        shutil.rmtree(_card_work_dir(job.pk, attempt), ignore_errors=True)
     posters: list[str] = []
     moved: list[Path] = []
+    lost = False
     try:
         ctx.progress(0.0, "Checking the card", force=True)
         plan = card_check(zip_path)
@@ -179,7 +211,8 @@ def media_ingest_card(ctx: JobContext) -> dict:
                                             job=job if check.kind == "image" else None, poster=poster, moved=moved)
                 for info, dest, digest, check, poster in media
             ]
-    except BaseException:
+    except BaseException as exc:
+        lost = isinstance(exc, JobLost)
         for path in moved:
             remove_file(path)
         for name in posters:
@@ -187,7 +220,8 @@ def media_ingest_card(ctx: JobContext) -> dict:
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        remove_file(zip_path)
+        if not lost:
+            remove_file(zip_path)
     return {"card": ctx.params.get("original_name", ""), "entries": len(plan.entries), "ignored": plan.ignored,
             "assets": [a.pk for a in assets], "jobs": [str(a.job_id) for a in assets if a.kind == "video"],
             "skipped": skipped}

@@ -25,6 +25,7 @@ from apps.jobs.scratch import scratch_dir
 from apps.jobs.services import JobCancelled, JobContext, JobLost, job_handler
 from apps.media import ffmpeg, naming
 from apps.media.models import MediaAsset, MediaKind, MediaStatus, Rendition, RenditionKind, RenditionStatus
+from apps.media.services.retrying import delete_files_on_commit, not_retryable, require_original
 from apps.media.storage import file_sha256
 from apps.realtime.services import publish_entity
 
@@ -51,6 +52,30 @@ def processing_cancelled_before_start(job) -> None:
     asset = MediaAsset.objects.filter(pk=job.params.get("asset_id"), status=MediaStatus.UPLOADED).first()
     if asset is not None:
         _set_state(asset, status=MediaStatus.FAILED, error="Processing was cancelled before it started.")
+
+
+def processing_retry(job) -> None:
+    """Retry preparation of a failed media.process job (`job_handler(on_retry=...)`): the asset goes back to `uploaded`.
+
+    Refuses (`ApplicationError` 400 `not_retryable`) when the asset was deleted, when a later job processes it now
+    (its `job`), or when its original is missing from storage. Otherwise any renditions left (a worker that stopped
+    mid-run, a failure after the asset was ready) are removed, their files once the retry commits, and the asset is
+    `uploaded` with no error, published as `media_asset.updated`; a still (never processed) is left as it is.
+    Returns None: the params stay {"asset_id"}.
+    """
+    asset = MediaAsset.objects.select_for_update().filter(pk=job.params.get("asset_id")).first()
+    if asset is None:
+        raise not_retryable("The clip was deleted: there is nothing to process.")
+    if asset.job_id not in (None, job.pk):
+        raise not_retryable(f"{asset.original_name} is processed by a later job now: retry that one if it failed.")
+    if asset.kind == MediaKind.IMAGE:
+        return None
+    require_original(asset, then="upload the camera file again")
+    renditions = Rendition.objects.filter(asset=asset)
+    delete_files_on_commit([r.file.name for r in renditions])
+    renditions.delete()
+    _set_state(asset, status=MediaStatus.UPLOADED, error="")
+    return None
 
 
 def _set_rendition(asset: MediaAsset, rendition: Rendition, **fields) -> None:
@@ -139,7 +164,7 @@ def proxy_step(source: Path, dest: Path, probe: ffmpeg.ProbeResult, progress: Pr
     return made
 
 
-@job_handler(PROCESS_KIND, on_cancel_pending=processing_cancelled_before_start)
+@job_handler(PROCESS_KIND, on_cancel_pending=processing_cancelled_before_start, on_retry=processing_retry)
 def media_asset_process(ctx: JobContext) -> dict:
     """Job handler (media.process): probe a clip, make its poster, proxy, filmstrip and waveform.
 

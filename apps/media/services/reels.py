@@ -26,6 +26,7 @@ from apps.jobs.services import JobCancelled, JobContext, JobLost, job_create, jo
 from apps.media import ffmpeg, render
 from apps.media.models import MediaAsset, MediaKind, MediaStatus, Rendition, RenditionKind, RenditionStatus
 from apps.media.services.pipeline import PROCESS_KIND
+from apps.media.services.retrying import not_retryable
 from apps.media.storage import file_sha256
 from apps.realtime.services import publish_entity
 
@@ -90,14 +91,23 @@ def selects_reel_create(*, production, actor, date: dt.date) -> MediaAsset:
     return reel
 
 
-def _reel_items(takes: list[dict]) -> list[render.ReelItem]:
-    """What the render needs of each take, read from its asset and proxy; `ApplicationError` when one is gone."""
+def _take_label(take: dict) -> str:
+    """The slate line of a take of the reel, e.g. "SC 10  SH 1  TK 2  " (burnt in; stripped in messages)."""
+    return f"SC {take['scene_number']}  SH {take['shot_number']}  TK {take['take_number']}  "
+
+
+def _take_sources(takes: list[dict]) -> list[tuple[dict, MediaAsset | None, Rendition | None]]:
+    """Each take of the reel with its asset and its ready proxy (None when the asset was deleted or has no ready proxy)."""
     assets = MediaAsset.objects.in_bulk([t["asset"] for t in takes])
     proxies = {r.asset_id: r for r in Rendition.objects.filter(asset_id__in=assets, kind=RenditionKind.PROXY, status=RenditionStatus.READY)}
+    return [(take, assets.get(take["asset"]), proxies.get(take["asset"])) for take in takes]
+
+
+def _reel_items(takes: list[dict]) -> list[render.ReelItem]:
+    """What the render needs of each take, read from its asset and proxy; `ApplicationError` when one is gone."""
     items = []
-    for take in takes:
-        asset, proxy = assets.get(take["asset"]), proxies.get(take["asset"])
-        label = f"SC {take['scene_number']}  SH {take['shot_number']}  TK {take['take_number']}  "
+    for take, asset, proxy in _take_sources(takes):
+        label = _take_label(take)
         if asset is None or proxy is None or not proxy.file:
             raise ApplicationError(f"The proxy of {label.strip()} is gone: make the reel again.")
         path = Path(default_storage.path(proxy.file.name))
@@ -128,7 +138,30 @@ def _reel_cancelled_before_start(job) -> None:
         _set_reel(asset, status=MediaStatus.FAILED, error="The reel was cancelled before it started.")
 
 
-@job_handler(REEL_KIND, on_cancel_pending=_reel_cancelled_before_start)
+def _reel_retry(job) -> None:
+    """Retry preparation of a failed reel render: the reel goes back to `uploaded` with no error (`media_asset.updated`).
+
+    Refuses (400 `not_retryable`) when the reel was deleted, when it was rendered already (its processing is a job
+    of its own), or when a take's clip was deleted or its proxy is not ready or missing from storage: the reel is
+    the takes it was made of, so a new one is made for that day instead.
+    """
+    asset = MediaAsset.objects.select_for_update().filter(pk=job.params.get("asset_id"), kind=MediaKind.REEL).first()
+    if asset is None:
+        raise not_retryable("The selects reel was deleted: there is nothing to render.")
+    if asset.original.name:
+        raise not_retryable("This selects reel was rendered already: its processing is a job of its own.")
+    reel = asset.generation["selects_reel"]
+    for take, source, proxy in _take_sources(reel["takes"]):
+        label = _take_label(take).strip()
+        if source is None:
+            raise not_retryable(f"The clip of {label} was deleted: make a new selects reel for {reel['date']}.")
+        if proxy is None or not proxy.file or not default_storage.exists(proxy.file.name):
+            raise not_retryable(f"The proxy of {label} is gone: make a new selects reel for {reel['date']}.")
+    _set_reel(asset, status=MediaStatus.UPLOADED, error="")
+    return None
+
+
+@job_handler(REEL_KIND, on_cancel_pending=_reel_cancelled_before_start, on_retry=_reel_retry)
 def selects_reel_render(ctx: JobContext) -> dict:
     """Job handler: render the reel's takes into one MP4 (apps.media.render.reel_command), store it as the asset's original, and
     start its media.process job.
@@ -141,6 +174,7 @@ def selects_reel_render(ctx: JobContext) -> dict:
     takes = asset.generation["selects_reel"]["takes"]
     _set_reel(asset, status=MediaStatus.PROCESSING, error="")
     ctx.progress(0.0, "Rendering the selects reel", force=True)
+    name = None
     try:
         items = _reel_items(takes)
         width, height = max((item.size for item in items), key=lambda size: size[0] * size[1])
@@ -166,6 +200,8 @@ def selects_reel_render(ctx: JobContext) -> dict:
     except JobLost:
         raise  # another attempt owns the job now: its reel is not ours to mark
     except BaseException as exc:
+        if name:
+            default_storage.delete(name)  # stored, but recording it failed: no file that no row names
         reason = "The reel was cancelled." if isinstance(exc, JobCancelled) else getattr(exc, "message", str(exc))
         _set_reel(asset, status=MediaStatus.FAILED, error=reason)
         raise
