@@ -1,6 +1,6 @@
 """Screenplays: upload a Fountain file or save an edit (each a job); add versions that keep the crew's scenes; diffs and exports.
 
-- `intake`: the requests' quick checks and the `script.import` / `script.edit` job handlers.
+- `intake`: the requests' quick checks and the `script.import` / `script.edit` job handlers and their retry preparations.
 - `versions`: `script_version_create`, read and matched outside any transaction, applied in one short one.
 - `renders`: PDF, Fountain and diff of a version, made once by a `script.render` job and kept.
 - `scripts`: a script's details and its deletion.
@@ -14,11 +14,13 @@ from apps.scripts.services.intake import (
     IMPORT_KIND,
     decode_screenplay,
     script_edit,
+    script_edit_retry,
     script_edit_start,
     script_import,
+    script_import_retry,
     script_upload,
 )
-from apps.scripts.services.renders import RENDER_KIND, Outcome, script_render, script_render_get
+from apps.scripts.services.renders import RENDER_KIND, Outcome, script_render, script_render_get, script_render_retry
 from apps.scripts.services.scripts import LOCKABLE, SCRIPT_FIELDS, script_delete, script_update
 from apps.scripts.services.versions import check_screenplay_text, script_version_create
 
@@ -27,6 +29,6 @@ scene_numbers = matching.scene_numbers
 
 __all__ = [
     "EDIT_KIND", "IMPORT_KIND", "LOCKABLE", "Outcome", "RENDER_KIND", "SCRIPT_FIELDS", "check_screenplay_text", "decode_screenplay",
-    "scene_numbers", "script_delete", "script_edit", "script_edit_start", "script_import", "script_render", "script_render_get",
-    "script_update", "script_upload", "script_version_create",
+    "scene_numbers", "script_delete", "script_edit", "script_edit_retry", "script_edit_start", "script_import", "script_import_retry",
+    "script_render", "script_render_get", "script_render_retry", "script_update", "script_upload", "script_version_create",
 ]

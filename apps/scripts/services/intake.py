@@ -99,9 +99,10 @@ def script_import(ctx: JobContext) -> dict:
     """Job handler (`script.import`): read the uploaded Fountain file and add it as the script's next
     version through `script_version_create` (which keeps the crew's scenes).
 
-    Removes the uploaded copy once saved, refused or cancelled. Returns `{"script_version_id",
-    "version", "scene_count", "character_count"}`; raises `ApplicationError` for text Slate cannot
-    read as Fountain or past a screenplay limit.
+    Removes the uploaded copy once saved, refused or cancelled (a failure a rerun may cure keeps it
+    for a retry, see `_saved`). Returns `{"script_version_id", "version", "scene_count",
+    "character_count"}`; raises `ApplicationError` for text Slate cannot read as Fountain or past a
+    screenplay limit.
     """
     return _saved(ctx, lambda script, actor, text: script_version_create(
         script=script, text=text, source=VersionSource.UPLOAD, actor=actor, source_name=ctx.params.get("source_name", ""), ctx=ctx))
@@ -128,7 +129,8 @@ def _saved(ctx: JobContext, save) -> dict:
     """Read the job's stored text, run `save(script, actor, text)` (which makes the version), and remove
     the text file once the version is saved, or the text refused, or the job cancelled.
 
-    A failure that a rerun may cure (a database error) keeps the file for the rerun.
+    A failure that a rerun may cure (a database error; `busy`, the scenes kept changing: status 5xx)
+    keeps the file, so the failed job can be retried (`script_import_retry`).
     """
     try:
         script = Script.objects.filter(pk=ctx.params["script_id"]).first()
@@ -139,9 +141,63 @@ def _saved(ctx: JobContext, save) -> dict:
         with default_storage.open(ctx.params["path"], "rb") as handle:
             text = handle.read().decode("utf-8")
         version = save(script, actor, text)
-    except (ApplicationError, JobCancelled):
+    except JobCancelled:
         default_storage.delete(ctx.params["path"])
+        raise
+    except ApplicationError as exc:
+        if exc.status < 500:
+            default_storage.delete(ctx.params["path"])
         raise
     default_storage.delete(ctx.params["path"])
     return {"script_version_id": version.pk, "version": version.number, "scene_count": version.scene_count,
             "character_count": version.character_count}
+
+
+# --- retrying a failed import or edit (`job_handler(on_retry=...)`, apps.jobs.kinds) -------------
+
+def script_import_retry(job: Job) -> None:
+    """Retry preparation of a failed `script.import` job: the same stored file is read again.
+
+    Called inside `apps.jobs.services.job_retry`'s transaction. Raises `ApplicationError` 400
+    `not_retryable` when the script was deleted, or when the uploaded text is no longer stored
+    (it is removed once Slate refused it: the file itself must be fixed and uploaded again).
+    Nothing waits on an import but the job, so nothing else changes. Returns None (params kept).
+    """
+    _stored_text_or_refuse(job, _script_or_refuse(job), what="uploaded screenplay", then="upload the file again")
+
+
+def script_edit_retry(job: Job) -> None:
+    """Retry preparation of a failed `script.edit` job: the same stored text is saved again.
+
+    As `script_import_retry`, and also refused (400 `not_retryable`) when the version the edit was
+    based on was deleted or is no longer the script's latest (the edit would conflict again).
+    Returns None (params kept).
+    """
+    script = _script_or_refuse(job)
+    parent_id = job.params.get("parent_id")
+    if parent_id:
+        parent = ScriptVersion.objects.filter(pk=parent_id, script=script).first()
+        if parent is None:
+            raise _not_retryable("The version this edit was based on was deleted: apply the change to the current version.")
+        latest = ScriptVersion.objects.filter(script=script).order_by("-number").first()
+        if latest.pk != parent.pk:
+            raise _not_retryable(f"{script.title} is now at v{latest.number}: this edit was based on v{parent.number}. "
+                                 "Review the newer version and apply your change to it.")
+    _stored_text_or_refuse(job, script, what="edited text", then="save the edit again")
+
+
+def _not_retryable(reason: str) -> ApplicationError:
+    return ApplicationError(reason, code="not_retryable")
+
+
+def _script_or_refuse(job: Job) -> Script:
+    script = Script.objects.filter(pk=job.params.get("script_id")).first()
+    if script is None:
+        raise _not_retryable("The script was deleted: there is nothing to add this version to.")
+    return script
+
+
+def _stored_text_or_refuse(job: Job, script: Script, *, what: str, then: str) -> None:
+    path = job.params.get("path")
+    if not path or not default_storage.exists(path):
+        raise _not_retryable(f"The {what} for {script.title} is no longer kept (Slate removes it once it refused it): {then}.")

@@ -180,6 +180,35 @@ def script_render(ctx: JobContext) -> dict:
     return {"render": render.kind, "version_id": version.pk, "from": render.base_number, "size_bytes": len(content)}
 
 
+def script_render_retry(job: Job) -> dict:
+    """Retry preparation of a failed `script.render` job (`job_handler(on_retry=...)`): the same job makes the render again.
+
+    Called inside `apps.jobs.services.job_retry`'s transaction, the render's row locked. Raises
+    `ApplicationError` 400 `not_retryable` when the version was deleted (its render with it), when
+    the older version of a diff was deleted, or when a later job makes this render now. A render
+    has no state of its own to reset (its file is kept only once made). Returns the params with
+    `key` as it is now, so requests for the render find this job (`_render_job`) while it runs, and
+    after a new failure.
+    """
+    render = ScriptRender.objects.select_for_update().filter(pk=job.params.get("render_id")).first()
+    if render is None:
+        raise ApplicationError("This version was deleted; there is nothing to render.", code="not_retryable")
+    version = ScriptVersion.objects.select_related("script").get(pk=render.version_id)
+    label = f"{RenderKind(render.kind).label.lower()} of v{version.number}"
+    if render.job_id not in (None, job.pk):
+        raise ApplicationError(f"A later job makes the {label} now: see that job.", code="not_retryable")
+    older = None
+    if render.kind == RenderKind.DIFF and render.base_number:
+        older = ScriptVersion.objects.filter(script_id=version.script_id, number=render.base_number).first()
+        if older is None:
+            raise ApplicationError(f"v{render.base_number} was deleted; there is nothing to compare v{version.number} with.",
+                                   code="not_retryable")
+    if render.job_id is None:
+        render.job = job
+        render.save(update_fields=["job", "updated_at"])
+    return {**job.params, "key": render_key(version=version, kind=render.kind, older=older)}
+
+
 def renders_delete_files(*, versions) -> None:
     """After the current transaction commits, remove the kept render files of `versions` (a queryset)."""
     names = list(ScriptRender.objects.filter(version__in=versions).exclude(file="").values_list("file", flat=True))
