@@ -10,83 +10,28 @@ from __future__ import annotations
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from apps.generation.storyboards import generate
 from apps.generation.storyboards.models import StoryboardFavourite, StoryboardTemplate
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.services import job_cancel, job_run
 from apps.media.models import MediaAsset, MediaKind, Rendition
-from apps.productions.models import Role
 from apps.realtime.models import Event
-from tests.generation.fake_fal import LOG_LINES, FakeFal
+from tests.generation.fake_fal import LOG_LINES
+from tests.generation.storyboard_fixtures import *  # noqa: F401,F403 — fixtures: fal, media_root, shot, production, viewer
+from tests.generation.storyboard_fixtures import NOIR_PASTEL, order, stored_files
 
-ORDER = "/api/ai/storyboards/"
 PREVIEW = "/api/ai/storyboards/preview/"
 TEMPLATES = "/api/storyboard-templates/"
 FAVOURITES = "/api/storyboard-favourites/"
-NOIR_PASTEL = "{shot.type}, {shot.lens_mm}mm lens, {scene.location} at {scene.time_of_day}, {style: noir|pastel}"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
-@pytest.fixture
-def fal(monkeypatch, settings):
-    """The fake queue, with fal-client pointed at it: FAL_KEY, its queue host, and its CA trusted."""
-    import fal_client.client
-
-    with FakeFal() as fake:
-        monkeypatch.setenv("FAL_QUEUE_RUN_HOST", fake.host)
-        # fal-client 1.0.3 reads FAL_QUEUE_RUN_HOST once, at import (fal_client.auth → client.QUEUE_URL_FORMAT).
-        monkeypatch.setattr(fal_client.client, "QUEUE_URL_FORMAT", f"https://{fake.host}/")
-        monkeypatch.setenv("SSL_CERT_FILE", str(fake.ca_path))
-        settings.FAL_KEY = fake.key
-        settings.SLATE_FAL_MODEL = "fal-ai/flux/schnell"
-        settings.SLATE_FAL_TIMEOUT_S = 30.0
-        settings.SLATE_JOB_PROGRESS_INTERVAL_S = 0.0  # every message reaches the recorder
-        monkeypatch.setattr(generate, "POLL_INTERVAL_S", 0.01)
-        yield fake
 
 
 @pytest.fixture
 def sent(sent_envelopes):
     """Every live frame sent during the test (tests/conftest.py `sent_envelopes`)."""
     return sent_envelopes
-
-
-@pytest.fixture
-def viewer(make_user):
-    return make_user()
-
-
-@pytest.fixture
-def production(make_production, user, viewer):
-    return make_production(owner=user, members={viewer: Role.VIEWER})
-
-
-@pytest.fixture
-def shot(production):
-    from tests.factories import SceneFactory, ShotFactory
-
-    scene = SceneFactory(production=production, number="12", int_ext="INT", location="LIBRARY", time_of_day="NIGHT")
-    return ShotFactory(scene=scene, number="3", type="CU", lens_mm=35, movement="handheld", description="Maya hides the ledger")
-
-
-def order(api, shot, **body):
-    return api.post(ORDER, {"shot": shot.pk, "template": NOIR_PASTEL, "seeds": "1-3"} | body, format="json")
-
-
-def stored_files(root: Path) -> list[str]:
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
 def progress_messages(frames, job) -> list[str]:
@@ -232,7 +177,7 @@ def test_model_given_with_the_order_is_the_one_called(api, shot, fal):
     assert MediaAsset.objects.get(shot=shot).generation["model"] == "fal-ai/flux/dev"
 
 
-# --- failures: nothing half-written ---------------------------------------------------------------
+# --- failures: what fal made is kept, nothing half-written -----------------------------------------
 
 def test_a_shot_deleted_before_the_job_runs_fails_it_without_calling_fal(api, shot, fal):
     job_id = order(api, shot).json()["job"]["id"]
@@ -245,17 +190,21 @@ def test_a_shot_deleted_before_the_job_runs_fails_it_without_calling_fal(api, sh
     assert fal.requests == []
 
 
-def test_a_fal_error_fails_the_job_with_fals_message_and_leaves_no_frames(api, shot, fal, sent, media_root):
+def test_a_fal_error_on_one_frame_fails_the_job_naming_it_and_keeps_the_frames_fal_made(api, shot, fal, sent, media_root):
     fal.behaviour, fal.fail_at = "error", 3
 
     job = job_run(order(api, shot).json()["job"]["id"])
 
     assert job.status == JobStatus.FAILED
-    assert job.error == "fal.ai could not make frame 4 of 6: CUDA out of memory on the runner"
-    assert not MediaAsset.objects.exists() and not Rendition.objects.exists()
-    assert len([r for r in fal.requests if r["path"].startswith("/img/")]) == 3  # frames 1-3 were downloaded and saved...
-    assert stored_files(media_root) == []  # ...then removed with the order
-    assert not Event.objects.filter(type__startswith="media_asset.").exists()
+    assert job.error == ("fal.ai could not make frame 4 of 6: CUDA out of memory on the runner. "
+                         "5 of the 6 frames are on the shot; retrying the job makes only frame 4.")
+    assets = list(MediaAsset.objects.filter(shot=shot).order_by("id"))
+    assert [a.generation["frame"] for a in assets] == [1, 2, 3, 5, 6]  # paid for at fal: kept, each with its place in the order
+    assert all(a.job_id == job.pk for a in assets) and Rendition.objects.count() == 5
+    assert len([r for r in fal.requests if r["path"].startswith("/img/")]) == 5  # the failed frame had no image to fetch
+    assert fal.cancelled == []  # the other frames were not stopped by the failure
+    assert len(stored_files(media_root)) == 10  # originals and posters of the five
+    assert [e.entity_id for e in Event.objects.filter(type="media_asset.created").order_by("id")] == [str(a.pk) for a in assets]
 
 
 def test_a_request_fal_refuses_fails_the_job_with_its_reason(api, shot, fal):

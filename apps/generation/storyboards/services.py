@@ -81,13 +81,15 @@ def storyboard_order_start(*, shot: Shot, actor, template: str, style: str | Non
 
     Raises `NotConfiguredError` (503 `not_configured`) without FAL_KEY and 400 `invalid` for a template
     or model that cannot make an order — in both cases no job is created. Publishes `job.created`;
-    the job's params are `{"shot_id", "template", "style", "seeds", "model", "items": [{"prompt", "seed", "choices"}]}`.
+    the job's params are `{"shot_id", "template", "style", "seeds", "model", "count", "items": [{"prompt", "seed", "choices",
+    "frame"}]}` (`frame`: the item's 1-based place in the order, `count` its size; a retry keeps them and lists only the
+    frames not made).
     """
     require_fal()
     items = storyboard_preview(shot=shot, template=template, style=style, seeds=seeds)
     model = model_id(model)
     params = {"shot_id": shot.pk, "template": template, "style": style or "", "seeds": seeds or "1", "model": model,
-              "items": [item.as_dict() for item in items]}
+              "count": len(items), "items": [item.as_dict() | {"frame": number} for number, item in enumerate(items, 1)]}
     return job_create(production_id=shot.production_id, kind=STORYBOARD_KIND, actor=actor, params=params,
                       message=f"Waiting for a worker ({len(items)} frame{'s' if len(items) != 1 else ''})")
 
@@ -148,9 +150,11 @@ def frame_save_files(*, data: bytes, item: dict, request_id: str, seed: int | No
 def storyboard_frames_record(*, job: Job, frames: list[StoredFrame]) -> list[MediaAsset]:
     """Record an order's saved frames as image media assets of its shot, all at once, in order.
 
-    Each asset: `kind` image, `status` ready, `shot`, `generation` = {provider, model, prompt, seed,
-    choices, request_id, job, template, style}, a `poster` rendition. Publishes `media_asset.created`
-    for each (as the person who ordered). Raises `ApplicationError` when the shot was deleted meanwhile.
+    Each asset: `kind` image, `status` ready, `shot`, `job`, `generation` = {provider, model, prompt,
+    seed, choices, request_id, job, frame, template, style}, a `poster` rendition (`frame`: the
+    item's 1-based place in the order, so a retry knows which frames are made). Publishes
+    `media_asset.created` for each (as the person who ordered). Raises `ApplicationError` when the
+    shot was deleted meanwhile.
     """
     params = job.params
     shot = Shot.objects.select_related("scene").filter(pk=params["shot_id"]).first()
@@ -167,13 +171,25 @@ def storyboard_frames_record(*, job: Job, frames: list[StoredFrame]) -> list[Med
             height=frame.height, job=job, uploaded_by=job.created_by,
             generation={"provider": "fal", "model": params["model"], "prompt": item["prompt"], "seed": item["seed"],
                         "returned_seed": frame.seed, "choices": item.get("choices", {}), "request_id": frame.request_id,
-                        "job": str(job.pk), "template": params.get("template", ""), "style": params.get("style", "")},
+                        "job": str(job.pk), "frame": item.get("frame"), "template": params.get("template", ""),
+                        "style": params.get("style", "")},
         )
         Rendition.objects.create(asset=asset, kind=RenditionKind.POSTER, file=frame.poster, content_type="image/jpeg",
                                  width=frame.poster_width, height=frame.poster_height, size_bytes=frame.poster_bytes)
         publish_entity(asset, "created", actor=job.created_by)
         assets.append(asset)
     return assets
+
+
+def storyboard_frames_of(*, job: Job) -> list[MediaAsset]:
+    """The frames an `ai.storyboard` job put on its shot (over all its runs), in the order's frame order."""
+    assets = MediaAsset.objects.filter(job_id=job.pk, kind=MediaKind.IMAGE)
+    return sorted(assets, key=lambda asset: (frame_number(asset) or 0, asset.pk))
+
+
+def frame_number(asset: MediaAsset) -> int | None:
+    """A storyboard frame's 1-based place in its order (`generation.frame`); None for frames recorded before it was kept."""
+    return (asset.generation or {}).get("frame")
 
 
 def frames_discard(frames: list[StoredFrame]) -> None:

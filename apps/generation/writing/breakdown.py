@@ -109,6 +109,20 @@ def breakdown_start(*, actor, scene: Scene | None = None, script_version: Script
                               "actor_id": getattr(actor, "pk", None)})
 
 
+def breakdown_retry(job: Job) -> None:
+    """Retry preparation of a failed `ai.breakdown` job (`job_handler(on_retry=...)`): the same scenes are broken down again.
+
+    Called inside `apps.jobs.services.job_retry`'s transaction. Raises `NotConfiguredError` (503)
+    without ANTHROPIC_API_KEY, `ApplicationError` 400 `not_retryable` when every scene to break down
+    was deleted (scenes deleted among others are skipped, as in a first run). A failed run stored no
+    suggestion, and a run replaces the scene's pending ones, so a rerun adds no duplicates. Returns
+    None (params kept).
+    """
+    require_anthropic("AI breakdown")
+    if not Scene.objects.filter(pk__in=job.params.get("scene_ids") or []).exists():
+        raise ApplicationError("The scenes to break down were deleted: there is nothing to break down.", code="not_retryable")
+
+
 def breakdown_run(ctx: JobContext) -> dict:
     """Job handler (`ai.breakdown`): ask Claude for each scene's breakdown, validate all, then store them as pending suggestions.
 

@@ -6,6 +6,7 @@ Claude's Fountain text to every member (`job.progress` events whose `data.text` 
 far, see `client.stream_text`) and, only once the whole answer is in, add it as the script's next
 version through `apps.scripts.services.script_version_create` (source `generation`). A failure,
 a timeout, an empty answer or a cancellation leaves no version behind; nothing is overwritten.
+A failed job can be run again as it was (`script_generate_retry`, `scene_generate_retry`).
 """
 from __future__ import annotations
 
@@ -97,6 +98,48 @@ def scene_generate_start(*, script: Script, actor, scene: Scene | None = None, a
     return job_create(production_id=script.production_id, kind=SCENE_KIND, actor=actor, params=params, message="Waiting for a worker")
 
 
+# --- retrying (`job_handler(on_retry=...)`, apps.jobs.kinds) ---------------------------------
+
+def script_generate_retry(job: Job) -> None:
+    """Retry preparation of a failed `ai.write_script` job: the same request is sent to Claude again.
+
+    Called inside `apps.jobs.services.job_retry`'s transaction. Raises `NotConfiguredError` (503)
+    without ANTHROPIC_API_KEY, `ApplicationError` 400 `not_retryable` when the script was deleted.
+    A failed run saved nothing and nothing waits on it but the job. Returns None (params kept).
+    """
+    require_anthropic()
+    _script_or_refuse(job)
+
+
+def scene_generate_retry(job: Job) -> None:
+    """Retry preparation of a failed `ai.write_scene` job: the same brief is sent to Claude again.
+
+    Raises `NotConfiguredError` (503) without ANTHROPIC_API_KEY, `ApplicationError` 400
+    `not_retryable` when the script, or the scene to rewrite (or to follow) was deleted or is no
+    longer in the script's latest version. Characters deleted since are left out of the prompt, as
+    in a first run. Returns None (params kept).
+    """
+    require_anthropic()
+    script = _script_or_refuse(job)
+    latest = _latest_version(script)
+    for key, what in (("scene_id", "to rewrite"), ("after_scene_id", "the new one was to follow")):
+        scene_id = job.params.get(key)
+        if scene_id is None:
+            continue
+        scene = Scene.objects.filter(pk=scene_id).first()
+        if scene is None:
+            raise ApplicationError(f"The scene {what} was deleted.", code="not_retryable")
+        if latest is None or scene_index(latest, scene) is None:
+            raise ApplicationError(f"Scene {scene.number} is no longer in the latest version of {script.title}.", code="not_retryable")
+
+
+def _script_or_refuse(job: Job) -> Script:
+    script = Script.objects.filter(pk=job.params.get("script_id")).first()
+    if script is None:
+        raise ApplicationError("The script was deleted: there is nothing to write for.", code="not_retryable")
+    return script
+
+
 # --- running -------------------------------------------------------------------------------
 
 def script_generate(ctx: JobContext) -> dict:
@@ -108,7 +151,7 @@ def script_generate(ctx: JobContext) -> dict:
     """
     from apps.scripts.services import script_version_create
 
-    script = Script.objects.get(pk=ctx.params["script_id"])
+    script = _script_or_fail(ctx.params["script_id"])
     actor = get_user_model().objects.filter(pk=ctx.params.get("actor_id")).first()
     form = ctx.params["form"]
     characters = list(Character.objects.filter(production_id=script.production_id).order_by("name")[:MAX_CHARACTERS_IN_PROMPT])
@@ -135,7 +178,7 @@ def scene_generate(ctx: JobContext) -> dict:
     from apps.scripts.services import script_version_create
 
     params = ctx.params
-    script = Script.objects.get(pk=params["script_id"])
+    script = _script_or_fail(params["script_id"])
     actor = get_user_model().objects.filter(pk=params.get("actor_id")).first()
     scene = _scene_or_fail(params.get("scene_id"))
     after_scene = _scene_or_fail(params.get("after_scene_id"))
@@ -210,6 +253,13 @@ class _LastStretch:
 
     def progress(self, fraction: float, message: str | None = None, *, force: bool = False, extra: dict | None = None) -> None:
         self._ctx.progress(0.9 + 0.1 * min(max(fraction, 0.0), 1.0), message, force=force, extra=extra)
+
+
+def _script_or_fail(script_id) -> Script:
+    script = Script.objects.filter(pk=script_id).first()
+    if script is None:
+        raise ApplicationError("The script was deleted; nothing was written.", code="not_found")
+    return script
 
 
 def _scene_or_fail(scene_id) -> Scene | None:
