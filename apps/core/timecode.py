@@ -13,7 +13,16 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-__all__ = ["parse_timecode", "format_timecode", "nominal_fps", "is_drop_frame_rate", "start_timecode_from_probe"]
+__all__ = ["parse_timecode", "format_timecode", "nominal_fps", "is_drop_frame_rate", "start_timecode_from_probe",
+           "TIMECODE_RATES", "span_frames"]
+
+# The rates timecode runs at on a set, as crews write them, and the exact frames per second of each: the
+# NTSC-family rates are N*1000/1001 (SMPTE ST 12-1 counts them at the next whole rate, N).
+TIMECODE_RATES: dict[str, Fraction] = {
+    "23.976": Fraction(24000, 1001), "24": Fraction(24), "25": Fraction(25), "29.97": Fraction(30000, 1001),
+    "30": Fraction(30), "47.952": Fraction(48000, 1001), "48": Fraction(48), "50": Fraction(50),
+    "59.94": Fraction(60000, 1001), "60": Fraction(60),
+}
 
 # Either all ':' (non-drop), or ':' with ';' / '.' before the frames (drop-frame, ST 12-1
 # and most NLEs), or ';' throughout (how Premiere Pro writes drop-frame).
@@ -147,6 +156,28 @@ def format_timecode(frames: int, fps: Fraction | float | int | str, *, drop_fram
     seconds = frames // nominal
     separator = ";" if drop_frame else ":"
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}{separator}{ff:02d}"
+
+
+def span_frames(tc_in: str, tc_out: str, fps: Fraction | float | int | str, *, max_frames: int | None = None) -> int:
+    """Return the frames from `tc_in` to `tc_out` at a rate: out minus in, the out point being the first frame after.
+
+    Both labels are parsed by parse_timecode (so ValueError for a malformed or out-of-range label,
+    drop-frame at a rate without it, or a label drop-frame skips) and must count the same way: both
+    drop-frame (";") or both non-drop (":"), else ValueError. Timecode is a 24-hour clock, so an
+    out before the in is read as running past midnight (23:59:50:00 to 00:00:10:00 is 20 s). The span
+    must be at least one frame, and at most `max_frames` when given: ValueError otherwise (an out
+    typed before its in would otherwise read as nearly a day). Source: SMPTE ST 12-1.
+    """
+    first, last = parse_timecode(tc_in, fps), parse_timecode(tc_out, fps)
+    if (tc_in.strip()[-3] in ";.") != (tc_out.strip()[-3] in ";."):
+        raise ValueError(f"{tc_in!r} and {tc_out!r} count differently: both drop-frame (;) or both non-drop (:)")
+    day = 24 * 3600 * nominal_fps(fps)
+    if is_drop_frame_rate(fps) and tc_in.strip()[-3] in ";.":
+        day = parse_timecode("23:59:59;" + f"{nominal_fps(fps) - 1:02d}", fps) + 1
+    frames = (last - first) % day
+    if frames == 0 or (max_frames is not None and frames > max_frames):
+        raise ValueError(f"{tc_out!r} is not after {tc_in!r}")
+    return frames
 
 
 def _normalised_key(key: str) -> str:
