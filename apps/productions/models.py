@@ -7,6 +7,25 @@ from django.db import models
 from apps.core.models import TimeStampedModel, VersionedModel
 
 
+class TimecodeRate(models.TextChoices):
+    """The rate the production's timecode runs at (camera and sound are jam-synced to it), frames per second.
+
+    23.976, 29.97, 47.952 and 59.94 are the NTSC-family rates N*1000/1001, counted at N (SMPTE ST 12-1);
+    drop-frame labels ("HH:MM:SS;FF") exist only at 29.97 and 59.94. Exact values: apps.core.timecode.TIMECODE_RATES.
+    """
+
+    FPS_23_976 = "23.976", "23.976"
+    FPS_24 = "24", "24"
+    FPS_25 = "25", "25"
+    FPS_29_97 = "29.97", "29.97"
+    FPS_30 = "30", "30"
+    FPS_47_952 = "47.952", "47.952"
+    FPS_48 = "48", "48"
+    FPS_50 = "50", "50"
+    FPS_59_94 = "59.94", "59.94"
+    FPS_60 = "60", "60"
+
+
 class Production(VersionedModel):
     """A film, episode or commercial that one crew shoots together."""
 
@@ -17,6 +36,8 @@ class Production(VersionedModel):
     description = models.TextField(blank=True)
     start_date = models.DateField(null=True, blank=True, help_text="First shoot day.")
     end_date = models.DateField(null=True, blank=True, help_text="Last shoot day (wrap).")
+    timecode_rate = models.CharField(max_length=8, choices=TimecodeRate.choices, default=TimecodeRate.FPS_24,
+                                     help_text="Frames per second of the production's timecode; a take's timecode is read at it.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

@@ -29,6 +29,9 @@ class StatsSerializer(serializers.Serializer):
 class ProductionSerializer(BuiltOnceModelSerializer):
     """A production: `title`, `code`, `description`, `start_date` (first shoot day) and `end_date` (wrap), ISO dates.
 
+    `timecode_rate`: frames per second of its timecode as text ("23.976", "24", "25", "29.97"...; TimecodeRate),
+    the rate new takes log their timecode at.
+
     Read-only: id, version, created_at, updated_at, `stats` (see StatsSerializer) and `my_role` (the
     requesting user's role; null in live events, which go to every member).
     """
@@ -38,7 +41,7 @@ class ProductionSerializer(BuiltOnceModelSerializer):
 
     class Meta:
         model = Production
-        fields = ["id", "title", "code", "description", "start_date", "end_date", "version", "created_at", "updated_at", "stats", "my_role"]
+        fields = ["id", "title", "code", "description", "start_date", "end_date", "timecode_rate", "version", "created_at", "updated_at", "stats", "my_role"]
         read_only_fields = ["id", "version", "created_at", "updated_at", "stats", "my_role"]
 
     @extend_schema_field(StatsSerializer)
