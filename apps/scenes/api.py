@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import django_filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from apps.productions.entities import published_data
+from apps.productions.permissions import require_write
 from apps.productions.scoped import ProductionScopedViewSet
 from apps.scenes import services
 from apps.scenes.models import Scene, Shot, Take
-from apps.scenes.serializers import SceneSerializer, ShotSerializer, TakeSerializer
+from apps.scenes.serializers import NewTakeSerializer, SceneSerializer, ShotSerializer, TakeSerializer
 
 
 class SceneFilter(django_filters.FilterSet):
@@ -44,7 +50,7 @@ class SceneViewSet(ProductionScopedViewSet):
 
 
 class ShotViewSet(ProductionScopedViewSet):
-    """Shots (setups) of the user's productions; filter by scene or production."""
+    """Shots (setups) of the user's productions; filter by scene or production. `POST .../{id}/new-take/` logs the next take."""
 
     serializer_class = ShotSerializer
     filterset_fields = ["production", "scene", "type", "status"]
@@ -57,13 +63,30 @@ class ShotViewSet(ProductionScopedViewSet):
 
     queryset = Shot.objects.all()
 
+    @extend_schema(request=NewTakeSerializer, responses={201: TakeSerializer, 409: OpenApiResponse(description="take_exists")})
+    @action(detail=True, methods=["post"], url_path="new-take")
+    def new_take(self, request, pk=None):
+        """One tap on set: the shot's next take, rolling now, with the cameras, rolls and lenses carried over.
+
+        201 with the take. 409 `take_exists` when the shot's last take is not `after` (another device logged
+        the take being rolled: `extra.current` is it); 403 for a viewer; 404 for a shot the user cannot see.
+        """
+        shot = self.get_object()
+        require_write(user=request.user, production=shot.production_id)
+        body = NewTakeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        take = services.take_new(actor=request.user, shot=shot, **body.validated_data)
+        return Response(published_data(take) or TakeSerializer(take).data, status=status.HTTP_201_CREATED)
+
 
 class TakeViewSet(ProductionScopedViewSet):
-    """Takes of the user's productions; filter by shot, scene, circled or NG."""
+    """Takes of the user's productions; filter by shot, scene, circled, NG, sound (sync, mos, wild_track) or when
+    they were rolled (`recorded_at__gte`, `recorded_at__lt`)."""
 
     serializer_class = TakeSerializer
-    filterset_fields = {"production": ["exact"], "shot": ["exact"], "shot__scene": ["exact"], "circled": ["exact"], "no_good": ["exact"]}
-    ordering_fields = ["number", "updated_at"]
+    filterset_fields = {"production": ["exact"], "shot": ["exact"], "shot__scene": ["exact"], "circled": ["exact"], "no_good": ["exact"],
+                        "sound": ["exact"], "recorded_at": ["gte", "lt"]}
+    ordering_fields = ["number", "recorded_at", "updated_at"]
     create_service = services.take_create
     update_service = services.take_update
     delete_service = services.take_delete

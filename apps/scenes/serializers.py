@@ -7,7 +7,8 @@ from apps.core.api import BuiltOnceModelSerializer
 from apps.core.integers import IntegerField
 from apps.productions.models import Production
 from apps.productions.scoped import ScopedPrimaryKeyRelatedField
-from apps.scenes.models import Scene, Shot, Take
+from apps.core.timecode import TIMECODE_RATES
+from apps.scenes.models import MAX_CAMERAS, ROLL_RE, Scene, Shot, Take, TakeSound
 
 
 class MemberIdsField(serializers.ListField):
@@ -66,20 +67,61 @@ class ShotSerializer(BuiltOnceModelSerializer):
         validators = []
 
 
-class TakeSerializer(BuiltOnceModelSerializer):
-    """A take of a shot: `number` (1–32767; next after the shot's last when left out), `circled` (print) or `no_good` (NG).
+class TakeCameraSerializer(serializers.Serializer):
+    """One camera on a take: its letter (`camera`, A–Z), its camera roll (`roll`, e.g. "A012") and lens (`lens`, e.g. "35mm")."""
 
-    `timecode_in`/`timecode_out` are SMPTE HH:MM:SS:FF (;FF drop-frame). Read-only: id, production
-    and `scene` (the shot's), version, created_at, updated_at.
+    camera = serializers.RegexField(r"^[A-Z]$", max_length=1, error_messages={"invalid": "A camera is one capital letter, A to Z."})
+    roll = serializers.RegexField(ROLL_RE, max_length=16, required=False, allow_blank=True, default="",
+                                  error_messages={"invalid": "A roll is letters and digits like A012 (at most 16 characters)."})
+    lens = serializers.CharField(max_length=32, required=False, allow_blank=True, default="", help_text="Focal length as written, e.g. 35mm.")
+
+
+class TakeSerializer(BuiltOnceModelSerializer):
+    """A take of a shot, as the script supervisor logs it.
+
+    `number` (1–32767; next after the shot's last when left out), `circled` (print) or `no_good` (NG);
+    `cameras`: `[{camera: "A", roll: "A012", lens: "35mm"}, ...]` (each letter once, at most 8; a wild
+    track has none); `sound_roll` ("S004"; none on an MOS take); `sound`: sync, mos or wild_track;
+    `timecode_in`/`timecode_out`: SMPTE HH:MM:SS:FF (HH:MM:SS;FF drop-frame, only at 29.97/59.94),
+    read at `timecode_rate` ("23.976", "24", "25", "29.97"...; the production's when left out);
+    `recorded_at`: when it was rolled (now when left out), which puts it on a shoot day's reports.
+    Read-only: id, production and `scene` (the shot's), `duration_frames` (out minus in at the rate,
+    null without both) and `duration_s` (the same in seconds at the exact rate, e.g. 24000/1001),
+    version, created_at, updated_at.
     """
 
     shot = ScopedPrimaryKeyRelatedField(queryset=Shot.objects.all())
     number = IntegerField(min_value=1, max_value=32767, required=False)
     scene = serializers.IntegerField(source="shot.scene_id", read_only=True)
+    cameras = TakeCameraSerializer(many=True, required=False, max_length=MAX_CAMERAS)
+    duration_s = serializers.SerializerMethodField()
 
     class Meta:
         model = Take
-        fields = ["id", "production", "scene", "shot", "number", "circled", "no_good", "notes", "timecode_in", "timecode_out",
+        fields = ["id", "production", "scene", "shot", "number", "circled", "no_good", "notes", "cameras", "sound_roll", "sound",
+                  "timecode_in", "timecode_out", "timecode_rate", "duration_frames", "duration_s", "recorded_at",
                   "version", "created_at", "updated_at"]
-        read_only_fields = ["id", "production", "scene", "version", "created_at", "updated_at"]
+        read_only_fields = ["id", "production", "scene", "duration_frames", "version", "created_at", "updated_at"]
         validators = []
+        extra_kwargs = {"timecode_rate": {"required": False}, "recorded_at": {"required": False}}
+
+    def get_duration_s(self, obj) -> float | None:
+        """`duration_frames` in seconds at the take's exact rate, to the millisecond; null without a duration."""
+        if obj.duration_frames is None or obj.timecode_rate not in TIMECODE_RATES:
+            return None
+        return round(float(obj.duration_frames / TIMECODE_RATES[obj.timecode_rate]), 3)
+
+    def validate_cameras(self, value: list) -> list[dict]:
+        """Plain dicts `{camera, roll, lens}`, each letter once."""
+        cameras = [{"camera": c["camera"], "roll": c.get("roll", ""), "lens": c.get("lens", "")} for c in value]
+        if len({c["camera"] for c in cameras}) != len(cameras):
+            raise serializers.ValidationError("Each camera is listed once.")
+        return cameras
+
+
+class NewTakeSerializer(serializers.Serializer):
+    """Body of `POST /api/shots/{id}/new-take/`: `after`, the number of the last take the device shows for the shot
+    (0: none; left out: no check), and `sound` (sync, mos or wild_track; default sync)."""
+
+    after = IntegerField(min_value=0, max_value=32767, required=False, allow_null=True, default=None)
+    sound = serializers.ChoiceField(choices=TakeSound.choices, required=False, default=TakeSound.SYNC)
