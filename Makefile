@@ -25,7 +25,7 @@ export SLATE_WEB_PROCESSES SLATE_WEB_HOST SLATE_WEB_PORT SLATE_NGINX
 export SLATE_SHARED_DATA ?= $(abspath ../shared/data)
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test bench-media bench-live install ffmpeg nginx chromium prometheus node frontend frontend-check migrate demo check-deploy clean-var
+.PHONY: run test bench-media bench-live install ffmpeg nginx chromium prometheus poppler node frontend frontend-check migrate demo check-deploy clean-var
 
 ## install: virtualenv + pinned requirements + ffmpeg/ffprobe + the frontend's packages
 install: $(VENV)/.installed ffmpeg frontend/node_modules/.installed
@@ -81,6 +81,16 @@ chromium:
 		echo "The browser tests need Chromium at /usr/bin/chromium." >&2; exit 1; \
 	fi
 
+## poppler: Debian's poppler-utils (pdftotext: the tests read the daily reports' PDFs as text)
+poppler:
+	@if [ -x /usr/bin/pdftotext ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing poppler-utils from the OS packages (pdftotext, for the report tests)…"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; \
+	else \
+		echo "The report tests need pdftotext (poppler-utils) at /usr/bin/pdftotext." >&2; exit 1; \
+	fi
+
 ## prometheus: Debian's prometheus and promtool (the test that scrapes a running stack, the rules' check)
 prometheus:
 	@if [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ]; then exit 0; fi; \
@@ -115,7 +125,7 @@ run: install frontend $(if $(filter true,$(SLATE_NGINX)),nginx)
 
 ## test: the whole suite: frontend checks and unit tests, then Python (unit, API, WebSocket,
 ## end-to-end with real processes, browser tests in Chromium against the built app)
-test: install nginx chromium prometheus frontend-check frontend
+test: install nginx chromium prometheus poppler frontend-check frontend
 	$(PY) -m pytest --durations=30 $(PYTEST_ARGS)
 
 ## bench-media: the proxy's speed (× real time) and Slate's overhead over the bare ffmpeg command, per shared clip

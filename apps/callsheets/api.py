@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from apps.callsheets import services
 from apps.callsheets.dood import dood_csv, production_dood
-from apps.callsheets.models import CallSheetRevision
+from apps.callsheets.models import CallSheetRevision, ShootDay
 from apps.callsheets.permissions import require_scheduler
 from apps.callsheets.selectors import attach_sheet_extras, call_sheet_queryset, recipient_queryset, shoot_day_queryset, strip_queryset
 from apps.callsheets.serializers import (
@@ -33,6 +33,7 @@ from apps.core.errors import ApplicationError, NotFoundError
 from apps.core.integers import parse_int
 from apps.productions.permissions import require_member
 from apps.productions.scoped import ProductionScopedViewSet
+from apps.productions.selectors import scope_to_user
 
 
 def _version_of(request) -> int:
@@ -132,6 +133,47 @@ class DoodCsvView(APIView):
         _require_dood_reader(request.user, pk)
         response = HttpResponse(dood_csv(production_dood(production_id=pk)), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(True, f"dood-{pk}.csv")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# --- daily reports ---------------------------------------------------------------------------
+
+def _report_of(request, pk: int) -> dict:
+    """The day's reports (apps.callsheets.reports) for a member of its production; 404 otherwise."""
+    from apps.callsheets.reports import shoot_day_report
+
+    day = scope_to_user(ShootDay.objects.select_related("production"), user=request.user).filter(pk=pk).first()
+    if day is None:
+        raise NotFoundError("No such shoot day.")
+    return shoot_day_report(shoot_day=day)
+
+
+class ShootDayReportView(APIView):
+    """`GET /api/shoot-days/{id}/report/`: the script supervisor's and the production report of a shoot day (JSON,
+    apps.callsheets.reports.shoot_day_report); 404 for non-members."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk: int):
+        return Response(_report_of(request, pk))
+
+
+class ShootDayReportFileView(APIView):
+    """`GET /api/shoot-days/{id}/report/{script|production}.{csv|pdf}`: one report as a file (apps.callsheets.report_files)."""
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
+    def get(self, request, pk: int, kind: str, fmt: str):
+        from apps.callsheets import report_files
+
+        writers = {("script", "csv"): report_files.script_report_csv, ("script", "pdf"): report_files.script_report_pdf,
+                   ("production", "csv"): report_files.production_report_csv, ("production", "pdf"): report_files.production_report_pdf}
+        if (kind, fmt) not in writers:
+            raise NotFoundError("Reports are script or production, as csv or pdf.")
+        report = _report_of(request, pk)
+        content_type = "text/csv; charset=utf-8" if fmt == "csv" else "application/pdf"
+        response = HttpResponse(writers[kind, fmt](report), content_type=content_type)
+        name = f"{kind}-report-day-{report['shoot_day']['number']}-{report['shoot_day']['date']}.{fmt}"
+        response["Content-Disposition"] = content_disposition_header(fmt == "csv", name)
         response["Cache-Control"] = "private, no-store"
         return response
 

@@ -42,8 +42,8 @@ HEADING = FontFace(emphasis="BOLD", fill_color=GREY)
 class _Sheet(FPDF):
     """FPDF with the draft watermark and a footer on every page."""
 
-    def __init__(self, *, footer: str, draft: bool, family: str, unicode: bool):
-        super().__init__(orientation="portrait", unit="mm", format="letter")
+    def __init__(self, *, footer: str, draft: bool, family: str, unicode: bool, orientation: str = "portrait"):
+        super().__init__(orientation=orientation, unit="mm", format="letter")
         self.footer_text, self.draft, self.family, self.unicode = footer, draft, family, unicode
 
     def t(self, value) -> str:
@@ -75,7 +75,7 @@ def _fonts(pdf: FPDF) -> tuple[str, bool]:
     return "Helvetica", False
 
 
-def _long_date(value) -> str:
+def long_date(value) -> str:
     try:
         day = dt.date.fromisoformat(str(value))
     except ValueError:
@@ -98,17 +98,8 @@ def call_sheet_pdf(sheet: dict, *, production_title: str, draft: bool = False, r
     """
     day_line = f"Day {sheet.get('shoot_day_number') or '?'} of {sheet.get('day_count') or '?'}"
     rev = "DRAFT" if draft else f"Revision {revision}"
-    probe = FPDF()
-    family, unicode = _fonts(probe)
-    pdf = _Sheet(footer=f"{production_title} - Call sheet - {day_line} - {rev}", draft=draft, family=family, unicode=unicode)
-    if unicode:
-        _fonts(pdf)
-    pdf.set_title(pdf.t(f"{production_title}: call sheet, {day_line}"))
-    pdf.set_creator("Slate")
-    pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
-    pdf.set_auto_page_break(True, margin=14)
-    pdf.alias_nb_pages()
-    pdf.add_page()
+    pdf = document(title=f"{production_title}: call sheet, {day_line}", footer=f"{production_title} - Call sheet - {day_line} - {rev}",
+                   draft=draft)
     _header(pdf, sheet, production_title=production_title, day_line=day_line, rev=rev)
     _general(pdf, sheet)
     _locations(pdf, sheet.get("locations") or [])
@@ -116,16 +107,33 @@ def call_sheet_pdf(sheet: dict, *, production_title: str, draft: bool = False, r
     _cast(pdf, sheet.get("cast_calls") or [])
     _crew(pdf, sheet.get("crew_calls") or [])
     if sheet.get("notes"):
-        _title(pdf, "Notes")
-        pdf.set_font(family, "", 9)
+        section(pdf, "Notes")
+        pdf.set_font(pdf.family, "", 9)
         pdf.multi_cell(0, 4.5, pdf.t(sheet["notes"]), new_x="LMARGIN", new_y="NEXT")
     advance = sheet.get("advance")
     if advance:
-        _scenes(pdf, f"Advance schedule - Day {advance.get('number')}, {_long_date(advance.get('date'))}", advance.get("scenes") or [], [])
+        _scenes(pdf, f"Advance schedule - Day {advance.get('number')}, {long_date(advance.get('date'))}", advance.get("scenes") or [], [])
     return bytes(pdf.output())
 
 
-def _title(pdf: _Sheet, text: str) -> None:
+def document(*, title: str, footer: str, draft: bool = False, orientation: str = "portrait") -> _Sheet:
+    """A new US Letter document (`orientation` "portrait" or "landscape") with its first page added: Slate's margins,
+    `footer` and the page count on every page, the DRAFT watermark when `draft`, DejaVu Sans when installed."""
+    family, unicode = _fonts(FPDF())
+    pdf = _Sheet(footer=footer, draft=draft, family=family, unicode=unicode, orientation=orientation)
+    if unicode:
+        _fonts(pdf)
+    pdf.set_title(pdf.t(title))
+    pdf.set_creator("Slate")
+    pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    pdf.set_auto_page_break(True, margin=14)
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    return pdf
+
+
+def section(pdf: _Sheet, text: str) -> None:
+    """A section heading in capitals, moved to the next page when it would sit alone at the foot of this one."""
     # A section heading never sits alone at the foot of a page: it needs room for itself and a few lines.
     if pdf.get_y() + 3 + 6 + 14 > pdf.page_break_trigger:
         pdf.add_page()
@@ -146,8 +154,8 @@ def _fit(pdf: _Sheet, text: str, width_mm: float) -> str:
     return "\n".join(kept)
 
 
-def _table(pdf: _Sheet, widths: tuple, headings: list[str], rows: list[list], *, font_size: float = 8.5) -> None:
-    """A table with `widths` (relative column widths) spread over the page; rows break across pages, each row kept whole."""
+def draw_table(pdf: _Sheet, widths: tuple, headings: list[str], rows: list[list], *, font_size: float = 8.5) -> None:
+    """A table (a row given as a string is one full-width bold row) with `widths` (relative column widths) spread over the page; rows break across pages, each row kept whole."""
     pdf.set_font(pdf.family, "", font_size)
     # The text width of each column: its share of the page, less the cell padding and fpdf2's own cell margin (a
     # narrower estimate only cuts a little earlier).
@@ -183,7 +191,7 @@ def _header(pdf: _Sheet, sheet: dict, *, production_title: str, day_line: str, r
     pdf.set_font(pdf.family, "B", 12)
     pdf.cell(width, 6, pdf.t(day_line), align="R", new_x="LEFT", new_y="NEXT")
     pdf.set_font(pdf.family, "", 9)
-    pdf.cell(width, 5, pdf.t(_long_date(sheet.get("date"))), align="R", new_x="LEFT", new_y="NEXT")
+    pdf.cell(width, 5, pdf.t(long_date(sheet.get("date"))), align="R", new_x="LEFT", new_y="NEXT")
     pdf.cell(width, 5, pdf.t(rev), align="R", new_x="LEFT", new_y="NEXT")
     pdf.set_xy(MARGIN_MM, max(left_bottom, pdf.get_y(), top + 18) + 2)
 
@@ -197,7 +205,7 @@ def _general(pdf: _Sheet, sheet: dict) -> None:
     rows = [[sheet.get("shooting_call") or "", sheet.get("first_meal") or "", " ".join(p for p in (weather.get("summary"), temps) if p),
              f"{weather.get('sunrise') or '--'} / {weather.get('sunset') or '--'}",
              "\n".join(p for p in (hospital.get("name"), hospital.get("address"), hospital.get("phone")) if p)]]
-    _table(pdf, (18, 18, 40, 24, 60), ["Shooting call", "First meal", "Weather", "Sunrise / set", "Nearest hospital"], rows)
+    draw_table(pdf, (18, 18, 40, 24, 60), ["Shooting call", "First meal", "Weather", "Sunrise / set", "Nearest hospital"], rows)
 
 
 def _num(value) -> str:
@@ -213,13 +221,13 @@ def _num(value) -> str:
 def _locations(pdf: _Sheet, locations: list[dict]) -> None:
     if not locations:
         return
-    _title(pdf, "Locations")
-    _table(pdf, (35, 55, 40, 30), ["Location", "Address", "Parking", "Notes"],
+    section(pdf, "Locations")
+    draw_table(pdf, (35, 55, 40, 30), ["Location", "Address", "Parking", "Notes"],
            [[loc.get("name"), loc.get("address"), loc.get("parking"), loc.get("notes")] for loc in locations])
 
 
 def _scenes(pdf: _Sheet, title: str, scenes: list[dict], banners: list[dict]) -> None:
-    _title(pdf, title)
+    section(pdf, title)
     if not scenes and not banners:
         pdf.set_font(pdf.family, "", 9)
         pdf.cell(0, 5, "No scenes scheduled.", new_x="LMARGIN", new_y="NEXT")
@@ -238,14 +246,14 @@ def _scenes(pdf: _Sheet, title: str, scenes: list[dict], banners: list[dict]) ->
                          ", ".join(str(i) for i in s.get("cast_ids") or [])])
     total = sum(s.get("page_eighths") or 0 for s in scenes)
     rows.append(["", "Total pages", "", eighths_text(total), ""])
-    _table(pdf, (14, 106, 12, 18, 30), ["Sc", "Set / description", "D/N", "Pages", "Cast"], rows)
+    draw_table(pdf, (14, 106, 12, 18, 30), ["Sc", "Set / description", "D/N", "Pages", "Cast"], rows)
 
 
 def _cast(pdf: _Sheet, calls: list[dict]) -> None:
     if not calls:
         return
-    _title(pdf, "Cast")
-    _table(pdf, (10, 42, 42, 16, 16, 16, 38), ["#", "Cast", "Character", "Pickup", "H/MU", "On set", "Notes"],
+    section(pdf, "Cast")
+    draw_table(pdf, (10, 42, 42, 16, 16, 16, 38), ["#", "Cast", "Character", "Pickup", "H/MU", "On set", "Notes"],
            [["" if c.get("cast_id") is None else c.get("cast_id"), c.get("name"), ", ".join(c.get("characters") or []),
              c.get("pickup"), c.get("hair_makeup"), c.get("on_set"), c.get("notes")] for c in calls])
 
@@ -253,7 +261,7 @@ def _cast(pdf: _Sheet, calls: list[dict]) -> None:
 def _crew(pdf: _Sheet, calls: list[dict]) -> None:
     if not calls:
         return
-    _title(pdf, "Crew")
+    section(pdf, "Crew")
     departments: dict[str, list[dict]] = {}
     for call in calls:
         departments.setdefault(call.get("department") or "Crew", []).append(call)
@@ -261,4 +269,4 @@ def _crew(pdf: _Sheet, calls: list[dict]) -> None:
     for department, members in departments.items():
         rows.append(department)
         rows += [[m.get("name"), m.get("role"), m.get("call") or ""] for m in members]
-    _table(pdf, (80, 70, 30), ["Name", "Role", "Call"], rows)
+    draw_table(pdf, (80, 70, 30), ["Name", "Role", "Call"], rows)
