@@ -2,8 +2,10 @@
 
 Imports a public-domain screenplay from the shared data (`SLATE_SHARED_DATA`, default
 `../shared/data`) as a script upload + import job, and uploads its video clips as dailies, each
-processed by the media job (poster frame + web proxy). Idempotent: an existing demo production is
-left as it is. Prints the demo login.
+processed by the media job (poster frame + web proxy). Its first shoot day (the weekday before
+today) is already shot: takes logged on three scenes (apps/demo/shoot.py), so the take log and the
+daily reports show a real day. Idempotent: an existing demo production is left as it is. Prints
+the demo login.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from apps.demo.shoot import shoot_first_day
 from apps.jobs.models import JobStatus
 from apps.jobs.services import job_run
 from apps.media.services import media_asset_upload
@@ -126,6 +129,7 @@ class Command(BaseCommand):
             self._run(job.pk, "screenplay import")
             with transaction.atomic():
                 self._breakdown_and_days(production, users["demo"])
+                shoot_first_day(production=production, actor=users["demo"])
             if not no_media:
                 self._dailies(production, users["demo"], data / "video")
         self.stdout.write(f"Demo production: {production.title} ({production.code}), id {production.pk}")
@@ -135,7 +139,7 @@ class Command(BaseCommand):
     def _breakdown_and_days(self, production, actor) -> None:
         """Cast the screenplay's characters (cast ids by number of scenes, leads first), give each
         slugline location an address and parking, and add two shoot days (the next two weekdays) with
-        nothing scheduled yet: the stripboard is the crew's to fill."""
+        nothing scheduled yet: the stripboard is the crew's to fill (the day already shot comes after, from apps/demo/shoot.py)."""
         import datetime as dt
 
         from apps.breakdown.services import cast_member_create, character_update, location_create
