@@ -86,6 +86,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A write under /api/ sent with an Idempotency-Key runs once per user and key; a repeat gets the first answer.
+    # Inside the session and authentication middlewares (it needs the user) and outside the next one, which turns a
+    # view's exception into a 500 before this one sees the answer (a 500 is not kept).
+    "apps.core.idempotency.IdempotencyMiddleware",
     # Last, so it sees a view's exception first: /api/ answers a bug with JSON 500, in DEBUG too.
     "apps.core.middleware.ApiServerErrorMiddleware",
 ]
@@ -501,6 +505,19 @@ if LOG_FORMAT == "json":
 
     _logging.captureWarnings(True)  # Python's warnings become records of `py.warnings`, so JSON lines too
 # --- end of health and logs -------------------------------------------------------------------
+
+# --- Idempotency-Key (issue 15; apps/core/idempotency.py) ----------------------------------------
+# A POST/PUT/PATCH/DELETE under /api/ with `Idempotency-Key: <key>` runs at most once per user and key; a repeat is
+# answered with the first answer. Answers are kept SLATE_IDEMPOTENCY_KEEP_S (at least a day: an offline tablet's
+# outbox may send a change again the next morning); a repeat arriving while the first still runs waits for it up to
+# SLATE_IDEMPOTENCY_WAIT_S (then 409 `idempotency_in_progress`); a run that has not finished after
+# SLATE_IDEMPOTENCY_STALE_S is taken for a crashed process and a repeat runs the request again.
+SLATE_IDEMPOTENCY_KEEP_S = env.int("SLATE_IDEMPOTENCY_KEEP_S", default=24 * 3600)
+if SLATE_IDEMPOTENCY_KEEP_S < 24 * 3600:
+    raise ImproperlyConfigured("SLATE_IDEMPOTENCY_KEEP_S must be at least 86400 (a day): clients retry for that long.")
+SLATE_IDEMPOTENCY_WAIT_S = env.float("SLATE_IDEMPOTENCY_WAIT_S", default=10.0)
+SLATE_IDEMPOTENCY_STALE_S = env.float("SLATE_IDEMPOTENCY_STALE_S", default=300.0)
+# --- end of Idempotency-Key -------------------------------------------------------------------------
 
 # --- Backups (issue 14) ---------------------------------------------------------------------
 # `manage.py backup [PATH]` and `manage.py restore PATH` (apps/core/backup/; README, "Backups"). Without a PATH a

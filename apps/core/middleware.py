@@ -20,6 +20,20 @@ def server_error_response() -> JsonResponse:
     return JsonResponse(SERVER_ERROR, status=500)
 
 
+def expected_error_response(request, exception: Exception) -> JsonResponse | None:
+    """The API's answer to an exception its handler expects (apps.core.exceptions: 404, 403, 503 `busy`…) as a
+    plain JSON response with the handler's headers; None when the handler does not expect it (a bug)."""
+    from apps.core.exceptions import exception_handler
+
+    expected = exception_handler(exception, {"request": request})
+    if expected is None:
+        return None
+    response = JsonResponse(expected.data, status=expected.status_code)
+    for name, value in expected.items():
+        response.setdefault(name, value)
+    return response
+
+
 class ApiServerErrorMiddleware:
     """An exception no handler expected, raised by a view under `/api/`, is answered 500 with the JSON body
     every API client parses — never Django's HTML page (DEBUG) and never a 4xx that would hide it. What
@@ -39,14 +53,9 @@ class ApiServerErrorMiddleware:
     def process_exception(self, request, exception):
         if not is_api(request):
             return None
-        from apps.core.exceptions import exception_handler
-
-        expected = exception_handler(exception, {"request": request})  # a plain view's 404, 403, 400… as DRF views answer them
+        expected = expected_error_response(request, exception)  # a plain view's 404, 403, 400… as DRF views answer them
         if expected is not None:
-            response = JsonResponse(expected.data, status=expected.status_code)
-            for name, value in expected.items():
-                response.setdefault(name, value)
-            return response
+            return expected
         signals.got_request_exception.send(sender=None, request=request)
         log.error("Internal Server Error: %s", request.path, exc_info=(type(exception), exception, exception.__traceback__),
                   extra={"status_code": 500, "request": request})

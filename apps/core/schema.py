@@ -7,25 +7,31 @@ CSRF (401, 403), scoping to the user's productions (404), the version an update 
 stale, 428 missing), rate limits (429) and an aborted write transaction (503 `busy`,
 apps.core.exceptions). What only some views answer (412, 413, 416, 423…) they name themselves in
 `error_statuses = {"<action or method>": (code, ...)}`; `"*"` applies to every operation of the view.
+
+Every write (POST, PUT, PATCH, DELETE) also declares the optional `Idempotency-Key` request header
+(apps.core.idempotency) and what it may answer: 400 for a key Slate does not take, 409 while a request
+with the same key still runs, 422 for a key used with another request.
 """
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions, serializers
 
 ERROR_DESCRIPTIONS = {
-    400: "Bad input (`invalid` with `extra.fields`, `parse_error`, or a code naming the rule).",
+    400: "Bad input (`invalid` with `extra.fields`, `parse_error`, `invalid_idempotency_key`, or a code naming the rule).",
     401: "Not signed in, or the token expired (`not_authenticated`, `token_not_valid`).",
     403: "Signed in, but the role does not allow it, or the CSRF check failed (`forbidden`, `permission_denied`).",
     404: "No such object in the user's productions (`not_found`).",
-    409: "Based on a stale `version` (`conflict`, `extra.current` is the object now), or a conflicting change.",
+    409: "Based on a stale `version` (`conflict`, `extra.current` is the object now), or a conflicting change; or a request "
+         "with the same `Idempotency-Key` is still running (`idempotency_in_progress`, `Retry-After`).",
     410: "Gone: the upload failed or expired.",
     412: "Precondition failed: another tus version (`tus_version`).",
     413: "Too large (`too_large`, `extra.limit_bytes`).",
     414: "The address is longer than the server reads (`too_long`, `extra.limit_bytes`).",
     415: "A content type this operation does not take.",
     416: "The requested byte range is not in the file.",
+    422: "This `Idempotency-Key` was used for a different request: method, address or body (`idempotency_key_reused`).",
     423: "Locked: another request is writing this upload (`upload_locked`).",
     428: "An update must say which `version` it is based on (`version_required`).",
     429: "Too many requests (`throttled`; `Retry-After`).",
@@ -35,6 +41,14 @@ ERROR_DESCRIPTIONS = {
 }
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"}, OpenApiParameter.HEADER,
+    description="A key of the client's own (a UUID) for this one write: sent again with the same request, within a day, "
+                "the write is not done twice and the first answer comes back, with `Idempotent-Replayed: true`. "
+                "Keys belong to the signed-in user; an RFC 8941 string (`\"…\"`) or the bare key "
+                "(draft-ietf-httpapi-idempotency-key-header). Not used by tus chunks (`PATCH` with `Tus-Resumable`).",
+)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -46,7 +60,12 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class AutoSchema(SpectacularAutoSchema):
-    """drf-spectacular's AutoSchema, adding to each operation the error responses it can answer (see the module)."""
+    """drf-spectacular's AutoSchema, adding to each operation the error responses it can answer, and to each
+    write the `Idempotency-Key` header (see the module)."""
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        return [*parameters, IDEMPOTENCY_KEY] if self.method.upper() in UNSAFE else parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -75,8 +94,7 @@ class AutoSchema(SpectacularAutoSchema):
                 codes |= {404}
         if unsafe:
             codes |= {403, 503}  # CSRF for a browser session; a write the database aborted
-            if not anonymous:
-                codes |= {409}
+            codes |= {400, 409, 422}  # Idempotency-Key: not a key Slate takes, its request still running, another request's
         if path_parameters:
             codes |= {404}
         if path_parameters or query_parameters:

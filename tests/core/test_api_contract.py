@@ -132,14 +132,15 @@ def test_every_operation_declares_its_errors_with_the_one_error_body(schema):
     assert schema["components"]["schemas"]["Error"]["required"] == ["code", "extra", "message"]
 
 
+# Every write also answers 422 (and 409, 400) for its Idempotency-Key (apps.core.idempotency): sign-in too, for a signed-in user.
 @pytest.mark.parametrize("method, path, expected", [
-    ("patch", "/api/scenes/{id}/", {400, 401, 403, 404, 409, 413, 414, 415, 428, 503}),
+    ("patch", "/api/scenes/{id}/", {400, 401, 403, 404, 409, 413, 414, 415, 422, 428, 503}),
     ("get", "/api/scenes/", {400, 401, 403, 404, 414}),
     ("get", "/api/notifications/unread-count/", {401, 403}),
-    ("post", "/api/auth/login/", {400, 403, 413, 415, 429, 503}),
-    ("post", "/api/uploads/", {400, 401, 403, 404, 409, 412, 413, 503, 507}),
-    ("patch", "/api/productions/{id}/", {400, 401, 403, 404, 409, 413, 414, 415, 428, 503}),
-    ("post", "/api/media/", {400, 401, 403, 404, 409, 413, 415, 503}),
+    ("post", "/api/auth/login/", {400, 403, 409, 413, 415, 422, 429, 503}),
+    ("post", "/api/uploads/", {400, 401, 403, 404, 409, 412, 413, 422, 503, 507}),
+    ("patch", "/api/productions/{id}/", {400, 401, 403, 404, 409, 413, 414, 415, 422, 428, 503}),
+    ("post", "/api/media/", {400, 401, 403, 404, 409, 413, 415, 422, 503}),
     ("get", "/api/media/{id}/original/", {401, 403, 404, 414, 416}),
 ])
 def test_an_operation_declares_the_errors_it_really_answers(schema, method, path, expected):
