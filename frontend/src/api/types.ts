@@ -113,7 +113,9 @@ export interface StoryboardGeneration {
 export type JobStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled";
 export interface Job {
   id: string; production: Id; kind: string; status: JobStatus; progress: number; message: string; params: Record<string, unknown>;
-  result: Record<string, unknown>; error: string; attempts: number; cancel_requested: boolean; created_by: Id | null;
+  result: Record<string, unknown>; error: string; attempts: number; cancel_requested: boolean;
+  /** A failed job whose kind can run again (`POST /api/jobs/{id}/retry/`, which still checks its inputs). */
+  retryable: boolean; created_by: Id | null;
   created_at: Iso; updated_at: Iso; started_at: Iso | null; finished_at: Iso | null;
   /** Client-side only: the text an AI writing job has streamed so far (`job.progress` `data.text`), kept by the dispatch. */
   text?: string;

@@ -5,7 +5,7 @@ import type { Notification } from "../api/notifications";
 import type { CallSheet, CallSheetRecipient, ShootDay, Strip } from "../api/schedule";
 import type { BreakdownSuggestion, Clip, Comment, Job, MediaAsset, Scene, StoryboardTemplate } from "../api/types";
 import { makeQueryClient } from "../api/queryClient";
-import { applyEvent, freshest, INVALIDATE_DELAY_MS, onNewNotification, refetchProduction } from "./dispatch";
+import { applyEvent, freshest, INVALIDATE_DELAY_MS, isoMicros, onNewNotification, refetchProduction } from "./dispatch";
 import type { EntityEvent, SlateEvent } from "./events";
 
 const scene = (id: number, status: Scene["status"], order = id): Scene => ({
@@ -308,7 +308,7 @@ describe("applyEvent: the user's notifications", () => {
 describe("freshest: no fetch takes the cache back in time", () => {
   const job = (status: Job["status"], progress: number): Job => ({
     id: "j1", production: 7, kind: "media.process", status, progress, message: "", params: {}, result: {}, error: "", attempts: 1,
-    cancel_requested: false, created_by: 1, created_at: "2026-12-01T10:00:00Z", updated_at: "2026-12-01T10:00:00Z", started_at: null, finished_at: null,
+    cancel_requested: false, retryable: status === "failed", created_by: 1, created_at: "2026-12-01T10:00:00Z", updated_at: "2026-12-01T10:00:00Z", started_at: null, finished_at: null,
   });
 
   it("keeps a finished job finished when a fetch that left earlier answers 'running'", async () => {
@@ -329,5 +329,36 @@ describe("freshest: no fetch takes the cache back in time", () => {
     expect(freshest({ ...scene(1, "completed"), version: 3 }, { ...scene(1, "in_progress"), version: 4 })).toEqual({ ...scene(1, "in_progress"), version: 4 });
     expect(freshest([job("succeeded", 1)], [job("running", 0.5)])).toEqual([job("succeeded", 1)]);
     expect(freshest(undefined, [job("running", 0.5)])).toEqual([job("running", 0.5)]);
+  });
+
+  const at = (j: Job, updated_at: string): Job => ({ ...j, updated_at });
+
+  it("takes a retried job back from failed to pending, running and succeeded as its job.updated events arrive", () => {
+    const qc = makeQueryClient();
+    qc.setQueryData(keys.jobs(7), [at(job("failed", 0.3), "2026-12-01T10:00:05.100000Z")]);
+    const updated = (id: number, j: Job) => applyEvent(qc, envelope({ id, type: "job.updated", entity: "job", entity_id: "j1", data: j }));
+    const shown = () => qc.getQueryData<Job[]>(keys.jobs(7))?.map((j) => [j.status, j.retryable]);
+    updated(20, at(job("pending", 0), "2026-12-01T10:01:00.000001Z"));
+    expect(shown()).toEqual([["pending", false]]);
+    updated(21, at(job("running", 0), "2026-12-01T10:01:00.5Z"));
+    applyEvent(qc, envelope({ id: null, type: "job.progress", entity: "job", entity_id: "j1", data: { id: "j1", kind: "media.process", status: "running", progress: 0.5, message: "Making the web proxy" } }));
+    expect(qc.getQueryData<Job[]>(keys.jobs(7))?.map((j) => [j.status, j.progress])).toEqual([["running", 0.5]]);
+    updated(22, at(job("succeeded", 1), "2026-12-01T10:01:09Z"));
+    expect(shown()).toEqual([["succeeded", false]]);
+  });
+
+  it("keeps the retried job when a fetch that left before the retry answers 'failed', and the later save of the same job", () => {
+    const pending = at(job("pending", 0), "2026-12-01T10:01:00.000002Z");
+    expect(freshest([pending], [at(job("failed", 0.3), "2026-12-01T10:01:00.000001Z")])).toEqual([pending]);
+    expect(freshest([pending], [at(job("failed", 0.3), "2026-12-01T10:02:00Z")])).toEqual([at(job("failed", 0.3), "2026-12-01T10:02:00Z")]);
+    // at the same save, a job that ended stays ended (a job.progress frame changed the cache, not updated_at)
+    expect(freshest([at(job("failed", 0.3), "2026-12-01T10:01:00Z")], [at(job("running", 0.3), "2026-12-01T10:01:00.000Z")]))
+      .toEqual([at(job("failed", 0.3), "2026-12-01T10:01:00Z")]);
+  });
+
+  it("orders times by their microseconds, which Date.parse drops", () => {
+    expect(isoMicros("2026-12-01T10:01:00.000002Z") - isoMicros("2026-12-01T10:01:00.000001Z")).toBe(1);
+    expect(isoMicros("2026-12-01T10:01:00Z")).toBe(isoMicros("2026-12-01T10:01:00.000000Z"));
+    expect(isoMicros("2026-12-01T11:01:00.25+01:00")).toBe(isoMicros("2026-12-01T10:01:00.250Z"));
   });
 });

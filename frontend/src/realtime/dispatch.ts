@@ -22,11 +22,25 @@ function remove<T extends WithId>(list: T[] | undefined, id: Id | string): T[] |
 
 const ENDED = new Set(["succeeded", "failed", "cancelled"]);
 
-/** Whether the cached `old` must be kept over `next` for the same object: a lower `version` never replaces a higher one, and a job that ended stays ended. */
+/** An ISO 8601 time in microseconds since the epoch: Django sends up to six fractional digits, `Date.parse` keeps three. */
+export function isoMicros(iso: string): number {
+  const fraction = /\.(\d+)/.exec(iso)?.[1] ?? "";
+  return Date.parse(iso) * 1000 + Number(fraction.slice(3, 6).padEnd(3, "0"));
+}
+
+/**
+ * Whether the cached `old` must be kept over `next` for the same object: a lower `version` never replaces a higher one.
+ * Jobs have no version: a later save (`updated_at`) wins either way, so a retried job goes from failed back to pending,
+ * and at the same `updated_at` a job that ended stays ended (a `job.progress` frame changes the cache, not `updated_at`).
+ */
 function olderThan(next: Record<string, unknown>, old: Record<string, unknown>): boolean {
   if (typeof old.version === "number" && typeof next.version === "number") return next.version < old.version;
-  if ("attempts" in old && ENDED.has(old.status as string) && !ENDED.has(next.status as string)) return true;
-  return false;
+  if (!("attempts" in old)) return false;
+  if (typeof old.updated_at === "string" && typeof next.updated_at === "string") {
+    const saved = isoMicros(next.updated_at) - isoMicros(old.updated_at);
+    if (saved !== 0 && !Number.isNaN(saved)) return saved < 0;
+  }
+  return ENDED.has(old.status as string) && !ENDED.has(next.status as string);
 }
 
 /**
