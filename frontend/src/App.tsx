@@ -13,6 +13,7 @@ import { DailyPage } from "./pages/DailyPage";
 import { Dashboard } from "./pages/Dashboard";
 import { Jobs } from "./pages/Jobs";
 import { Members } from "./pages/Members";
+import { Operations } from "./pages/Operations";
 import { ProductionList } from "./pages/ProductionList";
 import { ScenePage } from "./pages/ScenePage";
 import { ScriptPage } from "./pages/ScriptPage";
@@ -40,6 +41,7 @@ export function App() {
       <Route path="/invitations/:token" element={<AcceptInvitation />} />
       <Route path="/" element={<RequireAuth><ProductionList /></RequireAuth>} />
       <Route path="/settings/notifications" element={<RequireAuth><NotificationSettings /></RequireAuth>} />
+      <Route path="/operations" element={<RequireAuth><Operations /></RequireAuth>} />
       <Route path="/productions/:productionId" element={<RequireAuth><ProductionLayout /></RequireAuth>}>
         <Route index element={<Dashboard />} />
         <Route path="board" element={<Board />} />

@@ -34,6 +34,8 @@ export const keys = {
   /** Clips rendered from one asset. */
   clips: (asset: Id) => ["clips", asset] as const,
   jobs: (production: Id) => ["jobs", production] as const,
+  /** `GET /api/operations/`: workers, the queue and the failed jobs of the productions the user manages. */
+  operations: ["operations"] as const,
   events: (production: Id) => ["events", production] as const,
   shootDays: (production: Id) => ["shoot-days", production] as const,
   strips: (production: Id) => ["strips", production] as const,

@@ -1,11 +1,12 @@
-import { Alert, Anchor, Badge, Button, Card, Group, Progress, SegmentedControl, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Card, Group, Progress, SegmentedControl, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router-dom";
 import { ApiError } from "../api/client";
-import { post, useJobs } from "../api/hooks";
+import { post, useJobs, useProduction } from "../api/hooks";
 import { keys } from "../api/keys";
+import { retryRefusal, useRetryJob } from "../api/operations";
 import type { Id, Job } from "../api/types";
 import { statusColor } from "../format";
 import { useProductionId } from "../hooks/useProductionId";
@@ -13,10 +14,12 @@ import { isActiveJob, jobDuration, jobKindLabel, percent, shortWhen, when } from
 
 type Filter = "all" | "active" | "failed";
 
-/** Every background job of the production, live, with cancellation of the ones still waiting or running. */
+/** Every background job of the production, live, with cancellation of the ones still waiting or running and a retry of failed ones. */
 export function Jobs() {
   const id = useProductionId();
   const jobs = useJobs(id);
+  const production = useProduction(id).data;
+  const canWrite = !!production && production.my_role !== "viewer";
   const [filter, setFilter] = useState<Filter>("all");
   const all = jobs.data ?? [];
   const shown = all.filter((j) => filter === "all" || (filter === "active" ? isActiveJob(j) : j.status === "failed"));
@@ -41,10 +44,10 @@ export function Jobs() {
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Job</Table.Th><Table.Th w={120}>Status</Table.Th><Table.Th w={260}>Progress</Table.Th>
-                  <Table.Th>Attempts</Table.Th><Table.Th>Created</Table.Th><Table.Th>Started</Table.Th><Table.Th>Finished</Table.Th><Table.Th />
+                  <Table.Th>Attempts</Table.Th><Table.Th>Created</Table.Th><Table.Th>Started</Table.Th><Table.Th>Finished</Table.Th><Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>
                 </Table.Tr>
               </Table.Thead>
-              <Table.Tbody>{shown.map((j) => <JobRow key={j.id} production={id} job={j} />)}</Table.Tbody>
+              <Table.Tbody>{shown.map((j) => <JobRow key={j.id} production={id} productionTitle={production?.title ?? "this production"} canWrite={canWrite} job={j} />)}</Table.Tbody>
             </Table>
           </Table.ScrollContainer>
         </Card>
@@ -62,8 +65,9 @@ function subject(production: Id, job: Job): { to: string; label: string } | null
   return null;
 }
 
-function JobRow({ production, job }: { production: Id; job: Job }) {
+function JobRow({ production, productionTitle, canWrite, job }: { production: Id; productionTitle: string; canWrite: boolean; job: Job }) {
   const qc = useQueryClient();
+  const retry = useRetryJob(job);
   const cancel = useMutation({
     mutationFn: () => post<Job>(`/api/jobs/${job.id}/cancel/`, {}),
     onSuccess: (saved) => {
@@ -105,6 +109,13 @@ function JobRow({ production, job }: { production: Id; job: Job }) {
             {job.cancel_requested ? "Cancelling…" : "Cancel"}
           </Button>
         )}
+        {canWrite && job.status === "failed" && job.retryable && (
+          <Button variant="light" loading={retry.isPending} onClick={() => retry.mutate()} data-testid="job-retry"
+            aria-label={`Retry ${jobKindLabel(job.kind)} in ${productionTitle}`}>
+            Retry
+          </Button>
+        )}
+        {retry.error && job.status === "failed" && <Text size="sm" c="red" mt={4} role="alert" data-testid="job-retry-error">{retryRefusal(retry.error)}</Text>}
       </Table.Td>
     </Table.Tr>
   );

@@ -38,12 +38,12 @@ export function NotificationBell() {
 
   return (
     <Popover opened={opened} onChange={setOpened} position="bottom-end" width="min(400px, calc(100vw - 16px))" shadow="md" withinPortal
-      trapFocus={false} offset={6}>
+      trapFocus={false} offset={6} withRoles={false /* the target is a wrapper div: the bell button itself says it opens a dialog */}>
       <Popover.Target>
         <Box pos="relative" style={{ display: "inline-flex" }}>
           <Tooltip label={unread ? `${unread} unread` : "Notifications"} disabled={opened}>
             <ActionIcon variant="default" onClick={() => setOpened((o) => !o)} aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
-              aria-expanded={opened} data-testid="notification-bell" data-count={unread}>
+              aria-expanded={opened} aria-haspopup="dialog" data-testid="notification-bell" data-count={unread}>
               <IconBell size={20} />
             </ActionIcon>
           </Tooltip>
@@ -55,7 +55,7 @@ export function NotificationBell() {
           )}
         </Box>
       </Popover.Target>
-      <Popover.Dropdown p={0}>
+      <Popover.Dropdown p={0} role="dialog" aria-label="Notifications">
         {opened && <NotificationList onOpen={open} onClose={() => setOpened(false)} unread={unread} />}
       </Popover.Dropdown>
     </Popover>

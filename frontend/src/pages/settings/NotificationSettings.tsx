@@ -1,26 +1,19 @@
 // /settings/notifications: what notifies the user on which channel, quiet hours, and push on this device.
 import { Alert, Anchor, Button, Card, Center, Container, Group, Loader, Select, Stack, Switch, Table, Text, TextInput, Title } from "@mantine/core";
 import { notifications as toasts } from "@mantine/notifications";
-import { IconArrowLeft } from "@tabler/icons-react";
 import { useMemo, useState } from "react";
-import { Link } from "react-router-dom";
 import {
   browserTimeZone, CHANNELS, NOTIFICATION_KINDS, useNotificationPrefs, useSaveNotificationPrefs,
   type Channel, type NotificationKind, type NotificationPrefs,
 } from "../../api/notifications";
-import { NotificationBell } from "../../components/notifications/NotificationBell";
-import { ColorSchemeToggle } from "../../components/ProductionLayout";
-import { UserMenu } from "../../components/UserMenu";
+import { TopBar } from "../../components/TopBar";
 import { PushOnThisDevice } from "./PushOnThisDevice";
 
 export function NotificationSettings() {
   const prefs = useNotificationPrefs();
   return (
     <Container size="md" py="md" data-testid="notification-settings-page">
-      <Group justify="space-between" mb="xs" wrap="nowrap">
-        <Anchor component={Link} to="/" size="sm"><Group gap={4} component="span"><IconArrowLeft size={16} /> Your productions</Group></Anchor>
-        <Group gap="sm" wrap="nowrap"><NotificationBell /><ColorSchemeToggle /><UserMenu /></Group>
-      </Group>
+      <TopBar />
       <Title order={1} mb="md">Notifications</Title>
       <Stack gap="lg">
         {prefs.isPending && <Center h={120}><Loader /></Center>}
