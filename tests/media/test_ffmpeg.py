@@ -449,3 +449,18 @@ def test_placeholder_creation_time_is_not_a_recording_time():
 
     assert result.recorded_at is None
     assert probe(VIDEO / "intel_car-detection_h264_aac.mp4").recorded_at.isoformat() == "2018-04-19T22:46:00+00:00"
+
+
+def test_a_worker_without_ffmpeg_says_so_instead_of_blaming_the_file(tmp_path, monkeypatch):
+    clip = tmp_path / "clip.mov"
+    clip.write_bytes(b"not looked at")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no ffmpeg, no ffprobe on it
+
+    from apps.media.ffmpeg.running import ToolMissing, run_picture, run_with_progress
+
+    with pytest.raises(ToolMissing, match=r"^ffprobe is not installed on the worker .* install ffmpeg there, then retry$"):
+        probe(clip)
+    with pytest.raises(MediaError, match=r"^ffmpeg is not installed on the worker"):
+        run_picture(["ffmpeg", "-i", str(clip), str(tmp_path / "poster.jpg")], "the poster", clip, timeout_s=5)
+    with pytest.raises(MediaError, match=r"^ffmpeg is not installed on the worker"):
+        run_with_progress(["ffmpeg", "-i", str(clip), str(tmp_path / "proxy.mp4")], clip, 1.0, None, timeout_s=5)

@@ -11,7 +11,7 @@ meant for people, not for developers. This package re-exports the public names, 
 from __future__ import annotations
 
 from apps.media.ffmpeg.probing import ProbeResult, probe
-from apps.media.ffmpeg.running import MediaCancelled, MediaError, run_with_progress
+from apps.media.ffmpeg.running import MediaCancelled, MediaError, ToolMissing, run_with_progress
 from apps.media.ffmpeg.transcoding import (
     ffmpeg_command_for_proxy,
     image_size,
@@ -23,4 +23,4 @@ from apps.media.ffmpeg.transcoding import (
 )
 
 __all__ = ["MediaError", "MediaCancelled", "ProbeResult", "probe", "make_poster", "make_proxy",
-           "ffmpeg_command_for_proxy", "run_with_progress", "proxy_command", "make_filmstrip", "make_waveform", "image_size"]
+           "ffmpeg_command_for_proxy", "run_with_progress", "ToolMissing", "proxy_command", "make_filmstrip", "make_waveform", "image_size"]

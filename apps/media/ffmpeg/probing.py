@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from fractions import Fraction
 from pathlib import Path
 
-from apps.media.ffmpeg.running import FFPROBE, MediaError, child_process_options, clean_stderr
+from apps.media.ffmpeg.running import FFPROBE, MediaError, child_process_options, ToolMissing, clean_stderr, not_installed
 from apps.media.naming import clip_name_from_probe, reel_name_from_probe
 from apps.media.timecode import start_timecode_from_probe
 
@@ -96,6 +96,8 @@ def probe(path: str | Path) -> ProbeResult:
                               **child_process_options())
     except subprocess.TimeoutExpired:
         raise MediaError(f"ffprobe took longer than {PROBE_TIMEOUT_S:g} s") from None
+    except FileNotFoundError:
+        raise ToolMissing(not_installed(FFPROBE)) from None
     if done.returncode != 0:
         lines = clean_stderr(done.stderr, path)
         reason = lines[0] if lines else "unknown error"

@@ -61,6 +61,10 @@ class MediaError(Exception):
     """A media file could not be read or converted; str() is a readable message for the crew."""
 
 
+class ToolMissing(MediaError):
+    """ffmpeg or ffprobe is not installed where this runs: the worker's fault, not the file's (see `not_installed`)."""
+
+
 class MediaCancelled(MediaError):
     """The caller cancelled a conversion through its progress callback."""
 
@@ -89,8 +93,15 @@ def run_picture(args: list[str], what: str, src: Path, timeout_s: float | None) 
                               **child_process_options())
     except subprocess.TimeoutExpired:
         raise MediaError(f"{what} took longer than {timeout_s:g} s") from None
+    except FileNotFoundError:
+        raise ToolMissing(not_installed(args[0])) from None
     if done.returncode != 0:
         raise MediaError(_failure_message(what, done.stderr, src))
+
+
+def not_installed(program: str) -> str:
+    """The reason a job gives when `program` (ffmpeg, ffprobe) is not on this worker: for the operator, not the crew's file."""
+    return f"{Path(program).name} is not installed on the worker that ran this job (not found on its PATH): install ffmpeg there, then retry"
 
 
 def run_with_progress(args: list[str], src: str | Path, duration_s: float,
@@ -107,8 +118,11 @@ def run_with_progress(args: list[str], src: str | Path, duration_s: float,
     Source: ffmpeg.html "-progress" (key=value blocks ending in progress=continue|end).
     """
     deadline = None if timeout_s is None else time.monotonic() + timeout_s
-    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, errors="replace", **child_process_options())
+    try:
+        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, errors="replace", **child_process_options())
+    except FileNotFoundError:
+        raise ToolMissing(not_installed(args[0])) from None
     lines: queue.Queue[str | None] = queue.Queue()
     stderr_tail: deque[str] = deque(maxlen=50)
     readers = [

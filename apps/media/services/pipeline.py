@@ -233,6 +233,8 @@ def _probe(ctx: JobContext, asset: MediaAsset, source: Path) -> ffmpeg.ProbeResu
     ctx.progress(PROBE, "Reading the file", force=True)
     try:
         probe = ffmpeg.probe(source)
+    except ffmpeg.ToolMissing as exc:
+        raise ApplicationError(f"{exc}.") from None  # the worker lacks ffprobe: say so, not "this clip cannot be read"
     except ffmpeg.MediaError as exc:
         raise ApplicationError(f"This clip cannot be read: {exc}") from None
     suggestion = naming.link_suggestion_for(production_id=asset.production_id, file_name=asset.original_name,
