@@ -211,12 +211,13 @@ class UploadState(models.TextChoices):
 
 
 class Upload(TimeStampedModel):
-    """A resumable upload (tus 1.0, https://tus.io/protocols/resumable-upload) of one camera file or card ZIP.
+    """A resumable upload (tus 1.0, https://tus.io/protocols/resumable-upload) of one camera file, card ZIP or continuity photo.
 
     Bytes go to `path` (a generated name under the storage's `uploads/partial/`); `offset` is the last
     byte confirmed to the client, so a broken connection resumes there. When `offset` reaches `length`
     (bytes) the file is checked and ingested: a clip or still becomes a MediaAsset with its processing
-    job (`asset`, `job`), a ZIP becomes a card-ingest `job`. `metadata` is the client's Upload-Metadata
+    job (`asset`, `job`), a ZIP becomes a card-ingest `job`, and a photo for a continuity note (metadata
+    `continuity_note`) becomes that note's `continuity_photo`. `metadata` is the client's Upload-Metadata
     (decoded); `fingerprint` identifies the client's file (a resume from another file is refused);
     `expected_sha256` (hex, optional) is checked against the whole file. An upload not finished by
     `expires_at` is deleted with its bytes by the cleanup task.
@@ -240,6 +241,11 @@ class Upload(TimeStampedModel):
     error = models.TextField(blank=True)
     asset = models.ForeignKey(MediaAsset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Only a record of what the upload became: no constraint and DO_NOTHING, so deleting notes and photos stays the
+    # fast delete it was (a SET_NULL would make every photo deleted with its note a row to collect and announce).
+    continuity_photo = models.ForeignKey("continuity.ContinuityPhoto", null=True, blank=True, on_delete=models.DO_NOTHING,
+                                         db_constraint=False, related_name="+",
+                                         help_text="The photo a continuity note's upload became (it may be deleted since).")
     expires_at = models.DateTimeField()
 
     class Meta:

@@ -210,10 +210,11 @@ class ClipCreateResponseSerializer(ClipSerializer):
 
 
 class UploadSerializer(serializers.ModelSerializer):
-    """A resumable upload as JSON: `length`/`offset` in bytes, `state` receiving|complete|failed, the `asset`
-    or card-ingest `job` it became, `expires_at` (ISO 8601) after which an unfinished one is deleted."""
+    """A resumable upload as JSON: `length`/`offset` in bytes, `state` receiving|complete|failed, the `asset`,
+    card-ingest `job` or `continuity_photo` it became, `expires_at` (ISO 8601) after which an unfinished one is deleted."""
 
     class Meta:
         model = Upload
-        fields = ["id", "production", "filename", "length", "offset", "state", "error", "asset", "job", "expires_at"]
+        fields = ["id", "production", "filename", "length", "offset", "state", "error", "asset", "job", "continuity_photo",
+                  "expires_at"]
         read_only_fields = fields

@@ -4,8 +4,9 @@ Core protocol plus the creation, termination, checksum (sha1, md5, sha256) and e
 extensions. These views speak the protocol (headers, status codes, X-HTTP-Method-Override, OPTIONS
 discovery; the header codecs are apps.media.tus); the Upload row and its bytes are written by
 apps.media.services.uploads. The PATCH that completes the file answers `Slate-Media-Asset: <id>`
-for a clip or still, `Slate-Job: <uuid>` for a camera-card ZIP. Slate's additions: Upload-Metadata
-keys `production` (required), `take`, `replaces`, `sha256` (whole file, hex), `fingerprint`; header
+for a clip or still, `Slate-Job: <uuid>` for a camera-card ZIP, `Slate-Continuity-Photo: <id>` for a
+continuity note's photo. Slate's additions: Upload-Metadata keys `production` (required), `take`,
+`replaces`, `continuity_note`, `sha256` (whole file, hex), `fingerprint`; header
 `Slate-Upload-Fingerprint` on any request (409 `different_file` when it is not the one given at
 creation); `GET` answers the upload as JSON.
 """
@@ -117,7 +118,8 @@ class UploadCollectionView(TusView):
     @extend_schema(request=None, responses={201: OpenApiResponse(description="Created; Location: /api/uploads/{id}/, Upload-Expires.")})
     def post(self, request):
         """Start an upload: headers Tus-Resumable, Upload-Length (bytes), Upload-Metadata (base64 pairs:
-        production (required), filename, filetype, take, replaces, sha256, fingerprint).
+        production (required), filename, filetype, take, replaces, continuity_note (a photo of that note), sha256,
+        fingerprint).
 
         201 with `Location: /api/uploads/{id}/` and `Upload-Expires`. 400 `invalid` / `empty_file`,
         403 viewer, 404 other production, 412 tus version, 413 `too_large`, 507 `insufficient_storage`.
@@ -146,11 +148,12 @@ class UploadView(TusView):
             upload_check_open(upload)
         return Response(status=200, headers={**_tus_headers(upload), "Upload-Metadata": metadata_encode(upload.metadata)})
 
-    @extend_schema(request={CHUNK_CONTENT_TYPE: bytes}, responses={204: OpenApiResponse(description="Upload-Offset; Slate-Media-Asset or Slate-Job when complete.")})
+    @extend_schema(request={CHUNK_CONTENT_TYPE: bytes}, responses={204: OpenApiResponse(
+        description="Upload-Offset; Slate-Media-Asset, Slate-Job or Slate-Continuity-Photo when complete.")})
     def patch(self, request, upload_id):
         """tus §Core PATCH: append the body at Upload-Offset (Content-Type application/offset+octet-stream,
         optional Upload-Checksum). 204 with the new Upload-Offset; the request that completes the file
-        also carries `Slate-Media-Asset: <id>` or `Slate-Job: <uuid>`. 409 `offset_mismatch` /
+        also carries `Slate-Media-Asset: <id>`, `Slate-Job: <uuid>` or `Slate-Continuity-Photo: <id>`. 409 `offset_mismatch` /
         `different_file`, 410, 413, 415, 423, 460 `checksum_mismatch`; ingest errors 4xx (upload failed).
         """
         upload = self._writable(request, upload_id)
@@ -169,6 +172,8 @@ class UploadView(TusView):
             headers["Slate-Media-Asset"] = str(upload.asset_id)
         elif upload.job_id:
             headers["Slate-Job"] = str(upload.job_id)
+        elif upload.continuity_photo_id:
+            headers["Slate-Continuity-Photo"] = str(upload.continuity_photo_id)
         return Response(status=204, headers=headers)
 
     @extend_schema(responses={204: None})

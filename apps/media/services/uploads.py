@@ -14,7 +14,9 @@ servers keeps the confirmed byte a byte the client was told about. Clients on po
 chunks of a few MiB.
 
 The PATCH that reaches Upload-Length ingests the file in the request (apps.media.services.ingest.media_ingest_file):
-a clip or still becomes a MediaAsset, a camera-card ZIP a `media.ingest_card` job. Unfinished uploads
+a clip or still becomes a MediaAsset, a camera-card ZIP a `media.ingest_card` job. An upload whose metadata names a
+`continuity_note` is a continuity photo instead (the tablet's offline outbox sends its queued photos so): the complete
+file goes to apps.continuity.services.continuity_photo_add, with that service's checks. Unfinished uploads
 expire SLATE_UPLOAD_EXPIRY_S after their last chunk; `uploads_cleanup_expired` (the periodic task
 apps.media.tasks.uploads_cleanup, and `manage.py cleanup_uploads`) deletes them with their bytes, and
 `staging_sweep` the staging and card files a crashed process left behind.
@@ -33,12 +35,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import RequestAborted
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
 from apps.core import metrics
 from apps.core.errors import ApplicationError, NotFoundError
 from apps.core.integers import parse_int
+from apps.continuity.models import ContinuityNote
+from apps.continuity.services import continuity_photo_add
 from apps.core.uploads import display_filename, generated_name, human_size, too_large
 from apps.jobs.models import Job, JobStatus
 from apps.media.models import MediaAsset, Upload, UploadState
@@ -76,11 +81,12 @@ def upload_create(*, actor, length: int, metadata: dict[str, str], fingerprint: 
     """Start a resumable upload (tus §Creation): check the metadata and make the empty partial file.
 
     `length` is the whole file in bytes (Upload-Length). `metadata` keys: `production` (required,
-    one where `actor` may write), `filename`, `filetype`, `take`, `replaces` (ids in that production),
-    `sha256` (hex of the whole file, checked at the end), `fingerprint` (else the `fingerprint` argument,
-    from the Slate-Upload-Fingerprint header). Raises `ApplicationError` 400 `invalid`/`empty_file`,
-    403 (viewer), 404 (not a member or no such production), 413 `too_large` (SLATE_MAX_RESUMABLE_UPLOAD_BYTES),
-    507 `insufficient_storage` when the disk cannot hold it.
+    one where `actor` may write), `filename`, `filetype`, `take`, `replaces`, `continuity_note` (ids in that
+    production; a `continuity_note` makes the file a photo of that note, and then neither `take` nor `replaces`
+    may be given), `sha256` (hex of the whole file, checked at the end), `fingerprint` (else the `fingerprint`
+    argument, from the Slate-Upload-Fingerprint header). Raises `ApplicationError` 400 `invalid`/`empty_file`,
+    403 (viewer), 404 (not a member or no such production), 413 `too_large` (SLATE_MAX_RESUMABLE_UPLOAD_BYTES,
+    SLATE_MAX_PHOTO_UPLOAD_BYTES for a photo), 507 `insufficient_storage` when the disk cannot hold it.
     """
     if length == 0:
         raise ApplicationError("The file is empty.", code="empty_file")
@@ -96,6 +102,12 @@ def upload_create(*, actor, length: int, metadata: dict[str, str], fingerprint: 
     require_write(user=actor, production=production)
     take = _linked(Take, metadata.get("take"), production, "take")
     replaces = _linked(MediaAsset, metadata.get("replaces"), production, "asset to replace")
+    note = _linked(ContinuityNote, metadata.get("continuity_note"), production, "continuity note")
+    if note is not None:
+        if take is not None or replaces is not None:
+            raise ApplicationError("A continuity photo is linked to its note only: leave out take and replaces.", code="invalid")
+        if length > settings.SLATE_MAX_PHOTO_UPLOAD_BYTES:
+            raise too_large("photo", settings.SLATE_MAX_PHOTO_UPLOAD_BYTES)
     expected = metadata.get("sha256", "")
     if expected and not _HEX64.match(expected):
         raise ApplicationError("Upload-Metadata sha256 must be 64 hexadecimal digits.", code="invalid")
@@ -225,7 +237,11 @@ def upload_append(*, upload: Upload, offset: int, stream, content_length: int, c
 
 
 def _upload_ingest(upload: Upload) -> None:
-    """Hand the complete file to the one ingest path; record the outcome on the upload (complete or failed)."""
+    """Hand the complete file to the one ingest path (or, for a continuity note's photo, to the note); record the
+    outcome on the upload (complete or failed)."""
+    if upload.metadata.get("continuity_note"):
+        _upload_photo(upload)
+        return
     try:
         result = media_ingest_file(
             production=upload.production, actor=upload.created_by, path=storage_path(upload.path),
@@ -242,6 +258,27 @@ def _upload_ingest(upload: Upload) -> None:
     else:
         upload.job = result
     upload.save(update_fields=["state", "asset", "job", "updated_at"])
+
+
+def _upload_photo(upload: Upload) -> None:
+    """The complete file becomes a photo of the upload's continuity note (`continuity_photo_add`: JPEG/PNG/WebP by
+    content); the partial file goes either way. A note deleted meanwhile fails the upload (404 `not_found`)."""
+    path = storage_path(upload.path)
+    try:
+        note = ContinuityNote.objects.filter(pk=int(upload.metadata["continuity_note"]), production=upload.production_id).first()
+        if note is None:
+            raise NotFoundError("The continuity note of this photo was deleted.")
+        with open(path, "rb") as handle:
+            photo = continuity_photo_add(note=note, actor=upload.created_by, upload=File(handle, name=upload.filename))
+    except BaseException as exc:
+        upload.state = UploadState.FAILED
+        upload.error = getattr(exc, "message", "Slate could not take this photo in.")[:2000]
+        upload.save(update_fields=["state", "error", "updated_at"])
+        raise
+    finally:
+        remove_file(path)
+    upload.state, upload.continuity_photo = UploadState.COMPLETE, photo
+    upload.save(update_fields=["state", "continuity_photo", "updated_at"])
 
 
 @transaction.atomic
