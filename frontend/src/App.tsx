@@ -22,6 +22,7 @@ import { CallSheetPage } from "./pages/schedule/CallSheetPage";
 import { CallSheets } from "./pages/schedule/CallSheets";
 import { DoodPage } from "./pages/schedule/Dood";
 import { Stripboard } from "./pages/schedule/Stripboard";
+import { TakesPage } from "./pages/takes/TakesPage";
 import { RealtimeProvider } from "./realtime/RealtimeProvider";
 
 function RequireAuth({ children }: { children: React.ReactNode }) {
@@ -56,6 +57,7 @@ export function App() {
         <Route path="dood" element={<DoodPage />} />
         <Route path="call-sheets" element={<CallSheets />} />
         <Route path="call-sheets/:sheetId" element={<CallSheetPage />} />
+        <Route path="takes/*" element={<TakesPage />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>

@@ -12,8 +12,14 @@ export interface Stats {
   scene_count: number; completed_scene_count: number; shot_count: number;
   completion_percent: number; total_eighths: number; completed_eighths: number;
 }
+/** Frames per second of a production's timecode, as crews write it (apps/productions/models.py TimecodeRate). */
+export type TimecodeRate = "23.976" | "24" | "25" | "29.97" | "30" | "47.952" | "48" | "50" | "59.94" | "60";
+export const TIMECODE_RATES: TimecodeRate[] = ["23.976", "24", "25", "29.97", "30", "47.952", "48", "50", "59.94", "60"];
+
 export interface Production {
   id: Id; title: string; code: string; description: string; start_date: string | null; end_date: string | null;
+  /** The rate new takes log their timecode at. */
+  timecode_rate: TimecodeRate;
   version: number; created_at: Iso; updated_at: Iso; stats: Stats; my_role: Role | null;
 }
 export interface Membership { id: Id; production: Id; user: User; role: Role; version: number; created_at: Iso }
@@ -35,9 +41,18 @@ export interface Shot {
   frame_rate: string | null; description: string; status: "planned" | "shot" | "omitted"; order: number;
   version: number; created_at: Iso; updated_at: Iso;
 }
+/** sync: picture and sound; mos: picture only (no sound roll); wild_track: sound only (no camera). */
+export type TakeSound = "sync" | "mos" | "wild_track";
+/** One camera on a take: its letter, its camera roll ("A012") and the lens as written ("35mm"). */
+export interface TakeCamera { camera: string; roll: string; lens: string }
 export interface Take {
   id: Id; production: Id; scene: Id; shot: Id; number: number; circled: boolean; no_good: boolean; notes: string;
-  timecode_in: string; timecode_out: string; version: number; created_at: Iso; updated_at: Iso;
+  cameras: TakeCamera[]; sound_roll: string; sound: TakeSound;
+  /** SMPTE "HH:MM:SS:FF" ("HH:MM:SS;FF" drop-frame) at `timecode_rate`; `duration_*` follow from them (null without both). */
+  timecode_in: string; timecode_out: string; timecode_rate: TimecodeRate; duration_frames: number | null; duration_s: number | null;
+  /** When the take was rolled: it puts the take on a shoot day's reports. */
+  recorded_at: Iso;
+  version: number; created_at: Iso; updated_at: Iso;
 }
 export interface CastMember { id: Id; production: Id; name: string; cast_id: number | null; email: string; phone: string; agent: string; notes: string; user: Id | null; version: number }
 export interface Character {

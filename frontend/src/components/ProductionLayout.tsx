@@ -1,6 +1,6 @@
 import { ActionIcon, AppShell, Burger, Center, Group, NavLink, Stack, Text, Title, Tooltip, useMantineColorScheme } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconBoxMultiple, IconCalendarEvent, IconClipboardList, IconClipboardText, IconLayoutKanban, IconLayoutDashboard, IconMovie, IconMoon, IconScript, IconSun, IconUsers, IconListDetails } from "@tabler/icons-react";
+import { IconBoxMultiple, IconCalendarEvent, IconClipboardList, IconClipboardText, IconLayoutKanban, IconLayoutDashboard, IconMovie, IconMoon, IconNotebook, IconScript, IconSun, IconUsers, IconListDetails } from "@tabler/icons-react";
 import { Link, NavLink as RouterNavLink, Outlet, useLocation } from "react-router-dom";
 import { ApiError } from "../api/client";
 import { useProduction } from "../api/hooks";
@@ -18,6 +18,7 @@ const NAV = [
   { to: "breakdown", label: "Breakdown", icon: IconListDetails },
   { to: "schedule", label: "Schedule", icon: IconCalendarEvent },
   { to: "call-sheets", label: "Call sheets", icon: IconClipboardText },
+  { to: "takes", label: "Take log", icon: IconNotebook },
   { to: "jobs", label: "Jobs", icon: IconClipboardList },
   { to: "members", label: "Crew", icon: IconUsers },
 ];
