@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -63,7 +63,7 @@ class ShotViewSet(ProductionScopedViewSet):
 
     queryset = Shot.objects.all()
 
-    @extend_schema(request=NewTakeSerializer, responses={201: TakeSerializer, 409: OpenApiResponse(description="take_exists")})
+    @extend_schema(request=NewTakeSerializer, responses={201: TakeSerializer})
     @action(detail=True, methods=["post"], url_path="new-take")
     def new_take(self, request, pk=None):
         """One tap on set: the shot's next take, rolling now, with the cameras, rolls and lenses carried over.
