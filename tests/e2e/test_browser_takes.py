@@ -20,7 +20,7 @@ from tests.e2e.browser import PAGE_MS, SCREENSHOTS, TIMEOUT_MS, Tab, api, eventu
 from tests.e2e.conftest import REPO, SlateServer
 from tests.e2e.test_browser import tabs  # noqa: F401  (the signed-in tabs fixture, shared with the other browser tests)
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
 TABLET = {"width": 1024, "height": 768}
 AXE = REPO / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
