@@ -1,6 +1,6 @@
-// The service worker (public/sw.js, plain JS) run against a fake ServiceWorkerGlobalScope.
+// The service worker's push part (sw-push.js, plain JS) run against a fake ServiceWorkerGlobalScope.
 import { describe, expect, it, vi } from "vitest";
-import source from "../../public/sw.js?raw";
+import source from "./sw-push.js?raw";
 
 type Listener = (event: Record<string, unknown>) => void;
 

@@ -1,6 +1,8 @@
-// Slate's service worker: shows Web Push notifications and opens the app where they lead.
-// Plain JavaScript, no build step: Vite copies public/ into static/app/, Django serves it at /sw.js with
-// `Service-Worker-Allowed: /` so its scope is the whole app (apps/notifications/views.py).
+// Slate's service worker, its Web Push part: shows push notifications and opens the app where they lead.
+// Plain JavaScript with no imports, so the unit tests run it as it is (sw.test.ts); src/pwa/sw.ts imports it into the
+// one worker Vite builds into static/app/sw.js (vite-plugin-pwa, injectManifest), which also precaches the app and
+// answers navigations offline. Django serves it at /sw.js with `Service-Worker-Allowed: /` so its scope is the whole
+// app (apps/notifications/views.py).
 //
 // Push payload (apps/notifications, JSON): {"title", "body", "url", "tag", "notification": id}.
 // References: Push API (W3C), Notifications API (WHATWG), Service Workers (W3C), RFC 8030 / 8291 / 8292.
@@ -8,15 +10,6 @@
 
 const ICON = "/static/app/icon-192.png";
 const BADGE = "/static/app/badge-96.png";
-
-self.addEventListener("install", () => {
-  // A new version takes over at once: it only shows notifications, there is no cache to migrate.
-  self.skipWaiting();
-});
-
-self.addEventListener("activate", (event) => {
-  event.waitUntil(self.clients.claim());
-});
 
 /** The payload as JSON, or a plain-text payload as the body, or nothing. */
 function readPayload(data) {
