@@ -3,12 +3,14 @@ import "@mantine/notifications/styles.css";
 import "@mantine/charts/styles.css";
 import { MantineProvider, createTheme, type CSSVariablesResolver } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
-import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router-dom";
 import { App } from "./App";
 import { makeQueryClient } from "./api/queryClient";
+import { OfflineQueryClientProvider } from "./pwa/OfflineQueryClientProvider";
+import { keepOffline } from "./pwa/persist";
+import { registerAppServiceWorker } from "./pwa/register";
 
 const theme = createTheme({
   primaryColor: "yellow",
@@ -32,16 +34,20 @@ const cssVariablesResolver: CSSVariablesResolver = () => ({
 });
 
 const queryClient = makeQueryClient();
+// Installable and opens offline: the kept queries go to IndexedDB (src/pwa/persist.ts), the shell is precached by the
+// service worker (src/pwa/sw.ts), registered for everyone and not only when push is turned on.
+keepOffline(queryClient);
+registerAppServiceWorker();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="dark">
       <Notifications position="top-right" />
-      <QueryClientProvider client={queryClient}>
+      <OfflineQueryClientProvider client={queryClient}>
         <BrowserRouter>
           <App />
         </BrowserRouter>
-      </QueryClientProvider>
+      </OfflineQueryClientProvider>
     </MantineProvider>
   </StrictMode>,
 );
