@@ -235,4 +235,40 @@ describe("the outbox", () => {
     await h.box.flush();
     expect(h.box.getSnapshot().items).toEqual([]);
   });
+
+  it("logs one-tap takes made offline one after the other, each after the number the previous one got", async () => {
+    const h = harness();
+    h.setOnline(false);
+    const numbers = [5, 6];
+    const first = await h.box.enqueue(takeNew(shot, 3, "sync"));
+    await h.box.enqueue(takeNew(shot, 4, "sync"));
+    await h.box.enqueue(takeNew(shot, 5, "mos"));
+    // another device logged take 4 meanwhile: the first is refused with it, the person says it is the same take
+    h.answers.push(() => ({ outcome: "conflict", theirs: { id: 80, shot: 11, scene: 3, number: 4, version: 1 },
+      error: { status: 409, code: "take_exists", message: "Take 4 is already logged.", fields: {} } }));
+    for (const n of numbers) h.answers.push((r) => ({ outcome: "ok", data: { id: 90 + n, shot: 11, scene: 3, number: n, version: 1, after: r.body.after } }));
+    h.setOnline(true);
+    h.box.kick();
+    await h.box.flush();
+    expect(h.box.getSnapshot().items.map((i) => i.state)).toEqual(["conflict", "waiting", "waiting"]);
+
+    await h.box.takeTheirs(first.id);
+    await h.box.flush();
+
+    expect(h.sent.map((r) => r.body)).toEqual([{ after: 3, sound: "sync" }, { after: 4, sound: "sync" }, { after: 5, sound: "mos" }]);
+    expect(h.box.getSnapshot().ids.get(first.tempId!)).toBe(80); // edits of "my" take 4 go to the one already logged
+    expect(h.box.getSnapshot().items).toEqual([]);
+  });
+
+  it("puts an update on the newer version by itself when the other person changed only other fields", async () => {
+    const h = harness();
+    const shown = { id: 9, production: 1, scene: 3, number: 2, notes: "", circled: false, version: 3 } as never;
+    h.answers.push(() => ({ outcome: "conflict", theirs: { id: 9, number: 2, notes: "", circled: true, version: 4 },
+      error: { status: 409, code: "conflict", message: "changed", fields: {} } }));
+    await h.box.enqueue(takeUpdate(shown, { notes: "Boom dipped" }));
+    await h.box.flush();
+
+    expect(h.sent.map((r) => r.body)).toEqual([{ notes: "Boom dipped", version: 3 }, { notes: "Boom dipped", version: 4 }]);
+    expect(h.box.getSnapshot().items).toEqual([]);
+  });
 });

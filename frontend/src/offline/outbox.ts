@@ -14,6 +14,17 @@ import type { OutboxItem, ResolvedItem, SendResult, SentRecord, WriteDraft } fro
 export const PERIODIC_MS = 20_000;
 /** A photo whose upload the server lost is started again at most this many times before it is reported. */
 const MAX_RESTARTS = 3;
+/** An update whose fields nobody else touched is put on the newer version by itself at most this many times. */
+const MAX_REBASES = 3;
+
+/**
+ * Whether a conflict is only about fields the item does not change: the server's object still has, in every field
+ * the item sets, the value the person saw when acting (`before`). Then nothing of theirs is overwritten.
+ */
+export function onlyOthersChanged(item: OutboxItem, theirs: Record<string, unknown>): boolean {
+  if (!item.before || item.kind === "take.new" || typeof theirs.version !== "number") return false;
+  return Object.keys(item.body).filter((f) => f !== "version").every((f) => JSON.stringify(theirs[f]) === JSON.stringify(item.before?.[f]));
+}
 
 export interface OutboxSnapshot {
   /** The signed-in person's items, in the order made. */
@@ -138,12 +149,17 @@ export class Outbox {
     const now = this.o.now();
     const tempId = draft.optimistic ? newTempId(now) : null;
     let base: OutboxItem["base"] = null;
-    if (draft.version !== undefined) {
+    if (draft.kind === "take.new") {
+      const shot = draft.optimistic?.shot;
+      const earlier = [...this.mine()].reverse().find((i) => i.kind === "take.new" && i.optimistic?.shot === shot);
+      if (earlier) base = { version: 0, after: earlier.id };
+    } else if (draft.version !== undefined) {
       const ids = idMap(this.sent);
-      const object = objectOf({ entity: draft.entity, target: draft.target, tempId: null, id }, ids);
+      const object = objectOf({ entity: draft.entity, target: draft.target, tempId: null, id, kind: draft.kind }, ids);
       const earlier = [...this.mine()].reverse().find((i) => i.entity !== "continuity_photo" && objectOf(i, ids) === object);
-      const made = isTempId(draft.target) ? this.sent.find((r) => r.tempId === draft.target) : undefined;
-      base = { version: draft.version, after: earlier?.id ?? made?.id ?? null };
+      // An object made offline: after its create (still here, or sent: its record has the version it got).
+      const creator = isTempId(draft.target) ? (this.mine().find((i) => i.tempId === draft.target) ?? this.sent.find((r) => r.tempId === draft.target)) : undefined;
+      base = { version: draft.version, after: earlier?.id ?? creator?.id ?? null };
     }
     const { photo, ...rest } = draft;
     delete rest.version;
@@ -292,6 +308,9 @@ export class Outbox {
         await this.save(item, { state: stop ? "failed" : "waiting", attempts: item.attempts + 1, key: this.o.uuid(), error: stop ? error : null,
           photo: item.photo ? { ...item.photo, uploadUrl: null } : null });
         if (stop) this.o.onStopped?.(this.find(item.id) ?? item);
+      } else if (result.outcome === "conflict" && onlyOthersChanged(item, result.theirs) && item.attempts < MAX_REBASES) {
+        // Someone saved other fields since: what I change is as I saw it, so mine goes on their version, unasked.
+        await this.save(item, { state: "waiting", key: this.o.uuid(), base: { version: Number(result.theirs.version), after: null }, attempts: item.attempts + 1 });
       } else if (result.outcome === "signed-out") {
         await this.save(item, { state: "waiting" });
         this.setProblem(result.error.message);
@@ -314,9 +333,12 @@ export class Outbox {
 
   /** The item was answered (`data`): the cache gets the answer, then the item leaves the queue with its record. */
   private async complete(item: OutboxItem, resolved: ResolvedItem | null, data: unknown): Promise<void> {
-    const answer = (data && typeof data === "object" ? data : {}) as { id?: Id; version?: number; photo?: Id | null };
+    const answer = (data && typeof data === "object" ? data : {}) as { id?: Id; version?: number; photo?: Id | null; number?: number };
     const serverId = item.kind === "note.photo" ? (answer.photo ?? item.id) : (answer.id ?? resolved?.target ?? item.target ?? item.id);
-    const record: SentRecord = { id: item.id, tempId: item.tempId, serverId, version: typeof answer.version === "number" ? answer.version : null, at: this.o.now() };
+    const record: SentRecord = {
+      id: item.id, tempId: item.tempId, serverId, version: typeof answer.version === "number" ? answer.version : null,
+      number: item.kind === "take.new" && typeof answer.number === "number" ? answer.number : null, at: this.o.now(),
+    };
     try {
       await this.o.onSent?.(item, data, resolved);
     } catch (error) {

@@ -3,8 +3,9 @@ import { dependenciesOf, isTempId } from "./tempIds";
 import type { OutboxItem, SentRecord } from "./types";
 
 /** The object an item writes, for keeping one object's writes in order: "take:42" (a temp id mapped when it can be). */
-export function objectOf(item: Pick<OutboxItem, "entity" | "target" | "tempId" | "id">, ids: ReadonlyMap<number, unknown>): string {
+export function objectOf(item: Pick<OutboxItem, "entity" | "target" | "tempId" | "id" | "kind" | "optimistic">, ids: ReadonlyMap<number, unknown>): string {
   if (item.entity === "continuity_photo") return `photo:${item.id}`; // a photo waits only for its note to exist
+  if (item.kind === "take.new") return `shot:${String(item.optimistic?.shot)}`; // one-tap takes of a shot go one after the other
   const id = item.tempId ?? item.target;
   const mapped = isTempId(id) && ids.has(id) ? ids.get(id) : id;
   return `${item.entity}:${String(mapped)}`;

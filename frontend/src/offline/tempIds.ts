@@ -50,15 +50,18 @@ export function replaceTempIds<T>(value: T, ids: ReadonlyMap<number, Id | string
 /**
  * The item as it will be sent, or null while something it needs is missing: a temp id not yet mapped to a server id,
  * or (`base.after`) an earlier item on the same object not yet sent. `sent`: the records of items sent (store `sent`).
- * The version sent is that earlier item's answer's version when there is one, else the version the person saw.
+ * The version sent is that earlier item's answer's version when there is one, else the version the person saw; a new
+ * take is logged after the number the shot's previous new take got.
  */
 export function resolveItem(item: OutboxItem, sent: readonly SentRecord[]): ResolvedItem | null {
   const ids = new Map<number, Id | string>();
   for (const record of sent) if (record.tempId != null) ids.set(record.tempId, record.serverId);
   if (dependenciesOf(item).some((temp) => !ids.has(temp))) return null;
   const body = replaceTempIds(item.body, ids);
-  if (item.base) {
-    const earlier = item.base.after ? sent.find((r) => r.id === item.base?.after) : undefined;
+  const earlier = item.base?.after ? sent.find((r) => r.id === item.base?.after) : undefined;
+  if (item.kind === "take.new") {
+    if (earlier?.number != null) body.after = earlier.number;
+  } else if (item.base) {
     body.version = earlier?.version ?? item.base.version;
   }
   const target = isTempId(item.target) ? (ids.get(item.target) as Id) : item.target;

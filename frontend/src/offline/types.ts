@@ -58,7 +58,10 @@ export interface OutboxItem extends Omit<WriteDraft, "photo" | "version"> {
   user: Id;
   /** Creates: the id the object has until the server's comes back (negative: see tempIds.ts). */
   tempId: Id | null;
-  /** Updates: the version to send, or the answer of an earlier item on the same object (`after`, an item id). */
+  /**
+   * Updates: the version to send, or the answer of an earlier item on the same object (`after`, an item id).
+   * A new take: `after` names the shot's previous new take in the outbox, whose answer's number it is logged after.
+   */
   base: { version: number; after: string | null } | null;
   photo: QueuedPhoto | null;
   state: ItemState;
@@ -71,8 +74,11 @@ export interface OutboxItem extends Omit<WriteDraft, "photo" | "version"> {
   createdAt: number;
 }
 
-/** An item that was sent: the server's id for its temp id and the version its answer had (store `sent`). */
-export interface SentRecord { id: string; tempId: Id | null; serverId: Id | string; version: number | null; at: number }
+/**
+ * An item that was sent: the server's id for its temp id, the version its answer had, and for a new take its number
+ * (the next one-tap take of the shot is logged after it) (store `sent`).
+ */
+export interface SentRecord { id: string; tempId: Id | null; serverId: Id | string; version: number | null; number?: number | null; at: number }
 
 /** What one try at sending an item came to. */
 export type SendResult =

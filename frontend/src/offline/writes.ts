@@ -47,11 +47,14 @@ export function notePhoto(note: Pick<ContinuityNote, "id" | "production" | "scen
  * One tap: the shot's next take (POST /api/shots/{id}/new-take/). `after`: the number of the last take this device
  * shows; the server refuses (409 take_exists) when another device logged that number first — a conflict to choose.
  */
-export function takeNew(shot: Pick<Shot, "id" | "scene" | "production" | "number">, after: number, sound: TakeSound, carried: Partial<Take> = {}, rate: Take["timecode_rate"] = "24"): WriteDraft {
+export function takeNew(shot: Pick<Shot, "id" | "scene" | "production" | "number"> & Partial<Pick<Shot, "lens_mm">>, after: number, sound: TakeSound,
+  carried: Partial<Take> = {}, rate: Take["timecode_rate"] = "24"): WriteDraft {
   const number = after + 1;
+  // Shown until the server's take comes: the rolls and lenses of the take before (the server carries them over too).
+  const firstCamera = { camera: "A", roll: "", lens: shot.lens_mm ? `${shot.lens_mm}mm` : "" };
   const optimistic: Omit<Take, "id"> = {
     production: shot.production, scene: shot.scene, shot: shot.id, number, circled: false, no_good: false, notes: "",
-    cameras: sound === "wild_track" ? [] : (carried.cameras ?? [{ camera: "A", roll: "", lens: "" }]).map((c) => ({ ...c })),
+    cameras: sound === "wild_track" ? [] : (carried.cameras?.length ? carried.cameras : [firstCamera]).map((c) => ({ ...c })),
     sound_roll: sound === "mos" ? "" : (carried.sound_roll ?? ""), sound, timecode_in: "", timecode_out: "", timecode_rate: carried.timecode_rate ?? rate,
     duration_frames: null, duration_s: null, recorded_at: nowIso(), version: 0, created_at: nowIso(), updated_at: nowIso(),
   };
@@ -62,12 +65,12 @@ export function takeNew(shot: Pick<Shot, "id" | "scene" | "production" | "number
 }
 
 /** Change a take's fields (PATCH /api/takes/{id}/, based on `version`). */
-export function takeUpdate(take: Take, changes: Partial<TakeFields>, version: number = take.version): WriteDraft {
+export function takeUpdate(take: Take, changes: Partial<TakeFields>, version: number = take.version, before: Record<string, unknown> = pick(take, Object.keys(changes))): WriteDraft {
   const words = Object.entries(changes).map(([field, value]) =>
     field === "circled" ? (value ? "circled" : "circle cleared") : field === "no_good" ? (value ? "no good" : "NG cleared") : field.replace("_", " "));
   return {
     kind: "take.update", production: take.production, entity: "take", method: "PATCH", path: `/api/takes/${take.id}/`,
-    body: { ...changes }, target: take.id, version, before: pick(take, Object.keys(changes)),
+    body: { ...changes }, target: take.id, version, before,
     label: `Take ${take.number}: ${[...new Set(words)].join(", ")}`,
   };
 }
