@@ -5,6 +5,8 @@ import { Link, NavLink as RouterNavLink, Outlet, useLocation } from "react-route
 import { ApiError } from "../api/client";
 import { useProduction } from "../api/hooks";
 import { useProductionId } from "../hooks/useProductionId";
+import { OfflineBanner } from "../offline/OfflineBanner";
+import { OutboxStatus } from "../offline/OutboxStatus";
 import { useProductionStream } from "../realtime/RealtimeProvider";
 import { ConnectionIndicator } from "./ConnectionIndicator";
 import { NotificationBell } from "./notifications/NotificationBell";
@@ -63,6 +65,7 @@ export function ProductionLayout() {
             <Text fw={600} truncate maw={{ base: "32vw", sm: 360 }} data-testid="production-title">{production.data?.title ?? "…"}</Text>
           </Group>
           <Group wrap="nowrap" gap="sm">
+            <OutboxStatus />
             <ConnectionIndicator />
             <NotificationBell />
             <ColorSchemeToggle />
@@ -79,6 +82,7 @@ export function ProductionLayout() {
         <NavLink component={Link} to="/" label="All productions" leftSection={<IconBoxMultiple size={20} />} style={{ minHeight: 44 }} />
       </AppShell.Navbar>
       <AppShell.Main>
+        <OfflineBanner />
         {production.data ? <Outlet /> : <Center h={200}><Text c="dimmed">Loading…</Text></Center>}
       </AppShell.Main>
     </AppShell>

@@ -1,0 +1,36 @@
+// The offline banner above every production screen: shown while the device is offline, Slate cannot be reached, or
+// what is on screen is what the tablet saved; it says that changes are kept, and how many are waiting.
+import { Button, Group, Paper, Text } from "@mantine/core";
+import { IconCloudOff } from "@tabler/icons-react";
+import { useOutbox } from "./runtime";
+import { clockTime, setOutboxPanel, useBrowserOnline, useCachedSince, waitingText } from "./status";
+
+export function OfflineBanner() {
+  const online = useBrowserOnline();
+  const cachedSince = useCachedSince();
+  const { items, problem, retryAt } = useOutbox();
+  const unreachable = online && problem !== null && retryAt !== null;
+  if (online && !unreachable && cachedSince === null) return null;
+  const headline = !online ? "You are offline." : unreachable ? "Slate cannot be reached." : "Showing saved data.";
+  return (
+    // role=status: announced politely when it appears; dark text on yellow is 10:1 (WCAG AA asks 4.5:1) in both themes.
+    <Paper role="status" aria-live="polite" radius="md" p="sm" mb="md" bg="yellow.3" c="dark.9" data-testid="offline-banner"
+      data-online={online} data-cached={cachedSince !== null}>
+      <Group justify="space-between" wrap="wrap" gap="xs">
+        <Group gap="sm" wrap="nowrap" align="flex-start">
+          <IconCloudOff size={24} aria-hidden style={{ flexShrink: 0, marginTop: 2 }} />
+          <div>
+            <Text fw={700} c="dark.9">{headline}</Text>
+            <Text size="sm" c="dark.9">
+              {cachedSince !== null && `You are seeing what this tablet saved at ${clockTime(cachedSince)}. `}
+              Changes you make are kept on this tablet and sent in order when the connection is back.
+            </Text>
+          </div>
+        </Group>
+        {items.length > 0 && (
+          <Button variant="white" color="dark" onClick={() => setOutboxPanel(true)} data-testid="offline-banner-outbox">{waitingText(items.length)}</Button>
+        )}
+      </Group>
+    </Paper>
+  );
+}

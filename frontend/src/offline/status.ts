@@ -1,0 +1,58 @@
+// Small shared states of the offline UI: the browser's online flag, whether the screens show saved (cached) data,
+// whether the outbox panel is open, and the words for an item's state.
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useSyncExternalStore } from "react";
+import type { OutboxItem } from "./types";
+
+/** navigator.onLine, re-rendered on the online and offline events. */
+export function useBrowserOnline(): boolean {
+  const subscribe = useCallback((changed: () => void) => {
+    window.addEventListener("online", changed);
+    window.addEventListener("offline", changed);
+    return () => { window.removeEventListener("online", changed); window.removeEventListener("offline", changed); };
+  }, []);
+  return useSyncExternalStore(subscribe, () => navigator.onLine !== false);
+}
+
+/**
+ * When the data on screen was last loaded, if some of it is what this device saved rather than what the server said
+ * just now (a query holding data whose fetch is paused for lack of network or failed): ms since the epoch, else null.
+ */
+export function useCachedSince(): number | null {
+  const qc = useQueryClient();
+  const subscribe = useCallback((changed: () => void) => qc.getQueryCache().subscribe(changed), [qc]);
+  return useSyncExternalStore(subscribe, () => {
+    let oldest: number | null = null;
+    for (const query of qc.getQueryCache().getAll()) {
+      const { data, fetchStatus, status, dataUpdatedAt } = query.state;
+      if (data === undefined || !query.isActive()) continue;
+      if (fetchStatus === "paused" || status === "error") oldest = oldest === null ? dataUpdatedAt : Math.min(oldest, dataUpdatedAt);
+    }
+    return oldest;
+  });
+}
+
+let panelOpen = false;
+const panelListeners = new Set<() => void>();
+/** Open or close the outbox panel (the header's button and the offline banner both open it). */
+export function setOutboxPanel(open: boolean): void {
+  panelOpen = open;
+  for (const listener of panelListeners) listener();
+}
+export function useOutboxPanel(): boolean {
+  return useSyncExternalStore((l) => { panelListeners.add(l); return () => { panelListeners.delete(l); }; }, () => panelOpen);
+}
+
+/** "4 changes waiting" */
+export function waitingText(count: number): string {
+  return `${count} change${count === 1 ? "" : "s"} waiting`;
+}
+
+/** An item's state in words, for its badge: waiting, sending, not saved, conflict. */
+export const STATE_LABEL: Record<OutboxItem["state"], string> = { waiting: "Waiting", sending: "Sending", failed: "Not saved", conflict: "Conflict" };
+/** Badge colours with enough contrast in both themes (light variant, WCAG AA checked by the browser test's axe run). */
+export const STATE_COLOR: Record<OutboxItem["state"], string> = { waiting: "gray", sending: "blue", failed: "red", conflict: "orange" };
+
+export function clockTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
