@@ -11,9 +11,13 @@ import { IconDotsVertical, IconSearch, IconX } from "@tabler/icons-react";
 import { useMemo, useState, type CSSProperties, type PointerEvent as ReactPointerEvent } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { useScenes } from "../api/hooks";
+import { keys } from "../api/keys";
 import { SCENE_STATUSES, type Id, type Scene, type SceneStatus } from "../api/types";
 import { eighths, statusColor, statusLabel } from "../format";
 import { useProductionId } from "../hooks/useProductionId";
+import type { Shown } from "../offline/overlay";
+import { PendingBadge } from "../offline/PendingBadge";
+import { useShown } from "../offline/runtime";
 import { distinctValues, filterScenes, groupByStatus, hasFilters, intExtOptions, parseFilters, writeFilters, type BoardFilters } from "./scene/filters";
 import { useSceneSave } from "./scene/useSceneSave";
 
@@ -69,7 +73,9 @@ export function Board() {
     useSensor(KeyboardSensor, { coordinateGetter: columnCoordinates }),
   );
 
-  const all = useMemo(() => scenes.data ?? [], [scenes.data]);
+  // The server's scenes with this tablet's waiting changes on them (a status moved offline shows in its new column).
+  const shown = useShown("scene", keys.scenes(productionId), scenes.data);
+  const all = useMemo(() => shown ?? [], [shown]);
   const visible = useMemo(() => filterScenes(all, filters), [all, filters]);
   const columns = useMemo(() => groupByStatus(visible, SCENE_STATUSES), [visible]);
   const byId = useMemo(() => new Map(all.map((s) => [String(s.id), s])), [all]);
@@ -232,6 +238,7 @@ function CardBody({ scene, onMove, saving, overlay }: { scene: Scene; onMove?: (
       </Group>
       {scene.synopsis && <Text size="xs" c="dimmed" lineClamp={2} mt={4}>{scene.synopsis}</Text>}
       <Group gap={6} mt={6}>
+        {!overlay && <PendingBadge mark={(scene as Shown<Scene>)._outbox} />}
         <Badge variant="light" color="gray" size="sm" data-testid="scene-eighths">{eighths(scene.page_eighths)} pg</Badge>
         {scene.time_of_day && <Badge variant="outline" color="gray" size="sm">{scene.time_of_day}</Badge>}
         {scene.needs_review && (

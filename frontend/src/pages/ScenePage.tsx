@@ -8,6 +8,9 @@ import { useMe, useProduction, useScene } from "../api/hooks";
 import { SCENE_STATUSES, type Id, type Scene, type SceneStatus } from "../api/types";
 import { eighths, statusColor, statusLabel } from "../format";
 import { useProductionId } from "../hooks/useProductionId";
+import type { Shown } from "../offline/overlay";
+import { PendingBadge } from "../offline/PendingBadge";
+import { useShownOne } from "../offline/runtime";
 import { usePresence, useRealtime } from "../realtime/RealtimeProvider";
 import { BreakdownPanel } from "./ai/BreakdownPanel";
 import { CommentThread } from "./scene/CommentThread";
@@ -23,6 +26,7 @@ export function ScenePage() {
   const productionId = useProductionId();
   const sceneId = Number(useParams().sceneId);
   const scene = useScene(sceneId);
+  const shown = useShownOne("scene", scene.data); // with this tablet's waiting changes on it
   const saver = useSceneSave();
   const { client, presence } = useRealtime();
   const role = useProduction(productionId).data?.my_role;
@@ -36,7 +40,7 @@ export function ScenePage() {
 
   const board = `/productions/${productionId}/board`;
   if (scene.isPending) return <Center h={200}><Loader /></Center>;
-  if (scene.error || !scene.data) {
+  if (!shown) {
     const missing = scene.error instanceof ApiError && scene.error.status === 404;
     return (
       <Stack align="flex-start" data-testid="scene-missing">
@@ -47,7 +51,7 @@ export function ScenePage() {
       </Stack>
     );
   }
-  const s = scene.data;
+  const s = shown;
   return (
     <Stack gap="md" data-testid="scene-page" data-scene-id={s.id}>
       <Anchor component={Link} to={board} size="sm" data-testid="back-to-board">
@@ -84,6 +88,7 @@ function Header({ scene, saver, productionId }: { scene: Scene; saver: SceneSave
         <Title order={1} size="h2" data-testid="slugline" style={{ overflowWrap: "anywhere" }}>{scene.slugline || `Scene ${scene.number}`}</Title>
         <Group gap="xs" mt={6}>
           <Badge color={statusColor[scene.status]} data-testid="scene-status-badge">{statusLabel[scene.status]}</Badge>
+          <PendingBadge mark={(scene as Shown<Scene>)._outbox} />
           <Badge variant="light" color="gray" data-testid="scene-eighths">{eighths(scene.page_eighths)} pages</Badge>
           {scene.time_of_day && <Badge variant="outline" color="gray">{scene.time_of_day}</Badge>}
         </Group>
