@@ -9,6 +9,7 @@ import { patch, post, useMembers } from "../../api/hooks";
 import { keys } from "../../api/keys";
 import type { Comment, Id } from "../../api/types";
 import { useDraft } from "../../hooks/useDraft";
+import { useShown } from "../../offline/runtime";
 import { putInList } from "../scene/cache";
 import { CommentView, ReplyBox, threads } from "../scene/CommentThread";
 import { MentionTextarea } from "../scene/MentionTextarea";
@@ -31,7 +32,9 @@ export function FrameComments({ production, assetId, comments, loading, clock, f
   const mentionable: Mentionable[] = useMemo(
     () => (members.data ?? []).map((m) => ({ username: m.user.username, name: m.user.display_name || m.user.name })), [members.data]);
   const known = useMemo(() => new Set(mentionable.map((m) => m.username)), [mentionable]);
-  const list = threadsByFrame(comments);
+  // Replies go through the offline outbox (ReplyBox): shown here at once, marked, until they are sent.
+  const shown = useShown("comment", keys.comments({ kind: "media_asset", id: assetId }), comments) ?? comments;
+  const list = threadsByFrame(shown);
   const roots = list.map((t) => t.root);
   const pinned = activeId != null ? roots.find((r) => r.id === activeId && r.frame === frame) : undefined;
   const highlighted = pinned ?? nearestAtOrBefore(roots, frame);
@@ -84,7 +87,7 @@ export function FrameComments({ production, assetId, comments, loading, clock, f
                     {replies.map((reply) => <CommentView key={reply.id} comment={reply} known={known} />)}
                   </Stack>
                 )}
-                {canWrite && <ReplyBox parent={root} members={mentionable} onSaved={store} />}
+                {canWrite && <ReplyBox parent={root} target={{ kind: "media_asset", id: assetId }} productionId={production} members={mentionable} />}
               </Paper>
             );
           })}

@@ -1,16 +1,15 @@
 // The comment thread of a scene: comments, replies one level deep, @mentions, resolve.
 import { Alert, Avatar, Badge, Box, Button, Card, Group, Paper, Stack, Text, Title, Tooltip } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
 import { IconCheck, IconMessageReply } from "@tabler/icons-react";
-import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { ApiError } from "../../api/client";
-import { patch, post, useComments, useMembers } from "../../api/hooks";
-import { keys } from "../../api/keys";
+import { useComments, useMe, useMembers } from "../../api/hooks";
+import { keys, type CommentTarget } from "../../api/keys";
 import type { Comment, Id } from "../../api/types";
-import { useConflict } from "../../components/ConflictDialog";
 import { useDraft } from "../../hooks/useDraft";
-import { putInList } from "./cache";
+import type { Shown } from "../../offline/overlay";
+import { PendingBadge } from "../../offline/PendingBadge";
+import { getOutbox, useShown } from "../../offline/runtime";
+import { commentCreate, commentUpdate } from "../../offline/writes";
 import { MentionTextarea } from "./MentionTextarea";
 import { splitMentions, type Mentionable } from "./mentions";
 import { initials } from "./presence";
@@ -44,28 +43,14 @@ export function threads(comments: Comment[]): { root: Comment; replies: Comment[
 export function CommentThread({ productionId, sceneId }: { productionId: Id; sceneId: Id }) {
   const target = useMemo(() => ({ kind: "scene" as const, id: sceneId }), [sceneId]);
   const comments = useComments(target);
+  const shown = useShown("comment", keys.comments(target), comments.data); // with this tablet's waiting comments
   const members = useMembers(productionId);
-  const qc = useQueryClient();
-  const conflict = useConflict<Comment>("comment");
   const mentionable: Mentionable[] = useMemo(
     () => (members.data ?? []).map((m) => ({ username: m.user.username, name: m.user.display_name || m.user.name })), [members.data]);
   const known = useMemo(() => new Set(mentionable.map((m) => m.username)), [mentionable]);
-  const list = threads(comments.data ?? []);
+  const list = threads(shown ?? []);
   const open = list.filter((t) => !t.root.resolved).length;
-
-  const store = (c: Comment) => putInList(qc, keys.comments(target), c, (x) => x.created_at);
-
-  async function setResolved(comment: Comment, resolved: boolean, version = comment.version) {
-    try {
-      store(await patch<Comment>(`/api/comments/${comment.id}/`, { resolved, version }));
-    } catch (error) {
-      if (conflict.handle(error, { resolved }, {
-        keepMine: (theirs) => { void setResolved(theirs, resolved, theirs.version); },
-        takeTheirs: (theirs) => store(theirs),
-      })) return;
-      notifications.show({ color: "red", title: "Not saved", message: error instanceof ApiError ? error.message : "The server could not be reached." });
-    }
-  }
+  const setResolved = (comment: Comment, resolved: boolean) => void getOutbox().enqueue(commentUpdate(comment, { resolved }));
 
   return (
     <Card withBorder data-testid="comments">
@@ -73,7 +58,7 @@ export function CommentThread({ productionId, sceneId }: { productionId: Id; sce
         <Title order={3}>Comments</Title>
         {list.length > 0 && <Badge variant="light" color={open ? "yellow" : "green"}>{open ? `${open} open` : "all resolved"}</Badge>}
       </Group>
-      {comments.error && <Alert color="red">{comments.error.message}</Alert>}
+      {comments.error && !comments.data && <Alert color="red">{comments.error.message}</Alert>}
       <Stack gap="sm">
         {comments.isPending && <Text c="dimmed" size="sm">Loading…</Text>}
         {comments.data?.length === 0 && <Text c="dimmed" size="sm">No comments yet. Mention someone with @ to let them know.</Text>}
@@ -85,12 +70,11 @@ export function CommentThread({ productionId, sceneId }: { productionId: Id; sce
                 {replies.map((reply) => <CommentView key={reply.id} comment={reply} known={known} />)}
               </Stack>
             )}
-            <ReplyBox parent={root} members={mentionable} onSaved={store} />
+            <ReplyBox parent={root} target={target} productionId={productionId} members={mentionable} />
           </Paper>
         ))}
-        <NewComment sceneId={sceneId} members={mentionable} onSaved={store} />
+        <NewComment productionId={productionId} target={target} members={mentionable} />
       </Stack>
-      {conflict.dialog}
     </Card>
   );
 }
@@ -107,6 +91,7 @@ export function CommentView({ comment, known, onResolve }: { comment: Comment; k
             <Tooltip label={new Date(comment.created_at).toLocaleString()}><Text size="xs" c="dimmed" data-testid="comment-time">{when(comment.created_at)}</Text></Tooltip>
           </div>
           {comment.resolved && <Badge size="sm" color="green" variant="light" data-testid="comment-resolved">resolved</Badge>}
+          <PendingBadge mark={(comment as Shown<Comment>)._outbox} />
         </Group>
         {onResolve && (
           <Button size="compact-md" variant={comment.resolved ? "default" : "light"} color={comment.resolved ? "gray" : "green"} h={44}
@@ -133,22 +118,29 @@ export function MentionText({ body, known }: { body: string; known: ReadonlySet<
   );
 }
 
-function NewComment({ sceneId, members, onSaved }: { sceneId: Id; members: Mentionable[]; onSaved: (c: Comment) => void }) {
-  const [body, setBody, clear] = useDraft(`comment.scene.${sceneId}`);
+/** Keep a comment (or a reply) in the outbox: shown at once, sent at once when online, in order when the network returns. */
+async function keepComment(productionId: Id, target: CommentTarget, body: string, parent: Comment | null, me: ReturnType<typeof useMe>["data"]): Promise<string | null> {
+  if (!me) return "Not signed in.";
+  try {
+    await getOutbox().enqueue(commentCreate(productionId, target, body, me, parent));
+    return null;
+  } catch (e) {
+    return `This tablet could not keep it (${e instanceof Error ? e.message : String(e)}); it is still here.`;
+  }
+}
+
+function NewComment({ productionId, target, members }: { productionId: Id; target: CommentTarget; members: Mentionable[] }) {
+  const me = useMe().data;
+  const [body, setBody, clear] = useDraft(`comment.scene.${target.id}`);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   async function submit() {
     if (!body.trim() || busy) return;
     setBusy(true);
-    setError(null);
-    try {
-      onSaved(await post<Comment>("/api/comments/", { scene: sceneId, body }));
-      clear();
-    } catch (e) {
-      setError(e instanceof ApiError ? (e.fields.body ?? e.message) : "The server could not be reached; your comment is kept here.");
-    } finally {
-      setBusy(false);
-    }
+    const problem = await keepComment(productionId, target, body, null, me);
+    setError(problem);
+    if (!problem) clear();
+    setBusy(false);
   }
   return (
     <form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
@@ -163,7 +155,8 @@ function NewComment({ sceneId, members, onSaved }: { sceneId: Id; members: Menti
   );
 }
 
-export function ReplyBox({ parent, members, onSaved }: { parent: Comment; members: Mentionable[]; onSaved: (c: Comment) => void }) {
+export function ReplyBox({ parent, target, productionId, members }: { parent: Comment; target: CommentTarget; productionId: Id; members: Mentionable[] }) {
+  const me = useMe().data;
   const [body, setBody, clear] = useDraft(`comment.reply.${parent.id}`);
   const [open, setOpen] = useState(Boolean(body));
   const [error, setError] = useState<string | null>(null);
@@ -171,16 +164,10 @@ export function ReplyBox({ parent, members, onSaved }: { parent: Comment; member
   async function submit() {
     if (!body.trim() || busy) return;
     setBusy(true);
-    setError(null);
-    try {
-      onSaved(await post<Comment>("/api/comments/", { parent: parent.id, body }));
-      clear();
-      setOpen(false);
-    } catch (e) {
-      setError(e instanceof ApiError ? (e.fields.body ?? e.fields.parent ?? e.message) : "The server could not be reached; your reply is kept here.");
-    } finally {
-      setBusy(false);
-    }
+    const problem = await keepComment(productionId, target, body, parent, me);
+    setError(problem);
+    if (!problem) { clear(); setOpen(false); }
+    setBusy(false);
   }
   if (!open) {
     return (
