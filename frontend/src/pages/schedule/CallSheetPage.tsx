@@ -11,6 +11,9 @@ import { keys } from "../../api/keys";
 import type { CallSheet, CallSheetEdit, CallSheetRecipient } from "../../api/schedule";
 import { useConflict } from "../../components/ConflictDialog";
 import { useProductionId } from "../../hooks/useProductionId";
+import { PendingBadge } from "../../offline/PendingBadge";
+import { getOutbox, useOutbox } from "../../offline/runtime";
+import { callSheetConfirm } from "../../offline/writes";
 import { changedEdit, clock, editOf, publishLabel, recipientStatus, sheetErrorMessage, statusBadge, validateSheet } from "./callsheet";
 import { CallTimes, CastCalls, CrewCalls, HospitalAndWeather, Locations, Notes } from "./CallSheetForm";
 import { Advance, DayScenes, Distribution, WhatChanged } from "./CallSheetPanels";
@@ -38,6 +41,7 @@ export function CallSheetPage() {
   const [confirming, setConfirming] = useState(false);
   const [confirmError, setConfirmError] = useState<string | null>(null);
   const seenFor = useRef<string | null>(null);
+  const outbox = useOutbox();
   const sheet = query.data;
 
   /** My recipient row, from the live list when it has one, else from my own seen/confirm answers. */
@@ -123,19 +127,21 @@ export function CallSheetPage() {
     }
   }
 
+  /** Through the offline outbox: kept on the tablet, sent at once when online, in order when the network returns. */
   async function confirm() {
     setConfirming(true);
     setConfirmError(null);
     try {
-      storeRecipient(await api<CallSheetRecipient>(`/api/call-sheets/${sheetId}/confirm/`, { method: "POST", json: {} }));
+      await getOutbox().enqueue(callSheetConfirm(production, sheetId, sheet?.shoot_day_number ?? null));
     } catch (error) {
-      setConfirmError(sheetErrorMessage(error));
+      setConfirmError(`This tablet could not keep the confirmation (${error instanceof Error ? error.message : String(error)}).`);
     } finally {
       setConfirming(false);
     }
   }
 
   const myStatus = myRow ? recipientStatus(myRow) : null;
+  const waitingConfirm = myStatus !== "confirmed" ? outbox.items.find((i) => i.kind === "callsheet.confirm" && i.target === sheetId) : undefined;
   const upToDate = sheet.status === "published" && !dirty;
 
   return (
@@ -177,7 +183,14 @@ export function CallSheetPage() {
               <Text size="sm" c="dimmed">{myStatus === "confirmed" ? "The production knows you have it." : "Let the production know you have read it."}</Text>
               {confirmError && <Text size="sm" c="red" data-testid="confirm-error">{confirmError}</Text>}
             </div>
-            {myStatus === "confirmed" ? (
+            {waitingConfirm ? (
+              <Group gap="xs">
+                <PendingBadge mark={{ state: waitingConfirm.state, items: [waitingConfirm.id], creating: true }} />
+                <Button size="lg" color="green" variant="light" leftSection={<IconCheck size={20} />} aria-disabled data-testid="confirm-receipt" data-confirmed="pending">
+                  Confirmed on this tablet
+                </Button>
+              </Group>
+            ) : myStatus === "confirmed" ? (
               <Button size="lg" color="green" variant="light" leftSection={<IconCheck size={20} />} aria-disabled data-testid="confirm-receipt" data-confirmed="true">
                 Confirmed {clock(myRow.confirmed_at)}
               </Button>
