@@ -1,16 +1,18 @@
 // One take on the tablet: circle / NG at a thumb's reach, then what the script supervisor writes down — cameras with
 // their rolls and lenses, the sound roll, timecode in and out, sync / MOS / wild track, notes. Each field saves on
-// blur (or Enter) with the version it was typed on; a 409 opens the conflict choice.
+// blur (or Enter) with the version it was typed on, through the offline outbox (kept on the tablet, shown at once,
+// sent in order); a 409 there becomes the outbox's conflict choice.
 import { ActionIcon, Badge, Box, Button, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Textarea, UnstyledButton, VisuallyHidden } from "@mantine/core";
 import { IconBan, IconChevronDown, IconChevronUp, IconCircle, IconCircleCheckFilled, IconPlus, IconX } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
-import { useRef, useState } from "react";
-import { ApiError } from "../../api/client";
+import { useState } from "react";
 import { keys } from "../../api/keys";
 import type { Take, TakeCamera, TakeSound } from "../../api/types";
-import { useConflict } from "../../components/ConflictDialog";
-import { putInList } from "../scene/cache";
-import { updateTake, type TakeFields } from "./api";
+import type { Shown } from "../../offline/overlay";
+import { PendingBadge } from "../../offline/PendingBadge";
+import { getOutbox } from "../../offline/runtime";
+import { takeUpdate } from "../../offline/writes";
+import type { TakeFields } from "./api";
 import { dropFrameOf, durationText, nextCamera, timecodeProblem, typedTimecode } from "./takelog";
 
 export const SOUNDS: { value: TakeSound; label: string }[] = [
@@ -20,57 +22,32 @@ type TextField = "notes" | "sound_roll" | "timecode_in" | "timecode_out";
 /** What is being typed (`text`) over which value of the take (`base`), at which version. */
 interface Draft<T> { text: T; base: T; version: number }
 const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-const failure = (e: unknown) => (e instanceof ApiError ? (Object.values(e.fields)[0] ?? e.message) : "The server could not be reached. Try again.");
 
 /** A take of the log: `expanded` shows every field, otherwise one line. `readOnly` for viewers. */
-export function TakeCard({ take, expanded, onToggle, readOnly }: { take: Take; expanded: boolean; onToggle: () => void; readOnly: boolean }) {
+export function TakeCard({ take, expanded, onToggle, readOnly }: { take: Shown<Take>; expanded: boolean; onToggle: () => void; readOnly: boolean }) {
   const qc = useQueryClient();
-  const conflict = useConflict<Take>("take");
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // While a field is being typed in, its text is ours, with the value and version it was typed over; otherwise the live value shows.
   const [drafts, setDrafts] = useState<Partial<Record<TextField, Draft<string>>>>({});
   const [cameraDraft, setCameraDraft] = useState<Draft<TakeCamera[]> | null>(null);
-  // Saves run one after the other, each on the take as the last one (or a live event) left it.
-  const queue = useRef<Promise<void>>(Promise.resolve());
-  const store = (t: Take) => putInList(qc, keys.takes(t.scene), t, (x) => x.number);
   const latest = () => qc.getQueryData<Take[]>(keys.takes(take.scene))?.find((t) => t.id === take.id) ?? take;
   const cameras = cameraDraft?.text ?? take.cameras;
   const label = `take ${take.number}`;
 
   /**
-   * Save `changes`. A typed field names what it was typed over (`over`): when the take still has that value the save
-   * goes on the take's latest version (another field changed meanwhile — by this device or another — is no conflict);
-   * when someone changed the same field it goes on the version it was typed on. A 409 whose newer take has the same
-   * values as ours in the fields we change (someone else changed other fields) is saved again on it at once; one that
-   * changed them opens the choice.
+   * Save `changes` through the outbox. A typed field names what it was typed over (`over`): when the take still has
+   * that value the change goes on the take's latest version (another field changed meanwhile — by this device or
+   * another — is no conflict); when someone changed the same field it goes on the version it was typed on, and the
+   * server's 409 becomes the outbox's choice. The outbox itself puts a change on a newer version when the other
+   * person changed only other fields, and on the answer of this tablet's earlier change of the take.
    */
   function save(changes: Partial<TakeFields>, { over, version, done }: { over?: Draft<unknown> & { field: keyof Take }; version?: number; done?: () => void } = {}) {
-    queue.current = queue.current.then(async () => {
-      const known = latest();
-      const sameField = !over || JSON.stringify(known[over.field]) === JSON.stringify(over.base);
-      const basedOn = (name: string) => JSON.stringify(over?.field === name ? over.base : known[name as keyof Take]);
-      setBusy(true);
-      setError(null);
-      try {
-        for (let attempt = 0; ; attempt++) {
-          try {
-            store(await updateTake(take.id, changes, attempt === 0 ? version ?? (sameField ? known.version : over.version) : latest().version));
-            break;
-          } catch (e) {
-            const theirs = e instanceof ApiError && e.code === "conflict" ? (e.extra.current as Take | undefined) : undefined;
-            if (attempt > 0 || !theirs || Object.keys(changes).some((name) => JSON.stringify(theirs[name as keyof Take]) !== basedOn(name))) throw e;
-            store(theirs);
-          }
-        }
-        done?.();
-      } catch (e) {
-        if (conflict.handle(e, changes, { keepMine: (theirs) => save(changes, { version: theirs.version, done }), takeTheirs: (theirs) => { store(theirs); done?.(); } })) return;
-        setError(failure(e));
-      } finally {
-        setBusy(false);
-      }
-    });
+    const known = latest();
+    const sameField = !over || JSON.stringify(known[over.field]) === JSON.stringify(over.base);
+    const before = over ? { ...Object.fromEntries(Object.keys(changes).map((f) => [f, take[f as keyof Take]])), [over.field]: over.base } : undefined;
+    setError(null);
+    getOutbox().enqueue(takeUpdate(take, changes, version ?? (sameField ? known.version : over.version), before))
+      .then(() => done?.(), (e: unknown) => setError(`This tablet could not keep the change (${e instanceof Error ? e.message : String(e)}).`));
   }
 
   const value = (field: TextField) => drafts[field]?.text ?? take[field];
@@ -114,7 +91,8 @@ export function TakeCard({ take, expanded, onToggle, readOnly }: { take: Take; e
   const status = take.circled ? "circled" : take.no_good ? "no good" : "";
   return (
     <Paper withBorder radius="md" p="sm" data-testid="take-card" data-take-id={take.id} data-take-number={take.number}
-      data-circled={take.circled} data-no-good={take.no_good} data-sound={take.sound} data-version={take.version}>
+      data-circled={take.circled} data-no-good={take.no_good} data-sound={take.sound} data-version={take.version}
+      data-pending={take._outbox?.state}>
       <Group gap="sm" wrap="nowrap">
         <Text fw={800} fz={24} w={56} h={56} ta="center" aria-label={`Take ${take.number}${status ? `, ${status}` : ""}`} style={{
           flexShrink: 0, lineHeight: "50px", borderRadius: 28,
@@ -122,12 +100,12 @@ export function TakeCard({ take, expanded, onToggle, readOnly }: { take: Take; e
           textDecoration: take.no_good ? "line-through" : undefined, color: take.no_good ? "var(--mantine-color-red-4)" : undefined,
         }}>{take.number}</Text>
         <ActionIcon size={56} radius="xl" variant={take.circled ? "filled" : "default"} color="green" aria-label={`Circle take ${take.number}`}
-          aria-pressed={take.circled} disabled={busy || readOnly} data-testid="take-circle"
+          aria-pressed={take.circled} disabled={readOnly} data-testid="take-circle"
           onClick={() => save({ circled: !take.circled, ...(take.no_good && !take.circled ? { no_good: false } : {}) })}>
           {take.circled ? <IconCircleCheckFilled size={30} /> : <IconCircle size={30} />}
         </ActionIcon>
         <ActionIcon size={56} radius="xl" variant={take.no_good ? "filled" : "default"} color="red" aria-label={`NG take ${take.number}`}
-          aria-pressed={take.no_good} disabled={busy || readOnly} data-testid="take-ng"
+          aria-pressed={take.no_good} disabled={readOnly} data-testid="take-ng"
           onClick={() => save({ no_good: !take.no_good, ...(take.circled && !take.no_good ? { circled: false } : {}) })}>
           <IconBan size={28} />
         </ActionIcon>
@@ -142,6 +120,7 @@ export function TakeCard({ take, expanded, onToggle, readOnly }: { take: Take; e
               <Text size="sm" c="dimmed" truncate>{take.notes || `Rolled ${clock(take.recorded_at)}`}</Text>
             </Box>
             <Group gap={6} wrap="nowrap">
+              <PendingBadge mark={take._outbox} />
               <Text fw={700} data-testid="take-duration">{durationText(take.duration_s)}</Text>
               {expanded ? <IconChevronUp size={20} /> : <IconChevronDown size={20} />}
             </Group>
@@ -151,7 +130,7 @@ export function TakeCard({ take, expanded, onToggle, readOnly }: { take: Take; e
       {error && <Text size="sm" c="red.4" mt={4} role="alert" data-testid="take-error">{error}</Text>}
       {expanded && (
         <Stack gap="sm" mt="sm">
-          <SegmentedControl size="md" fullWidth data={SOUNDS} value={take.sound} disabled={busy || readOnly} data-testid="take-sound"
+          <SegmentedControl size="md" fullWidth data={SOUNDS} value={take.sound} disabled={readOnly} data-testid="take-sound"
             onChange={(v) => setSound(v as TakeSound)} aria-label={`Sound of take ${take.number}`} />
           {take.sound !== "wild_track" && (
             <Stack gap={6}>
@@ -198,7 +177,6 @@ export function TakeCard({ take, expanded, onToggle, readOnly }: { take: Take; e
             onBlur={() => commit("notes")} onKeyDown={onKeys("notes")} />
         </Stack>
       )}
-      {conflict.dialog}
     </Paper>
   );
 }

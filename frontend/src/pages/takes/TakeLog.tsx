@@ -2,28 +2,24 @@
 // "New take" once per take, then circle / NG it and write its rolls, timecode and notes. Other members' takes and
 // changes arrive live (the realtime dispatch keeps `keys.takes(scene)` fresh).
 import { Alert, Button, Center, Group, Loader, Paper, SegmentedControl, Select, Stack, Text } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
 import { IconMovie } from "@tabler/icons-react";
-import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "react-router-dom";
-import { ApiError } from "../../api/client";
 import { useProduction, useScenes, useShots, useTakes } from "../../api/hooks";
 import { keys } from "../../api/keys";
-import type { Id, Take, TakeSound } from "../../api/types";
+import type { Id, TakeSound } from "../../api/types";
 import { useProductionId } from "../../hooks/useProductionId";
+import { getOutbox, useOutbox, useShown } from "../../offline/runtime";
+import { takeNew } from "../../offline/writes";
 import { usePresence } from "../../realtime/RealtimeProvider";
-import { putInList } from "../scene/cache";
-import { newTake } from "./api";
 import { SOUNDS, TakeCard } from "./TakeCard";
 import { newestFirst, rememberedShot, rememberShot } from "./takelog";
-
-const byNumber = (t: Take) => t.number;
 
 /** /productions/:id/takes */
 export function TakeLog() {
   const production = useProductionId();
-  const readOnly = useProduction(production).data?.my_role === "viewer";
+  const productionData = useProduction(production).data;
+  const readOnly = productionData?.my_role === "viewer";
   const scenes = useScenes(production);
   const [params, setParams] = useSearchParams();
   const remembered = useMemo(() => rememberedShot(production), [production]);
@@ -31,7 +27,9 @@ export function TakeLog() {
   const shotId = Number(params.get("shot")) || (sceneId === remembered?.scene ? remembered?.shot : null) || null;
   const shots = useShots(sceneId ?? 0, sceneId != null);
   const takes = useTakes(sceneId ?? 0, sceneId != null);
-  const qc = useQueryClient();
+  // The server's takes with this tablet's waiting ones and changes on them (every write goes through the outbox).
+  const shownTakes = useShown("take", keys.takes(sceneId ?? 0), takes.data);
+  const { ids } = useOutbox();
   const [sound, setSound] = useState<TakeSound>("sync");
   const [rolling, setRolling] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -40,9 +38,14 @@ export function TakeLog() {
 
   const orderedShots = useMemo(() => [...(shots.data ?? [])].sort((a, b) => a.order - b.order || a.id - b.id), [shots.data]);
   const shot = orderedShots.find((s) => s.id === shotId) ?? null;
-  const list = shot ? newestFirst(takes.data ?? [], shot.id) : [];
+  const list = shot ? newestFirst(shownTakes ?? [], shot.id) : [];
   const last = list[0];
-  const expanded = open ?? last?.id ?? null;
+  // A take logged offline keeps its card (and what is being typed in it) when the server's id replaces its temp id.
+  const cardKey = useMemo(() => {
+    const temps = new Map([...ids].map(([temp, server]) => [server, temp]));
+    return (id: Id) => (temps.get(id) as Id | undefined) ?? id;
+  }, [ids]);
+  const expanded = open ?? (last ? cardKey(last.id) : null);
 
   // The scene's first shot once its shots are loaded, when none (or one of another scene) is chosen.
   useEffect(() => {
@@ -58,22 +61,20 @@ export function TakeLog() {
     setOpen(null);
   }
 
+  /**
+   * One tap: the next take, kept in the outbox and shown at once (sent at once when online, in order when the network
+   * returns). Another device having logged that number first is a conflict the outbox asks about: the same take, or
+   * mine is the next one.
+   */
   async function roll() {
     if (!shot) return;
     setRolling(true);
     setError(null);
     try {
-      const take = await newTake(shot.id, last?.number ?? 0, sound);
-      putInList(qc, keys.takes(take.scene), take, byNumber);
-      setOpen(take.id);
+      const item = await getOutbox().enqueue(takeNew(shot, last?.number ?? 0, sound, last, productionData?.timecode_rate));
+      setOpen(item.tempId);
     } catch (e) {
-      if (e instanceof ApiError && e.code === "take_exists") {
-        const current = e.extra.current as Take | null;
-        if (current) { putInList(qc, keys.takes(current.scene), current, byNumber); setOpen(current.id); }
-        else void qc.invalidateQueries({ queryKey: keys.takes(shot.scene) });
-        notifications.show({ color: "yellow", title: current ? `Take ${current.number} is already logged` : "The takes changed",
-          message: current ? "Another device logged it a moment ago: it is the take being rolled." : "Another device changed this shot's takes." });
-      } else setError(e instanceof ApiError ? e.message : "The server could not be reached. Try again.");
+      setError(`This tablet could not keep the take (${e instanceof Error ? e.message : String(e)}). Try again.`);
     } finally {
       setRolling(false);
     }
@@ -115,8 +116,8 @@ export function TakeLog() {
       {!sceneId && <Text c="dimmed" ta="center" py="lg">Choose the scene and the shot being rolled.</Text>}
       <Stack gap="xs" data-testid="takes">
         {list.map((take) => (
-          <TakeCard key={take.id} take={take} readOnly={readOnly} expanded={expanded === take.id}
-            onToggle={() => setOpen(expanded === take.id ? -1 : take.id)} />
+          <TakeCard key={cardKey(take.id)} take={take} readOnly={readOnly} expanded={expanded === cardKey(take.id)}
+            onToggle={() => setOpen(expanded === cardKey(take.id) ? -1 : cardKey(take.id))} />
         ))}
       </Stack>
     </Stack>
