@@ -25,4 +25,8 @@ describe("mergeText", () => {
     expect(mergeText(undefined, "Scarf loose", "Scarf tied")).toBe("Scarf loose Scarf tied");
     expect(mergeText(undefined, "Same", "Same")).toBe("Same");
   });
+
+  it("joins two additions at the end of a line as a sentence (no space before punctuation)", () => {
+    expect(mergeText("Clean", "Clean, boom shadow at the end", "Clean; focus soft on the turn")).toBe("Clean, boom shadow at the end; focus soft on the turn");
+  });
 });

@@ -42,7 +42,8 @@ export function mergeText(base: string | undefined, mine: string, theirs: string
   const byLine = [base ?? "", mine, theirs].some((t) => t.includes("\n"));
   const [b, m, t] = [tokens(base ?? "", byLine), tokens(mine, byLine), tokens(theirs, byLine)];
   const joiner = byLine ? "\n" : " ";
-  const both = (x: string, y: string) => (x === "" ? y : y === "" ? x : x.endsWith(joiner) || /\s$/.test(x) ? x + y : x + joiner + y);
+  // Two versions of one part, mine then theirs: a line break between lines, a space between words (none before punctuation).
+  const both = (x: string, y: string) => (x === "" ? y : y === "" ? x : /\s$/.test(x) || (!byLine && /^[\s,.;:!?)]/.test(y)) ? x + y : x + joiner + y);
   if (Math.max(b.length, m.length, t.length) > MAX_TOKENS) return both(mine, theirs);
   const [toMine, toTheirs] = [lcs(b, m), lcs(b, t)];
   const out: string[] = [];
