@@ -2,7 +2,7 @@
 
 Alice, on a touch tablet (1024x768), opens the board and a scene page with a shot, a take and a continuity note. The
 service worker (/sw.js, built by vite-plugin-pwa from frontend/src/pwa/sw.ts) controls the page and has precached
-the app shell; the kept queries are in IndexedDB. The Wi-Fi drops (`context.set_offline(True)`): a reload of the scene
+the app shell, and Chromium finds the app installable; the kept queries are in IndexedDB. The Wi-Fi drops (`context.set_offline(True)`): a reload of the scene
 page opens it as it was, the board too (a client-side move and a deep-link reload), a page never opened before still
 gets the app's shell, the take log reloads on its shot, and an /api/ URL is not answered with the shell. Back online the page is live again. The same
 worker still shows a push (delivered through the DevTools protocol). Alice signs out: nothing of hers is left in
@@ -52,8 +52,16 @@ def kept_keys(tab: Tab) -> list[list] | None:
 
 def wait_until_kept(tab: Tab, *wanted: list) -> list[list]:
     """Wait for the throttled write (a second) that puts every key of `wanted` into IndexedDB."""
-    return eventually(lambda: (keys := kept_keys(tab)) and all(w in keys for w in wanted) and keys,
-                      what=f"the kept cache holding {wanted}")
+    seen: list = []
+
+    def holding() -> list[list] | None:
+        seen[:] = kept_keys(tab) or []
+        return seen if all(w in seen for w in wanted) else None
+
+    try:
+        return eventually(holding, what=f"the kept cache holding {wanted}")
+    except AssertionError as missing:
+        raise AssertionError(f"{missing}; it holds {seen}") from None
 
 
 @pytest.fixture
@@ -87,9 +95,12 @@ def test_the_app_opens_offline_with_the_board_and_the_scene_as_they_were(tablet:
     expect(tablet.by_testid("scene-page")).to_have_attribute("data-scene-id", str(scene["id"]), timeout=PAGE_MS)
     expect(tablet.by_testid("take")).to_have_count(1, timeout=PAGE_MS)
     expect(tablet.by_testid("continuity-note")).to_contain_text(note["body"], timeout=PAGE_MS)
+    # (each full page load restores what the last page kept: wait for its write before leaving it)
+    wait_until_kept(tablet, ["me"], ["scenes", production], ["scene", scene["id"]], ["takes", scene["id"]])
     take_log = f"/productions/{production}/takes?scene={scene['id']}&shot={shot['id']}"
     tablet.goto(take_log)
     expect(tablet.locator(f'{tid("take-card")}[data-take-number="1"]')).to_be_visible(timeout=PAGE_MS)
+    wait_until_kept(tablet, ["scenes", production], ["shots", scene["id"]], ["takes", scene["id"]])
     tablet.goto(scene_page)
     expect(tablet.by_testid("scene-page")).to_have_attribute("data-scene-id", str(scene["id"]), timeout=PAGE_MS)
 
@@ -101,6 +112,14 @@ def test_the_app_opens_offline_with_the_board_and_the_scene_as_they_were(tablet:
                                      "for (const r of await (await caches.open(n)).keys()) urls.push(new URL(r.url).pathname); return urls; }")
     assert "/static/app/index.html" in precached and any(u.startswith("/static/app/assets/index-") and u.endswith(".js") for u in precached), precached
     assert not [u for u in precached if u.startswith("/api/")], precached
+    # Chromium itself finds nothing that stops it offering to install the app (manifest, icons, worker)
+    cdp = tablet.page.context.new_cdp_session(tablet.page)
+    # (but that a Playwright context is incognito, where Chromium never offers installation)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [e["errorId"] for e in errors] == ["in-incognito"], errors
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"] == f"{slate_app.base_url}/static/app/manifest.webmanifest" and not manifest["errors"], manifest
+    cdp.detach()
     kept = wait_until_kept(tablet, ["me"], ["scenes", production], ["scene", scene["id"]], ["shots", scene["id"]], ["takes", scene["id"]],
                            ["continuity-notes", scene["id"]])
     assert not [k for k in kept if k[0] in ("media", "jobs", "events", "notifications", "script-version")], kept

@@ -1,10 +1,10 @@
 // QueryClientProvider with the cache kept in IndexedDB (persist.ts): restored before the first query runs.
-import type { QueryClient } from "@tanstack/react-query";
+import { useIsRestoring, type QueryClient } from "@tanstack/react-query";
 import { PersistQueryClientProvider } from "@tanstack/react-query-persist-client";
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { keys } from "../api/keys";
 import type { Id, User } from "../api/types";
-import { forgetOfflineData, offlinePersistOptions } from "./persist";
+import { forgetOfflineData, offlinePersistOptions, persistNow } from "./persist";
 
 /** How long start-up waits to hear from the server who is signed in before showing restored data anyway (offline-ish Wi-Fi). */
 export const WHO_TIMEOUT_MS = 3000;
@@ -44,11 +44,26 @@ export async function checkRestoredOwner(client: QueryClient, ask: () => Promise
   await client.invalidateQueries({ queryKey: keys.me });
 }
 
+/** Once restored, write the kept queries whenever the page is hidden or left (`persistNow`). */
+function PersistWhenHidden({ client }: { client: QueryClient }) {
+  const restoring = useIsRestoring();
+  useEffect(() => {
+    if (restoring) return;
+    const hidden = () => { if (document.visibilityState === "hidden") void persistNow(client); };
+    const left = () => void persistNow(client);
+    document.addEventListener("visibilitychange", hidden);
+    window.addEventListener("pagehide", left);
+    return () => { document.removeEventListener("visibilitychange", hidden); window.removeEventListener("pagehide", left); };
+  }, [client, restoring]);
+  return null;
+}
+
 /** The app's QueryClientProvider: restores the kept queries (queries wait meanwhile), then keeps them as they change. */
 export function OfflineQueryClientProvider({ client, children }: { client: QueryClient; children: ReactNode }) {
   const [persistOptions] = useState(offlinePersistOptions);
   return (
     <PersistQueryClientProvider client={client} persistOptions={persistOptions} onSuccess={() => checkRestoredOwner(client)}>
+      <PersistWhenHidden client={client} />
       {children}
     </PersistQueryClientProvider>
   );

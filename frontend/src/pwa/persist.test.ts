@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../api/keys";
 import { makeQueryClient } from "../api/queryClient";
 import { checkRestoredOwner } from "./OfflineQueryClientProvider";
-import { BUSTER, KEPT_QUERIES, MAX_AGE_MS, STORAGE_KEY, forgetOfflineData, idbStorage, keepOffline, offlinePersistOptions, shouldPersistQuery } from "./persist";
+import { BUSTER, KEPT_QUERIES, MAX_AGE_MS, STORAGE_KEY, forgetOfflineData, idbStorage, keepOffline, offlinePersistOptions, persistNow, shouldPersistQuery } from "./persist";
 
 const alice = { id: 7, username: "alice", email: "a@example.com", name: "Alice", display_name: "Alice Moreau", email_verified: true };
 const bob = { ...alice, id: 8, username: "bob", display_name: "Bob Okafor" };
@@ -94,6 +94,29 @@ describe("what is kept", () => {
     const later = await restoreInto(makeQueryClient(), { ...offlinePersistOptions(), maxAge: -1 });
     expect(cachedKeys(later)).toEqual([]);
     expect(BUSTER).toMatch(/\d{4}-\d\d-\d\dT/); // vite.config.ts: the build's time
+  });
+});
+
+describe("when the page is hidden or left", () => {
+  it("writes the latest cache at once, not at the throttled write's next turn", async () => {
+    const client = visited();
+    const options = offlinePersistOptions();
+    await save(client, options);
+    client.setQueryData(keys.scene(12), { id: 12, number: "2", synopsis: "Written a moment before the tablet slept." });
+    // (the throttled write would wait a second for its turn: the page may be gone by then)
+
+    await persistNow(client);
+
+    const restored = await restoreInto();
+    expect(restored.getQueryData(keys.scene(12))).toEqual({ id: 12, number: "2", synopsis: "Written a moment before the tablet slept." });
+  });
+
+  it("empties the slot when nobody is signed in", async () => {
+    await save(visited());
+
+    await persistNow(visited(null));
+
+    expect(await stored()).toBeUndefined();
   });
 });
 

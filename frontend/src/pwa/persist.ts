@@ -9,7 +9,7 @@
 // signed in, when it can be asked (OfflineQueryClientProvider.tsx). So a second person on the same tablet never
 // sees the first one's data.
 import { createAsyncStoragePersister } from "@tanstack/query-async-storage-persister";
-import type { Query, QueryClient, QueryKey } from "@tanstack/react-query";
+import { dehydrate, type DehydrateOptions, type Query, type QueryClient, type QueryKey } from "@tanstack/react-query";
 import type { PersistedClient, PersistQueryClientOptions } from "@tanstack/react-query-persist-client";
 import { openDB, type IDBPDatabase } from "idb";
 import { keys } from "../api/keys";
@@ -89,18 +89,30 @@ export function forgetOfflineData(): Promise<void> {
   return idbStorage.removeItem(STORAGE_KEY).catch(() => {});
 }
 
+const DEHYDRATE: DehydrateOptions = {
+  shouldDehydrateQuery: shouldPersistQuery,
+  // Writes made offline are the outbox's (src/offline/), kept in its own store; a paused mutation has no function to resume with.
+  shouldDehydrateMutation: () => false,
+};
+
 /** The options of PersistQueryClientProvider: this build's kept queries, for a week, in IndexedDB. */
 export function offlinePersistOptions(): Omit<PersistQueryClientOptions, "queryClient"> {
   return {
     persister: createAsyncStoragePersister({ storage: idbStorage, key: STORAGE_KEY, throttleTime: THROTTLE_MS, serialize: serializeClient }),
     maxAge: MAX_AGE_MS,
     buster: BUSTER,
-    dehydrateOptions: {
-      shouldDehydrateQuery: shouldPersistQuery,
-      // Writes made offline are the outbox's (src/offline/), kept in its own store; a paused mutation has no function to resume with.
-      shouldDehydrateMutation: () => false,
-    },
+    dehydrateOptions: DEHYDRATE,
   };
+}
+
+/**
+ * Write the kept queries now, not at the throttled write's next turn: when the page is hidden or left (the tablet
+ * switches apps or sleeps, a link leaves the page), which may be the last moment this page runs. Only once the
+ * restore is done: before it, the cache has nobody signed in and writing it would empty the slot.
+ */
+export function persistNow(queryClient: QueryClient): Promise<void> {
+  const client: PersistedClient = { buster: BUSTER, timestamp: Date.now(), clientState: dehydrate(queryClient, DEHYDRATE) };
+  return idbStorage.setItem(STORAGE_KEY, serializeClient(client)).catch(() => {});
 }
 
 /** The signed-in user's id as the `me` query holds it: a number, null (signed out), or undefined (not known yet). */
