@@ -37,6 +37,7 @@ export async function applyAnswer(qc: QueryClient, item: OutboxItem, data: unkno
       return;
     }
     case "take.new":
+    case "take.create":
     case "take.update": {
       const take = data as Take;
       putInList(qc, keys.takes(take.scene), take, (t) => t.number);

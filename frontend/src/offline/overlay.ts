@@ -25,6 +25,7 @@ export function sameObject(item: OutboxItem, candidate: Record<string, unknown>)
     case "note.create":
       return candidate.scene === body.scene && candidate.body === body.body && candidate.category === body.category && candidate.author === item.user;
     case "take.new":
+    case "take.create":
       return candidate.shot === item.optimistic?.shot && candidate.number === item.optimistic?.number;
     case "comment.create":
       return candidate.body === body.body && candidate.author === item.user && (candidate.parent ?? null) === (body.parent ?? null);

@@ -32,7 +32,7 @@ export function stoppedMessage(item: OutboxItem): { title: string; message: stri
 
 /**
  * Run the outbox while the production screens are mounted: the person it sends for, answers into this cache,
- * refusals told once, and a try at once whenever the realtime socket is live again.
+ * refusals told once (a notification), and a try at once whenever the realtime socket is live again.
  */
 export function useOutboxRuntime(): void {
   const qc = useQueryClient();
@@ -42,7 +42,8 @@ export function useOutboxRuntime(): void {
   useEffect(() => {
     box.configure({
       onSent: (item, data, resolved) => applyAnswer(qc, item, data, resolved),
-      onStopped: (item) => notifications.show({ color: item.state === "conflict" ? "orange" : "red", autoClose: 8000, ...stoppedMessage(item) }),
+      // A conflict opens its choice at once (OutboxStatus); a refusal is told here, once.
+      onStopped: (item) => { if (item.state !== "conflict") notifications.show({ color: "red", autoClose: 8000, ...stoppedMessage(item) }); },
     });
     window.__slateOutbox = box;
     return box.start();
@@ -77,6 +78,18 @@ export function useShownOne<T extends { id: Id }>(entity: OutboxEntity, object: 
 export function usePendingPhotos(note: Id): OutboxItem[] {
   const { items, ids } = useOutbox();
   return useMemo(() => pendingPhotos(items, note, ids), [items, note, ids]);
+}
+
+/**
+ * A React key per object that stays the same when the server's id replaces the temp id of an object made offline
+ * (its component, and what is being typed in it, stays): the temp id for those, the id for the others.
+ */
+export function useStableKey(): (id: Id) => Id {
+  const { ids } = useOutbox();
+  return useMemo(() => {
+    const temps = new Map([...ids].map(([temp, server]) => [server, temp]));
+    return (id: Id) => (temps.get(id) as Id | undefined) ?? id;
+  }, [ids]);
 }
 
 /** The server's id of an object made offline once it was sent (else the id given). */

@@ -4,7 +4,7 @@ import type { Id } from "../api/types";
 /** What an item does; decides where its answer goes in the cache (offline/kinds.ts). */
 export type WriteKind =
   | "note.create" | "note.update" | "note.photo"
-  | "take.new" | "take.update"
+  | "take.new" | "take.create" | "take.update"
   | "scene.update"
   | "comment.create" | "comment.update"
   | "callsheet.confirm";

@@ -64,6 +64,12 @@ export function takeNew(shot: Pick<Shot, "id" | "scene" | "production" | "number
   };
 }
 
+/** A take added on the scene page (POST /api/takes/): the server gives it the shot's next number, whatever it is then. */
+export function takeCreate(shot: Pick<Shot, "id" | "scene" | "production" | "number">, shownNumber: number, rate: Take["timecode_rate"] = "24"): WriteDraft {
+  const draft = takeNew(shot, shownNumber - 1, "sync", {}, rate);
+  return { ...draft, kind: "take.create", path: "/api/takes/", body: { shot: shot.id } };
+}
+
 /** Change a take's fields (PATCH /api/takes/{id}/, based on `version`). */
 export function takeUpdate(take: Take, changes: Partial<TakeFields>, version: number = take.version, before: Record<string, unknown> = pick(take, Object.keys(changes))): WriteDraft {
   const words = Object.entries(changes).map(([field, value]) =>

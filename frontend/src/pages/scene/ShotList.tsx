@@ -1,13 +1,18 @@
-// Shots (setups) of a scene and the takes of each: add, edit, circle (print), NG, notes.
+// Shots (setups) of a scene and the takes of each: add, edit, circle (print), NG, notes. Takes are written through the
+// offline outbox (kept on the tablet, shown at once, sent in order; its conflict choice on a 409).
 import { ActionIcon, Alert, Badge, Box, Button, Card, Group, NumberInput, Paper, Select, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
 import { IconBan, IconCircle, IconCircleCheckFilled, IconPencil, IconPhoto, IconPlus } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ApiError } from "../../api/client";
-import { patch, post, useShots, useTakes } from "../../api/hooks";
+import { patch, post, useProduction, useShots, useTakes } from "../../api/hooks";
 import { keys } from "../../api/keys";
 import type { Id, Shot, Take } from "../../api/types";
 import { useConflict } from "../../components/ConflictDialog";
+import type { Shown } from "../../offline/overlay";
+import { PendingBadge } from "../../offline/PendingBadge";
+import { getOutbox, useShown, useStableKey } from "../../offline/runtime";
+import { takeCreate, takeUpdate } from "../../offline/writes";
 import { StoryboardDrawer } from "../ai/StoryboardDrawer";
 import { putInList } from "./cache";
 
@@ -32,6 +37,7 @@ const message = (e: unknown) => (e instanceof ApiError ? e.message : "The server
 export function ShotList({ sceneId }: { sceneId: Id }) {
   const shots = useShots(sceneId);
   const takes = useTakes(sceneId);
+  const shownTakes = useShown("take", keys.takes(sceneId), takes.data); // with this tablet's waiting takes and changes
   const [adding, setAdding] = useState(false);
   const list = [...(shots.data ?? [])].sort((a, b) => a.order - b.order || a.id - b.id);
   return (
@@ -45,31 +51,32 @@ export function ShotList({ sceneId }: { sceneId: Id }) {
         {adding && <ShotForm sceneId={sceneId} onDone={() => setAdding(false)} />}
         {shots.isPending && <Text size="sm" c="dimmed">Loading…</Text>}
         {shots.data?.length === 0 && !adding && <Text size="sm" c="dimmed">No shots planned for this scene yet.</Text>}
-        {list.map((shot) => <ShotView key={shot.id} shot={shot} takes={(takes.data ?? []).filter((t) => t.shot === shot.id)} />)}
+        {list.map((shot) => <ShotView key={shot.id} shot={shot} takes={(shownTakes ?? []).filter((t) => t.shot === shot.id)} />)}
       </Stack>
     </Card>
   );
 }
 
-function ShotView({ shot, takes }: { shot: Shot; takes: Take[] }) {
+function ShotView({ shot, takes }: { shot: Shot; takes: Shown<Take>[] }) {
   const [editing, setEditing] = useState(false);
-  const qc = useQueryClient();
+  const rate = useProduction(shot.production).data?.timecode_rate;
+  const keyOf = useStableKey();
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const [storyboard, setStoryboard] = useState(false);
+  const sorted = [...takes].sort((a, b) => a.number - b.number);
   async function addTake() {
     setAdding(true);
     setError(null);
     try {
-      putInList(qc, keys.takes(shot.scene), await post<Take>("/api/takes/", { shot: shot.id }), (t) => t.number);
+      await getOutbox().enqueue(takeCreate(shot, (sorted[sorted.length - 1]?.number ?? 0) + 1, rate));
     } catch (e) {
-      setError(message(e));
+      setError(`This tablet could not keep the take (${e instanceof Error ? e.message : String(e)}).`);
     } finally {
       setAdding(false);
     }
   }
   if (editing) return <ShotForm sceneId={shot.scene} shot={shot} onDone={() => setEditing(false)} />;
-  const sorted = [...takes].sort((a, b) => a.number - b.number);
   return (
     <Paper withBorder p="sm" radius="md" data-testid="shot" data-shot-id={shot.id} data-shot-number={shot.number}
       style={{ opacity: shot.status === "omitted" ? 0.6 : 1 }}>
@@ -95,7 +102,7 @@ function ShotView({ shot, takes }: { shot: Shot; takes: Take[] }) {
       </Group>
       <StoryboardDrawer shot={shot} opened={storyboard} onClose={() => setStoryboard(false)} />
       <Stack gap={6} mt="xs">
-        {sorted.map((take) => <TakeRow key={take.id} take={take} />)}
+        {sorted.map((take) => <TakeRow key={keyOf(take.id)} take={take} />)}
         {error && <Text size="sm" c="red" role="alert">{error}</Text>}
         <Group>
           <Button variant="subtle" size="compact-md" h={44} leftSection={<IconPlus size={16} />} loading={adding} onClick={() => void addTake()} data-testid="add-take">
@@ -177,35 +184,22 @@ function ShotForm({ sceneId, shot, onDone }: { sceneId: Id; shot?: Shot; onDone:
   );
 }
 
-function TakeRow({ take }: { take: Take }) {
-  const qc = useQueryClient();
-  const conflict = useConflict<Take>("take");
+function TakeRow({ take }: { take: Shown<Take> }) {
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   // Notes: while typing, the text and the version it started from are ours; otherwise the live value shows.
-  const [draft, setDraft] = useState<{ text: string; version: number } | null>(null);
-  const store = (t: Take) => putInList(qc, keys.takes(t.scene), t, (x) => x.number);
+  const [draft, setDraft] = useState<{ text: string; version: number; base: string } | null>(null);
 
-  async function save(changes: Partial<Pick<Take, "circled" | "no_good" | "notes">>, version = take.version): Promise<void> {
-    setBusy(true);
+  function save(changes: Partial<Pick<Take, "circled" | "no_good" | "notes">>, version = take.version, before?: Record<string, unknown>): void {
     setError(null);
-    try {
-      store(await patch<Take>(`/api/takes/${take.id}/`, { ...changes, version }));
-      if ("notes" in changes) setDraft(null);
-    } catch (e) {
-      if (conflict.handle(e, changes, {
-        keepMine: (theirs) => void save(changes, theirs.version),
-        takeTheirs: (theirs) => { store(theirs); if ("notes" in changes) setDraft(null); },
-      })) return;
-      setError(e instanceof ApiError ? (Object.values(e.fields)[0] ?? e.message) : message(e));
-    } finally {
-      setBusy(false);
-    }
+    getOutbox().enqueue(takeUpdate(take, changes, version, before)).then(
+      () => { if ("notes" in changes) setDraft(null); },
+      (e: unknown) => setError(`This tablet could not keep the change (${e instanceof Error ? e.message : String(e)}).`));
   }
-  const saveNotes = () => { if (draft && draft.text !== take.notes) void save({ notes: draft.text }, draft.version); else setDraft(null); };
+  const saveNotes = () => { if (draft && draft.text !== take.notes) save({ notes: draft.text }, draft.version, { notes: draft.base }); else setDraft(null); };
 
   return (
-    <Box data-testid="take" data-take-id={take.id} data-take-number={take.number} data-circled={take.circled} data-no-good={take.no_good}>
+    <Box data-testid="take" data-take-id={take.id} data-take-number={take.number} data-circled={take.circled} data-no-good={take.no_good}
+      data-pending={take._outbox?.state}>
       <Group gap="xs" wrap="nowrap" align="center">
         <Tooltip label={take.circled ? "Circled (print)" : take.no_good ? "NG" : `Take ${take.number}`}>
           <Text fw={700} w={44} ta="center" style={{
@@ -215,24 +209,24 @@ function TakeRow({ take }: { take: Take }) {
         </Tooltip>
         <Tooltip label={take.circled ? "Uncircle" : "Circle (print)"}>
           <ActionIcon variant={take.circled ? "filled" : "default"} color="green" aria-label={`Circle take ${take.number}`} aria-pressed={take.circled}
-            onClick={() => void save({ circled: !take.circled })} disabled={busy} data-testid="take-circle">
+            onClick={() => void save({ circled: !take.circled })} data-testid="take-circle">
             {take.circled ? <IconCircleCheckFilled size={20} /> : <IconCircle size={20} />}
           </ActionIcon>
         </Tooltip>
         <Tooltip label={take.no_good ? "Not NG" : "Mark NG (no good)"}>
           <ActionIcon variant={take.no_good ? "filled" : "default"} color="red" aria-label={`NG take ${take.number}`} aria-pressed={take.no_good}
-            onClick={() => void save({ no_good: !take.no_good })} disabled={busy} data-testid="take-ng">
+            onClick={() => void save({ no_good: !take.no_good })} data-testid="take-ng">
             <IconBan size={20} />
           </ActionIcon>
         </Tooltip>
         <TextInput aria-label={`Notes on take ${take.number}`} placeholder="Notes" style={{ flex: 1, minWidth: 0 }} size="md"
           value={draft ? draft.text : take.notes} data-testid="take-notes"
-          onChange={(e) => { const text = e.currentTarget.value; setDraft((d) => ({ text, version: d?.version ?? take.version })); }}
+          onChange={(e) => { const text = e.currentTarget.value; setDraft((d) => ({ text, version: d?.version ?? take.version, base: d?.base ?? take.notes })); }}
           onBlur={saveNotes}
           onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); saveNotes(); } if (e.key === "Escape") setDraft(null); }} />
+        <PendingBadge mark={take._outbox} />
       </Group>
       {error && <Text size="sm" c="red" mt={2} ml={52} role="alert" data-testid="take-error">{error}</Text>}
-      {conflict.dialog}
     </Box>
   );
 }

@@ -9,7 +9,7 @@ import { useProduction, useScenes, useShots, useTakes } from "../../api/hooks";
 import { keys } from "../../api/keys";
 import type { Id, TakeSound } from "../../api/types";
 import { useProductionId } from "../../hooks/useProductionId";
-import { getOutbox, useOutbox, useShown } from "../../offline/runtime";
+import { getOutbox, useShown, useStableKey } from "../../offline/runtime";
 import { takeNew } from "../../offline/writes";
 import { usePresence } from "../../realtime/RealtimeProvider";
 import { SOUNDS, TakeCard } from "./TakeCard";
@@ -29,7 +29,7 @@ export function TakeLog() {
   const takes = useTakes(sceneId ?? 0, sceneId != null);
   // The server's takes with this tablet's waiting ones and changes on them (every write goes through the outbox).
   const shownTakes = useShown("take", keys.takes(sceneId ?? 0), takes.data);
-  const { ids } = useOutbox();
+  const cardKey = useStableKey(); // a take logged offline keeps its card (and what is typed in it) when its server id comes
   const [sound, setSound] = useState<TakeSound>("sync");
   const [rolling, setRolling] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -40,11 +40,6 @@ export function TakeLog() {
   const shot = orderedShots.find((s) => s.id === shotId) ?? null;
   const list = shot ? newestFirst(shownTakes ?? [], shot.id) : [];
   const last = list[0];
-  // A take logged offline keeps its card (and what is being typed in it) when the server's id replaces its temp id.
-  const cardKey = useMemo(() => {
-    const temps = new Map([...ids].map(([temp, server]) => [server, temp]));
-    return (id: Id) => (temps.get(id) as Id | undefined) ?? id;
-  }, [ids]);
   const expanded = open ?? (last ? cardKey(last.id) : null);
 
   // The scene's first shot once its shots are loaded, when none (or one of another scene) is chosen.
