@@ -7,7 +7,7 @@ import { clockTime, setOutboxPanel, useBrowserOnline, useCachedSince, waitingTex
 
 export function OfflineBanner() {
   const online = useBrowserOnline();
-  const cachedSince = useCachedSince();
+  const cachedSince = useCachedSince(!online);
   const { items, problem, retryAt } = useOutbox();
   const unreachable = online && problem !== null && retryAt !== null;
   if (online && !unreachable && cachedSince === null) return null;

@@ -21,7 +21,7 @@ export function OutboxPanel({ onChoose }: { onChoose: (item: OutboxItem) => void
   const { items, blocked, problem, retryAt, box } = useOutbox();
   return (
     <Drawer opened={opened} onClose={() => setOutboxPanel(false)} position="right" size="md" title={<Title order={2} size="h3">Changes on this tablet</Title>}
-      data-testid="outbox-panel">
+      closeButtonProps={{ "aria-label": "Close the outbox" }} data-testid="outbox-panel">
       <Stack gap="sm">
         <Text size="sm" c="dimmed" data-testid="outbox-summary">
           {items.length === 0 ? "Everything you changed has been saved." : `${waitingText(items.length)}. They are sent in the order you made them.`}

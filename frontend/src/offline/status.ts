@@ -16,17 +16,18 @@ export function useBrowserOnline(): boolean {
 
 /**
  * When the data on screen was last loaded, if some of it is what this device saved rather than what the server said
- * just now (a query holding data whose fetch is paused for lack of network or failed): ms since the epoch, else null.
+ * just now: everything shown while `offline`, else queries holding data whose fetch is paused or failed. The oldest
+ * such load, in ms since the epoch; null when all of it is fresh from the server.
  */
-export function useCachedSince(): number | null {
+export function useCachedSince(offline: boolean): number | null {
   const qc = useQueryClient();
   const subscribe = useCallback((changed: () => void) => qc.getQueryCache().subscribe(changed), [qc]);
   return useSyncExternalStore(subscribe, () => {
     let oldest: number | null = null;
     for (const query of qc.getQueryCache().getAll()) {
       const { data, fetchStatus, status, dataUpdatedAt } = query.state;
-      if (data === undefined || !query.isActive()) continue;
-      if (fetchStatus === "paused" || status === "error") oldest = oldest === null ? dataUpdatedAt : Math.min(oldest, dataUpdatedAt);
+      if (data === undefined || !query.isActive() || !dataUpdatedAt) continue;
+      if (offline || fetchStatus === "paused" || status === "error") oldest = oldest === null ? dataUpdatedAt : Math.min(oldest, dataUpdatedAt);
     }
     return oldest;
   });
