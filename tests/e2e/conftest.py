@@ -296,26 +296,41 @@ def libpq_url(url: str) -> str:
 
 
 class MigratedTemplate:
-    """One migrated database per pytest session, the template every `SlateServer` database is copied from.
+    """One migrated database per vendor and pytest session, the template databases are copied from: every
+    `SlateServer`'s, and the backup tests' installs (tests/ops/backup_installs.py).
 
-    `get(server)` answers the template's name — a PostgreSQL database next to `DATABASE_URL` (no one
-    stays connected to it, as `CREATE DATABASE … TEMPLATE` requires) or a SQLite file path —
-    running `manage.py migrate` into it the first time, with `server`'s environment. It is dropped
-    (or deleted) when the pytest process exits. Raises RuntimeError when migrate fails.
+    `get(server)` answers the template of the configured vendor (DATABASE_URL's), made with `server`'s
+    environment the first time. `of(vendor, migrate)` answers the template of "sqlite" or "postgresql"
+    (a database next to DATABASE_URL), calling `migrate(url)` — `manage.py migrate` into the new empty
+    database at `url` — the first time that vendor is asked for. A template is a PostgreSQL database's
+    name (no one stays connected to it, as `CREATE DATABASE … TEMPLATE` requires) or a SQLite file path;
+    it is dropped (or deleted) when the pytest process exits. Raises what `migrate` raises
+    (RuntimeError when migrate fails).
     """
 
     _made: dict[str, str] = {}
 
     @classmethod
     def get(cls, server: "SlateServer") -> str:
-        configured = os.environ.get("DATABASE_URL")
-        kind = libpq_url(configured) if is_postgres(configured) else "sqlite"
+        def migrate(url: str) -> None:
+            server.database_url = url
+            server.env = server._environment()
+            server._manage(["migrate", "--noinput"], timeout=300)
+            server.database_url = ""
+
+        return cls.of("postgresql" if is_postgres(os.environ.get("DATABASE_URL")) else "sqlite", migrate)
+
+    @classmethod
+    def of(cls, vendor: str, migrate: Callable[[str], None]) -> str:
+        if vendor not in ("sqlite", "postgresql"):
+            raise ValueError(f"no template for {vendor!r}")
+        kind = libpq_url(os.environ["DATABASE_URL"]) if vendor == "postgresql" else "sqlite"
         if kind not in cls._made:
-            cls._made[kind] = cls._make(server, configured if kind != "sqlite" else None)
+            cls._made[kind] = cls._make(migrate, kind if vendor == "postgresql" else None)
         return cls._made[kind]
 
     @classmethod
-    def _make(cls, server: "SlateServer", pg_url: str | None) -> str:
+    def _make(cls, migrate: Callable[[str], None], pg_url: str | None) -> str:
         import atexit
 
         if pg_url:
@@ -323,13 +338,12 @@ class MigratedTemplate:
             from psycopg import sql
 
             name = f"slate_e2e_template_{os.getpid()}_{secrets.token_hex(2)}"
-            admin = libpq_url(pg_url)
 
             def drop() -> None:
-                with contextlib.suppress(Exception), psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
+                with contextlib.suppress(Exception), psycopg.connect(pg_url, autocommit=True, connect_timeout=10) as conn:
                     conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
-            with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
+            with psycopg.connect(pg_url, autocommit=True, connect_timeout=10) as conn:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
             atexit.register(drop)
             url = urlunparse(urlparse(pg_url)._replace(path=f"/{name}"))
@@ -338,10 +352,7 @@ class MigratedTemplate:
             atexit.register(shutil.rmtree, folder, ignore_errors=True)
             name = str(folder / "template.sqlite3")
             url = f"sqlite:///{name}"
-        server.database_url = url
-        server.env = server._environment()
-        server._manage(["migrate", "--noinput"], timeout=300)
-        server.database_url = ""
+        migrate(url)
         return name
 
 

@@ -1,10 +1,11 @@
 """Slate installs for the backup tests: each its own database, MEDIA_ROOT and Huey queue, driven by `manage.py`.
 
 The database is a SQLite file, or a PostgreSQL database created next to DATABASE_URL when that is PostgreSQL
-(CI's second pass) and dropped at the end. Migrations run once per vendor into a template; a "migrated"
-install's database is a copy of it (SQLite's online backup, PostgreSQL's `CREATE DATABASE … TEMPLATE`), a
-"blank" one has no tables at all. Every install shares the test run's Redis (REDIS_URL) under a queue name
-of its own, removed at the end.
+(CI's second pass) and dropped at the end. Migrations run once per vendor and pytest session into a template,
+the one the end-to-end servers' databases are copied from too (tests/e2e/conftest.py's `MigratedTemplate`); a
+"migrated" install's database is a copy of it (SQLite's online backup, PostgreSQL's `CREATE DATABASE …
+TEMPLATE`), a "blank" one has no tables at all. Every install shares the test run's Redis (REDIS_URL) under a
+queue name of its own, removed at the end.
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
+
+from tests.e2e.conftest import MigratedTemplate
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_PYTHON = REPO / ".venv" / "bin" / "python"
@@ -108,9 +111,11 @@ class Databases:
         self.folder = folder
         self.admin = libpq_url(os.environ["DATABASE_URL"]) if vendor == "postgresql" else ""
         self.created: list[str] = []
-        self.template = self._name("template")
-        template = Install(folder / "template", self.blank(name=self.template))
-        template.manage("migrate", "--noinput", timeout=300)
+
+        def migrate(url: str) -> None:
+            Install(folder / "template", url).manage("migrate", "--noinput", timeout=300)
+
+        self.template = MigratedTemplate.of(vendor, migrate)  # a SQLite file's path or a PostgreSQL database's name
 
     def _name(self, what: str) -> str:
         return f"slate_backup_{what}_{os.getpid()}_{secrets.token_hex(3)}"
@@ -131,9 +136,9 @@ class Databases:
             conn.execute(query)
         self.created.append(name)
 
-    def blank(self, *, name: str | None = None) -> str:
+    def blank(self) -> str:
         """The URL of a new database with no tables."""
-        name = name or self._name("blank")
+        name = self._name("blank")
         if self.vendor == "postgresql":
             self._create(name)
         return self._url(name)
@@ -144,7 +149,7 @@ class Databases:
         if self.vendor == "postgresql":
             self._create(name, template=self.template)
         else:
-            with contextlib.closing(sqlite3.connect(self.folder / f"{self.template}.sqlite3")) as source, \
+            with contextlib.closing(sqlite3.connect(self.template)) as source, \
                     contextlib.closing(sqlite3.connect(self.folder / f"{name}.sqlite3")) as copy:
                 source.backup(copy)
         return self._url(name)
