@@ -6,9 +6,13 @@ Given a backup, a restore into a fresh database and media folder gives the same 
 media checksums and the same waiting job messages; on SQLite always, and on PostgreSQL when DATABASE_URL is
 PostgreSQL (CI's second pass). A non-empty install is refused unless --force; files rows name but MEDIA_ROOT lacks
 are reported; the scheduled backup exists only when configured and keeps the newest SLATE_BACKUP_KEEP.
+
+Each `manage.py` costs seconds of Django start-up, so sources are populated once per vendor where the tests only
+read them: both round trips back up one demo install, and the refused, forced and damaged restores use one backup.
 """
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -97,6 +101,41 @@ def populate(install: Install, *, demo: bool) -> dict:
     return json.loads(next(line for line in out.splitlines() if line.startswith("SETUP "))[6:])
 
 
+def populated(databases, folder: Path, *, demo: bool) -> Install:
+    """A new migrated install in `folder` with `populate`'s rows, media and messages."""
+    install = Install(folder / "source", databases.migrated())
+    populate(install, demo=demo)
+    return install
+
+
+def own(install: Install) -> Install:
+    """Another handle on the same install (database, media, queue) whose environment and URL a test may change."""
+    handle = copy.copy(install)
+    handle.extra_env = dict(install.extra_env)
+    return handle
+
+
+@pytest.fixture(scope="module")
+def demo_source(databases, tmp_path_factory):
+    """An install with the demo production's rows, a daily, a photo and Huey messages, populated once for the
+    round trips: a backup only reads its source (the database in one snapshot, the files, the messages
+    without taking them), and each round trip reads the rows, checksums and queue before it backs up."""
+    install = populated(databases, tmp_path_factory.mktemp("demo-source"), demo=True)
+    yield install
+    install.clean_queue()
+
+
+@pytest.fixture(scope="module")
+def plain_backup(databases, tmp_path_factory):
+    """`(source, backup)`: an install with populate's plain rows and its backup folder, made once for the tests
+    that restore that backup elsewhere, refused or forced; a test that damages the backup damages a copy."""
+    folder = tmp_path_factory.mktemp("plain-source")
+    install = populated(databases, folder, demo=False)
+    install.manage("backup", str(folder / "backup"))
+    yield install, folder / "backup"
+    install.clean_queue()
+
+
 def read_manifest(backup: Path) -> dict:
     if backup.is_dir():
         return json.loads((backup / "manifest.json").read_text())
@@ -126,9 +165,9 @@ def with_password(url: str) -> str:
 
 
 @pytest.mark.parametrize("name, pg_format, blank_target", [("backup.tar.gz", "custom", False), ("backup-folder", "plain", True)])
-def test_backup_then_restore_gives_the_same_rows_media_and_queue(databases, installs, tmp_path, name, pg_format, blank_target):
-    source = installs("source")
-    populate(source, demo=True)
+def test_backup_then_restore_gives_the_same_rows_media_and_queue(databases, demo_source, installs, tmp_path, name, pg_format,
+                                                                 blank_target):
+    source = own(demo_source)
     rows = source.rows()
     media = media_checksums(source.media)
     queue = queue_contents(source.huey)
@@ -163,11 +202,8 @@ def test_backup_then_restore_gives_the_same_rows_media_and_queue(databases, inst
         assert all(c.endswith(" PGPASSWORD=set") and password not in c.split(" PGPASSWORD=")[0] for c in calls)
 
 
-def test_restore_refuses_an_install_that_is_not_empty_unless_forced(databases, installs, tmp_path):
-    source = installs("source")
-    populate(source, demo=False)
-    backup = tmp_path / "backup"
-    source.manage("backup", str(backup))
+def test_restore_refuses_an_install_that_is_not_empty_unless_forced(plain_backup, installs):
+    source, backup = plain_backup
     rows = source.rows()
 
     onto_itself = source.manage("restore", str(backup), check=False)
@@ -206,11 +242,8 @@ def test_backup_reports_files_that_rows_name_but_media_root_lacks(installs, tmp_
     assert manifest["media"]["count"] == 1 and original not in manifest["media"]["files"]
 
 
-def test_a_damaged_backup_is_refused_before_anything_changes(installs, tmp_path):
-    source = installs("source")
-    populate(source, demo=False)
-    backup = tmp_path / "backup"
-    source.manage("backup", str(backup))
+def test_a_damaged_backup_is_refused_before_anything_changes(plain_backup, installs, tmp_path):
+    backup = shutil.copytree(plain_backup[1], tmp_path / "backup")
     photo = next(p for p in (backup / "media").rglob("*.png"))
     photo.write_bytes(photo.read_bytes()[:-1] + b"\0")
     target = installs("target")
