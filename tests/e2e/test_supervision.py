@@ -50,13 +50,13 @@ class SupervisedSlate(SlateServer):
                     # one web process on SLATE_PORT, no nginx: what the Makefile exports for SLATE_WEB_PROCESSES=1
                     "SLATE_WEB_PROCESSES": "1", "SLATE_WEB_HOST": "127.0.0.1", "SLATE_WEB_PORT": str(self.port), "SLATE_NGINX": "false"}
         assert self.env["TMPDIR"] == str(self.tmpdir)
-        self._create_people()
         self.supervisord = subprocess.Popen(
             [str(SUPERVISORD), "-c", str(REPO / "supervisord.conf"), "-j", str(self.tmp / "supervisord.pid"),
              "-q", str(self.tmp)],
             cwd=REPO, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             start_new_session=True)
         threading.Thread(target=self._copy_output, daemon=True).start()
+        self._create_people()  # while supervisord starts its programs: the people need only the database
         self.wait_until_serving()
         wait_until(lambda: self.process("worker"), START_TIMEOUT_S, "a worker")
         wait_until(lambda: b"Huey consumer started" in self.log_path.read_bytes(), START_TIMEOUT_S, "the worker consuming")
