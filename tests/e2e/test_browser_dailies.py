@@ -43,7 +43,7 @@ def wait_ready(slate: SlateServer, asset_id: int, *, key: str = "alice") -> dict
             raise AssertionError(f"processing failed: {asset['error']}")
         if asset["status"] == "ready" and proxy and proxy.get("status", "ready") == "ready":
             return asset
-        time.sleep(0.5)
+        time.sleep(0.1)
     raise AssertionError(f"asset {asset_id} not ready within {JOB_S} s: {asset}")
 
 

@@ -140,7 +140,7 @@ def test_upload_killed_halfway_resumes_from_the_servers_offset_and_completes(sla
         job = api.get(f"/api/jobs/{job_id}/")
         if job["status"] in ("succeeded", "failed", "cancelled"):
             break
-        time.sleep(0.5)
+        time.sleep(0.1)
     assert job["status"] == "succeeded", job
     assert slate.job_worker(job_id).split(":")[1] == str(slate.worker.pid)
     asset = api.get(f"/api/media/{asset_id}/")
