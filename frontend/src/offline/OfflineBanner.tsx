@@ -1,13 +1,19 @@
 // The offline banner above every production screen: shown while the device is offline, Slate cannot be reached, or
-// what is on screen is what the tablet saved; it says that changes are kept, and how many are waiting.
+// what is on screen is what the tablet saved (restored from the kept cache and not refreshed since); it says that
+// changes are kept, and how many are waiting.
 import { Button, Group, Paper, Text } from "@mantine/core";
 import { IconCloudOff } from "@tabler/icons-react";
 import { useOutbox } from "./runtime";
-import { clockTime, setOutboxPanel, useBrowserOnline, useCachedSince, waitingText } from "./status";
+import { useCachedSince } from "../pwa/restored";
+import { useRealtime } from "../realtime/RealtimeProvider";
+import { clockTime, setOutboxPanel, useBrowserOnline, waitingText } from "./status";
 
 export function OfflineBanner() {
   const online = useBrowserOnline();
-  const cachedSince = useCachedSince(!online);
+  // Restored from the kept cache (src/pwa/) and not refreshed since — while the live stream is not there to keep it current.
+  const restored = useCachedSince();
+  const { status } = useRealtime();
+  const cachedSince = status === "live" ? null : restored;
   const { items, problem, retryAt } = useOutbox();
   const unreachable = online && problem !== null && retryAt !== null;
   if (online && !unreachable && cachedSince === null) return null;

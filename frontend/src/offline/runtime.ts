@@ -36,7 +36,8 @@ export function stoppedMessage(item: OutboxItem): { title: string; message: stri
  */
 export function useOutboxRuntime(): void {
   const qc = useQueryClient();
-  const me = useMe().data?.id ?? null;
+  const signedIn = useMe().data;
+  const me = signedIn === undefined ? undefined : (signedIn?.id ?? null); // undefined: not known yet
   const { status } = useRealtime();
   const box = getOutbox();
   useEffect(() => {
@@ -48,7 +49,7 @@ export function useOutboxRuntime(): void {
     window.__slateOutbox = box;
     return box.start();
   }, [box, qc]);
-  useEffect(() => { if (me != null) box.setUser(me); }, [box, me]);
+  useEffect(() => { if (me !== undefined) box.setUser(me); }, [box, me]);
   useEffect(() => { if (status === "live") box.kick(); }, [box, status]);
 }
 

@@ -1,6 +1,5 @@
-// Small shared states of the offline UI: the browser's online flag, whether the screens show saved (cached) data,
-// whether the outbox panel is open, and the words for an item's state.
-import { useQueryClient } from "@tanstack/react-query";
+// Small shared states of the offline UI: the browser's online flag, whether the outbox panel is open, and the words
+// for an item's state. (Whether the data shown came from the kept cache: src/pwa/restored.ts.)
 import { useCallback, useSyncExternalStore } from "react";
 import type { OutboxItem } from "./types";
 
@@ -12,25 +11,6 @@ export function useBrowserOnline(): boolean {
     return () => { window.removeEventListener("online", changed); window.removeEventListener("offline", changed); };
   }, []);
   return useSyncExternalStore(subscribe, () => navigator.onLine !== false);
-}
-
-/**
- * When the data on screen was last loaded, if some of it is what this device saved rather than what the server said
- * just now: everything shown while `offline`, else queries holding data whose fetch is paused or failed. The oldest
- * such load, in ms since the epoch; null when all of it is fresh from the server.
- */
-export function useCachedSince(offline: boolean): number | null {
-  const qc = useQueryClient();
-  const subscribe = useCallback((changed: () => void) => qc.getQueryCache().subscribe(changed), [qc]);
-  return useSyncExternalStore(subscribe, () => {
-    let oldest: number | null = null;
-    for (const query of qc.getQueryCache().getAll()) {
-      const { data, fetchStatus, status, dataUpdatedAt } = query.state;
-      if (data === undefined || !query.isActive() || !dataUpdatedAt) continue;
-      if (offline || fetchStatus === "paused" || status === "error") oldest = oldest === null ? dataUpdatedAt : Math.min(oldest, dataUpdatedAt);
-    }
-    return oldest;
-  });
 }
 
 let panelOpen = false;
