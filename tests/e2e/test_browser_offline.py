@@ -3,13 +3,14 @@
 Alice on a touch tablet (1024x768) has the scene page and the take log open while Bob, on his own tablet, watches the
 same scene and shot. The Wi-Fi drops (`context.set_offline(True)`) and Alice reloads: the app opens from what the
 service worker and the kept query cache hold, with the offline banner. She writes five continuity notes (two with
-photos) and, on the take log, taps three new takes, circles one of them and edits the notes of the take shot before —
-which Bob has just changed himself. She reloads again: the twelve changes are still in the outbox. Back online they go
-in order; the third note's answer is lost because the web process stops right after saving it, and once it is started
-again that note is sent again under its Idempotency-Key and answered from the first time. Every note, photo, take and
-change is in the database exactly once, Bob sees each arrive without a reload, and Alice's stale edit of the take's
-notes opens the conflict choice, where she keeps a merge of both texts. axe-core finds nothing critical or serious in
-the banner and the outbox panel; screenshots of both and of the conflict choice at 1024x768.
+photos, one over a megabyte) and, on the take log, taps three new takes, circles one of them and edits the notes of
+the take shot before — which Bob has just changed himself. She reloads again: the twelve changes are still in the
+outbox. Back online they go in order; the big photo's upload loses a chunk midway and goes on from where it was; the
+third note's answer is lost because the web process stops right after saving it, and once it is started again that
+note is sent again under its Idempotency-Key and answered from the first time. Every note, photo, take and change is
+in the database exactly once, Bob sees each arrive without a reload, and Alice's stale edit of the take's notes opens
+the conflict choice, where she keeps a merge of both texts. axe-core finds nothing critical or serious in the banner
+and the outbox panel; screenshots of both and of the conflict choice at 1024x768.
 Fixtures: `chromium` (tests/e2e/conftest.py), a Slate of this module's own (its web process is stopped and started).
 """
 from __future__ import annotations
@@ -86,6 +87,37 @@ def settled(tab: Tab) -> None:
     tab.page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')", timeout=PAGE_MS)
 
 
+def noisy_jpeg(path: Path, size: tuple[int, int] = (1400, 1000)) -> Path:
+    """A real JPEG of random pixels: over a megabyte, so it goes in more than one tus chunk (the outbox sends 1 MiB)."""
+    import os
+
+    from PIL import Image
+
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(path, format="JPEG", quality=92)
+    assert path.stat().st_size > 1024 * 1024, path.stat().st_size
+    return path
+
+
+class ChunkCut:
+    """Route handler for the tablet's tus requests: the first chunk sent from past the start of a file is dropped
+    (the connection breaks mid-upload). Records each PATCH's upload URL and Upload-Offset."""
+
+    def __init__(self):
+        self.patches: list[tuple[str, int]] = []
+        self.dropped: tuple[str, int] | None = None
+
+    def __call__(self, route: Route) -> None:
+        request = route.request
+        if request.method == "PATCH":
+            offset = int(request.headers.get("upload-offset", "0"))
+            self.patches.append((request.url, offset))
+            if offset > 0 and self.dropped is None:
+                self.dropped = (request.url, offset)
+                route.abort("connectionreset")
+                return
+        route.continue_()
+
+
 class CutOff:
     """Route handler for the tablet's note POSTs: the `nth` is saved by the server, then the web process stops before
     the answer reaches the tablet (the request fails as a dropped connection). Records every POST's Idempotency-Key."""
@@ -160,7 +192,8 @@ def test_changes_made_offline_survive_reloads_arrive_once_and_are_seen_live(tabl
     for index, body in enumerate(bodies):
         alice.by_testid("note-body").fill(body)
         if index < 2:
-            alice.by_testid("note-photo").set_input_files(str(jpeg(tmp_path / f"quay-{index + 1}.jpg", label=body[:24])))
+            photo = jpeg(tmp_path / "quay-1.jpg", label=body[:24]) if index == 0 else noisy_jpeg(tmp_path / "quay-2.jpg")
+            alice.by_testid("note-photo").set_input_files(str(photo))
             expect(alice.by_testid("note-photo-name")).to_be_visible()
         alice.by_testid("note-submit").tap()
         expect(alice.locator(tid("continuity-note")).filter(has_text=body)).to_have_attribute("data-pending", "waiting")
@@ -218,6 +251,8 @@ def test_changes_made_offline_survive_reloads_arrive_once_and_are_seen_live(tabl
     # Back online: the changes go in order; the third note is saved but its answer is lost as the web process stops
     cut = CutOff(slate, nth=3)
     context.route("**/api/continuity-notes/", cut)
+    chunks = ChunkCut()
+    context.route("**/api/uploads/**", chunks)
     context.set_offline(False)
     eventually(lambda: alice.page.evaluate("0") == 0 and cut.cut_key, timeout_s=PAGE_MS / 1000, what="the third note's answer cut off")
     assert cut.saved_status == 201, cut.saved_status
@@ -244,6 +279,12 @@ def test_changes_made_offline_survive_reloads_arrive_once_and_are_seen_live(tabl
                           "FROM continuity_continuitynote n WHERE body LIKE %s ORDER BY id", (f"{marker}%",))
     assert notes == [(bodies[0], 1), (bodies[1], 1), (bodies[2], 0), (bodies[3], 0), (bodies[4], 0)], notes
     assert slate.db_rows("SELECT COUNT(*) FROM media_upload WHERE continuity_photo_id IS NOT NULL") == [(2,)]
+    # the big photo's upload lost its second chunk and went on from there, in the same upload (not from the start)
+    assert chunks.dropped is not None and chunks.dropped[1] == 1024 * 1024, chunks.patches
+    big = [offset for url, offset in chunks.patches if url == chunks.dropped[0]]
+    assert big[0] == 0 and big.count(0) == 1 and big.count(1024 * 1024) == 2, chunks.patches
+    assert slate.db_rows("SELECT length, state FROM media_upload WHERE filename = %s", ("quay-2.jpg",)) == [
+        ((tmp_path / "quay-2.jpg").stat().st_size, "complete")]
     takes = slate.db_rows("SELECT number, circled, notes FROM scenes_take WHERE shot_id = %s ORDER BY number", (shot["id"],))
     assert takes == [(1, False, "Clean, boom shadow at the end; focus soft on the turn"), (2, False, ""), (3, True, ""), (4, False, "")], takes
 
