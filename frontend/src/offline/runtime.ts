@@ -20,6 +20,11 @@ export function getOutbox(): Outbox {
   return outbox;
 }
 
+/** Use `box` as the tab's outbox from now on (component tests give it their own database and server). */
+export function installOutbox(box: Outbox): void {
+  outbox = box;
+}
+
 declare global {
   interface Window { __slateOutbox?: Outbox }
 }
