@@ -28,6 +28,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -309,6 +310,7 @@ class MigratedTemplate:
     """
 
     _made: dict[str, str] = {}
+    _lock = threading.Lock()  # the early start (EarlyStart) and a test's own server may ask at once
 
     @classmethod
     def get(cls, server: "SlateServer") -> str:
@@ -325,9 +327,10 @@ class MigratedTemplate:
         if vendor not in ("sqlite", "postgresql"):
             raise ValueError(f"no template for {vendor!r}")
         kind = libpq_url(os.environ["DATABASE_URL"]) if vendor == "postgresql" else "sqlite"
-        if kind not in cls._made:
-            cls._made[kind] = cls._make(migrate, kind if vendor == "postgresql" else None)
-        return cls._made[kind]
+        with cls._lock:
+            if kind not in cls._made:
+                cls._made[kind] = cls._make(migrate, kind if vendor == "postgresql" else None)
+            return cls._made[kind]
 
     @classmethod
     def _make(cls, migrate: Callable[[str], None], pg_url: str | None) -> str:
@@ -667,10 +670,11 @@ class SlateServer:
 _FAILED_LOGS: list[str] = []
 
 
-def serve(request, server: SlateServer):
-    """Start `server`, yield it, stop it; on a failed run its logs are printed at the end (and its files kept)."""
+def serve(request, server: SlateServer, *, start: Callable[[], None] | None = None):
+    """Start `server` (or wait for `start()` to have started it), yield it, stop it; on a failed run its logs are
+    printed at the end (and its files kept)."""
     try:
-        server.start()
+        (start or server.start)()
     except BaseException:
         tails = "\n".join(f"--- {n} ---\n{server.log_tail(n)}" for n in ("redis", "web", "worker"))
         server.stop()
@@ -688,7 +692,61 @@ def serve(request, server: SlateServer):
 @pytest.fixture(scope="session")
 def slate(request) -> SlateServer:
     """The running Slate (web + worker + Redis + database) with two members and an outsider."""
-    yield from serve(request, SlateServer())
+    if EarlyStart.server is not None:
+        yield from serve(request, EarlyStart.server, start=EarlyStart.wait)
+    else:
+        yield from serve(request, SlateServer())
+
+
+class EarlyStart:
+    """The session's `slate`, started in a thread as soon as the tests are collected when one of them uses it.
+
+    The tests before tests/e2e run in this one process and leave the second core mostly idle; the
+    server's start (the session's migrate into `MigratedTemplate` the first time, then seconds of
+    Django start-ups) overlaps them instead of waiting for the first test that needs it. The `slate`
+    fixture waits for it (`wait`, which raises what the start raised) and stops it as before; a
+    session that never reaches that fixture (-x, ^C) stops it at the end. Not with --collect-only.
+    """
+
+    server: SlateServer | None = None
+    _thread: threading.Thread | None = None
+    _error: BaseException | None = None
+    _taken = False
+
+    @classmethod
+    def begin(cls) -> None:
+        cls.server = SlateServer()
+
+        def run() -> None:
+            try:
+                cls.server.start()
+            except BaseException as exc:  # noqa: BLE001 — raised again by wait(), in the test that needs the server
+                cls._error = exc
+
+        cls._thread = threading.Thread(target=run, name="slate-early-start", daemon=True)
+        cls._thread.start()
+
+    @classmethod
+    def wait(cls) -> None:
+        cls._taken = True
+        cls._thread.join()
+        if cls._error is not None:
+            raise cls._error
+
+    @classmethod
+    def finish(cls) -> None:
+        """Stop the server if no test took it."""
+        if cls.server is not None and not cls._taken:
+            cls._thread.join()
+            cls.server.stop()
+            shutil.rmtree(cls.server.tmp, ignore_errors=True)
+
+
+def uses_session_slate(item) -> bool:
+    """True when the test's `slate` is this file's session fixture (not a module's own, as in test_daphne_server)."""
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.get("slate") if info is not None else None
+    return bool(definitions) and definitions[-1].scope == "session"
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -755,6 +813,7 @@ class CollectedStatic:
 
     wanted = False
     _made: dict[str, Path] = {}  # sha256 of static/app/index.html -> the collected folder
+    _lock = threading.Lock()
 
     @classmethod
     def copy_into(cls, server: SlateServer) -> None:
@@ -764,11 +823,12 @@ class CollectedStatic:
         if not cls.wanted or app_build_is_stale():
             return
         build = hashlib.sha256(APP_INDEX.read_bytes()).hexdigest()
-        if build not in cls._made:
-            folder = Path(tempfile.mkdtemp(prefix="slate-e2e-static-"))
-            atexit.register(shutil.rmtree, folder, ignore_errors=True)
-            server._manage(["collectstatic", "--noinput"], timeout=180, extra_env={"STATIC_ROOT": str(folder / "root")})
-            cls._made[build] = folder / "root"
+        with cls._lock:
+            if build not in cls._made:
+                folder = Path(tempfile.mkdtemp(prefix="slate-e2e-static-"))
+                atexit.register(shutil.rmtree, folder, ignore_errors=True)
+                server._manage(["collectstatic", "--noinput"], timeout=180, extra_env={"STATIC_ROOT": str(folder / "root")})
+                cls._made[build] = folder / "root"
         # project/settings.py: $STATIC_ROOT, else $SLATE_VAR_DIR/staticfiles
         static_root = Path(server.env.get("STATIC_ROOT") or Path(server.env["SLATE_VAR_DIR"]) / "staticfiles")
         shutil.copytree(cls._made[build], static_root, dirs_exist_ok=True)
@@ -776,6 +836,12 @@ class CollectedStatic:
 
 def pytest_collection_finish(session):
     CollectedStatic.wanted = any("built_app" in getattr(item, "fixturenames", ()) for item in session.items)
+    if not session.config.option.collectonly and any(uses_session_slate(item) for item in session.items):
+        EarlyStart.begin()
+
+
+def pytest_sessionfinish(session):
+    EarlyStart.finish()
 
 
 def serve_built_app(slate: SlateServer) -> None:
