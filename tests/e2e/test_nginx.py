@@ -96,6 +96,12 @@ class NginxSlate(SlateServer):
             name = "web" if index == 0 else f"web{index + 1}"
             self.webs.append(self._spawn(name, [PYTHON, "manage.py", "run_web", "--host", "127.0.0.1", "--port", str(port)]))
         self.web = self.webs[0]
+        deadline = time.monotonic() + START_TIMEOUT_S
+        # nginx starts once both web processes answer: a refused connection marks an upstream failed for
+        # fail_timeout (10 s) from its last failure, in the nginx worker that tried it (each worker counts
+        # its own), and a worker that had both marked failed answered the tests' first requests 502
+        # "no live upstreams" while the other worker served them.
+        self._wait_until_healthy([self.web_url(i) for i in range(self.PROCESSES)], deadline)
         # what `manage.py nginx_conf --check` does under `make run`, with the server's paths (and without starting Django again)
         conf = write_config(self.nginx_dir, listen=f"127.0.0.1:{self.port}", upstreams=[f"127.0.0.1:{p}" for p in self.web_ports],
                             media_root=self.env["MEDIA_ROOT"], static_root=self.static_root,
@@ -103,14 +109,17 @@ class NginxSlate(SlateServer):
         check_config(conf)
         self.nginx = self._spawn("nginx", [str(NGINX), "-p", str(self.nginx_dir), "-c", str(conf),
                                            "-e", "stderr"])
-        deadline = time.monotonic() + START_TIMEOUT_S
-        urls = [self.web_url(i) for i in range(self.PROCESSES)] + [self.base_url]
+        self._wait_until_healthy([self.base_url], deadline)
+
+    def _wait_until_healthy(self, urls: list[str], deadline: float) -> None:
+        """Until each of `urls` answers /api/health/; RuntimeError when a process exits or at `deadline`."""
         while urls and time.monotonic() < deadline:
             for name, proc in [("web", p) for p in self.webs] + [("nginx", self.nginx)]:
-                if proc.poll() is not None:
+                if proc is not None and proc.poll() is not None:
                     raise RuntimeError(f"{name} exited with {proc.returncode}:\n{self.log_tail(name)}")
             urls = [url for url in urls if not healthy(url)]
-            time.sleep(0.2)
+            if urls:
+                time.sleep(0.05)
         if urls:
             raise RuntimeError(f"not answering /api/health/ within {START_TIMEOUT_S:.0f} s: {urls}\n"
                                f"{self.log_tail('web')}\n{self.log_tail('web2')}\n{self.log_tail('nginx')}")
