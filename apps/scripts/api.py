@@ -1,4 +1,4 @@
-"""REST: screenplays, their versions, and Fountain import."""
+"""REST: screenplays, their versions, and their import (Fountain, Final Draft or PDF)."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -10,20 +10,21 @@ from rest_framework.response import Response
 from apps.core.integers import parse_int
 from apps.core.uploads import check_request_size
 from apps.jobs.serializers import JobSerializer
-from apps.productions.permissions import require_write
+from apps.productions.permissions import require_manager, require_write
 from apps.productions.scoped import ProductionScopedViewSet
 from apps.productions.selectors import scope_to_user
 from apps.scripts import selectors, services
 from apps.scripts.export_views import render_response
 from apps.scripts.models import RenderKind, Script, ScriptVersion
-from apps.scripts.serializers import (ScriptDiffSerializer, ScriptSerializer, ScriptUploadResponseSerializer, ScriptUploadSerializer,
-                                      ScriptVersionCreateSerializer, ScriptVersionDetailSerializer, ScriptVersionSerializer)
+from apps.scripts.serializers import (ScriptDiffSerializer, ScriptLockSerializer, ScriptSerializer, ScriptUploadResponseSerializer,
+                                      ScriptUploadSerializer, ScriptVersionCreateSerializer, ScriptVersionDetailSerializer,
+                                      ScriptVersionSerializer)
 
 
 class ScriptViewSet(ProductionScopedViewSet):
-    """Screenplays of the user's productions. `POST` (multipart: production, title, file) imports a Fountain
-    file and answers 201 with the script and its import `job`; a file uploaded with the title of an existing
-    script of the production is imported as that script's next version."""
+    """Screenplays of the user's productions. `POST` (multipart: production, title, file) imports a Fountain,
+    Final Draft or PDF file and answers 201 with the script and its import `job`; a file uploaded with the title
+    of an existing script of the production is imported as that script's next version."""
 
     serializer_class = ScriptSerializer
     filterset_fields = ["production"]
@@ -38,9 +39,12 @@ class ScriptViewSet(ProductionScopedViewSet):
     def create(self, request, *args, **kwargs):
         """Import a screenplay: `POST` multipart with `production`, `file`, optional `title` and `script` (at most SLATE_MAX_SCRIPT_UPLOAD_BYTES, 5 MiB by default).
 
-        Answers 201 with the script and the `job` that adds its version, scenes and characters; a named
-        `script`, or one with the same title, gets its next version. 400 `invalid`, `empty_file` or
-        `not_fountain`; 403 for a viewer; 413 `too_large`.
+        The file is Fountain, Final Draft (.fdx) or PDF, recognised by its content (a `%PDF-` header, XML
+        whose root is `<FinalDraft>`, else UTF-8 text). Answers 201 with the script and the `job` that
+        converts it to Fountain and adds its version, scenes and characters (a file it cannot read fails
+        the job with the reason in its `error`, nothing saved); a named `script`, or one with the same
+        title, gets its next version. 400 `invalid`, `empty_file`, `unsupported_format` (none of the three
+        formats), `too_large` (Fountain past SLATE_SCRIPT_MAX_LINES); 403 for a viewer; 413 `too_large`.
         """
         check_request_size(request, limit_bytes=settings.SLATE_MAX_SCRIPT_UPLOAD_BYTES, what="screenplay")
         data = ScriptUploadSerializer(data=request.data, context={"request": request})
@@ -99,6 +103,39 @@ class ScriptViewSet(ProductionScopedViewSet):
                                                      to_number=_number_param(request, "to"))
         outcome = services.script_render_get(version=newer, kind=RenderKind.DIFF, older=older, actor=request.user)
         return render_response(outcome, content_type="application/json")
+
+    @extend_schema(request=ScriptLockSerializer, responses=ScriptSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[parsers.JSONParser])
+    def lock(self, request, pk=None):
+        """`POST {version, number?}`: lock the script's pages (and scene numbers) at version `number` (default: the latest).
+
+        That version becomes the white script: its page numbers never change, and each later version
+        prints as revision pages (blue, pink...; `GET /api/script-versions/{id}/export.pdf?revision=pages`).
+        Answers the script; publishes `script.updated`. 400 `invalid` for a version the script lacks;
+        403 unless the user is the production's owner or a producer; 409 `conflict` when `version` is stale.
+        """
+        return self._locking(request, lock=True)
+
+    @extend_schema(request=ScriptLockSerializer, responses=ScriptSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[parsers.JSONParser])
+    def unlock(self, request, pk=None):
+        """`POST {version}`: unlock the script's pages (versions print with plain page numbers again; scene numbers stay locked).
+
+        Answers the script; publishes `script.updated`. 403 unless owner or producer; 409 `conflict` when `version` is stale.
+        """
+        return self._locking(request, lock=False)
+
+    def _locking(self, request, *, lock: bool):
+        script = self.get_object()
+        require_manager(user=request.user, production=script.production_id)
+        data = ScriptLockSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if lock:
+            script = services.script_lock(script=script, actor=request.user, version=data.validated_data["version"],
+                                          number=data.validated_data["number"])
+        else:
+            script = services.script_unlock(script=script, actor=request.user, version=data.validated_data["version"])
+        return Response(ScriptSerializer(script).data)
 
 
 def _number_param(request, name: str) -> int | None:

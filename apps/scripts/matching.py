@@ -90,14 +90,16 @@ def slugline_key(heading: fountain.SceneHeading) -> str:
     return "|".join(re.sub(r"\s+", " ", part).strip().upper() for part in parts)
 
 
-def read_scenes(text: str, *, max_elements: int | None = None) -> tuple[fountain.Screenplay, list[ScriptScene]]:
+def read_scenes(text: str, *, max_elements: int | None = None,
+                lenient_headings: bool = False) -> tuple[fountain.Screenplay, list[ScriptScene]]:
     """Parse Fountain `text` and cut it into its scenes' own text.
 
     Each scene runs from its heading line to the line before the next heading (the parser's
     1-based `line`); text before the first heading belongs to no scene. Raises
     `fountain.FountainError` for text the parser refuses (`TooManyElements` past `max_elements`).
+    `lenient_headings` is the parser's (re-reading versions stored before issue 17).
     """
-    screenplay = fountain.parse(text, max_elements=max_elements)
+    screenplay = fountain.parse(text, max_elements=max_elements, lenient_headings=lenient_headings)
     parsed = fountain.scenes(screenplay)
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     starts = [scene.line for scene in parsed]

@@ -20,6 +20,10 @@ class Script(VersionedModel):
     genre_locked = models.BooleanField(default=False, help_text="The genre is fixed: AI generation is given it and never changes it.")
     tone_locked = models.BooleanField(default=False, help_text="The tone is fixed: AI generation is given it and never changes it.")
     numbering_locked = models.BooleanField(default=False, help_text="Locked for production: scene numbers never change; new scenes get letters (3A).")
+    locked_version = models.ForeignKey("ScriptVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                       help_text="Pages locked at this version (the white script): its page numbers never change; "
+                                                 "each later version is a revision (blue, pink...) printed on A-pages (12A).")
+    locked_at = models.DateTimeField(null=True, blank=True, help_text="When the pages were locked (null: not locked).")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -74,11 +78,16 @@ class ScriptVersion(TimeStampedModel):
 
 
 class RenderKind(models.TextChoices):
-    """What a render of a script version is: the PDF or Fountain export, or the diff from an older version."""
+    """What a render of a script version is: the PDF (with or without the writer's [[notes]]), Fountain or Final Draft export, the diff from an older version, or, once
+    the pages are locked, its revision pages (only the pages it changed) or the whole revised script (locked numbers)."""
 
     PDF = "pdf", "PDF export"
+    PDF_NOTES = "pdf_notes", "PDF export with the writer's notes"
     FOUNTAIN = "fountain", "Fountain export"
+    FDX = "fdx", "Final Draft export"
     DIFF = "diff", "Diff"
+    REVISION = "revision", "Revision pages"
+    REVISED = "revised", "Revised script"
 
 
 class ScriptRender(TimeStampedModel):

@@ -7,7 +7,8 @@ from the top of the page, so 55 lines end 0.83 in above the bottom edge. Page nu
 stand top right, 0.5 in from the top and ending at the right margin (7.5 in), from the second
 body page on. A Fountain title page becomes an unnumbered first page: title centred a third of
 the way down, then credit, author(s) and source; contact and draft date at the bottom left.
-Core fonts are Latin-1, so other characters are replaced (see layout.latin1).
+Core fonts are Latin-1, so other characters are replaced (see layout.latin1). `revision_pdf` draws
+revision pages the same way, with their locked numbers, revision header and asterisks.
 
 Each page's content stream is written here (ISO 32000-1, 9.4: one `BT /F Tf x y Td (text) Tj ET`
 per styled run, underlines as filled rectangles) and pypdf makes the file around it. A drawing
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
@@ -39,8 +40,9 @@ from apps.scripts.fountain.layout import (
     layout_lines,
     wrap,
 )
+from apps.scripts.revision_pages import RevisedPage
 
-__all__ = ["LINES_PER_PAGE", "PageLimitExceeded", "layout_lines", "screenplay_pdf"]
+__all__ = ["LINES_PER_PAGE", "PageLimitExceeded", "layout_lines", "revision_pdf", "screenplay_pdf"]
 
 PT_PER_INCH = 72
 PAGE_WIDTH_PT, PAGE_HEIGHT_PT = 8.5 * PT_PER_INCH, 11 * PT_PER_INCH
@@ -54,6 +56,8 @@ PAGE_NUMBER_TOP_PT = 0.5 * PT_PER_INCH
 BASELINE_PT = LINE_PT / 2 + 0.3 * FONT_SIZE_PT
 # Courier's underline (Adobe's AFM: UnderlinePosition -100, UnderlineThickness 50, per 1000 em).
 UNDERLINE_BELOW_PT, UNDERLINE_PT = 0.1 * FONT_SIZE_PT, 0.05 * FONT_SIZE_PT
+MARK_X = 7.8  # revision marks (asterisks), inches from the left edge
+OMITTED_LINE = 25  # an omitted page's "OMITTED", about half way down
 TITLE_KEYS_CENTRED = ("title", "credit", "author", "authors", "source")
 TITLE_KEYS_BOTTOM = ("contact", "draft date", "copyright", "notes")
 
@@ -66,27 +70,69 @@ _ESCAPE = {i: (f"\\{i:03o}" if i < 32 or i > 126 else "\\" + chr(i) if chr(i) in
 
 
 def screenplay_pdf(screenplay: Screenplay, *, title: str | None = None, max_pages: int | None = None,
-                   on_page: Callable[[int], None] | None = None) -> bytes:
+                   on_page: Callable[[int], None] | None = None, notes: bool = False) -> bytes:
     """The screenplay as PDF bytes: an optional title page, then the body pages.
 
     `title` becomes the document's metadata title (the title page entry "Title" when not
     given). Never raises on odd text: characters outside Latin-1 are replaced. Raises
     `PageLimitExceeded` when the body prints more than `max_pages` pages (None: no limit), found
     while laying out, before anything is drawn. `on_page(pages laid out)` is called at each new
-    page (progress). Linear in the length of the text.
+    page (progress). `notes` prints the writer's [[notes]] in italics (off by default, as the
+    trade prints scripts; see apps.scripts.fountain.layout). Linear in the length of the text.
     """
     document = _Document()
     entries = {key.lower(): value for key, value in screenplay.title_page}
     if screenplay.title_page:
         _title_page(document, screenplay.title_page)
-    for number, page in enumerate(layout(screenplay, max_pages=max_pages, on_page=on_page), start=1):
-        canvas = document.add_page()
-        if number > 1:
-            canvas.draw(Piece(RIGHT_EDGE, (Span(f"{number}."),), "R"), PAGE_NUMBER_TOP_PT)
-        for index, pieces in enumerate(page.lines):
-            for piece in pieces:
-                canvas.draw(piece, TOP_PT + index * LINE_PT)
+    for number, page in enumerate(layout(screenplay, max_pages=max_pages, on_page=on_page, notes=notes), start=1):
+        _body_page(document.add_page(), page.lines, str(number))
     return document.output(title=title or _title_text(entries.get("title", "")))
+
+
+def revision_pdf(pages: Sequence[RevisedPage], *, headers: Mapping[int, str], title: str,
+                 title_page: list[tuple[str, str]] | None = None) -> bytes:
+    """Revision pages (or a whole revised script) as PDF bytes, from `apps.scripts.revision_pages.revise`.
+
+    Each page is drawn as `screenplay_pdf` draws it, numbered with its locked number ("12A."; page
+    1 unnumbered), with `headers[page.level]` ("Blue Revision – 03/12/26", the revision's name
+    and date; nothing for level 0, white) at the left margin on the page number's line, and an
+    asterisk in the right margin of each marked line: at 7.8 in from the left edge (the trade's
+    revision mark column), or right after the line's text when that runs further (a scene number
+    in the right margin). An omitted page prints "OMITTED" in its middle, marked. `title_page`
+    entries, when given, print first as in `screenplay_pdf`. Linear in the pages' text.
+    """
+    document = _Document()
+    if title_page:
+        _title_page(document, title_page)
+    for page in pages:
+        canvas = document.add_page()
+        header = headers.get(page.level) if page.level else None
+        if header:
+            # "–" is in the core fonts' WinAnsiEncoding (0x96), unlike the typewriter text of the body (layout.latin1).
+            canvas.draw(Piece(ACTION_X, (Span(header.replace("\u2013", "\x96")),)), PAGE_NUMBER_TOP_PT)
+        lines, marks = page.lines, page.marks
+        if page.omitted:
+            lines, marks = [[]] * OMITTED_LINE + [[Piece((ACTION_X + RIGHT_EDGE) / 2, (Span("OMITTED"),), "C")]], {OMITTED_LINE}
+        _body_page(canvas, lines, page.label, marks)
+    return document.output(title=title)
+
+
+def _body_page(canvas: "_Canvas", lines: list[list[Piece]], label: str, marks: Collection[int] = ()) -> None:
+    """A body page's lines from the top margin, its number top right (not on page "1"), a revision mark on each line in `marks`."""
+    if label != "1":
+        canvas.draw(Piece(RIGHT_EDGE, (Span(f"{label}."),), "R"), PAGE_NUMBER_TOP_PT)
+    for index, pieces in enumerate(lines):
+        top = TOP_PT + index * LINE_PT
+        for piece in pieces:
+            canvas.draw(piece, top)
+        if index in marks:
+            canvas.draw(Piece(max([MARK_X] + [_end(piece) for piece in pieces]), (Span("*"),)), top)
+
+
+def _end(piece: Piece) -> float:
+    """Where a piece's text ends, in inches from the page's left edge."""
+    width = len(piece.text) / CHARS_PER_INCH
+    return piece.x + {"L": width, "C": width / 2}.get(piece.align, 0.0)
 
 
 def _title_text(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from apps.core.integers import IntegerField
 from apps.jobs.serializers import JobSerializer
 from apps.productions.models import Production
 from apps.productions.scoped import ScopedPrimaryKeyRelatedField
@@ -43,8 +44,10 @@ class ScriptSerializer(serializers.ModelSerializer):
 
     `genre_locked`/`tone_locked`: fixed for AI generation; a locked one changes only in a request
     that also unlocks it (else 400 `locked`). `numbering_locked`: locked for production, scene
-    numbers never change and new scenes get letters (3A). Read-only: id, created_by, version,
-    created_at, updated_at; `production` is fixed once created.
+    numbers never change and new scenes get letters (3A). `locked_version`: the version (id) the pages
+    are locked at (null: not locked), since `locked_at`; later versions print as revision pages
+    (`POST /api/scripts/{id}/lock/`, `unlock/`). Read-only: id, locked_version, locked_at, created_by,
+    version, created_at, updated_at; `production` is fixed once created.
     """
 
     production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
@@ -52,8 +55,17 @@ class ScriptSerializer(serializers.ModelSerializer):
     class Meta:
         model = Script
         fields = ["id", "production", "title", "logline", "genre", "tone", "genre_locked", "tone_locked", "numbering_locked",
-                  "created_by", "version", "created_at", "updated_at"]
-        read_only_fields = ["id", "created_by", "version", "created_at", "updated_at"]
+                  "locked_version", "locked_at", "created_by", "version", "created_at", "updated_at"]
+        read_only_fields = ["id", "locked_version", "locked_at", "created_by", "version", "created_at", "updated_at"]
+
+
+class ScriptLockSerializer(serializers.Serializer):
+    """Lock or unlock a script's pages (JSON): `version`, the script's edit counter as last read (409 when stale);
+    to lock, optionally `number`, the version number to lock at (default: the latest)."""
+
+    version = IntegerField(min_value=0, help_text="The script's `version` as last read.")
+    number = IntegerField(min_value=1, required=False, allow_null=True, default=None,
+                                      help_text="Lock at this version number (default: the latest). Ignored by unlock.")
 
 
 class ScriptVersionCreateSerializer(serializers.Serializer):
@@ -96,9 +108,9 @@ class ScriptDiffSerializer(serializers.Serializer):
 
 
 class ScriptUploadSerializer(serializers.Serializer):
-    """Screenplay upload body (multipart/form-data): `production`, `file` (Fountain, UTF-8), optional `title` and `script`.
+    """Screenplay upload body (multipart/form-data): `production`, `file` (Fountain, Final Draft or PDF), optional `title` and `script`.
 
-    Without a `title` the file name is used.
+    The file's format is recognised from its content, not its name. Without a `title` the file name is used.
     """
 
     production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
@@ -106,7 +118,8 @@ class ScriptUploadSerializer(serializers.Serializer):
     script = ScopedPrimaryKeyRelatedField(queryset=Script.objects.all(), required=False, allow_null=True,
                                           help_text="Import as the next version of this script (else: a script with the same title, else a new one).")
     # Empty files reach the service, which answers them with code `empty_file`.
-    file = serializers.FileField(allow_empty_file=True, help_text="A .fountain screenplay (UTF-8 text).")
+    file = serializers.FileField(allow_empty_file=True, help_text="The screenplay: Fountain (.fountain, UTF-8 text), Final Draft (.fdx) "
+                                 "or PDF, recognised by its content; any other file is refused (400 `unsupported_format`).")
 
 
 class ScriptUploadResponseSerializer(ScriptSerializer):

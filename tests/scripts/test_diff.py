@@ -116,3 +116,13 @@ def test_merged_order_puts_removed_scenes_after_the_scene_before_them():
 
 def test_scene_line_diff_has_no_file_headers():
     assert scene_line_diff(["a", "b"], ["a", "c"]) == ["@@ -1,2 +1,2 @@", " a", "-b", "+c"]
+
+
+def test_a_writers_note_added_changes_its_scene_and_shows_in_the_line_diff():
+    noted = STREET.replace("Rain.", "Rain.[[Real rain or a rain machine?]]")
+    result = script_diff(script(KITCHEN, STREET), script(KITCHEN, noted))
+
+    street = by_heading(result)["EXT. STREET - NIGHT"]
+    assert (street["status"], by_heading(result)["INT. KITCHEN - DAY"]["status"]) == ("changed", "unchanged")
+    assert [line for line in street["lines"] if line[:1] in "+-"] == [
+        "-" + STREET.split("\n")[2], "+" + noted.split("\n")[2]]

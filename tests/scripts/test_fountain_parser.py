@@ -12,7 +12,9 @@ import pytest
 from apps.scripts.fountain import (
     Element,
     FountainError,
+    Note,
     Screenplay,
+    TooManyElements,
     page_eighths,
     parse,
     parse_bytes,
@@ -49,6 +51,52 @@ def test_prefix_inside_a_longer_word_is_not_a_heading(line):
 def test_heading_and_cue_must_follow_a_blank_line_even_when_forced():
     text = "He walks.\nINT. HOUSE - DAY\n.FORCED\n@McCLANE\nYippie."
     assert kinds_and_texts(text) == [("action", text)]
+
+
+@pytest.mark.parametrize("line", ["INT. HOUSE - DAY", "ext. brick's pool - day", "EST BUCKET LIST #A3-1#", ".FORCED HEADER",
+                                  "INT. HOUSE - DAY #1#"])
+def test_a_heading_needs_a_blank_line_after_it_else_it_is_action(line):
+    # Fountain 1.1: "A Scene Heading is any line that has a blank line following it, and either
+    # begins with INT or EXT or similar". The forcing "." stands in for the prefix only.
+    assert kinds_and_texts(f"Before.\n\n{line}\nBob walks in.\n\nAfter.") == [
+        ("action", "Before."), ("action", f"{line}\nBob walks in."), ("action", "After."),
+    ]
+
+
+@pytest.mark.parametrize("line", ["INT. HOUSE - DAY", ".FORCED", "EXT. PARK (V.O.)"])
+def test_an_upper_case_heading_line_with_text_under_it_is_no_character_cue(line):
+    assert kinds_and_texts(f"{line}\nHELLO.\n(beat)\n\nBOB\nHi.") == [
+        ("action", f"{line}\nHELLO.\n(beat)"), ("character", "BOB"), ("dialogue", "Hi."),
+    ]
+
+
+@pytest.mark.parametrize("after", ["", "\n", " \n", "  \nText.", "\t\n\nText.", "\n/* gone */\n\nText."])
+def test_a_heading_at_the_end_or_before_a_whitespace_only_line_or_a_whole_line_boneyard(after):
+    elements = parse(f"Before.\n\nINT. HOUSE - DAY #7#\n{after}").elements
+    assert (elements[1].kind, elements[1].text, elements[1].scene_number) == ("scene_heading", "INT. HOUSE - DAY", "7")
+    assert [(e.kind, e.text) for e in elements[2:]] == ([("action", "Text.")] if "Text." in after else [])
+
+
+def test_a_line_of_notes_under_a_heading_is_no_blank_line():
+    assert kinds_and_texts("INT. HOUSE - DAY\n[[Which house?]]\n\nText.") == [
+        ("action", "INT. HOUSE - DAY"), ("note", "Which house?"), ("action", "Text."),
+    ]
+
+
+def test_after_an_action_line_that_looks_like_a_heading_a_cue_needs_its_own_blank_line():
+    assert kinds_and_texts("INT. HOUSE - DAY\nBOB\nHi.\n\nEXT. GARDEN - DAY\n\nBOB\nHi.") == [
+        ("action", "INT. HOUSE - DAY\nBOB\nHi."), ("scene_heading", "EXT. GARDEN - DAY"),
+        ("character", "BOB"), ("dialogue", "Hi."),
+    ]
+
+
+def test_lenient_headings_read_a_heading_with_text_under_it_as_slate_did_before():
+    text = "INT. HOUSE - DAY\nBob walks in.\n\n.FORCED #2#\nBOB\nHi."
+    assert [(e.kind, e.text, e.scene_number) for e in parse(text, lenient_headings=True).elements] == [
+        ("scene_heading", "INT. HOUSE - DAY", None), ("action", "Bob walks in.", None),
+        ("scene_heading", "FORCED", "2"), ("action", "BOB\nHi.", None),
+    ]
+    assert [e.kind for e in parse(text).elements] == ["action", "action"]
 
 
 def test_leading_dot_forces_a_heading_but_not_an_ellipsis_or_dot_space():
@@ -230,20 +278,50 @@ def test_inline_boneyard_and_unclosed_boneyard():
     ]
 
 
-def test_inline_notes_removed_and_standalone_notes_become_elements():
+def test_inline_notes_are_kept_with_their_element_and_standalone_notes_become_elements():
     text = (
         "He enters[[rename him?]]. Quietly.\n\n[[Is this the right house?]]\n\n"
         "Scott pauses.[[This needs work.\nOr coffee.\n  \nDefinitely coffee.]] He looks.\n\n"
         "Not a note [[because\n\nof the blank line]] here."
     )
     screenplay = parse(text)
-    assert [(e.kind, e.text, e.line) for e in screenplay.elements] == [
-        ("action", "He enters. Quietly.", 1),
-        ("note", "Is this the right house?", 3),
-        ("action", "Scott pauses. He looks.", 5),
-        ("action", "Not a note [[because", 10),
-        ("action", "of the blank line]] here.", 12),
+    assert [(e.kind, e.text, e.line, e.notes) for e in screenplay.elements] == [
+        ("action", "He enters. Quietly.", 1, (Note(9, "rename him?"),)),
+        ("note", "Is this the right house?", 3, ()),
+        ("action", "Scott pauses. He looks.", 5, (Note(13, "This needs work.\nOr coffee.\n\nDefinitely coffee."),)),
+        ("action", "Not a note [[because", 10, ()),
+        ("action", "of the blank line]] here.", 12, ()),
     ]
+
+
+def test_inline_notes_in_every_kind_of_line_are_placed_in_the_text_kept():
+    text = (
+        "INT. HOUSE[[which?]] - DAY #1# [[after the number]]\n\n"
+        "@McCLANE[[sp?]] (V.O.)[[on the extension]]\n(beat[[longer]])\nYippie[[loud]] ki-yay!\nSecond[[end]]\n\n"
+        "    Indented[[x]] action\n![[forced]]\n\n> THE[[y]] END <\n\n=[[z]] Synopsis\n\n"
+        "~La[[la]] la\n\n# Act[[one]]\n\nCUT TO:[[hard]]\n\n===[[act break]]"
+    )
+    noted = [(e.kind, e.text, [(n.offset, n.text) for n in e.notes]) for e in parse(text).elements]
+    assert noted == [
+        ("scene_heading", "INT. HOUSE - DAY", [(10, "which?"), (16, "after the number")]),
+        ("character", "McCLANE", [(7, "sp?"), (7, "on the extension")]),
+        ("parenthetical", "(beat)", [(5, "longer")]),
+        ("dialogue", "Yippie ki-yay!\nSecond", [(6, "loud"), (21, "end")]),
+        ("action", "    Indented action\n", [(12, "x"), (20, "forced")]),
+        ("centered", "THE END", [(3, "y")]),
+        ("synopsis", "Synopsis", [(0, "z")]),
+        ("lyrics", "La la", [(2, "la")]),
+        ("section", "Act", [(3, "one")]),
+        ("transition", "CUT TO:", [(7, "hard")]),
+        ("page_break", "", [(0, "act break")]),
+    ]
+
+
+@pytest.mark.parametrize(("text", "kept"), [("a[[1]] b[[2]]\n\nc", 4), ("a\n\nb[[1]]\n[[2]]", 4), ("BOB\nHi[[1]][[2]][[3]]", 5)])
+def test_inline_notes_count_towards_max_elements(text, kept):
+    assert len(parse(text, max_elements=kept).elements) < kept
+    with pytest.raises(TooManyElements, match=f"more than {kept - 1:,} elements"):
+        parse(text, max_elements=kept - 1)
 
 
 # --- line endings, encodings, odd input ----------------------------------------------------------

@@ -225,10 +225,10 @@ def _png() -> bytes:
 @pytest.mark.parametrize("content, code", [
     (b"", "empty_file"),
     (b"\n\n  \n", "empty_file"),
-    (_png(), "not_fountain"),
-    (bytes(range(256)) * 16, "not_fountain"),
-    (b"INT. HOUSE - DAY\n\nBOB\nHi.\n" + b"\x00" * 64 + b"\n", "not_fountain"),
-    (b"Title: Le Caf\xe9\n\nINT. CAF\xc9 - JOUR\n\nAM\xc9LIE\nBonjour.\n", "not_fountain"),
+    (_png(), "unsupported_format"),
+    (bytes(range(256)) * 16, "unsupported_format"),
+    (b"INT. HOUSE - DAY\n\nBOB\nHi.\n" + b"\x00" * 64 + b"\n", "unsupported_format"),
+    (b"Title: Le Caf\xe9\n\nINT. CAF\xc9 - JOUR\n\nAM\xc9LIE\nBonjour.\n", "unsupported_format"),
 ])
 def test_bad_screenplay_file_is_refused_and_leaves_nothing(api, production, media_root, content, code):
     response = upload(api, production, filename="draft.fountain", content=content, title="Draft")

@@ -4,10 +4,12 @@ Each hostile shape of tests/scripts/hostile.py, and (property-based, hypothesis)
 made of the hostile pieces (runs of spaces and tabs, "(", "*", "_", "[[", "/*", "#", ">", "~",
 "*a ", on one line or across lines), is repeated to a text of SMALL characters and to one eight
 times as long; each step (parse, scenes with their eighths, PDF with its emphasis and layout,
-Fountain export, diff against an edited copy) must take less than RATIO_LIMIT times as long on
-the long one. Linear work gives about 8x, n log n about 9x, quadratic 64x. The work is measured
-as CPU time of this process with the garbage collector paused (so neither other processes nor
-collection pauses count), the median of a few runs, all in the same test run.
+the same with the notes printed, Fountain export, diff against an edited copy, the edited copy's
+revision pages against the text locked) must take less
+than RATIO_LIMIT times as long on the long one. Linear work gives about 8x, n log n about 9x,
+quadratic 64x. The work is measured as CPU time of this process with the garbage collector
+paused (so neither other processes nor collection pauses count), the median of a few runs, all
+in the same test run.
 """
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ from apps.scripts.fountain import Span, spans, split_character
 from apps.scripts.fountain.layout import wrap
 from apps.scripts.fountain.pagination import wrapped_lines
 from apps.scripts.fountain.source import source_lines
-from apps.scripts.pdf import screenplay_pdf
+from apps.scripts.pdf import revision_pdf, screenplay_pdf
+from apps.scripts.revision_pages import revise
 from tests.scripts.diffing import script_diff
 from tests.scripts.hostile import SHAPES, hostile
 
@@ -47,7 +50,10 @@ STEPS = {
     "scenes": (lambda text: matching.read_scenes(text), 6),
     "fountain": (lambda text: fountain.to_fountain(fountain.parse(text)), 6),
     "pdf": (lambda text: screenplay_pdf(fountain.parse(text)), 1),
+    "pdf_with_notes": (lambda text: screenplay_pdf(fountain.parse(text), notes=True), 1),
     "diff": (lambda text: script_diff(text, edited(text)), 1),
+    # Locked at the text, the edited copy as its blue revision: the whole revised script, A-pages and marks.
+    "revision": (lambda text: revision_pdf(revise(fountain.parse(text), [fountain.parse(edited(text))]).pages, headers={1: "Blue"}, title=""), 1),
 }
 
 

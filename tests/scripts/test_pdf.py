@@ -147,3 +147,25 @@ def test_dual_dialogue_prints_side_by_side():
 def test_layout_lines_counts_blank_separators():
     assert layout_lines(parse("INT. HOUSE\n\nAction.\n\nBOB\nHi.\n")) == 6
     assert layout_lines(parse("")) == 0
+
+
+NOTED = (
+    "INT. HOUSE - DAY\n\nHe enters[[rename him?]]. Quietly.\n\n[[Is this the right house?]]\n\n"
+    "BOB\n(beat)\nHi[[louder]] there.\n"
+)
+
+
+def test_notes_are_not_printed_unless_asked_for():
+    assert "[[" not in read(screenplay_pdf(parse(NOTED))).pages[0].extract_text()
+
+
+def test_notes_print_in_italics_under_their_element_when_asked_for():
+    runs = placed_text(read(screenplay_pdf(parse(NOTED), notes=True)).pages[0])
+
+    assert runs == [
+        (1.5, 0, "INT. HOUSE - DAY", "/Courier"),
+        (1.5, 2, "He enters. Quietly.", "/Courier"), (1.5, 3, "[[rename him?]]", "/Courier-Oblique"),
+        (1.5, 5, "[[Is this the right house?]]", "/Courier-Oblique"),
+        (3.7, 7, "BOB", "/Courier"), (3.1, 8, "(beat)", "/Courier"),
+        (2.5, 9, "Hi there.", "/Courier"), (2.5, 10, "[[louder]]", "/Courier-Oblique"),
+    ]

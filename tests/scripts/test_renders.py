@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.services import job_run
 from apps.scenes.models import Scene
+from apps.scripts.fdx import read_fdx
 from apps.scripts.models import Script, ScriptRender, ScriptVersion
 from apps.scripts.services import script_version_create
 from tests.conftest import SHARED_DATA
@@ -41,7 +42,8 @@ def kept_files(media_root: Path) -> list[Path]:
     return sorted((media_root / "scripts" / "renders").glob("*")) if (media_root / "scripts" / "renders").exists() else []
 
 
-@pytest.mark.parametrize("suffix, content_type", [("export.pdf", "application/pdf"), ("export.fountain", "text/plain; charset=utf-8")])
+@pytest.mark.parametrize("suffix, content_type", [("export.pdf", "application/pdf"), ("export.fountain", "text/plain; charset=utf-8"),
+                                                   ("export.fdx", "application/xml")])
 def test_a_big_export_is_made_once_by_a_job_and_then_served_from_the_kept_file(api, api_for, viewer, script, media_root, suffix, content_type):
     v2 = ScriptVersion.objects.get(script=script, number=2)
 
@@ -65,6 +67,9 @@ def test_a_big_export_is_made_once_by_a_job_and_then_served_from_the_kept_file(a
     assert 'filename="Ascent v2.' in response["Content-Disposition"]
     if suffix == "export.pdf":
         assert PdfReader(io.BytesIO(body)).metadata.title == "Ascent"
+    elif suffix == "export.fdx":
+        headings = [e.text for e in read_fdx(body).elements if e.kind == "scene_heading"]
+        assert "INT. MOUNT GURU FOOTHILLS--DAY" in headings and headings[-1] == "INT. BASE CAMP - NIGHT"
     else:
         assert "\n\nINT. MOUNT GURU FOOTHILLS--DAY\n\n" in body.decode("utf-8") and body.decode("utf-8").endswith("\n\nINT. BASE CAMP - NIGHT\n\nWind.\n")
     assert Job.objects.filter(kind="script.render").count() == 1
@@ -84,6 +89,26 @@ def test_a_renamed_script_gets_its_pdf_made_again_and_the_old_file_removed(api, 
     assert job.status == JobStatus.SUCCEEDED
     [new] = kept_files(media_root)
     assert new != old and PdfReader(io.BytesIO(new.read_bytes())).metadata.title == "Ascent (final)"
+
+
+@pytest.mark.parametrize("suffix", ["export.fountain", "export.fdx", "export.pdf"])
+def test_a_render_kept_from_an_older_reading_of_fountain_is_made_again(api, script, media_root, suffix, monkeypatch,
+                                                                        django_capture_on_commit_callbacks):
+    # Renders kept before the parser read headings and notes as it does now (renders.READING) are stale.
+    from apps.scripts.services import renders
+
+    v2 = ScriptVersion.objects.get(script=script, number=2)
+    monkeypatch.setattr(renders, "READING", "1")
+    job_run(api.get(f"/api/script-versions/{v2.pk}/{suffix}").json()["id"])
+    assert api.get(f"/api/script-versions/{v2.pk}/{suffix}").status_code == 200
+    monkeypatch.undo()
+
+    response = api.get(f"/api/script-versions/{v2.pk}/{suffix}")
+
+    assert response.status_code == 202
+    with django_capture_on_commit_callbacks(execute=True):
+        assert job_run(response.json()["id"]).status == JobStatus.SUCCEEDED
+    assert api.get(f"/api/script-versions/{v2.pk}/{suffix}").status_code == 200 and len(kept_files(media_root)) == 1
 
 
 def test_a_big_diff_is_made_by_a_job_and_made_again_when_a_scene_is_renumbered(api, script, media_root, django_capture_on_commit_callbacks):

@@ -307,6 +307,28 @@ def test_a_generation_version_records_its_summary_parent_and_progress(user, scri
     assert (street.needs_review, street.review_reason) == (True, "Text changed in v2")
 
 
+def test_a_version_stored_before_headings_needed_a_blank_line_after_is_read_as_it_was_read_then(production, user):
+    # Before issue 17 a prefixed line after a blank line was a heading even with text right under it.
+    # A version stored then keeps its scenes' own texts, so the next version pairs each scene with its own.
+    script = Script.objects.create(production=production, title="Old", created_by=user)
+    spaced = "INT. KITCHEN - DAY\n\nMara slices bread while the kettle whistles on the stove behind her.\n\nINT. HALL - DAY\n\nA clock ticks.\n\nEXT. STREET - NIGHT\n\nRain. A bus pulls away.\n"
+    v1 = script_version_create(script=script, text=spaced, source="upload", actor=user)
+    old_text = spaced.replace("INT. HALL - DAY\n\n", "INT. HALL - DAY\n")  # as such a version was stored
+    ScriptVersion.objects.filter(pk=v1.pk).update(text=old_text)
+    kitchen, hall, street = (Scene.objects.get(location=place) for place in ("KITCHEN", "HALL", "STREET"))
+    ShotFactory(scene=street, number="1")
+
+    v2 = script_version_create(script=script, text=old_text.replace("Rain.", "Hail."), source="edit", actor=user)
+
+    assert v2.scene_count == 2  # the hall's heading line is action now: it has text right under it
+    assert v2.scene_ids == [kitchen.pk, street.pk]
+    assert v2.changes == {"added": 0, "removed": 1, "moved": 0, "changed": 2}
+    street.refresh_from_db()
+    hall.refresh_from_db()
+    assert (street.review_reason, street.shots.count()) == ("Text changed in v2", 1)
+    assert (hall.needs_review, hall.review_reason) == (True, "Not in v2")
+
+
 def test_the_crew_clears_a_review_flag_with_a_patch(api, user, script):
     script_version_create(script=script, text=SHORT.replace("Rain.", "Hail."), source="edit", actor=user)
     street = Scene.objects.get(location="STREET")

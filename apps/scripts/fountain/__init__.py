@@ -4,12 +4,14 @@
     for scene in scenes(screenplay):
         scene.number, scene.slugline.location, scene.page_eighths, scene.characters
     to_fountain(screenplay)             # back to canonical Fountain; element.spans for emphasis
+    element.notes                       # the writer's inline [[notes]], with where each stood
 """
 
 from .emphasis import Span, plain, spans, to_html
 from .model import (
     Element,
     FountainError,
+    Note,
     ParsedScene,
     SceneHeading,
     Screenplay,
@@ -23,6 +25,7 @@ from .writer import to_fountain
 __all__ = [
     "Element",
     "FountainError",
+    "Note",
     "ParsedScene",
     "SceneHeading",
     "Screenplay",

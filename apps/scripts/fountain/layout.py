@@ -1,23 +1,24 @@
 """Lay a screenplay out on pages in the standard screenplay format (no PDF library here).
 
-The format (as taught by the trade and used by Final Draft, Fade In and screenplain): US Letter,
-12-pt Courier, so 10 characters to the inch and 6 lines to the inch; 55 lines of text per page
-(the page the industry's "one page, one minute" and eighths are counted on). Columns, in
-inches from the left edge of the page:
+The format (as taught by the trade and used by Final Draft, Fade In and screenplain): US Letter, 12-pt Courier,
+so 10 characters to the inch and 6 lines to the inch; 55 lines of text per page (the page the industry's "one
+page, one minute" and eighths are counted on). Columns, in inches from the left edge of the page:
 
 - scene headings, action, transitions (right-aligned), centered text: 1.5 to 7.5 (60 chars);
-- character cues at 3.7; parentheticals at 3.1, 2.5 in wide (25 chars); dialogue and lyrics
-  in dialogue at 2.5, 3.5 in wide (35 chars);
-- dual dialogue: two columns 2.9 in wide (29 chars) at 1.5 and 4.6, cue 1.0 in in, parenthetical
-  0.4 in in;
+- character cues at 3.7; parentheticals at 3.1, 2.5 in wide (25 chars); dialogue and lyrics in dialogue at 2.5,
+  3.5 in wide (35 chars);
+- dual dialogue: two columns 2.9 in wide (29 chars) at 1.5 and 4.6, cue 1.0 in in, parenthetical 0.4 in in;
 - scene numbers at both ends of the heading line: ending at 1.3 and starting at 7.6.
 
-Elements are separated by one blank line, except inside a dialogue block. A page break (`===`)
-starts a new page. A scene heading is kept with the first two lines of what follows; a character
-cue is never left alone at the bottom of a page: a speech that does not fit is split between
-lines, the page ending in "(MORE)" at the cue's indent and the next beginning with
-"NAME (CONT'D)". Action splits between lines when at least two lines stay on each side.
-Sections, synopses and notes are not printed. Emphasis comes through as span styles.
+Elements are separated by one blank line, except inside a dialogue block. A page break (`===`) starts a new page.
+A scene heading is kept with the first two lines of what follows; a character cue is never left alone at the
+bottom of a page: a speech that does not fit is split between lines, the page ending in "(MORE)" at the cue's
+indent and the next beginning with "NAME (CONT'D)". Action splits between lines when at least two lines stay on
+each side. Sections, synopses and notes are not printed. Emphasis comes through as span styles.
+
+With `notes=True` the writer's notes are printed too, in italics between "[[" and "]]": a note on a line of its
+own as a block of its own at the action indent (inside a speech, in the speech's column), the inline notes of
+an element on the lines right under it, at its indent.
 """
 
 from __future__ import annotations
@@ -100,14 +101,15 @@ def _latin1_char(match: re.Match) -> str:
 
 
 def layout(screenplay: Screenplay, *, max_pages: int | None = None,
-           on_page: Callable[[int], None] | None = None) -> list[Page]:
+           on_page: Callable[[int], None] | None = None, notes: bool = False) -> list[Page]:
     """The body of the screenplay on pages (title page not included). At least one page.
 
     Linear in the length of the text. Raises `PageLimitExceeded` as soon as a page past
     `max_pages` would start (None: no limit). `on_page(pages so far)` is called at each new page
-    (progress; it may raise to stop the layout).
+    (progress; it may raise to stop the layout). `notes`: print the writer's notes (see the
+    module docstring); off, they take no room.
     """
-    return _Layout(max_pages, on_page).run(screenplay.elements)
+    return _Layout(max_pages, on_page).run(list(_blocks(screenplay.elements, notes)))
 
 
 def layout_lines(screenplay: Screenplay) -> int:
@@ -203,8 +205,7 @@ class _Layout:
     def page(self) -> Page:
         return self.pages[-1]
 
-    def run(self, elements: list[Element]) -> list[Page]:
-        blocks = list(_blocks(elements))
+    def run(self, blocks: list[_Block]) -> list[Page]:
         for index, block in enumerate(blocks):
             if block.kind == m.PAGE_BREAK:
                 if self.page.lines:
@@ -282,8 +283,9 @@ class _Layout:
         return True
 
 
-def _blocks(elements: list[Element]):
-    """The printed blocks, in order: one per element, a whole speech per dialogue block."""
+def _blocks(elements: list[Element], notes: bool = False):
+    """The printed blocks, in order: one per element, a whole speech per dialogue block (with
+    `notes`, a note element is a block too, and inline notes print under their element)."""
     index = 0
     while index < len(elements):
         element = elements[index]
@@ -293,17 +295,35 @@ def _blocks(elements: list[Element]):
             right = None
             if index < len(elements) and elements[index].kind == m.CHARACTER and elements[index].dual:
                 right, index = _speech(elements, index)
-            yield _dual(speech, right) if right else _single(speech)
+            yield _dual(speech, right, notes) if right else _single(speech, notes)
             continue
         index += 1
+        if kind == m.NOTE and notes:
+            yield _Block("other", _note_lines(element.text, ACTION_X, ACTION_CHARS))
+            continue
         if kind in (m.SECTION, m.SYNOPSIS, m.NOTE):
             continue
         if kind == m.PAGE_BREAK:
             yield _Block(m.PAGE_BREAK, [])
         elif kind == m.SCENE_HEADING:
-            yield _heading(element)
+            block = _heading(element)
+            block.lines += _inline_notes(element, ACTION_X, ACTION_CHARS, notes)
+            yield block
         else:
-            yield _Block(kind if kind == m.ACTION else "other", _other(element))
+            lines = _other(element) + _inline_notes(element, ACTION_X, ACTION_CHARS, notes)
+            yield _Block(kind if kind == m.ACTION else "other", lines)
+
+
+def _note_lines(text: str, x: float, width: int) -> list[list[Piece]]:
+    """A note printed: "[[text]]" in italics, wrapped to `width` at `x`."""
+    return [[Piece(x, line)] for line in wrap([Span(f"[[{text}]]", italic=True)], width)]
+
+
+def _inline_notes(element: Element, x: float, width: int, notes: bool) -> list[list[Piece]]:
+    """The element's inline notes, one after the other, when notes are printed."""
+    if not notes:
+        return []
+    return [line for note in element.notes for line in _note_lines(note.text, x, width)]
 
 
 def _speech(elements: list[Element], index: int) -> tuple[list[Element], int]:
@@ -322,30 +342,36 @@ def _cue_text(cue: Element) -> str:
 
 
 def _speech_lines(speech: list[Element], x: float, width: int, cue_in: float,
-                  paren_in: float) -> list[list[Piece]]:
+                  paren_in: float, notes: bool = False) -> list[list[Piece]]:
     lines = [[Piece(x + cue_in, (Span(latin1(_cue_text(speech[0]))),))]]
+    lines += _inline_notes(speech[0], x, width, notes)
     for element in speech[1:]:
         if element.kind == m.NOTE:
+            if notes:
+                lines += _note_lines(element.text, x, width)
             continue
         if element.kind == m.PARENTHETICAL:
-            for line in wrap(element.spans, width - int(paren_in * CHARS_PER_INCH) - 5):
+            paren_width = width - int(paren_in * CHARS_PER_INCH) - 5
+            for line in wrap(element.spans, paren_width):
                 lines.append([Piece(x + paren_in, line)])
+            lines += _inline_notes(element, x + paren_in, paren_width, notes)
             continue
         runs = element.spans
         if element.kind == m.LYRICS:
             runs = [Span(s.text, s.bold, True, s.underline) for s in runs]
         lines.extend([Piece(x, line)] for line in wrap(runs, width))
+        lines += _inline_notes(element, x, width, notes)
     return lines
 
 
-def _single(speech: list[Element]) -> _Block:
-    lines = _speech_lines(speech, DIALOGUE_X, DIALOGUE_CHARS, CUE_X - DIALOGUE_X, PAREN_X - DIALOGUE_X)
+def _single(speech: list[Element], notes: bool = False) -> _Block:
+    lines = _speech_lines(speech, DIALOGUE_X, DIALOGUE_CHARS, CUE_X - DIALOGUE_X, PAREN_X - DIALOGUE_X, notes)
     return _Block(m.CHARACTER, lines, cue=latin1(speech[0].text.upper()))
 
 
-def _dual(left: list[Element], right: list[Element]) -> _Block:
+def _dual(left: list[Element], right: list[Element], notes: bool = False) -> _Block:
     """Two speeches side by side; kept whole on one page."""
-    columns = [_speech_lines(side, x, DUAL_CHARS, DUAL_CUE_IN, DUAL_PAREN_IN)
+    columns = [_speech_lines(side, x, DUAL_CHARS, DUAL_CUE_IN, DUAL_PAREN_IN, notes)
                for side, x in zip((left, right), DUAL_X)]
     height = max(len(c) for c in columns)
     lines = [[piece for c in columns if i < len(c) for piece in c[i]] for i in range(height)]

@@ -31,7 +31,7 @@ class FountainError(ValueError):
 
 
 class TooManyElements(FountainError):
-    """The screenplay has more elements than the caller allows (`parse(..., max_elements=n)`)."""
+    """The screenplay has more elements (inline notes counted) than the caller allows (`parse(..., max_elements=n)`)."""
 
     def __init__(self, max_elements: int):
         super().__init__(f"more than {max_elements:,} elements")
@@ -39,11 +39,27 @@ class TooManyElements(FountainError):
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """A writer's inline note (`[[...]]`, Fountain 1.1 "Notes") kept with the element it stood in.
+
+    `offset` is where the note stood in the element's `text`, in characters from its start
+    (0..len(text); a note on a line's forcing character or on a cue's extension is counted at
+    the nearest end of the text kept). `text` is the note's own text: lines joined with "\\n",
+    each line's trailing spaces dropped (a line that was two spaces, the spec's way of keeping an
+    empty line inside a note, is "").
+    """
+
+    offset: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Element:
     """One block of a screenplay: a scene heading, an action paragraph, a speech...
 
     `text` keeps the writer's markup (`*`, `**`, `_`) and drops only the forcing characters
-    (`!`, `@`, `.`, `>`, `<`, `~`, `=`, `#`), boneyards and inline notes; trailing spaces go.
+    (`!`, `@`, `.`, `>`, `<`, `~`, `=`, `#`), boneyards and inline notes (those are in
+    `notes`); trailing spaces go.
     - action: one paragraph (blank lines split paragraphs), lines joined with "\\n",
       indentation kept.
     - character: the bare name; `extension` holds "(V.O.) (CONT'D)" as written; `dual` marks
@@ -52,8 +68,11 @@ class Element:
       parenthetical: "(beat)" with its brackets.
     - scene_heading: without the leading "." and the "#12A#" (that is `scene_number`).
     - centered, lyrics: one element per marked line. section: `depth` is the number of "#".
-    - note: a line holding only [[notes]]; page_break: empty text.
-    A boneyard (/* */) is never an element. `spans` reads the emphasis markup of `text`.
+    - note: a line holding only [[notes]], one element per note (its text as in `Note.text`);
+      page_break: empty text.
+    `notes` holds the inline notes that stood inside the element's lines, in order (a note on a
+    line of its own is a note element instead). A boneyard (/* */) is never an element. `spans`
+    reads the emphasis markup of `text`.
     """
 
     kind: str
@@ -63,6 +82,7 @@ class Element:
     dual: bool = False
     depth: int = 0
     line: int = 0
+    notes: tuple[Note, ...] = ()
 
     @property
     def spans(self) -> list[Span]:

@@ -33,18 +33,24 @@ def parse_bytes(data: bytes) -> Screenplay:
     return parse(decode(data))
 
 
-def parse(text: str, *, max_elements: int | None = None) -> Screenplay:
+def parse(text: str, *, max_elements: int | None = None, lenient_headings: bool = False) -> Screenplay:
     """Parse Fountain 1.1 text (https://fountain.io/syntax) into a Screenplay.
 
     Accepts any line endings (LF, CRLF, CR, mixed) and a leading BOM; tabs count as four
     spaces. The elements come out in reading order with their 1-based source line; see
     `Element` for what each kind's text holds. Never raises on odd text: what is not
     anything else is action. Linear in the length of the text. With `max_elements`, raises
-    `TooManyElements` as soon as one element more would be made.
+    `TooManyElements` as soon as one element or inline note more would be kept (each costs
+    memory: a hostile file of 5 MiB could hold a million notes).
+
+    `lenient_headings` reads a prefixed (or forced) line after a blank line as a scene heading
+    even when text follows it directly, as Slate did before it kept to the spec's blank line
+    after a heading: only for re-reading versions stored then (apps.scripts.services.versions).
     """
     lines = source_lines(normalise(text))
     title_page, start = split_title_page(lines)
-    return Screenplay(title_page=title_page, elements=_Body(lines[start:], max_elements).parse())
+    body = _Body(lines[start:], max_elements, lenient_headings=lenient_headings)
+    return Screenplay(title_page=title_page, elements=body.parse())
 
 
 def split_character(cue: str) -> tuple[str, str | None, bool] | None:
@@ -85,15 +91,21 @@ def _is_upper(text: str) -> bool:
 class _Body:
     """The line-by-line pass over the screenplay body (everything after the title page)."""
 
-    def __init__(self, lines: list[SourceLine], max_elements: int | None = None) -> None:
+    def __init__(self, lines: list[SourceLine], max_elements: int | None = None,
+                 *, lenient_headings: bool = False) -> None:
         self.lines = lines
         self.max_elements = max_elements
+        self.lenient_headings = lenient_headings
         self.elements: list[Element] = []
         # The block being built: the consecutive lines of one action paragraph or of one
-        # stretch of speech become one element, joined with "\n".
+        # stretch of speech become one element, joined with "\n"; `open_length` is the length
+        # of its text so far and `open_notes` the inline notes of its lines.
         self.open_kind: str | None = None
         self.open_lines: list[str] = []
         self.open_line = 0
+        self.open_length = 0
+        self.open_notes: list[m.Note] = []
+        self.notes_kept = 0  # inline notes kept so far (they count towards `max_elements`)
         self.in_dialogue = False
         self.dual = False
 
@@ -103,7 +115,7 @@ class _Body:
         for index, line in enumerate(self.lines):
             if line.is_blank:
                 if self.in_dialogue and line.is_two_space and self._next_is_text(index):
-                    self._add_line(m.DIALOGUE, "", line.number)
+                    self._add_line(m.DIALOGUE, "", line)
                     continue
                 self._close()
                 self.in_dialogue = self.dual = False
@@ -124,6 +136,7 @@ class _Body:
         return self.elements
 
     def _next_is_text(self, index: int) -> bool:
+        """The line after `index` is not blank (a note on a line of its own is not blank)."""
         return index + 1 < len(self.lines) and not self.lines[index + 1].is_blank
 
     def _dialogue_line(self, line: SourceLine) -> None:
@@ -134,12 +147,12 @@ class _Body:
         after_parenthetical = self.open_kind is None and self.elements[-1].kind == m.PARENTHETICAL
         if text.startswith("(") and text.endswith(")") and not after_parenthetical:
             self._close()
-            self._emit(m.PARENTHETICAL, text, line.number, dual=self.dual)
+            self._emit(m.PARENTHETICAL, text, line.number, source=line, dual=self.dual)
         elif text.startswith("~"):
             self._close()
-            self._emit(m.LYRICS, text[1:].strip(), line.number, dual=self.dual)
+            self._emit(m.LYRICS, text[1:].strip(), line.number, source=line, skip=1, dual=self.dual)
         else:
-            self._add_line(m.DIALOGUE, text, line.number)
+            self._add_line(m.DIALOGUE, text, line)
 
     def _line(self, index: int, line: SourceLine, previous_blank: bool) -> bool:
         """Classify one line outside dialogue; return whether the next line counts as after a blank."""
@@ -148,52 +161,56 @@ class _Body:
         next_blank = not self._next_is_text(index)
         if _PAGE_BREAK.fullmatch(text):
             self._close()
-            self._emit(m.PAGE_BREAK, "", number)
+            self._emit(m.PAGE_BREAK, "", number, source=line)
             return True
         if text.startswith("#"):
             depth = len(text) - len(text.lstrip("#"))
             self._close()
-            self._emit(m.SECTION, text[depth:].strip(), number, depth=depth)
+            self._emit(m.SECTION, text[depth:].strip(), number, source=line, skip=depth, depth=depth)
             return True
         if text.startswith("="):
             self._close()
-            self._emit(m.SYNOPSIS, text[1:].strip(), number)
+            self._emit(m.SYNOPSIS, text[1:].strip(), number, source=line, skip=1)
             return True
         if text.startswith("!"):
-            self._add_line(m.ACTION, text[1:], number)
+            self._add_line(m.ACTION, text[1:], line, skip=1)
             return False
         # Centered text and lyrics are marked line by line, so each line is its own element.
         if text.startswith(">") and text.endswith("<") and len(text) >= 2:
             self._close()
-            self._emit(m.CENTERED, text[1:-1].strip(), number)
+            self._emit(m.CENTERED, text[1:-1].strip(), number, source=line, skip=1)
             return False
         if text.startswith(">"):
             self._close()
-            self._emit(m.TRANSITION, text[1:].strip(), number)
+            self._emit(m.TRANSITION, text[1:].strip(), number, source=line, skip=1)
             return False
         if text.startswith("~"):
             self._close()
-            self._emit(m.LYRICS, text[1:].strip(), number)
+            self._emit(m.LYRICS, text[1:].strip(), number, source=line, skip=1)
             return False
-        # "." and "@" force the kind of a line, not the blank line before a heading or a cue.
+        # Fountain 1.1: "A Scene Heading is any line that has a blank line following it, and
+        # either begins with INT or EXT or similar [...] A Scene Heading always has at least one
+        # blank line preceding it." A single leading "." forces the prefix, not the blank lines.
+        # A prefixed or forced line without them is action: it never becomes a cue.
         forced_heading = text.startswith(".") and text[1:2].isalnum()
-        if previous_blank and (forced_heading or _HEADING_PREFIX.match(text)):
-            self._heading(text[1:] if forced_heading else text, number)
+        heading_like = previous_blank and (forced_heading or _HEADING_PREFIX.match(text) is not None)
+        if heading_like and (next_blank or self.lenient_headings):
+            self._heading(text[1:] if forced_heading else text, line, skip=1 if forced_heading else 0)
             return False
-        if previous_blank and text.startswith("@") and self._character(text[1:], number, forced=True):
+        if previous_blank and text.startswith("@") and self._character(text[1:], line, forced=True):
             return False
         if (previous_blank and next_blank and text.endswith("TO:") and _is_upper(text)
                 and not line.trailing_space):
             self._close()
-            self._emit(m.TRANSITION, text, number)
+            self._emit(m.TRANSITION, text, number, source=line)
             return False
-        if previous_blank and not next_blank and self._character(text, number, forced=False):
+        if not heading_like and previous_blank and not next_blank and self._character(text, line, forced=False):
             return False
         # Action keeps its indentation (Fountain 1.1: "tabs and spaces are retained in Action").
-        self._add_line(m.ACTION, line.plain.rstrip(), number)
+        self._add_line(m.ACTION, line.plain.rstrip(), line, lead=False)
         return False
 
-    def _heading(self, text: str, number: int) -> None:
+    def _heading(self, text: str, line: SourceLine, *, skip: int) -> None:
         self._close()
         scene_number = None
         text = text.rstrip()
@@ -201,32 +218,71 @@ class _Body:
         if match:
             scene_number = match.group(1)
             text = text[:match.start()]
-        self._emit(m.SCENE_HEADING, text.strip(), number, scene_number=scene_number)
+        self._emit(m.SCENE_HEADING, text.strip(), line.number, source=line, skip=skip, scene_number=scene_number)
 
-    def _character(self, cue: str, number: int, *, forced: bool) -> bool:
+    def _character(self, cue: str, line: SourceLine, *, forced: bool) -> bool:
         parts = split_character(cue)
         if parts is None or not (forced or _is_upper(parts[0])):
             return False
         name, extension, dual = parts
         self._close()
-        self._emit(m.CHARACTER, name, number, extension=extension, dual=dual)
+        self._emit(m.CHARACTER, name, line.number, source=line, skip=1 if forced else 0,
+                   extension=extension, dual=dual)
         self.in_dialogue, self.dual = True, dual
         return True
 
-    def _add_line(self, kind: str, text: str, number: int) -> None:
-        """Add a line to the open block of this kind, closing a block of another kind first."""
+    def _add_line(self, kind: str, text: str, line: SourceLine, *, skip: int = 0, lead: bool = True) -> None:
+        """Add a line to the open block of this kind, closing a block of another kind first.
+
+        `text` is what the line gives the block; `skip` and `lead` say where it starts in the
+        line (see `_notes`), so the line's inline notes are placed in the block's text.
+        """
         if self.open_kind != kind:
             self._close()
-            self.open_kind, self.open_lines, self.open_line = kind, [], number
+            self.open_kind, self.open_lines, self.open_line = kind, [], line.number
+            self.open_length, self.open_notes = -1, []
+        base = self.open_length + 1  # after the "\n" that joins this line to the block
+        if line.notes:
+            self.open_notes += self._notes(line, text, skip, lead, base)
         self.open_lines.append(text)
+        self.open_length = base + len(text)
 
     def _close(self) -> None:
         if self.open_kind is not None:
             dual = self.dual and self.open_kind == m.DIALOGUE
-            self._emit(self.open_kind, "\n".join(self.open_lines), self.open_line, dual=dual)
-        self.open_kind, self.open_lines = None, []
+            self._append(self.open_kind, "\n".join(self.open_lines), self.open_line,
+                                 tuple(self.open_notes), dual=dual)
+        self.open_kind, self.open_lines, self.open_notes = None, [], []
 
-    def _emit(self, kind: str, text: str, number: int, **fields) -> None:
-        if self.max_elements is not None and len(self.elements) >= self.max_elements:
+    def _emit(self, kind: str, text: str, number: int, *, source: SourceLine | None = None,
+              skip: int = 0, **fields) -> None:
+        """Add one element; `source` (with `skip`, see `_notes`) is the line whose inline notes it keeps."""
+        notes = ()
+        if source is not None and source.notes:
+            notes = tuple(self._notes(source, text, skip, True, 0))
+        self._append(kind, text, number, notes, **fields)
+
+    def _append(self, kind: str, text: str, number: int, notes: tuple[m.Note, ...], **fields) -> None:
+        """Append an element, raising TooManyElements past `max_elements` (elements and inline notes)."""
+        if self.max_elements is not None and len(self.elements) + self.notes_kept >= self.max_elements:
             raise TooManyElements(self.max_elements)
-        self.elements.append(Element(kind=kind, text=text, line=number, **fields))
+        self.elements.append(Element(kind=kind, text=text, line=number, notes=notes, **fields))
+
+    def _notes(self, line: SourceLine, kept: str, skip: int, lead: bool, base: int) -> list[m.Note]:
+        """The line's inline notes, placed at `base` + their offset in `kept`; raises TooManyElements
+        past `max_elements`.
+
+        `kept` is the part of the line's plain text an element keeps; it starts at the first
+        non-space character after the line's leading spaces (`lead`; with `lead` False, at the
+        line's start, as action keeps its indentation) and `skip` forcing characters. A note outside
+        `kept` (on a forcing character, a scene number, a cue's extension) counts at its nearer end.
+        """
+        self.notes_kept += len(line.notes)
+        if self.max_elements is not None and len(self.elements) + self.notes_kept > self.max_elements:
+            raise TooManyElements(self.max_elements)
+        plain = line.plain
+        start = len(plain) - len(plain.lstrip()) if lead else 0
+        found = plain.find(kept, start + skip) if kept else -1
+        start = found if found >= 0 else start + skip
+        end = len(kept)
+        return [m.Note(base + min(max(position - start, 0), end), note) for position, note in line.note_positions()]

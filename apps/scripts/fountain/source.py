@@ -56,6 +56,15 @@ class SourceLine:
         """A line holding nothing but notes (a standalone note)."""
         return bool(self.notes) and not self.plain.strip()
 
+    def note_positions(self) -> list[tuple[int, str]]:
+        """Each inline note with where it stood in `plain`: `[(index, note text), ...]`, in order."""
+        positions, mark, found = [], -1, 0
+        for note in self.notes:
+            mark = self.text.find(NOTE_MARK, mark + 1)
+            positions.append((mark - found, note))
+            found += 1
+        return positions
+
 
 def decode(data: bytes) -> str:
     """Decode UTF-8 bytes (with or without a BOM); raise FountainError on anything else.
@@ -159,7 +168,7 @@ def source_lines(text: str) -> list[SourceLine]:
         add_literal(text[position:opener.start()])
         if note is not None:
             parts.append(NOTE_MARK)
-            current.notes.append(note.strip())
+            current.notes.append(note_text(note))
         line_no += text.count("\n", opener.start(), end)
         if note is None and not parts:
             current.number = line_no  # the line starts after the boneyard
@@ -174,6 +183,12 @@ def source_lines(text: str) -> list[SourceLine]:
             line.trailing_space = line.text != line.text.rstrip()
             line.text = line.text.rstrip()
     return lines
+
+
+def note_text(raw: str) -> str:
+    """A note's text as kept: outer whitespace and each line's trailing spaces dropped (so the
+    two-space line that keeps an empty line inside a note becomes "")."""
+    return "\n".join(line.rstrip() for line in raw.strip().split("\n"))
 
 
 def _vanishes(text: str, start: int, end: int, line_start: int) -> bool:
@@ -195,7 +210,8 @@ def split_title_page(lines: list[SourceLine]) -> tuple[list[tuple[str, str]], in
     1.1: `Key: value` lines, values may continue on indented lines (joined here with "\\n", each
     line stripped); the page ends at the first blank line. A line that is neither an entry nor a
     continuation also ends it and starts the body. A first line `KEY:` with no value and no
-    indented continuation (e.g. `CUT TO:`) is not a title page.
+    indented continuation (e.g. `CUT TO:`) is not a title page. Inline notes in the title page
+    are not kept.
     """
     entries: list[tuple[str, str]] = []
     index = 0
@@ -210,7 +226,8 @@ def split_title_page(lines: list[SourceLine]) -> tuple[list[tuple[str, str]], in
         continuation = []
         index += 1
         while index < len(lines) and _is_continuation(lines[index]):
-            continuation.append(lines[index].plain.strip())
+            if lines[index].plain.strip():  # a line of notes only adds nothing (notes are not kept here)
+                continuation.append(lines[index].plain.strip())
             index += 1
         if not entries and not value and not continuation:
             return [], 0

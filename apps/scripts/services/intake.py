@@ -1,9 +1,10 @@
-"""Screenplay text coming in: an uploaded Fountain file or an edit saved in Slate, each checked at once and turned into a job.
+"""Screenplay text coming in: an uploaded file (Fountain, Final Draft or PDF) or an edit saved in Slate, each checked at once and turned into a job.
 
-The request only checks what is cheap (size, UTF-8, binary, too many lines, a stale parent) and
-stores the text under a generated name; the job (`script.import`, `script.edit`) reads, matches
-and saves it through `script_version_create`, in a worker, so no member's text can keep the web
-process or the database busy.
+The request only checks what is cheap (size, the format from the content, for Fountain UTF-8,
+binary, too many lines; a stale parent) and stores the file under a generated name; the job
+(`script.import`, `script.edit`) converts a Final Draft or PDF file to Fountain
+(`apps.scripts.services.formats`), reads, matches and saves it through `script_version_create`,
+in a worker, so no member's file can keep the web process or the database busy.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from apps.jobs.models import Job
 from apps.jobs.services import JobCancelled, JobContext, job_create
 from apps.realtime.events import serialize_entity
 from apps.scripts.models import Script, ScriptVersion, VersionSource
+from apps.scripts.services import formats
 from apps.scripts.services.versions import check_screenplay_text, control_ratio, script_version_create
 
 IMPORT_KIND = "script.import"
@@ -29,33 +31,41 @@ EDIT_KIND = "script.edit"
 
 def decode_screenplay(data: bytes) -> str:
     """The Fountain text of an uploaded file (UTF-8, BOM allowed). Raises `ApplicationError` 400 for
-    an empty, binary or non-UTF-8 file, or one past SLATE_SCRIPT_MAX_LINES (`too_large`)."""
+    an empty file (`empty_file`), a binary or non-UTF-8 one (`unsupported_format`, naming the formats
+    Slate reads), or one past SLATE_SCRIPT_MAX_LINES (`too_large`)."""
     if not data.strip():
         raise ApplicationError("The screenplay file is empty.", code="empty_file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ApplicationError("The screenplay must be UTF-8 text in Fountain format; this file is binary or in another encoding.",
-                               code="not_fountain") from None
+        raise formats.unsupported("This file is neither a PDF nor a Final Draft file, and not UTF-8 text: it is binary, "
+                                  "or text in another encoding.") from None
     if "\x00" in text or control_ratio(text) > 0.01:
-        raise ApplicationError("The screenplay must be Fountain text; this file looks binary.", code="not_fountain")
+        raise formats.unsupported("This file looks binary: it is neither a PDF, nor a Final Draft file, nor Fountain text.")
     check_screenplay_text(text)
     return text
 
 
 @transaction.atomic
 def script_upload(*, production, actor, title: str, upload: UploadedFile, script: Script | None = None) -> tuple[Script, Job]:
-    """Accept a `.fountain` upload for `production` and start its import job.
+    """Accept a screenplay upload (Fountain, Final Draft or PDF) for `production` and start its import job.
 
-    Checks size (SLATE_MAX_SCRIPT_UPLOAD_BYTES → 413) and content (UTF-8 text, not binary, at
-    most SLATE_SCRIPT_MAX_LINES lines → 400) before anything is stored; the text is kept under a
-    generated name for the job. An upload naming `script`, or with the title of one of the
-    production's scripts (or, without a title, the same file name) is a new draft of it: the job
-    adds its next version. Returns `(script, job)`; publishes `script.created` (for a new script)
-    and `job.created`.
+    Checks size (SLATE_MAX_SCRIPT_UPLOAD_BYTES → 413) and the format, from the content
+    (`formats.detect_format`): a file none of the three is 400 `unsupported_format`; Fountain text
+    is checked at once (UTF-8, not binary, at most SLATE_SCRIPT_MAX_LINES lines → 400). Nothing is
+    stored before; then the file is kept under a generated name and the job (`script.import`)
+    converts a Final Draft or PDF file to Fountain and reads it, in a worker. An upload naming
+    `script`, or with the title of one of the production's scripts (or, without a title, the same
+    file name) is a new draft of it: the job adds its next version. Returns `(script, job)`;
+    publishes `script.created` (for a new script) and `job.created`.
     """
     check_upload_size(upload, limit_bytes=settings.SLATE_MAX_SCRIPT_UPLOAD_BYTES, what="screenplay")
-    text = decode_screenplay(upload.read())
+    data = upload.read()
+    if not data.strip():
+        raise ApplicationError("The screenplay file is empty.", code="empty_file")
+    file_format = formats.detect_format(data)
+    if file_format == formats.FOUNTAIN:
+        data = decode_screenplay(data).encode("utf-8")
     if script is not None and script.production_id != production.pk:
         raise ApplicationError("That script belongs to another production.", code="invalid")
     title = title.strip() or display_filename(upload.name)
@@ -63,10 +73,10 @@ def script_upload(*, production, actor, title: str, upload: UploadedFile, script
         script = Script.objects.filter(production=production, title=title).order_by("-created_at", "-id").first()
     if script is None:
         script = entity_create(instance=Script(production=production, title=title, created_by=actor), actor=actor)
-    with stored_upload(ContentFile(text.encode("utf-8")), generated_name("scripts/uploads", "fountain")) as name:
+    with stored_upload(ContentFile(data), generated_name("scripts/uploads", file_format)) as name:
         job = job_create(production_id=production.pk, kind=IMPORT_KIND, actor=actor,
-                         params={"script_id": script.pk, "path": name, "source_name": display_filename(upload.name),
-                                 "actor_id": getattr(actor, "pk", None)})
+                         params={"script_id": script.pk, "path": name, "format": file_format,
+                                 "source_name": display_filename(upload.name), "actor_id": getattr(actor, "pk", None)})
     return script, job
 
 
@@ -96,16 +106,19 @@ def script_edit_start(*, script: Script, actor, text: str, summary: str = "", pa
 
 
 def script_import(ctx: JobContext) -> dict:
-    """Job handler (`script.import`): read the uploaded Fountain file and add it as the script's next
-    version through `script_version_create` (which keeps the crew's scenes).
+    """Job handler (`script.import`): read the uploaded file — Fountain, or Final Draft or PDF converted
+    to Fountain first (`formats.upload_text`) — and add it as the script's next version through
+    `script_version_create` (which keeps the crew's scenes).
 
     Removes the uploaded copy once saved, refused or cancelled (a failure a rerun may cure keeps it
     for a retry, see `_saved`). Returns `{"script_version_id", "version", "scene_count",
-    "character_count"}`; raises `ApplicationError` for text Slate cannot read as Fountain or past a
-    screenplay limit.
+    "character_count"}`; raises `ApplicationError` for a file Slate cannot read (`unreadable_file`,
+    `not_fountain`) or past a screenplay limit (`too_large`): the job fails with that reason, nothing saved.
     """
+    file_format = ctx.params.get("format", formats.FOUNTAIN)  # jobs queued before FDX and PDF have no format: Fountain
     return _saved(ctx, lambda script, actor, text: script_version_create(
-        script=script, text=text, source=VersionSource.UPLOAD, actor=actor, source_name=ctx.params.get("source_name", ""), ctx=ctx))
+        script=script, text=text, source=VersionSource.UPLOAD, actor=actor, source_name=ctx.params.get("source_name", ""), ctx=ctx),
+        read=lambda data: formats.upload_text(data, file_format), what=formats.LABELS.get(file_format, "Fountain"))
 
 
 def script_edit(ctx: JobContext) -> dict:
@@ -125,9 +138,10 @@ def script_edit(ctx: JobContext) -> dict:
     return _saved(ctx, save)
 
 
-def _saved(ctx: JobContext, save) -> dict:
-    """Read the job's stored text, run `save(script, actor, text)` (which makes the version), and remove
-    the text file once the version is saved, or the text refused, or the job cancelled.
+def _saved(ctx: JobContext, save, *, read=lambda data: data.decode("utf-8"), what: str = "Fountain") -> dict:
+    """Read the job's stored file as text (`read(bytes)`, which converts a Final Draft or PDF upload),
+    run `save(script, actor, text)` (which makes the version), and remove the file once the version
+    is saved, or the file refused, or the job cancelled.
 
     A failure that a rerun may cure (a database error; `busy`, the scenes kept changing: status 5xx)
     keeps the file, so the failed job can be retried (`script_import_retry`).
@@ -137,9 +151,9 @@ def _saved(ctx: JobContext, save) -> dict:
         if script is None:
             raise ApplicationError("The script was deleted; nothing was saved.", code="not_found")
         actor = get_user_model().objects.filter(pk=ctx.params.get("actor_id")).first()
-        ctx.progress(0.02, "Reading the screenplay", force=True)
+        ctx.progress(0.02, "Reading the screenplay" if what == "Fountain" else f"Reading the {what} file", force=True)
         with default_storage.open(ctx.params["path"], "rb") as handle:
-            text = handle.read().decode("utf-8")
+            text = read(handle.read())
         version = save(script, actor, text)
     except JobCancelled:
         default_storage.delete(ctx.params["path"])

@@ -26,12 +26,19 @@ from apps.jobs.models import TERMINAL_STATUSES, Job, JobStatus
 from apps.jobs.services import JobContext, job_create
 from apps.scenes.models import Scene
 from apps.scripts import diff, fountain, reading
+from apps.scripts.fdx import to_fdx
 from apps.scripts.fountain.layout import PageLimitExceeded
 from apps.scripts.models import RenderKind, ScriptRender, ScriptVersion
 from apps.scripts.pdf import screenplay_pdf
+from apps.scripts.services import revisions
 
 RENDER_KIND = "script.render"
-_EXTENSIONS = {RenderKind.PDF: "pdf", RenderKind.FOUNTAIN: "fountain", RenderKind.DIFF: "json"}
+# How Slate reads a Fountain text into a render: raise it when the parser, the Fountain writer or
+# the layout gives another result for the same text (2: issue 17, a heading needs a blank line
+# after it, and notes are kept in the Fountain export), so renders kept from before are made again.
+READING = "2"
+_EXTENSIONS = {RenderKind.PDF: "pdf", RenderKind.PDF_NOTES: "pdf", RenderKind.FOUNTAIN: "fountain", RenderKind.FDX: "fdx", RenderKind.DIFF: "json",
+               RenderKind.REVISION: "pdf", RenderKind.REVISED: "pdf"}
 
 
 @dataclass
@@ -45,7 +52,7 @@ class Outcome:
 
 
 def script_render_get(*, version: ScriptVersion, kind: str, actor, older: ScriptVersion | None = None) -> Outcome:
-    """The PDF, Fountain export or diff (from `older`, None: an empty script) of `version`, or the job that makes it.
+    """The PDF, Fountain or Final Draft export, diff (from `older`, None: an empty script) or revision pages of `version`, or the job that makes it.
 
     Fast whatever the text: a kept render is looked up (the versions may come with their `text`
     deferred: it is read only to render a small one); a small text (both texts, for a diff, at
@@ -53,7 +60,9 @@ def script_render_get(*, version: ScriptVersion, kind: str, actor, older: Script
     `script.render` job is started (or the one already making it returned). A kept render whose
     key changed since (the script renamed, for a PDF; a scene renumbered, for a diff) is made
     again. `actor` (who asks) is not recorded: a render serves everyone. Raises `ApplicationError`
-    400 `too_large` for small text past a screenplay limit.
+    400 `too_large` for small text past a screenplay limit; for revision pages (whose size is the
+    locked text and every later one's), 400 `not_locked`, `before_lock`, `no_revision` at once
+    and `no_changes` when made (see `apps.scripts.services.revisions`).
     """
     base_number = older.number if (kind == RenderKind.DIFF and older is not None) else 0
     key = render_key(version=version, kind=kind, older=older)
@@ -61,39 +70,50 @@ def script_render_get(*, version: ScriptVersion, kind: str, actor, older: Script
     if render is not None and render.file and render.key == key and default_storage.exists(render.file):
         return Outcome(render=render)
     size = version.text_length + (older.text_length if older is not None and kind == RenderKind.DIFF else 0)
+    if kind in revisions.REVISION_KINDS:
+        size = revisions.revision_size(version=version, kind=kind)
     if size <= settings.SLATE_SCRIPT_INLINE_MAX_BYTES:
         return Outcome(content=render_content(version=version, kind=kind, older=older))
     return Outcome(job=_render_job(version=version, kind=kind, base_number=base_number, key=key))
 
 
 def render_key(*, version: ScriptVersion, kind: str, older: ScriptVersion | None = None) -> str:
-    """What a kept render depends on beyond the versions' texts: for a PDF the script's title (its
-    metadata title); for a diff the current numbers of the scenes it names (sha256, hex)."""
-    if kind == RenderKind.PDF:
-        return hashlib.sha256(version.script.title.encode()).hexdigest()
+    """What a kept render depends on beyond the versions' texts (sha256, hex): how Slate reads
+    Fountain (`READING`), and for a PDF the script's title (its metadata title), for a diff the
+    current numbers of the scenes it names, for revision pages the lock and the versions since
+    (`revisions.revision_key`)."""
+    depends = [READING]
+    if kind in (RenderKind.PDF, RenderKind.PDF_NOTES):
+        depends.append(version.script.title)
+    if kind in revisions.REVISION_KINDS:
+        depends.append(revisions.revision_key(version=version, kind=kind))
     if kind == RenderKind.DIFF:
         ids = [pk for v in (older, version) if v is not None for pk in (v.scene_ids or []) if pk]
-        numbers = sorted(Scene.objects.filter(pk__in=ids).values_list("pk", "number"))
-        return hashlib.sha256(repr(numbers).encode()).hexdigest()
-    return ""
+        depends.append(repr(sorted(Scene.objects.filter(pk__in=ids).values_list("pk", "number"))))
+    return hashlib.sha256("\n".join(depends).encode()).hexdigest()
 
 
 def render_content(*, version: ScriptVersion, kind: str, older: ScriptVersion | None = None, ctx: JobContext | None = None) -> bytes:
-    """The render's bytes: PDF, Fountain (UTF-8) or the diff as JSON (see `diff_data`).
+    """The render's bytes: PDF (`PDF_NOTES`: the writer's [[notes]] printed in italics), Fountain (UTF-8), Final Draft (`apps.scripts.fdx.to_fdx`) or the diff as JSON (see `diff_data`).
 
     Reports progress on `ctx` (page by page, scene by scene), which also notices cancellation.
     Raises `ApplicationError` 400 `too_large` past a screenplay limit (SLATE_SCRIPT_MAX_PAGES
     counted while laying out, before anything is drawn).
     """
+    if kind in revisions.REVISION_KINDS:
+        return revisions.revision_content(version=version, kind=kind, ctx=ctx)
     if kind == RenderKind.DIFF:
         return json.dumps(diff_data(older=older, newer=version, ctx=ctx), cls=DjangoJSONEncoder, separators=(",", ":")).encode()
     read = reading.read(version.text)
-    _progress(ctx, 0.3, "Laying out the pages" if kind == RenderKind.PDF else "Writing the Fountain text")
+    step = {RenderKind.PDF: "Laying out the pages", RenderKind.PDF_NOTES: "Laying out the pages", RenderKind.FDX: "Writing the Final Draft file"}.get(kind, "Writing the Fountain text")
+    _progress(ctx, 0.3, step)
     if kind == RenderKind.FOUNTAIN:
         return fountain.to_fountain(read.screenplay).encode("utf-8")
+    if kind == RenderKind.FDX:
+        return to_fdx(read.screenplay)
     limit = settings.SLATE_SCRIPT_MAX_PAGES
     try:
-        return screenplay_pdf(read.screenplay, title=version.script.title, max_pages=limit,
+        return screenplay_pdf(read.screenplay, title=version.script.title, max_pages=limit, notes=kind == RenderKind.PDF_NOTES,
                               on_page=lambda pages: _progress(ctx, 0.3 + 0.6 * min(pages / max(read.pages, 1), 1.0), f"Page {pages}", force=False))
     except PageLimitExceeded:
         raise reading.limit_error("too many pages", limit + 1, "SLATE_SCRIPT_MAX_PAGES", limit) from None
@@ -147,7 +167,7 @@ def _render_job(*, version: ScriptVersion, kind: str, base_number: int, key: str
 
 
 def script_render(ctx: JobContext) -> dict:
-    """Job handler (`script.render`): make a PDF, Fountain export or diff of a version and keep it.
+    """Job handler (`script.render`): make a PDF, Fountain or Final Draft export or diff of a version and keep it.
 
     The work runs outside any transaction; a short one records the file (and removes the one it
     replaces, after commit). Returns `{"render", "version_id", "from", "size_bytes"}`.

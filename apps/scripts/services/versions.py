@@ -240,6 +240,12 @@ def _old_scene_texts(scenes: list[dict], ctx) -> dict[int, matching.ScriptScene]
     for version in ScriptVersion.objects.filter(pk__in=by_version).only("id", "text", "scene_ids"):
         _progress(ctx, 0.35, "Reading the previous version")
         _, parsed = matching.read_scenes(version.text)
+        if version.scene_ids and len(version.scene_ids) != len(parsed):
+            # Stored before Slate kept to the spec's blank line after a scene heading (issue 17):
+            # read it as it was read then, so each scene gets back its own text.
+            _, lenient = matching.read_scenes(version.text, lenient_headings=True)
+            if len(lenient) == len(version.scene_ids):
+                parsed = lenient
         if len(version.scene_ids) == len(parsed):
             where = {pk: k for k, pk in enumerate(version.scene_ids)}
             for scene in by_version[version.pk]:
