@@ -10,13 +10,17 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView
 
 from apps.accounts import services
-from apps.accounts.serializers import LoginSerializer, RegisterSerializer, SlateTokenSerializer, UserSerializer, VerifySerializer
-from apps.core.throttling import ScopedRateThrottle
+from apps.accounts.serializers import (
+    LoginSerializer, MeSerializer, RegisterSerializer, SlateTokenSerializer, UserSerializer, VerifySerializer,
+)
+from apps.accounts.two_factor import sign_in_second_factor
+from apps.core.csrf import ensure_csrf_cookie_once
+from apps.core.throttling import AccountLockout, AddressThrottle
 from apps.productions.services import user_register_invited
 
 
 class _AuthThrottled(APIView):
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressThrottle]
     throttle_scope = "auth"
     permission_classes = [permissions.AllowAny]
 
@@ -24,19 +28,28 @@ class _AuthThrottled(APIView):
 class LoginView(_AuthThrottled):
     """Session sign-in for the browser; answers the user and sets the session and CSRF cookies."""
 
-    @extend_schema(request=LoginSerializer, responses=UserSerializer)
-    def post(self, request):
-        """Sign in with `{"login", "password"}`; answers 200 with the user and sets the session and CSRF cookies.
+    throttle_classes = [AddressThrottle, AccountLockout]
+    error_statuses = {"post": (401,)}  # apps.core.schema: two_factor_required, an account with two-factor authentication
 
-        400 `invalid_credentials` for a wrong login or password (the same for both), 403 `email_unverified`,
-        429 `throttled` over the `auth` rate (SLATE_AUTH_THROTTLE).
+    @extend_schema(request=LoginSerializer, responses=MeSerializer)
+    def post(self, request):
+        """Sign in with `{"login", "password", "code"?}`; answers 200 with the user and sets the session and CSRF cookies.
+
+        400 `invalid_credentials` for a wrong login or password (the same for both), 403 `email_unverified`; for an
+        account with two-factor authentication 401 `two_factor_required` without `code` (nobody is signed in: send
+        the three again) and 400 `invalid_code` for a wrong or used one (a failed sign-in for the lock-out);
+        429 `throttled` over the `auth` rate per address (SLATE_AUTH_THROTTLE), 429 `signin_locked` for a login
+        past SLATE_SIGNIN_LOCKOUT failed sign-ins (both with Retry-After).
         """
         data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_authenticate(request, **data.validated_data)
+        fields = dict(data.validated_data)
+        code = fields.pop("code", None)
+        user = services.user_authenticate(request, **fields)
+        sign_in_second_factor(request, user=user, login=fields["login"], code=code)
         login(request, user)
         get_token(request)
-        return Response(UserSerializer(user).data)
+        return Response(MeSerializer(user).data)
 
 
 class LogoutView(APIView):
@@ -52,13 +65,14 @@ class LogoutView(APIView):
 
 
 class MeView(APIView):
-    """The signed-in user; also sets the CSRF cookie the browser app sends back as X-CSRFToken."""
+    """The signed-in user; also sets the CSRF cookie the browser app sends back as X-CSRFToken when it is missing."""
 
-    @extend_schema(responses=UserSerializer)
+    @extend_schema(responses=MeSerializer)
     def get(self, request):
-        """The signed-in user (401 otherwise); also sets the CSRF cookie the browser app sends back as X-CSRFToken."""
-        get_token(request)
-        return Response(UserSerializer(request.user).data)
+        """The signed-in user with `two_factor` (401 otherwise); also sets the CSRF cookie the browser app sends back as X-CSRFToken
+        when the browser has none (apps.core.csrf)."""
+        ensure_csrf_cookie_once(request)
+        return Response(MeSerializer(request.user).data)
 
 
 class RegisterView(_AuthThrottled):
@@ -104,5 +118,5 @@ class TokenView(TokenObtainPairView):
     """JWT access + refresh pair for tablets, scripts and other non-browser clients."""
 
     serializer_class = SlateTokenSerializer
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressThrottle, AccountLockout]
     throttle_scope = "auth"

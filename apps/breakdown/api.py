@@ -73,7 +73,7 @@ class CastMemberViewSet(ProductionScopedViewSet):
 
     serializer_class = CastMemberSerializer
     filterset_fields = ["production", "cast_id"]
-    search_fields = ["name", "email", "agent"]
+    search_fields = ["name", "agent"]  # not email: a search must not reveal hidden contacts (sees_contacts)
     ordering_fields = ["cast_id", "name"]
     create_service = services.cast_member_create
     update_service = services.cast_member_update

@@ -19,6 +19,8 @@ class CastMember(VersionedModel):
     cast_id = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1)], help_text="Cast id on the call sheet (1 = lead).")
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True, max_length=500, help_text="Home or lodging address (pickups); personal, as the phone.")
+    emergency_contact = models.CharField(max_length=200, blank=True, help_text="Who to call if something happens: name, relation, phone.")
     agent = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from apps.breakdown.models import BreakdownSuggestion, CastMember, Character, Location, Prop
 from apps.productions.models import Production
+from apps.productions.permissions import CONTACT_FIELDS, redact_contacts, request_sees_contacts
 from apps.productions.scoped import ScopedPrimaryKeyRelatedField
 from apps.scenes.models import Scene
 
@@ -27,12 +28,35 @@ class CastMemberSerializer(_BreakdownSerializer):
 
     `user` is their Slate account, if linked. Read-only: id, user, version, created_at, updated_at;
     `production` is fixed once created (a change is ignored).
+
+    `email`, `phone`, `address` and `emergency_contact` (free text: who to call, relation, number) are
+    personal (`CONTACT_FIELDS`): empty ("") for whoever may not see them
+    (`apps.productions.permissions.sees_contacts`), always empty in live events, and ignored when
+    such a user sends them (they cannot see what they would overwrite).
     """
 
     class Meta(_BreakdownSerializer.Meta):
         model = CastMember
-        fields = ["id", "production", "name", "cast_id", "email", "phone", "agent", "notes", "user", "version", "created_at", "updated_at"]
+        fields = ["id", "production", "name", "cast_id", "email", "phone", "address", "emergency_contact", "agent", "notes", "user", "version",
+                  "created_at", "updated_at"]
         read_only_fields = _BreakdownSerializer.Meta.read_only_fields + ["user"]
+
+    def validate(self, attrs):
+        """Drop the contact fields from a write by someone who may not see them."""
+        attrs = super().validate(attrs)
+        production = attrs.get("production") or getattr(self.instance, "production", None)
+        person = getattr(self.instance, "user_id", None)
+        if production is None or not request_sees_contacts(self.context, production_id=production.pk, person_user_id=person):
+            for name in CONTACT_FIELDS:
+                attrs.pop(name, None)
+        return attrs
+
+    def to_representation(self, instance):
+        """The cast member, its contact details emptied for whoever may not see them."""
+        data = super().to_representation(instance)
+        if not request_sees_contacts(self.context, production_id=instance.production_id, person_user_id=instance.user_id):
+            data = redact_contacts(data)
+        return data
 
 
 class CharacterSerializer(_BreakdownSerializer):

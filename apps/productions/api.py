@@ -1,8 +1,10 @@
 """REST: productions (with live stats) and their members."""
 from __future__ import annotations
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,9 +14,11 @@ from apps.core.integers import path_id
 from apps.core.throttling import ScopedRateThrottle
 from apps.productions import services
 from apps.productions.models import Invitation, Membership, Role
+from apps.productions.ownership import production_transfer_ownership
 from apps.productions.selectors import membership_list, production_list
 from apps.productions.serializers import (InvitationPreviewSerializer, InvitationSentSerializer, InvitationSerializer, InvitationTokenSerializer,
-                                          MembershipSerializer, ProductionSerializer)
+                                          MembershipSerializer, OwnershipTransferredSerializer, OwnershipTransferSerializer,
+                                          ProductionSerializer)
 
 
 class ProductionViewSet(viewsets.ModelViewSet):
@@ -26,6 +30,7 @@ class ProductionViewSet(viewsets.ModelViewSet):
     ordering_fields = ["title", "created_at", "start_date"]
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
     error_statuses = {"update": (428,), "partial_update": (428,)}  # apps.core.schema: an update names its version
+    throttle_scope = "auth"  # only `transfer_ownership` throttles (it checks a password); the other actions have no scoped throttle
 
     def get_queryset(self):
         """The user's productions, annotated with their stats and the user's `my_role`."""
@@ -50,6 +55,24 @@ class ProductionViewSet(viewsets.ModelViewSet):
         """Delete the production and everything in it; owners only (403 otherwise)."""
         services.production_delete(instance=instance, actor=self.request.user)
 
+    @extend_schema(request=OwnershipTransferSerializer, responses=OwnershipTransferredSerializer)
+    @action(detail=True, methods=["post"], url_path="transfer-ownership", filter_backends=[], pagination_class=None,
+            throttle_classes=[ScopedRateThrottle])
+    def transfer_ownership(self, request, pk=None):
+        """`POST {"user": user id, "password": your current password}`: make that member an owner; you become a producer.
+
+        Answers 200 `{"owner": membership, "previous_owner": membership}`. 403 `forbidden` unless you are an
+        owner; 400 `wrong_password`, `not_a_member` (the user is not on the crew), `invalid` (yourself, or a
+        malformed body); 404 for a production you are not on; 429 past the sign-in rate (it checks a password).
+        """
+        body = OwnershipTransferSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        owner, previous = production_transfer_ownership(production=path_id(pk), actor=request.user,
+                                                        user_id=body.validated_data["user"], password=body.validated_data["password"])
+        context = self.get_serializer_context()
+        return Response({"owner": MembershipSerializer(owner, context=context).data,
+                         "previous_owner": MembershipSerializer(previous, context=context).data})
+
 
 class MembershipViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """`productions/{id}/members`: the crew and their roles; owners and producers manage it."""
@@ -57,7 +80,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.U
     serializer_class = MembershipSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_fields = ["role"]
-    search_fields = ["user__username", "user__email", "user__name"]
+    search_fields = ["user__username", "user__name"]  # not email: a search must not reveal hidden contacts (sees_contacts)
     ordering_fields = ["role", "created_at"]
 
     def get_queryset(self):
@@ -100,16 +123,28 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.U
             user_login=data.validated_data["user_login"], role=data.validated_data.get("role", Role.CREW),
         )
         if isinstance(added, Invitation):
-            return Response({"invitation": InvitationSerializer(added).data}, status=status.HTTP_202_ACCEPTED)
+            return Response({"invitation": InvitationSerializer(added, context=self.get_serializer_context()).data},
+                            status=status.HTTP_202_ACCEPTED)
         return Response(self.get_serializer(added).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
-        """Change a member's role: owners and producers, and only an owner gives or takes the owner role (403).
+        """Change a member's role — owners and producers, and only an owner gives or takes the owner role (403) — and/or
+        their contact details (`phone`, `address`, `emergency_contact`: the person themselves and whoever sees contacts).
 
         The `version` is optional here (default: the current one); 400 `last_owner` when demoting the last owner.
         """
-        role = serializer.validated_data.get("role", serializer.instance.role)
-        serializer.instance = services.membership_set_role(membership=serializer.instance, actor=self.request.user, role=role, version=requested_version(self.request))
+        data = dict(serializer.validated_data)
+        contacts = {name: data.pop(name) for name in ("phone", "address", "emergency_contact") if name in data}
+        version = requested_version(self.request)
+        with transaction.atomic():
+            membership = serializer.instance
+            if contacts:
+                membership = services.membership_set_contacts(membership=membership, actor=self.request.user, version=version, **contacts)
+                version = membership.version
+            if "role" in data or not contacts:
+                membership = services.membership_set_role(membership=membership, actor=self.request.user, role=data.get("role", membership.role),
+                                                          version=version)
+        serializer.instance = membership
 
     def perform_destroy(self, instance):
         """Take someone off the crew: owners and producers, or the member themselves; 400 `last_owner` for the last owner."""

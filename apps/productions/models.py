@@ -39,6 +39,10 @@ class Production(VersionedModel):
     timecode_rate = models.CharField(max_length=8, choices=TimecodeRate.choices, default=TimecodeRate.FPS_24,
                                      help_text="Frames per second of the production's timecode; a take's timecode is read at it.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Owners and producers must have two-factor authentication on to change anything here (only an owner sets this).",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -58,12 +62,15 @@ class Role(models.TextChoices):
     """A crew member's role on a production, which decides what they may do in Slate.
 
     owner: everything, including deleting the production and giving the owner role. producer: manages
-    the production and its crew. director, assistant_director, script_supervisor, camera, editor and
-    crew: their job on the unit; they read and change the production's data. viewer: reads only.
+    the production and its crew. production_coordinator (the production office), director,
+    assistant_director, script_supervisor, camera, editor and crew: their job on the unit; they read and
+    change the production's data. viewer: reads only. Who sees the crew's and cast's personal contact
+    details: CONTACT_ROLES (apps.productions.permissions.sees_contacts).
     """
 
     OWNER = "owner", "Owner"
     PRODUCER = "producer", "Producer"
+    PRODUCTION_COORDINATOR = "production_coordinator", "Production coordinator"
     DIRECTOR = "director", "Director"
     ASSISTANT_DIRECTOR = "assistant_director", "Assistant director"
     SCRIPT_SUPERVISOR = "script_supervisor", "Script supervisor"
@@ -75,6 +82,8 @@ class Role(models.TextChoices):
 
 MANAGER_ROLES = frozenset({Role.OWNER, Role.PRODUCER})
 READ_ONLY_ROLES = frozenset({Role.VIEWER})
+# Who sees the personal contact details (phone, email) of the production's cast and crew (issue 18).
+CONTACT_ROLES = frozenset({Role.OWNER, Role.PRODUCER, Role.PRODUCTION_COORDINATOR, Role.ASSISTANT_DIRECTOR})
 
 
 class Membership(TimeStampedModel):
@@ -85,6 +94,11 @@ class Membership(TimeStampedModel):
     production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.CREW)
+    # Personal contact details for this production's office (the email is the account's): seen only by CONTACT_ROLES
+    # and the person themselves (apps.productions.permissions.sees_contacts).
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True, max_length=500, help_text="Home or lodging address (pickups).")
+    emergency_contact = models.CharField(max_length=200, blank=True, help_text="Who to call if something happens: name, relation, phone.")
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -111,7 +111,8 @@ class ProductionScopedViewSet(viewsets.ModelViewSet):
         Raises 403 for a viewer, 428 `version_required` without a version, 409 `conflict` when it is stale.
         """
         instance = serializer.instance
-        require_write(user=self.request.user, production=instance.production_id, role=getattr(instance, "user_role", None))
+        require_write(user=self.request.user, production=instance.production_id, role=getattr(instance, "user_role", None),
+                      two_factor_rule=getattr(instance, "two_factor_rule", None))
         version = requested_version(self.request)
         if version is None:
             raise ApplicationError(
@@ -125,7 +126,8 @@ class ProductionScopedViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         """Delete through `delete_service`; raises 403 for a viewer."""
-        require_write(user=self.request.user, production=instance.production_id, role=getattr(instance, "user_role", None))
+        require_write(user=self.request.user, production=instance.production_id, role=getattr(instance, "user_role", None),
+                      two_factor_rule=getattr(instance, "two_factor_rule", None))
         type(self).delete_service(instance=instance, actor=self.request.user)
 
 

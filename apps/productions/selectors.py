@@ -16,15 +16,16 @@ def scope_to_user(queryset: QuerySet, *, user, with_role: bool = False) -> Query
 
     Works for any model with a `production` foreign key, and for `Production` itself. One join;
     (production, user) is unique, so no row is duplicated. `with_role`: each row also carries
-    `user_role`, the user's role on its production, read through the same join (for a permission
-    check without a query of its own).
+    `user_role`, the user's role on its production, and `two_factor_rule`, its `require_two_factor`, read through
+    the same join (for a permission check without a query of its own).
     """
     if not user.is_authenticated:
         return queryset.none()
     path = "memberships" if queryset.model is Production else "production__memberships"
     queryset = queryset.filter(**{f"{path}__user": user})
     if with_role:
-        queryset = queryset.annotate(user_role=F(f"{path}__role"))
+        rule = "require_two_factor" if queryset.model is Production else "production__require_two_factor"
+        queryset = queryset.annotate(user_role=F(f"{path}__role"), two_factor_rule=F(rule))
     return queryset
 
 
@@ -114,11 +115,23 @@ def managed_productions(*, user) -> QuerySet[Production]:
     return Production.objects.filter(memberships__user=user, memberships__role__in=MANAGER_ROLES).order_by("title").distinct()
 
 
-def membership_role(*, user, production_id: int) -> str | None:
-    """The user's role on the production, or None for a non-member (and for an id no row can have: past the
-    64-bit range, a foreign-key lookup would crash SQLite instead of matching nothing)."""
+def _membership_of(*, user, production_id):
+    """The user's memberships on the production (none for an id no row can have: past the 64-bit range, a
+    foreign-key lookup would crash SQLite instead of matching nothing)."""
     if isinstance(production_id, str):
         production_id = int_in_range(production_id, minimum=1)
     if not user.is_authenticated or production_id is None or not 1 <= production_id <= DB_INT_MAX:
-        return None
-    return Membership.objects.filter(user=user, production_id=production_id).values_list("role", flat=True).first()
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, production_id=production_id)
+
+
+def membership_role(*, user, production_id: int) -> str | None:
+    """The user's role on the production, or None for a non-member (and for an id no row can have)."""
+    return _membership_of(user=user, production_id=production_id).values_list("role", flat=True).first()
+
+
+def membership_role_and_two_factor_rule(*, user, production_id: int) -> tuple[str | None, bool]:
+    """`(role, require_two_factor)`: the user's role on the production and whether it requires two-factor
+    authentication of its owners and producers, in one query; `(None, False)` for a non-member."""
+    row = _membership_of(user=user, production_id=production_id).values_list("role", "production__require_two_factor").first()
+    return row or (None, False)

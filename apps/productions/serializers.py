@@ -9,6 +9,7 @@ from rest_framework import serializers
 from apps.accounts.serializers import UserSerializer
 from apps.core.api import BuiltOnceModelSerializer
 from apps.productions.models import Invitation, Membership, Production, Role
+from apps.productions.permissions import CONTACT_FIELDS, redact_contacts, request_sees_contacts
 from apps.productions.selectors import production_stats, stats_from
 
 
@@ -32,6 +33,9 @@ class ProductionSerializer(BuiltOnceModelSerializer):
     `timecode_rate`: frames per second of its timecode as text ("23.976", "24", "25", "29.97"...; TimecodeRate),
     the rate new takes log their timecode at.
 
+    `require_two_factor`: its owners and producers need two-factor authentication on to change anything in it (set
+    by an owner only; apps.productions.permissions.require_two_factor_if_needed).
+
     Read-only: id, version, created_at, updated_at, `stats` (see StatsSerializer) and `my_role` (the
     requesting user's role; null in live events, which go to every member).
     """
@@ -41,7 +45,7 @@ class ProductionSerializer(BuiltOnceModelSerializer):
 
     class Meta:
         model = Production
-        fields = ["id", "title", "code", "description", "start_date", "end_date", "timecode_rate", "version", "created_at", "updated_at", "stats", "my_role"]
+        fields = ["id", "title", "code", "description", "start_date", "end_date", "timecode_rate", "require_two_factor", "version", "created_at", "updated_at", "stats", "my_role"]
         read_only_fields = ["id", "version", "created_at", "updated_at", "stats", "my_role"]
 
     @extend_schema_field(StatsSerializer)
@@ -61,10 +65,14 @@ class ProductionSerializer(BuiltOnceModelSerializer):
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    """A person's place on the crew: `user` (read-only, the full user) and `role`.
+    """A person's place on the crew: `user` (read-only, the full user), `role`, and their contact details for the
+    production: `phone`, `address`, `emergency_contact` (free text: who to call, relation, number).
 
-    To add someone, send `user_login` (write-only: username or email) and `role`; afterwards only
-    `role` changes. Read-only: id, production, user, version, created_at.
+    To add someone, send `user_login` (write-only: username or email) and `role`; afterwards `role`
+    (owners and producers) and the contact details (the person themselves and whoever sees them) change.
+    The contact details and `user.email` are personal: "" for whoever may not see them (`sees_contacts`)
+    and in every live event, and ignored when such a user sends them. Read-only: id, production, user,
+    version, created_at.
     """
 
     user = UserSerializer(read_only=True)
@@ -72,8 +80,40 @@ class MembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "production", "user", "user_login", "role", "version", "created_at"]
+        fields = ["id", "production", "user", "user_login", "role", "phone", "address", "emergency_contact", "version", "created_at"]
         read_only_fields = ["id", "production", "user", "version", "created_at"]
+
+    def validate(self, attrs):
+        """Drop the contact details from a write by someone who may not see them (or from an addition: they are the person's)."""
+        attrs = super().validate(attrs)
+        instance = self.instance
+        if instance is None or not request_sees_contacts(self.context, production_id=instance.production_id, person_user_id=instance.user_id):
+            for name in CONTACT_FIELDS:
+                attrs.pop(name, None)
+        return attrs
+
+    def to_representation(self, instance):
+        """The membership; its contact details and the person's `user.email` are "" for whoever may not see them (`sees_contacts`), and in events."""
+        data = super().to_representation(instance)
+        if not request_sees_contacts(self.context, production_id=instance.production_id, person_user_id=instance.user_id):
+            data = redact_contacts(data)
+            if data.get("user"):
+                data["user"] = redact_contacts(data["user"])
+        return data
+
+
+class OwnershipTransferSerializer(serializers.Serializer):
+    """Body of `transfer-ownership`: `user` (id of the member who becomes an owner) and the caller's current `password`."""
+
+    user = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+
+
+class OwnershipTransferredSerializer(serializers.Serializer):
+    """Answer of `transfer-ownership`: the new `owner`'s membership and the caller's (`previous_owner`, now a producer)."""
+
+    owner = MembershipSerializer()
+    previous_owner = MembershipSerializer()
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -95,6 +135,15 @@ class InvitationSerializer(serializers.ModelSerializer):
     def get_expired(self, obj) -> bool:
         """True once the invitation's link has expired."""
         return obj.expires_at <= timezone.now()
+
+    def to_representation(self, instance):
+        """The invitation; `email` and `invited_by.email` are "" for whoever may not see contacts (`sees_contacts`), and in events."""
+        data = super().to_representation(instance)
+        if not request_sees_contacts(self.context, production_id=instance.production_id):
+            data = redact_contacts(data)
+            if data.get("invited_by"):
+                data["invited_by"] = redact_contacts(data["invited_by"])
+        return data
 
 
 class InvitationSentSerializer(serializers.Serializer):

@@ -13,10 +13,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from apps.audit.services import AuditAction, audit_record
+from apps.accounts.two_factor import has_two_factor
 from apps.core.errors import ApplicationError, NotFoundError
 from apps.productions.entities import entity_delete, entity_representation, entity_update
 from apps.productions.models import MANAGER_ROLES, Invitation, Membership, Production, Role
-from apps.productions.permissions import require_manager
+from apps.productions.permissions import require_manager, require_member, require_two_factor_if_needed, sees_contacts
 from apps.realtime.services import publish_entity
 
 
@@ -33,8 +35,19 @@ def production_create(*, actor, **fields) -> Production:
 
 
 def production_update(*, instance: Production, actor, version: int, **changes) -> Production:
-    """Change a production's title, code, description or dates (owners and producers); 409 when stale."""
-    require_manager(user=actor, production=instance)
+    """Change a production's title, code, description, dates or timecode rate (owners and producers); 409 when stale.
+
+    `require_two_factor` (apps.productions.permissions.require_two_factor_if_needed) only an owner changes (403
+    `forbidden` for a producer), and only an owner with two-factor authentication on turns it on (403
+    `two_factor_required`), so nobody locks themselves out of their own production's changes.
+    """
+    role = require_manager(user=actor, production=instance)
+    if "require_two_factor" in changes and changes["require_two_factor"] != instance.require_two_factor:
+        if role != Role.OWNER:
+            raise ApplicationError("Only an owner can change whether two-factor authentication is required.", code="forbidden", status=403)
+        if changes["require_two_factor"] and not has_two_factor(actor):
+            raise ApplicationError("Turn on two-factor authentication for your own account first (Account settings).",
+                                   code="two_factor_required", status=403)
     return entity_update(instance=instance, actor=actor, version=version, **changes)
 
 
@@ -90,6 +103,7 @@ def membership_add(*, production: Production, actor, user_login: str, role: str)
     membership.full_clean()
     membership.save()
     publish_entity(membership, "created", actor=actor)
+    audit_record(action=AuditAction.MEMBER_ADDED, actor=actor, production=production, target_user=user, detail={"role": role})
     return membership
 
 
@@ -136,7 +150,27 @@ def membership_set_role(*, membership: Membership, actor, role: str, version: in
         raise ApplicationError("Only an owner can give or take the owner role.", code="forbidden", status=403)
     if membership.role == Role.OWNER and role != Role.OWNER:
         _keep_an_owner(membership)
+    audit_record(action=AuditAction.ROLE_CHANGED, actor=actor, production=membership.production_id, target_user=membership.user_id, detail={"from": membership.role, "to": role})
     return entity_update(instance=membership, actor=actor, version=version or membership.version, role=role)
+
+
+@transaction.atomic
+def membership_set_contacts(*, membership: Membership, actor, version: int | None = None, **contacts: str) -> Membership:
+    """Change a crew member's `phone`, `address` or `emergency_contact` for the production (issue 18, contact privacy).
+
+    The person themselves may, and whoever sees contacts (`sees_contacts`: owners, producers, production
+    coordinators, assistant directors); 403 `forbidden` for other members, 404 for non-members. The
+    production's two-factor rule applies to its owners and producers. Publishes `membership.updated`
+    (its data carries no contacts); 409 when `version` is stale. Raises ValueError for another field name.
+    """
+    unknown = set(contacts) - {"phone", "address", "emergency_contact"}
+    if unknown:
+        raise ValueError(f"not contact fields: {sorted(unknown)}")
+    role = require_member(user=actor, production=membership.production_id)
+    if not sees_contacts(user=actor, production=membership.production_id, person_user_id=membership.user_id, role=role):
+        raise ApplicationError("Only the person themselves and the production office can change their contact details.", code="forbidden", status=403)
+    require_two_factor_if_needed(user=actor, production=membership.production_id, role=role)
+    return entity_update(instance=membership, actor=actor, version=version or membership.version, **contacts)
 
 
 @transaction.atomic
@@ -148,6 +182,7 @@ def membership_remove(*, membership: Membership, actor) -> None:
             raise ApplicationError("Only an owner can remove an owner.", code="forbidden", status=403)
     if membership.role == Role.OWNER:
         _keep_an_owner(membership)
+    audit_record(action=AuditAction.MEMBER_REMOVED, actor=actor, production=membership.production_id, target_user=membership.user_id, detail={"role": membership.role, "left": membership.user_id == actor.pk})
     entity_delete(instance=membership, actor=actor)
 
 
@@ -211,6 +246,7 @@ def invitation_send(*, production: Production, actor, email: str, role: str) -> 
     invitation.full_clean()
     invitation.save()
     publish_entity(invitation, verb, actor=actor)
+    audit_record(action=AuditAction.MEMBER_INVITED, actor=actor, production=production, detail={"email": email, "role": role})
     transaction.on_commit(lambda: _invitation_email(invitation=invitation, production=production, actor=actor, token=token))
     return invitation
 
@@ -316,6 +352,7 @@ def invitation_accept(*, token: str, user) -> Membership:
         membership.full_clean()
         membership.save()
         publish_entity(membership, "created", actor=user)
+        audit_record(action=AuditAction.MEMBER_ADDED, actor=user, production=invitation.production, target_user=user, detail={"role": invitation.role, "invitation": True})
     publish_entity(invitation, "deleted", actor=user)
     return membership
 
@@ -333,6 +370,7 @@ __all__ = [
     "membership_add_or_invite",
     "membership_get",
     "membership_remove",
+    "membership_set_contacts",
     "user_register_invited",
     "membership_set_role",
     "production_create",

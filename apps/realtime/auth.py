@@ -48,8 +48,8 @@ def _user_from_jwt(raw: str):
         token = auth.get_validated_token(raw.encode("latin1"))
         user = auth.get_user(token)
     except (InvalidToken, TokenError, AuthenticationFailed):
-        return AnonymousUser()
-    return user if user.is_active else AnonymousUser()
+        return AnonymousUser(), None
+    return (user, dict(token.payload)) if user.is_active else (AnonymousUser(), None)
 
 
 class SlateAuthMiddleware:
@@ -69,7 +69,8 @@ class SlateAuthMiddleware:
         authorization = _header(scope, b"authorization") or ""
         scope["origin_rejected"] = origin is not None and not origin_allowed(origin)
         if authorization.lower().startswith("bearer "):
-            scope["user"] = await _user_from_jwt(authorization[7:].strip())
+            # The token's claims (`iat`, `device`) say which sign-in a later sign-out ends (apps.realtime.signouts).
+            scope["user"], scope["jwt_payload"] = await _user_from_jwt(authorization[7:].strip())
             return await self.inner(scope, receive, send)
         if origin is None or scope["origin_rejected"]:
             scope["user"] = AnonymousUser()

@@ -20,7 +20,9 @@ from django.conf import settings
 
 from apps.core import metrics
 from apps.realtime import fanout, presence, replay, watch
+from apps.realtime.access import is_member
 from apps.realtime.services import actor_json, production_group, user_group
+from apps.realtime.signouts import signed_out_by
 
 log = logging.getLogger(__name__)
 
@@ -286,6 +288,12 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         """
         if self.closing:
             return 0  # daphne raises on a send to a socket whose close is under way
+        if "sign_out" in message:  # this user's sign-ins ended somewhere (apps.realtime.signouts): is this one of them?
+            session = self.scope.get("session")
+            if signed_out_by(message["sign_out"], session_key=getattr(session, "session_key", None), jwt_payload=self.scope.get("jwt_payload")):
+                self.closing = True
+                await self.close(code=CLOSE_UNAUTHENTICATED)
+            return 0
         production_id = message.get("production")
         if production_id is not None and production_id not in self.subscriptions:
             return 0
@@ -323,6 +331,13 @@ class WorkspaceConsumer(AsyncWebsocketConsumer):
         missing_upto = upto_seq - 1 if live is not None else upto_seq
         if missing_upto > last:
             texts = await replay.frames_between.between(production_id, last, missing_upto)
+            if texts is None and not await database_sync_to_async(is_member)(user=self.user, production_id=production_id):
+                # The skipped frames may hold this user's `membership.deleted`: a removed member gets no resync, only
+                # the answer a subscribe would get now, and leaves the stream (issue 18, "Leaving a production").
+                await self._leave(production_id)
+                await self._send_json({"type": "error", "code": "forbidden", "detail": "You are no longer a member of this production.",
+                                       "production": production_id})
+                return 0
             if texts is None:
                 log.warning("socket of user %s missed events %d-%d of production %d: resync", self.user.pk, last + 1, missing_upto, production_id)
                 metrics.WS_RESYNCS.inc()

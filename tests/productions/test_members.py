@@ -6,6 +6,7 @@ import pytest
 from apps.productions.models import Membership, Role
 from apps.realtime.models import Event
 from tests.factories import SceneFactory
+from tests.productions.contacts import as_event_data
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_owner_adds_a_member_by_email_or_username_with_a_role(api, make_user, pr
     assert membership.role == "camera"
     assert [(e["type"], e["production"], e["entity"], e["entity_id"]) for e in events] == [
         ("membership.created", production.pk, "membership", str(membership.pk))]
-    assert events[0]["data"] == data == _member_rows(api, production)[membership.pk]
+    assert events[0]["data"] == as_event_data(data) == as_event_data(_member_rows(api, production)[membership.pk])
     # and the newcomer now sees the production
     from rest_framework.test import APIClient
 
@@ -148,7 +149,7 @@ def test_owner_changes_a_members_role(api, crew, production, captured_events):
     membership.refresh_from_db()
     assert (membership.role, membership.version) == ("script_supervisor", 2)
     assert [(e["type"], e["entity_id"]) for e in events] == [("membership.updated", str(membership.pk))]
-    assert events[0]["data"] == response.json() == _member_rows(api, production)[membership.pk]
+    assert events[0]["data"] == as_event_data(response.json()) == as_event_data(_member_rows(api, production)[membership.pk])
 
 
 def test_role_change_with_a_stale_version_is_409(api, crew, production):
@@ -239,7 +240,7 @@ def test_owner_removes_a_member_who_then_loses_access(api, api_for, crew, produc
     assert response.status_code == 204
     assert not Membership.objects.filter(pk=membership.pk).exists()
     assert [(e["type"], e["entity_id"]) for e in events] == [("membership.deleted", str(membership.pk))]
-    assert events[0]["data"] == last_state
+    assert events[0]["data"] == as_event_data(last_state)
     # the removed member sees nothing of the production any more
     assert client.get(f"/api/productions/{production.pk}/").status_code == 404
     assert client.get(f"/api/scenes/{scene.pk}/").status_code == 404

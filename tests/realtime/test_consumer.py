@@ -18,6 +18,7 @@ from tests.realtime.helpers import (
     ping_pong,
     receive,
     receive_close_code,
+    receive_until,
     run_sync,
     subscribe,
 )
@@ -347,6 +348,26 @@ async def test_a_removed_member_stops_receiving_after_membership_deleted(crew, c
     # and cannot come back
     await member_socket.send_json_to({"type": "subscribe", "production": crew.production.pk})
     assert (await receive(member_socket))["code"] == "forbidden"
+
+
+async def test_a_removed_member_gets_no_ephemeral_frame_of_the_production_either(crew, connect_as):
+    from apps.productions.models import Membership
+    from apps.productions.services import membership_remove
+    from apps.realtime.services import broadcast_now
+
+    owner_socket, member_socket = await connect_as(crew.owner), await connect_as(crew.member)
+    await subscribe(owner_socket, crew.production.pk)
+    await subscribe(member_socket, crew.production.pk)
+    membership = await run_sync(Membership.objects.get, production=crew.production, user=crew.member)
+    await run_sync(membership_remove, membership=membership, actor=crew.owner)
+    assert (await receive(member_socket))["type"] == "membership.deleted"
+    assert (await receive(owner_socket))["type"] == "membership.deleted"
+
+    await run_sync(broadcast_now, production_id=crew.production.pk, type="job.progress", entity="job", entity_id=1,
+                   data={"progress": 0.5}, actor=crew.owner)
+
+    assert (await receive_until(owner_socket, lambda f: f["type"] == "job.progress"))[-1]["data"] == {"progress": 0.5}
+    await assert_nothing(member_socket)  # nor presence: the member left it with the stream
 
 
 async def test_another_members_removal_does_not_unsubscribe_me(crew, connect_as, make_user, scene_in):

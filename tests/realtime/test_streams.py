@@ -225,3 +225,25 @@ async def test_a_membership_deleted_event_repaired_from_the_log_still_ends_the_s
             break
     await assert_nothing(socket)  # nothing of the production after the removal
     assert all(f["type"] != "scene.updated" for f in frames)
+
+
+async def test_a_removed_member_whose_gap_is_too_long_to_replay_gets_no_resync_and_leaves_the_stream(
+        crew, connect_as, scene_in, lose_live_frames, settings):
+    from apps.productions.models import Membership
+    from apps.productions.services import membership_remove
+
+    settings.SLATE_REPLAY_LIMIT = 1
+    scene = await run_sync(scene_in, crew.production)
+    socket = await connect_as(crew.member)
+    await subscribe(socket, crew.production.pk)
+    membership = await run_sync(Membership.objects.get, production=crew.production, user=crew.member)
+
+    lose_live_frames(2)  # the removal's event and the next one are lost: a gap past the replay limit…
+    await run_sync(membership_remove, membership=membership, actor=crew.owner)
+    await run_sync(publish_scene_updates, scene, crew.owner, 2)  # …which the next frame reveals
+
+    frame = await receive(socket)
+    assert frame == {"type": "error", "code": "forbidden", "detail": "You are no longer a member of this production.",
+                     "production": crew.production.pk}
+    await run_sync(publish_scene_updates, scene, crew.owner, 1)
+    await assert_nothing(socket)  # no resync (which would have the client refetch), no frame of the production after it
