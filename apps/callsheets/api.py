@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.audit.services import audit_export
 from apps.callsheets import services
 from apps.callsheets.dood import dood_csv, production_dood
 from apps.callsheets.models import CallSheetRevision, ShootDay
@@ -95,7 +96,7 @@ class StripViewSet(_ScheduleViewSet):
     @extend_schema(request=StripMoveSerializer, responses={200: StripSerializer})
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
-        """Move the strip to `position` on `shoot_day`; both days' strips are renumbered 0..n-1.
+        """Move the strip to `position` on `shoot_day` (left out: its end); both days' strips are renumbered 0..n-1.
 
         200 with the strip (version+1). 400 for a day of another production, 403 for roles that do
         not schedule, 404 for a strip the user cannot see, 409 when `version` is stale.
@@ -105,7 +106,7 @@ class StripViewSet(_ScheduleViewSet):
         body = StripMoveSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         strip = services.strip_move(strip=strip, actor=request.user, version=body.validated_data["version"],
-                                    shoot_day=body.validated_data["shoot_day"], position=body.validated_data["position"])
+                                    shoot_day=body.validated_data["shoot_day"], position=body.validated_data.get("position"))
         return Response(StripSerializer(strip_queryset().get(pk=strip.pk)).data)
 
 
@@ -134,6 +135,22 @@ class DoodCsvView(APIView):
         response = HttpResponse(dood_csv(production_dood(production_id=pk)), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(True, f"dood-{pk}.csv")
         response["Cache-Control"] = "private, no-store"
+        audit_export(request, response, production=pk, export="dood_csv")
+        return response
+
+
+class ContactListCsvView(APIView):
+    """`GET /api/productions/{id}/contacts.csv`: the cast and crew list as CSV, with the phones and emails the reader may see; 404 for non-members."""
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)})
+    def get(self, request, pk: int):
+        from apps.callsheets.contacts import contact_list_csv
+
+        require_member(user=request.user, production=pk)
+        response = HttpResponse(contact_list_csv(user=request.user, production_id=pk), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, f"contacts-{pk}.csv")
+        response["Cache-Control"] = "private, no-store"
+        audit_export(request, response, production=pk, export="contacts_csv")
         return response
 
 
@@ -175,6 +192,7 @@ class ShootDayReportFileView(APIView):
         name = f"{kind}-report-day-{report['shoot_day']['number']}-{report['shoot_day']['date']}.{fmt}"
         response["Content-Disposition"] = content_disposition_header(fmt == "csv", name)
         response["Cache-Control"] = "private, no-store"
+        audit_export(request, response, production=report["production"]["id"], export=f"{kind}_report_{fmt}", shoot_day=pk)
         return response
 
 
@@ -223,7 +241,7 @@ class CallSheetViewSet(_ScheduleViewSet):
         """Published revisions, newest first."""
         sheet = self.get_object()
         rows = CallSheetRevision.objects.filter(call_sheet=sheet).select_related("published_by").order_by("-revision")
-        return Response(CallSheetRevisionSerializer(rows, many=True).data)
+        return Response(CallSheetRevisionSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(responses={200: CallSheetRecipientSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -252,9 +270,15 @@ class CallSheetViewSet(_ScheduleViewSet):
     def pdf(self, request, pk=None):
         """The call sheet as a PDF: revision `?revision=n`, else the latest published one, else the draft (watermarked DRAFT).
 
+        The cast and crew tables show a Contact column with the phones and emails the reader may see
+        (`apps.callsheets.contacts.sheet_contacts`), none for a reader who may see nobody's; so do the key
+        contacts (`apps.callsheets.printing.print_extras`). A published revision carries its banner: number,
+        date and time, change list, changed values marked (`printing.revision_banner`).
         400 `invalid` for a revision that is not a whole number; 404 for one that does not exist.
         """
+        from apps.callsheets.contacts import sheet_contacts
         from apps.callsheets.pdf import call_sheet_pdf
+        from apps.callsheets.printing import print_extras, revision_banner
 
         sheet = self.get_object()
         raw = request.query_params.get("revision")
@@ -269,8 +293,13 @@ class CallSheetViewSet(_ScheduleViewSet):
             data, draft, label = revision.snapshot, False, f"rev{revision.revision}"
         else:
             data, draft, label = CallSheetSerializer(sheet).data, True, "draft"
-        body = call_sheet_pdf(data, production_title=sheet.production.title, draft=draft, revision=revision.revision if revision else 0)
+        contacts = sheet_contacts(user=request.user, production_id=sheet.production_id, sheet=data)
+        banner = revision_banner(revision, production=sheet.production) if revision is not None else None
+        extras = print_extras(user=request.user, production_id=sheet.production_id, shoot_day_id=sheet.shoot_day_id, sheet=data)
+        body = call_sheet_pdf(data, production_title=sheet.production.title, draft=draft, revision=revision.revision if revision else 0,
+                              contacts=contacts, banner=banner, extras=extras)
         response = HttpResponse(body, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(False, f"call-sheet-day-{data.get('shoot_day_number')}-{label}.pdf")
         response["Cache-Control"] = "private, no-store"
+        audit_export(request, response, production=sheet.production_id, export="call_sheet_pdf", call_sheet=sheet.pk, revision=label)
         return response

@@ -18,6 +18,8 @@ from collections import defaultdict
 
 from django.conf import settings
 
+from apps.callsheets.calltimes import call_time_text
+
 LEGEND = {
     "SW": "Start work",
     "W": "Work",
@@ -64,7 +66,10 @@ def dood_codes(dates: list[dt.date], worked: list[bool], *, drop_after_days: int
 
 
 def production_dood(*, production_id: int) -> dict:
-    """The production's DOOD: `{"days": [{id, number, date}], "cast": [...], "legend": {code: meaning}}`.
+    """The production's DOOD: `{"days": [{id, number, date, crew_call, wrap}], "cast": [...], "legend": {code: meaning}}`.
+
+    A day's `crew_call` and estimated `wrap` come from its call sheet (null without one) as call times of the API
+    ("HH:MM", HH up to 47: a night shoot's wrap "33:00" is 09:00 the next morning, still the same shoot day).
 
     One row per cast member (cast id order, then name): `{cast_member, cast_id, name, characters
     (names), codes (one per day, aligned with "days"), work_days, hold_days, drop_days, start_date,
@@ -74,7 +79,8 @@ def production_dood(*, production_id: int) -> dict:
     from apps.breakdown.models import CastMember, Character
     from apps.callsheets.models import ShootDay, Strip, StripKind
 
-    days = list(ShootDay.objects.filter(production_id=production_id).order_by("date", "id").values("id", "number", "date"))
+    days = list(ShootDay.objects.filter(production_id=production_id).order_by("date", "id")
+                .values("id", "number", "date", "call_sheet__crew_call", "call_sheet__wrap"))
     day_index = {d["id"]: i for i, d in enumerate(days)}
     scene_days: dict[int, set[int]] = defaultdict(set)
     for day_id, scene_id in Strip.objects.filter(production_id=production_id, kind=StripKind.SCENE).values_list("shoot_day_id", "scene_id"):
@@ -103,7 +109,8 @@ def production_dood(*, production_id: int) -> dict:
             "start_date": dates[work[0]].isoformat() if work else None,
             "finish_date": dates[work[-1]].isoformat() if work else None,
         })
-    return {"days": [{"id": d["id"], "number": d["number"], "date": d["date"].isoformat()} for d in days],
+    return {"days": [{"id": d["id"], "number": d["number"], "date": d["date"].isoformat(), "crew_call": call_time_text(d["call_sheet__crew_call"]),
+                      "wrap": call_time_text(d["call_sheet__wrap"])} for d in days],
             "cast": rows, "legend": dict(LEGEND)}
 
 

@@ -81,11 +81,15 @@ class CallSheetStatus(models.TextChoices):
 class CallSheet(VersionedModel):
     """The day's call sheet: when and where everyone is called, what is shot, and who to call in an emergency.
 
-    Times of day are `TimeField`s (the API speaks "HH:MM"). JSON shapes: `locations` list of
-    `{name, address, parking, notes}`; `hospital` `{name, address, phone}`; `weather` `{summary,
-    high_c, low_c, sunrise, sunset}` (°C, "HH:MM"); `cast_calls` list of `{cast_member, pickup,
-    hair_makeup, on_set, notes}`; `crew_calls` list of `{department, name, role, user, call}`.
-    `revision` counts publishes (0 = never published).
+    Calls, meal and wrap are minutes after the shoot day's midnight, 0 ≤ m < 48*60, so a night shoot's
+    "00:15 (+1)" is 1455 (apps.callsheets.calltimes; the API speaks "HH:MM" with HH up to 47). JSON
+    shapes: `locations` list of `{name, address, parking, notes}`; `hospital` `{name, address, phone,
+    route}`; `weather` `{summary, high_c, low_c, sunrise, sunset}` (°C, "HH:MM"); `cast_calls` list of
+    `{cast_member, pickup, hair_makeup, on_set, notes}`; `crew_calls` list of `{department, name,
+    role, user, call, offset}` (a row follows the crew call by `offset` minutes, or has a hand-set
+    `call`); times in rows are "HH:MM" with HH up to 47. `walkie_channels` list of `{channel, use}`;
+    `key_contacts` list of `{role, name, phone}` (typed-in extra contacts). `revision` counts publishes
+    (0 = never published).
     """
 
     EVENT_ENTITY = "callsheet"
@@ -94,20 +98,30 @@ class CallSheet(VersionedModel):
     shoot_day = models.OneToOneField(ShootDay, on_delete=models.CASCADE, related_name="call_sheet")
     status = models.CharField(max_length=16, choices=CallSheetStatus.choices, default=CallSheetStatus.DRAFT)
     revision = models.PositiveIntegerField(default=0, help_text="Number of times published; 0 = never.")
-    crew_call = models.TimeField(null=True, blank=True, help_text="General crew call.")
-    shooting_call = models.TimeField(null=True, blank=True, help_text="When the camera is expected to roll.")
-    first_meal = models.TimeField(null=True, blank=True)
+    crew_call = models.PositiveSmallIntegerField(null=True, blank=True, help_text="General crew call, minutes after the day's midnight.")
+    shooting_call = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                     help_text="When the camera is expected to roll, minutes after the day's midnight.")
+    first_meal = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Minutes after the day's midnight.")
+    wrap = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Estimated wrap, minutes after the day's midnight.")
     locations = models.JSONField(default=list, blank=True)
     hospital = models.JSONField(default=dict, blank=True)
     weather = models.JSONField(default=dict, blank=True)
     cast_calls = models.JSONField(default=list, blank=True)
     crew_calls = models.JSONField(default=list, blank=True)
+    walkie_channels = models.JSONField(default=list, blank=True)
+    safety_notes = models.TextField(blank=True, help_text="Hazards of the day and safety notes.")
+    key_contacts = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["production_id", "shoot_day__date", "shoot_day_id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(**{f"{name}__lt": 48 * 60}) | models.Q(**{f"{name}__isnull": True}),
+                                   name=f"callsheet_{name}_within_two_days")
+            for name in ("crew_call", "shooting_call", "first_meal", "wrap")
+        ]
 
     def __str__(self) -> str:
         return f"Call sheet for day {self.shoot_day_id}"

@@ -33,6 +33,7 @@ from fractions import Fraction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
+from apps.callsheets.calltimes import call_datetime
 from apps.callsheets.models import ShootDay, Strip, StripKind
 from apps.core.timecode import TIMECODE_RATES
 from apps.scenes.models import Scene, SceneStatus, Take, TakeSound
@@ -56,8 +57,8 @@ def day_windows(production_id: int) -> list[tuple[ShootDay, dt.datetime, dt.date
     starts = []
     for day in days:
         sheet = getattr(day, "call_sheet", None)
-        call = sheet.crew_call if sheet is not None and sheet.crew_call is not None else dt.time(0)
-        starts.append(timezone.make_aware(dt.datetime.combine(day.date, call), zone))
+        call = sheet.crew_call if sheet is not None else None  # minutes after the day's midnight, may be past 24:00
+        starts.append(timezone.make_aware(call_datetime(day.date, call), zone))
     windows = []
     for day, start in zip(days, starts):
         later = [s for other, s in zip(days, starts) if other.unit == day.unit and s > start]

@@ -13,31 +13,27 @@ from rest_framework import serializers
 from apps.breakdown.models import Location
 from apps.callsheets.models import CallSheet, CallSheetRecipient, CallSheetRevision, ShootDay, Strip
 from apps.callsheets.selectors import cast_ids, sheet_extras, shoot_day_queryset
+from apps.callsheets.sheet_rows import (
+    AdvanceSerializer,
+    CallSheetLocationSerializer,
+    CallWarningSerializer,
+    CastCallSerializer,
+    CrewCallSerializer,
+    DistributionSerializer,
+    HospitalSerializer,
+    KeyContactSerializer,
+    SheetBannerSerializer,
+    SheetSceneSerializer,
+    WalkieChannelSerializer,
+    WeatherSerializer,
+    CallTimeField,
+    call_time,
+)
 from apps.core.integers import IntegerField
-from apps.core.times import HHMM
 from apps.productions.models import Production
+from apps.productions.permissions import redact_contacts, request_sees_contacts
 from apps.productions.scoped import ScopedPrimaryKeyRelatedField
 from apps.scenes.models import Scene
-
-
-@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}$", "example": "07:00", "nullable": True})
-class TimeOfDayField(serializers.Field):
-    """A time of day as "HH:MM" (24-hour; "7:05" is read as "07:05"). Internally "HH:MM" text."""
-
-    default_error_messages = {"invalid": 'Enter a time of day as "HH:MM" (24-hour), e.g. "07:00".'}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or not HHMM.match(data.strip()):
-            self.fail("invalid")
-        hours, minutes = data.strip().split(":")
-        return f"{int(hours):02d}:{minutes}"
-
-    def to_representation(self, value):
-        return value.strftime("%H:%M") if hasattr(value, "strftime") else value
-
-
-def _time(**kwargs) -> TimeOfDayField:
-    return TimeOfDayField(allow_null=True, required=False, **kwargs)
 
 
 # --- shoot days ------------------------------------------------------------------------------
@@ -79,6 +75,14 @@ class ShootDaySerializer(serializers.ModelSerializer):
 
 # --- strips ----------------------------------------------------------------------------------
 
+#: The largest 0-based place a strip may be given: far beyond any day's strips (a place past the end is the end).
+MAX_STRIP_POSITION = 100000
+_POSITION_ERRORS = {
+    "min_value": "A place on the day counts from 0.",
+    "max_value": f"A place on the day is at most {MAX_STRIP_POSITION}: leave `position` out to put the strip at the end of the day.",
+}
+
+
 class StripSerializer(serializers.ModelSerializer):
     """A strip on the stripboard: a `scene` (kind "scene") or a banner's `text` (kind "banner") at 0-based `position` on `shoot_day`.
 
@@ -91,7 +95,8 @@ class StripSerializer(serializers.ModelSerializer):
 
     shoot_day = ScopedPrimaryKeyRelatedField(queryset=ShootDay.objects.all())
     scene = ScopedPrimaryKeyRelatedField(queryset=Scene.objects.all(), required=False, allow_null=True)
-    position = IntegerField(min_value=0, max_value=100000, required=False)
+    position = IntegerField(min_value=0, max_value=MAX_STRIP_POSITION, required=False, error_messages=_POSITION_ERRORS,
+                            help_text="0-based place on the day; left out: the end of the day.")
     scene_number = serializers.CharField(source="scene.number", read_only=True, allow_null=True)
     int_ext = serializers.CharField(source="scene.int_ext", read_only=True, allow_null=True)
     time_of_day = serializers.CharField(source="scene.time_of_day", read_only=True, allow_null=True)
@@ -113,10 +118,12 @@ class StripSerializer(serializers.ModelSerializer):
 
 
 class StripMoveSerializer(serializers.Serializer):
-    """Move body: the `shoot_day` to put the strip on, its 0-based `position` there, and the strip's `version`."""
+    """Move body: the `shoot_day` to put the strip on, its 0-based `position` there (left out: the end of the day),
+    and the strip's `version`. A place past the day's last strip is the end; 0..100000, else 400 `invalid`."""
 
     shoot_day = ScopedPrimaryKeyRelatedField(queryset=ShootDay.objects.all())
-    position = IntegerField(min_value=0, max_value=100000)
+    position = IntegerField(min_value=0, max_value=MAX_STRIP_POSITION, required=False, error_messages=_POSITION_ERRORS,
+                            help_text="0-based place on the day; left out: the end of the day.")
     version = IntegerField(min_value=1)
 
 
@@ -124,7 +131,8 @@ class StripMoveSerializer(serializers.Serializer):
 
 DoodSerializer = inline_serializer("Dood", fields={
     "days": serializers.ListField(child=inline_serializer("DoodDay", fields={
-        "id": serializers.IntegerField(), "number": serializers.IntegerField(), "date": serializers.DateField()})),
+        "id": serializers.IntegerField(), "number": serializers.IntegerField(), "date": serializers.DateField(),
+        "crew_call": CallTimeField(allow_null=True), "wrap": CallTimeField(allow_null=True)})),
     "cast": serializers.ListField(child=inline_serializer("DoodCast", fields={
         "cast_member": serializers.IntegerField(), "cast_id": serializers.IntegerField(allow_null=True), "name": serializers.CharField(),
         "characters": serializers.ListField(child=serializers.CharField()), "codes": serializers.ListField(child=serializers.CharField()),
@@ -136,113 +144,30 @@ DoodSerializer = inline_serializer("Dood", fields={
 
 # --- call sheets -----------------------------------------------------------------------------
 
-class CallSheetLocationSerializer(serializers.Serializer):
-    """A location on the call sheet: `name`, `address`, `parking`, `notes` (text)."""
-
-    name = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    address = serializers.CharField(max_length=2000, allow_blank=True, required=False)
-    parking = serializers.CharField(max_length=2000, allow_blank=True, required=False)
-    notes = serializers.CharField(max_length=2000, allow_blank=True, required=False)
-
-
-class HospitalSerializer(serializers.Serializer):
-    """The nearest hospital (emergency room): `name`, `address`, `phone`."""
-
-    name = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    address = serializers.CharField(max_length=2000, allow_blank=True, required=False)
-    phone = serializers.CharField(max_length=60, allow_blank=True, required=False)
-
-
-class WeatherSerializer(serializers.Serializer):
-    """The forecast, typed in: `summary`, `high_c`/`low_c` (°C, null when unknown), `sunrise`/`sunset` ("HH:MM")."""
-
-    summary = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    high_c = serializers.FloatField(min_value=-90, max_value=60, allow_null=True, required=False)
-    low_c = serializers.FloatField(min_value=-90, max_value=60, allow_null=True, required=False)
-    sunrise = _time()
-    sunset = _time()
-
-
-class CastCallSerializer(serializers.Serializer):
-    """One cast member's calls: `cast_member` (id), `pickup`, `hair_makeup`, `on_set` ("HH:MM", pickup ≤ hair/makeup ≤ on set), `notes`.
-
-    Read-only enrichment: `cast_id`, `name` (the actor), `characters` (the parts they play in the day's scenes).
-    """
-
-    cast_member = IntegerField(min_value=1)
-    pickup = _time()
-    hair_makeup = _time()
-    on_set = _time()
-    notes = serializers.CharField(max_length=500, allow_blank=True, required=False)
-    cast_id = serializers.IntegerField(read_only=True, allow_null=True)
-    name = serializers.CharField(read_only=True)
-    characters = serializers.ListField(child=serializers.CharField(), read_only=True)
-
-
-class CrewCallSerializer(serializers.Serializer):
-    """One crew call: `department`, `name`, `role` (text), `user` (a member's id, or null), `call` ("HH:MM" or null)."""
-
-    department = serializers.CharField(max_length=100, allow_blank=True, required=False)
-    name = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    role = serializers.CharField(max_length=100, allow_blank=True, required=False)
-    user = IntegerField(min_value=1, allow_null=True, required=False)
-    call = _time()
-
-
-class SheetSceneSerializer(serializers.Serializer):
-    """A scene as the call sheet lists it; `page_eighths` in eighths of a page, `cast_ids` sorted."""
-
-    scene = serializers.IntegerField()
-    number = serializers.CharField()
-    int_ext = serializers.CharField()
-    location = serializers.CharField()
-    time_of_day = serializers.CharField()
-    synopsis = serializers.CharField()
-    page_eighths = serializers.IntegerField()
-    cast_ids = serializers.ListField(child=serializers.IntegerField())
-
-
-class SheetBannerSerializer(serializers.Serializer):
-    """A banner strip of the day: its strip `id`, `position`, `text`."""
-
-    id = serializers.IntegerField()
-    position = serializers.IntegerField()
-    text = serializers.CharField()
-
-
-class AdvanceSerializer(serializers.Serializer):
-    """The next shoot day, for the advance schedule."""
-
-    shoot_day = serializers.IntegerField()
-    number = serializers.IntegerField()
-    date = serializers.DateField()
-    scenes = SheetSceneSerializer(many=True)
-
-
-class DistributionSerializer(serializers.Serializer):
-    """How many crew members were sent the current revision, have seen it, and have confirmed it."""
-
-    recipients = serializers.IntegerField()
-    seen = serializers.IntegerField()
-    confirmed = serializers.IntegerField()
-
-
 class CallSheetSerializer(serializers.ModelSerializer):
     """The call sheet of one shoot day. POST `{shoot_day}` makes a prefilled draft; PATCH (with `version`) edits it.
 
-    Writable: `crew_call`, `shooting_call`, `first_meal` ("HH:MM" 24-hour, or null); `locations`,
-    `hospital`, `weather`, `cast_calls`, `crew_calls` (each replaced as a whole, see their
-    serializers); `notes`. Read-only: `status` (draft | published | changed), `revision` (0 =
-    never published), `published_at`, `published_by`; from the day: `shoot_day_number`, `date`,
-    `unit`, `day_count` (days in the schedule, for "Day 1 of 12"), `scenes` and `banners` (its
-    strips, in order), `advance` (the next day, or null); `distribution` counts.
+    Writable: `crew_call`, `shooting_call`, `first_meal`, `wrap` (estimated) — call times of the
+    shoot day, night shoots included: the API writes them "HH:MM" with HH 00..47 ("24:15" is 00:15
+    the next day) and reads that or "00:15 (+1)" (CallTimeField), null when not set; `locations`,
+    `hospital`, `weather`, `cast_calls`, `crew_calls` (crew rows follow the general call by an
+    `offset` or are set by hand), `walkie_channels`, `key_contacts` (each replaced as a whole, see
+    their serializers); `safety_notes`, `notes`. Read-only: `status` (draft | published | changed),
+    `revision` (0 = never published), `published_at`, `published_by`; from the day:
+    `shoot_day_number`, `date`, `unit`, `day_count` (days in the schedule, for "Day 1 of 12"),
+    `scenes` and `banners` (its strips, in order), `advance` (the next day, or null);
+    `distribution` counts; `warnings`: in the answer to a write that moved the general call, the
+    hand-set crew calls now earlier or later than it (empty otherwise, and in events).
     """
 
     shoot_day = ScopedPrimaryKeyRelatedField(queryset=ShootDay.objects.all())
-    crew_call = _time()
-    shooting_call = _time()
-    first_meal = _time()
+    crew_call = call_time()
+    shooting_call = call_time()
+    first_meal = call_time()
+    wrap = call_time()
     locations = CallSheetLocationSerializer(many=True, required=False)
+    walkie_channels = WalkieChannelSerializer(many=True, required=False)
+    key_contacts = KeyContactSerializer(many=True, required=False)
     hospital = HospitalSerializer(required=False)
     weather = WeatherSerializer(required=False)
     cast_calls = CastCallSerializer(many=True, required=False)
@@ -255,12 +180,14 @@ class CallSheetSerializer(serializers.ModelSerializer):
     banners = serializers.SerializerMethodField()
     advance = serializers.SerializerMethodField()
     distribution = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField()
 
     class Meta:
         model = CallSheet
-        fields = ["id", "production", "shoot_day", "status", "revision", "crew_call", "shooting_call", "first_meal", "locations",
-                  "hospital", "weather", "cast_calls", "crew_calls", "notes", "published_at", "published_by", "shoot_day_number",
-                  "date", "unit", "day_count", "scenes", "banners", "advance", "distribution", "version", "created_at", "updated_at"]
+        fields = ["id", "production", "shoot_day", "status", "revision", "crew_call", "shooting_call", "first_meal", "wrap", "locations",
+                  "hospital", "weather", "cast_calls", "crew_calls", "walkie_channels", "safety_notes", "key_contacts", "notes",
+                  "published_at", "published_by", "shoot_day_number", "date", "unit", "day_count", "scenes", "banners", "advance",
+                  "distribution", "warnings", "version", "created_at", "updated_at"]
         read_only_fields = ["id", "production", "status", "revision", "published_at", "published_by", "version", "created_at", "updated_at"]
         validators = []
 
@@ -288,6 +215,11 @@ class CallSheetSerializer(serializers.ModelSerializer):
         """Counts for the current revision: recipients, seen, confirmed."""
         return sheet_extras(obj)["distribution"]
 
+    @extend_schema_field(CallWarningSerializer(many=True))
+    def get_warnings(self, obj):
+        """The hand-set crew calls now earlier or later than the general call, after a write that moved it; else []."""
+        return getattr(obj, "call_warnings", None) or []
+
     def to_representation(self, instance):
         """The sheet, with each cast call enriched by its cast member's `cast_id`, `name` and `characters`."""
         data = super().to_representation(instance)
@@ -302,7 +234,9 @@ class CallSheetSerializer(serializers.ModelSerializer):
         data["locations"] = list(instance.locations or [])
         data["hospital"] = dict(instance.hospital or {})
         data["weather"] = dict(instance.weather or {})
-        data["crew_calls"] = list(instance.crew_calls or [])
+        data["crew_calls"] = [{**row, "offset": row.get("offset")} for row in instance.crew_calls or []]
+        data["walkie_channels"] = list(instance.walkie_channels or [])
+        data["key_contacts"] = contacts_for(self.context, instance.production_id, instance.key_contacts)
         return data
 
 
@@ -318,6 +252,22 @@ class CallSheetRevisionSerializer(serializers.ModelSerializer):
         model = CallSheetRevision
         fields = ["revision", "published_at", "published_by", "published_by_name", "changes", "snapshot"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        """The revision; the key contacts' phones in its snapshot are "" for whoever may not see contacts."""
+        data = super().to_representation(instance)
+        if "key_contacts" in data["snapshot"]:
+            data["snapshot"] = {**data["snapshot"], "key_contacts": contacts_for(self.context, instance.production_id, data["snapshot"]["key_contacts"])}
+        return data
+
+
+def contacts_for(context: dict, production_id: int, key_contacts) -> list[dict]:
+    """A sheet's typed-in key contacts as the serializer's reader may see them: each `phone` is "" for whoever may not
+    see contacts (apps.productions.permissions.sees_contacts), and in events (no request), as the crew's own phones."""
+    rows = [dict(row) for row in key_contacts or []]
+    if request_sees_contacts(context, production_id=production_id):
+        return rows
+    return [redact_contacts(row, fields=("phone",)) for row in rows]
 
 
 class CallSheetRecipientSerializer(serializers.ModelSerializer):

@@ -15,6 +15,7 @@ router.register("call-sheets", api.CallSheetViewSet, basename="call-sheet")
 urlpatterns = [
     path("productions/<id:pk>/dood/", api.DoodView.as_view(), name="production-dood"),
     path("productions/<id:pk>/dood.csv", api.DoodCsvView.as_view(), name="production-dood-csv"),
+    path("productions/<id:pk>/contacts.csv", api.ContactListCsvView.as_view(), name="production-contacts-csv"),
     path("shoot-days/<id:pk>/report/", api.ShootDayReportView.as_view(), name="shoot-day-report"),
     path("shoot-days/<id:pk>/report/<slug:kind>.<slug:fmt>", api.ShootDayReportFileView.as_view(), name="shoot-day-report-file"),
     *router.urls,

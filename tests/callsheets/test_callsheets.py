@@ -69,7 +69,8 @@ def test_a_second_sheet_for_the_same_day_is_400(api, sheet, board):
     ({"cast_calls": "ana-out-of-order"}, "cast_call_out_of_order", "1 Ana Ruiz"),
     ({"cast_calls": "foreign"}, "unknown_cast_member", "is not in this production"),
     ({"cast_calls": "twice"}, "duplicate_cast_call", "1 Ana Ruiz"),
-    ({"crew_call": "25:00"}, "invalid", "crew_call"),
+    ({"crew_call": "48:00"}, "invalid", "crew_call"),
+    ({"crew_call": "24:10 (+1)"}, "invalid", "crew_call"),
     ({"crew_call": "7am"}, "invalid", "crew_call"),
     ({"cast_calls": [{"cast_member": "x"}]}, "invalid", "cast_member"),
     ({"cast_calls": [{"cast_member": 1, "on_set": 730}]}, "invalid", "on_set"),
@@ -141,7 +142,7 @@ def test_publishing_needs_a_crew_call(api, sheet):
     assert response.status_code == 400 and response.json()["code"] == "crew_call_required"
 
 
-def test_publish_makes_revision_1_with_a_snapshot_and_every_member_as_recipient(api, sheet, board, user, crew, viewer, captured_events):
+def test_publish_makes_revision_1_with_a_snapshot_and_every_crew_member_as_recipient(api, sheet, board, user, crew, viewer, captured_events):
     sheet = patch(api, sheet, crew_call="07:00", cast_calls=calls(board)).json()
 
     with captured_events() as events:
@@ -150,18 +151,18 @@ def test_publish_makes_revision_1_with_a_snapshot_and_every_member_as_recipient(
     assert response.status_code == 200
     data = response.json()
     assert (data["status"], data["revision"], data["published_by"]) == ("published", 1, user.pk)
-    assert data["distribution"] == {"recipients": 3, "seen": 1, "confirmed": 0}
+    assert data["distribution"] == {"recipients": 2, "seen": 1, "confirmed": 0}  # not the viewer: not crew, not called
     revision = CallSheetRevision.objects.get(call_sheet_id=sheet["id"])
     assert (revision.revision, revision.changes, revision.snapshot["crew_call"]) == (1, [], "07:00")
     assert [s["number"] for s in revision.snapshot["scenes"]] == ["1", "2"]
     rows = {r.user_id: r for r in CallSheetRecipient.objects.filter(call_sheet_id=sheet["id"])}
-    assert set(rows) == {user.pk, crew.pk, viewer.pk}
-    assert rows[viewer.pk].role == "viewer" and rows[crew.pk].revision == 1 and rows[crew.pk].notified_at is not None
+    assert set(rows) == {user.pk, crew.pk}
+    assert rows[crew.pk].revision == 1 and rows[crew.pk].notified_at is not None
     types = [e["type"] for e in events]
-    assert types[0] == "callsheet.published" and types.count("callsheet_recipient.updated") == 3
+    assert types[0] == "callsheet.published" and types.count("callsheet_recipient.updated") == 2
     assert events[0]["entity"] == "callsheet" and events[0]["data"]["revision"] == 1
     recipients = api.get(f"/api/call-sheets/{sheet['id']}/recipients/").json()
-    assert {r["user"]: r["role"] for r in recipients} == {user.pk: "owner", crew.pk: "crew", viewer.pk: "viewer"}
+    assert {r["user"]: r["role"] for r in recipients} == {user.pk: "owner", crew.pk: "crew"}
     assert set(recipients[0]) == {"id", "call_sheet", "user", "name", "role", "revision", "notified_at", "seen_at", "confirmed_at",
                                   "confirmed_revision"}
 
@@ -217,7 +218,15 @@ def test_confirmations_reset_with_each_revision(api, api_for, sheet, board, crew
     assert sheet["distribution"]["confirmed"] == 0
 
 
-def test_seen_and_confirm_need_a_published_sheet_and_a_recipient(api, api_for, sheet, make_user, production, viewer):
+def test_a_viewer_is_on_the_distribution_only_when_added_by_hand(api, sheet, user, viewer):
+    rows = [*sheet["crew_calls"], {"department": "Production", "name": viewer.display_name, "user": viewer.pk, "offset": 0}]
+    sheet = publish(api, patch(api, sheet, crew_call="07:00", crew_calls=rows).json()).json()
+
+    recipients = {r["user"]: r["role"] for r in api.get(f"/api/call-sheets/{sheet['id']}/recipients/").json()}
+    assert recipients == {user.pk: "owner", viewer.pk: "viewer"}
+
+
+def test_seen_and_confirm_need_a_published_sheet_and_a_recipient(api, api_for, sheet, make_user, production, viewer, crew):
     response = api_for(viewer).post(f"/api/call-sheets/{sheet['id']}/confirm/")
     assert response.status_code == 400 and response.json()["code"] == "not_published"
     sheet = publish(api, patch(api, sheet, crew_call="07:00").json()).json()
@@ -225,7 +234,8 @@ def test_seen_and_confirm_need_a_published_sheet_and_a_recipient(api, api_for, s
     Membership.objects.create(production=production, user=newcomer, role=Role.CREW)
     response = api_for(newcomer).post(f"/api/call-sheets/{sheet['id']}/seen/")
     assert response.status_code == 400 and response.json()["code"] == "not_a_recipient"
-    assert api_for(viewer).post(f"/api/call-sheets/{sheet['id']}/confirm/").status_code == 200
+    assert api_for(viewer).post(f"/api/call-sheets/{sheet['id']}/confirm/").json()["code"] == "not_a_recipient"  # a viewer not called
+    assert api_for(crew).post(f"/api/call-sheets/{sheet['id']}/confirm/").status_code == 200
 
 
 def test_viewers_and_crew_read_but_cannot_edit_or_publish(api_for, sheet, viewer, crew, captured_events):
@@ -274,7 +284,7 @@ def test_publishing_notifies_every_recipient_but_the_publisher(api, sheet, board
     sheet = publish(api, patch(api, sheet, crew_call="07:00").json()).json()
 
     rows = Notification.objects.filter(entity="callsheet", entity_id=str(sheet["id"]))
-    assert {n.recipient_id for n in rows} == {crew.pk, viewer.pk}
+    assert {n.recipient_id for n in rows} == {crew.pk}
     first = rows.first()
     assert first.kind == "callsheet_published"
     assert first.title == "Call sheet: Day 1 \u2014 Tue 24 Nov, crew call 07:00"

@@ -47,8 +47,8 @@ def shoot(production, user):
     put(d1, user, s1)
     put(d1, user, s2)
     put(d2, user, s3)
-    CallSheet.objects.create(production=production, shoot_day=d1, crew_call=dt.time(7, 0))
-    CallSheet.objects.create(production=production, shoot_day=d2, crew_call=dt.time(18, 0))
+    CallSheet.objects.create(production=production, shoot_day=d1, crew_call=7 * 60)
+    CallSheet.objects.create(production=production, shoot_day=d2, crew_call=18 * 60)
     s1a, s1b, s2a, s4a, s3a, s4b = (ShotFactory(scene=s, number=n) for s, n in ((s1, "1"), (s1, "2"), (s2, "1"), (s4, "1"), (s3, "1"), (s4, "2")))
     a = [{"camera": "A", "roll": "A001", "lens": "35mm"}]
     # day 1

@@ -137,6 +137,33 @@ def test_moving_a_strip_across_days_renumbers_both_days_and_publishes_every_chan
     assert totals == {str(d1.pk): 4, str(d2.pk): 19}
 
 
+def test_a_move_without_a_position_goes_to_the_end_of_the_day(api, board):
+    """Was: the stripboard's "Move to the end of Day N" sent Number.MAX_SAFE_INTEGER, refused as past 100000."""
+    d1, d2 = board.days
+    s1, s2, s3 = board.strips
+
+    response = api.post(f"/api/strips/{s1.pk}/move/", {"shoot_day": d2.pk, "version": s1.version}, format="json")
+
+    assert response.status_code == 200
+    assert (response.json()["shoot_day"], response.json()["position"]) == (d2.pk, 1)
+    assert positions(d2) == [(s3.pk, 0), (s1.pk, 1)]
+    assert positions(d1) == [(s2.pk, 0)]
+    within = api.post(f"/api/strips/{s3.pk}/move/", {"shoot_day": d2.pk, "version": s3.version}, format="json")
+    assert within.status_code == 200 and positions(d2) == [(s1.pk, 0), (s3.pk, 1)]
+
+
+def test_a_position_out_of_range_is_400_saying_how_to_reach_the_end(api, board):
+    d2 = board.days[1]
+    s1 = board.strips[0]
+    for position in (2**53 - 1, 100001):
+        response = api.post(f"/api/strips/{s1.pk}/move/", {"shoot_day": d2.pk, "position": position, "version": s1.version}, format="json")
+        assert response.status_code == 400, position
+        assert "leave `position` out" in str(response.json()), response.json()
+    created = api.post("/api/strips/", {"shoot_day": d2.pk, "kind": "banner", "text": "LUNCH", "position": 2**53 - 1}, format="json")
+    assert created.status_code == 400 and "leave `position` out" in str(created.json())
+    assert Strip.objects.get(pk=s1.pk).shoot_day_id == board.days[0].pk
+
+
 def test_moving_within_a_day_and_to_the_same_place(api, board, captured_events):
     d1 = board.days[0]
     s1, s2, _ = board.strips

@@ -77,8 +77,8 @@ def strip_create(*, actor, shoot_day: ShootDay, kind: str = StripKind.SCENE, sce
 
 
 @transaction.atomic
-def strip_move(*, strip: Strip, actor, version: int, shoot_day: ShootDay, position: int) -> Strip:
-    """Move a strip to 0-based `position` on `shoot_day` (clamped to the day's length); 409 when `version` is stale.
+def strip_move(*, strip: Strip, actor, version: int, shoot_day: ShootDay, position: int | None = None) -> Strip:
+    """Move a strip to 0-based `position` on `shoot_day` (clamped to the day's length; None: its end); 409 when `version` is stale.
 
     The strips of the old and new day are renumbered 0..n-1; publishes `strip.updated` for every
     strip whose day or position changed (the moved one last, at version+1) and `shoot_day.updated`
@@ -94,7 +94,7 @@ def strip_move(*, strip: Strip, actor, version: int, shoot_day: ShootDay, positi
     source_id = current.shoot_day_id
     source = [s for s in _day_strips(source_id) if s.pk != strip.pk]
     target = source if source_id == shoot_day.pk else _day_strips(shoot_day.pk)
-    index = max(0, min(int(position), len(target)))
+    index = len(target) if position is None else max(0, min(int(position), len(target)))
     if source_id == shoot_day.pk and [s.pk for s in _day_strips(source_id)].index(strip.pk) == index:
         return strip
     moved = strip_queryset().get(pk=strip.pk)
@@ -134,10 +134,7 @@ def strip_update(*, instance: Strip, actor, version: int, **changes) -> Strip:
     if strip.kind == StripKind.BANNER and changes:
         call_sheets_refresh(day_ids=[strip.shoot_day_id], actor=actor, mark_changed=False)
     if day is not None or position is not None:
-        target = day or strip.shoot_day
-        count = Strip.objects.filter(shoot_day=target).exclude(pk=strip.pk).count()
-        strip = strip_move(strip=strip, actor=actor, version=strip.version, shoot_day=target,
-                           position=count if position is None else position)
+        strip = strip_move(strip=strip, actor=actor, version=strip.version, shoot_day=day or strip.shoot_day, position=position)
     return strip
 
 
