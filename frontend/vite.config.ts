@@ -1,5 +1,8 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from "vite";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
+import { defineConfig, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
 import { VitePWA, type ManifestOptions } from "vite-plugin-pwa";
 
@@ -37,10 +40,82 @@ const webAppManifest: Partial<ManifestOptions> = {
   ],
 };
 
+/**
+ * Mantine's CSS with the components that use it, so each route's chunk brings only the styles of the components it
+ * shows (https://mantine.dev/styles/css-files-list: a component's own file, after those of the components it is made
+ * of). Every Mantine component imports its class names from a `<Name>.module.mjs`; this adds, at the top of that
+ * module, the import of the matching stylesheet: @mantine/core's `styles/<Name>.css`, or another Mantine package's
+ * one `styles.css`. The import order of the modules (a component's parts first) is then the order of its CSS, and
+ * Vite's CSS code splitting puts each stylesheet in the chunk of the JavaScript that needs it. main.tsx imports
+ * @mantine/core's global styles. Only for the build: the dev server pre-bundles Mantine whole (no module is seen),
+ * so there main.tsx gets the whole of @mantine/core's styles.css. Fails the build when a module has no stylesheet.
+ */
+function mantineCssWithComponents(): Plugin {
+  const MODULE = /\/node_modules\/@mantine\/([a-z-]+)\/esm\/(?:.*\/)?([A-Za-z-]+)\.module\.mjs$/;
+  let serving = false;
+  return {
+    name: "slate:mantine-css-with-components",
+    configResolved(config) { serving = config.command === "serve"; },
+    transform(code, id) {
+      const path = id.split("?")[0] ?? id;
+      if (serving) {
+        return path.endsWith("/src/main.tsx") ? { code: `import "@mantine/core/styles.css";\n${code}`, map: null } : null;
+      }
+      const match = MODULE.exec(path);
+      if (!match) return null;
+      const [, pkg, name] = match;
+      const root = path.slice(0, path.indexOf(`/@mantine/${pkg}/`) + `/@mantine/${pkg}/`.length);
+      const sheet = pkg === "core" ? `styles/${name}.css` : "styles.css";
+      if (!existsSync(join(root, sheet))) this.error(`@mantine/${pkg}: no ${sheet} for ${name}.module.mjs`);
+      return { code: `import ${JSON.stringify(join(root, sheet))};\n${code}`, map: null };
+    },
+  };
+}
+
+/** Files served compressed: text that compresses (images and fonts are compressed already). */
+const COMPRESSIBLE = /\.(?:js|mjs|css|html|json|webmanifest|svg|txt|map)$/;
+
+/**
+ * Gzip and Brotli copies of the built text assets (`x.js.gz`, `x.js.br`) beside them, at the best levels, once at build
+ * time: WhiteNoise sends the copy the browser accepts (Accept-Encoding, `Vary: Accept-Encoding`) under `make run`,
+ * where it serves static/app/ as it is, and nginx's `gzip_static` sends the .gz. Files under 1 KiB are left alone
+ * (a compressed answer would hardly be smaller). The service worker precaches the originals only (its glob below).
+ */
+function precompress(): Plugin {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      if (name.startsWith(".")) return []; // .vite/manifest.json: read by the budget check, not served to browsers
+      return statSync(path).isDirectory() ? walk(path) : [path];
+    });
+  let outDir = "";
+  return {
+    name: "slate:precompress",
+    apply: "build",
+    configResolved(config) { outDir = resolve(config.root, config.build.outDir); },
+    closeBundle: {
+      order: "post",
+      handler() {
+        for (const path of walk(outDir)) {
+          if (!COMPRESSIBLE.test(path)) continue;
+          const data = readFileSync(path);
+          if (data.length < 1024) continue;
+          writeFileSync(`${path}.gz`, gzipSync(data, { level: 9 }));
+          writeFileSync(`${path}.br`, brotliCompressSync(data, {
+            params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length },
+          }));
+        }
+      },
+    },
+  };
+}
+
 // Built into ../static/app/, served by Django (WhiteNoise) under /static/app/.
 export default defineConfig({
   plugins: [
     react(),
+    mantineCssWithComponents(),
+    precompress(),
     // The service worker (src/pwa/sw.ts, with the push handlers of src/push/sw-push.js) is built into
     // static/app/sw.js with the precache list injected, and served by Django at /sw.js (scope "/");
     // the app registers it itself (src/pwa/register.ts). The manifest is written and linked from index.html.
@@ -55,14 +130,16 @@ export default defineConfig({
         rollupFormat: "iife", // a classic script: registered without `type: "module"`
         globPatterns: ["**/*.{js,css,html,png,svg,ico,woff2}"],
         globIgnores: ["sw.js"],
-        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024, // the app is one bundle of about 1.5 MB
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024, // no file is near this: it only keeps a large chunk from being skipped
       },
       devOptions: { enabled: false },
     }),
   ],
   define: { __SLATE_BUILD__: JSON.stringify(BUILD_ID) },
   base: "/static/app/",
-  build: { outDir: "../static/app", emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  // The manifest (static/app/.vite/manifest.json) names each route's chunks and their imports: the performance budget
+  // (scripts/check_budget.mjs, `make test`) adds up each route's first load from it.
+  build: { outDir: "../static/app", emptyOutDir: true, manifest: true },
   server: { proxy: { "/api": "http://127.0.0.1:8000", "/ws": { target: "ws://127.0.0.1:8000", ws: true } } },
   test: { environment: "jsdom", include: ["src/**/*.test.{ts,tsx}"], setupFiles: ["src/test/setup.ts"] },
 });

@@ -1,4 +1,6 @@
 // The one HTTP client: same-origin session cookie, CSRF header on writes, Slate's error shape.
+import type { Id } from "./types";
+import { pageProduction, POSITION_HEADER, PRODUCTION_HEADER, readAt } from "../realtime/positions";
 
 export interface ErrorBody { message: string; code: string; extra: Record<string, unknown> & { fields?: Record<string, string[]>; current?: unknown } }
 
@@ -34,6 +36,9 @@ export function csrfToken(): string {
   return match ? decodeURIComponent(match[1] ?? "") : "";
 }
 
+/** How many times a read is made again when the live stream has moved past it meanwhile (src/realtime/positions.ts). */
+const READS_AGAIN = 2;
+
 export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
   const { json, ...rest } = init;
   const method = (rest.method ?? "GET").toUpperCase();
@@ -41,7 +46,15 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   headers.set("Accept", "application/json");
   if (json !== undefined) headers.set("Content-Type", "application/json");
   if (method !== "GET" && method !== "HEAD") headers.set("X-CSRFToken", csrfToken());
-  const response = await fetch(path, { credentials: "same-origin", ...rest, method, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
+  // A read on a production's page asks where the production's stream stood when it began (src/realtime/positions.ts).
+  const production = method === "GET" ? pageProduction() : undefined;
+  if (production !== undefined) headers.set(PRODUCTION_HEADER, String(production));
+  let response: Response;
+  for (let attempt = 0; ; attempt += 1) {
+    response = await fetch(path, { credentials: "same-origin", ...rest, method, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
+    const position = production !== undefined ? Number(response.headers.get(POSITION_HEADER) ?? NaN) : NaN;
+    if (!Number.isSafeInteger(position) || position < 0 || !readAt(production as Id, position) || attempt >= READS_AGAIN) break;
+  }
   if (response.status === 204) return undefined as T;
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {

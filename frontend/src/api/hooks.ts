@@ -1,5 +1,5 @@
 // Queries and mutations over the REST API. Screens use these; the realtime dispatch keeps them fresh.
-import { useMutation, useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
+import { queryOptions, useMutation, useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { api, apiAll, ApiError } from "./client";
 import { keys, type CommentTarget } from "./keys";
 import { getOrJob } from "./renders";
@@ -20,10 +20,14 @@ export function useMe() {
 }
 
 export const useProductions = () => useQuery({ queryKey: keys.productions, queryFn: () => apiAll<Production>("/api/productions/") });
-export const useProduction = (id: Id) => useQuery({ queryKey: keys.production(id), queryFn: () => api<Production>(`/api/productions/${id}/`), retry: (n, e) => !(e instanceof ApiError && e.status === 404) && n < 2 });
+// A page's first queries are also started at start-up, beside the sign-in check (App.tsx, preloadPageFor): their options.
+export const productionQuery = (id: Id) => queryOptions({ queryKey: keys.production(id), queryFn: () => api<Production>(`/api/productions/${id}/`), retry: (n, e) => !(e instanceof ApiError && e.status === 404) && n < 2 });
+export const scenesQuery = (p: Id) => queryOptions({ queryKey: keys.scenes(p), queryFn: () => apiAll<Scene>(`/api/scenes/?production=${p}&ordering=script_order`) });
+export const sceneQuery = (id: Id) => queryOptions({ queryKey: keys.scene(id), queryFn: () => api<Scene>(`/api/scenes/${id}/`) });
+export const useProduction = (id: Id) => useQuery(productionQuery(id));
 export const useMembers = (p: Id) => useQuery({ queryKey: keys.members(p), queryFn: () => apiAll<Membership>(`/api/productions/${p}/members/`) });
-export const useScenes = (p: Id) => useQuery({ queryKey: keys.scenes(p), queryFn: () => apiAll<Scene>(`/api/scenes/?production=${p}&ordering=script_order`) });
-export const useScene = (id: Id) => useQuery({ queryKey: keys.scene(id), queryFn: () => api<Scene>(`/api/scenes/${id}/`) });
+export const useScenes = (p: Id) => useQuery(scenesQuery(p));
+export const useScene = (id: Id) => useQuery(sceneQuery(id));
 export const useShots = (scene: Id, enabled = true) => useQuery({ queryKey: keys.shots(scene), enabled, queryFn: () => apiAll<Shot>(`/api/shots/?scene=${scene}&ordering=order`) });
 export const useTakes = (scene: Id, enabled = true) => useQuery({ queryKey: keys.takes(scene), enabled, queryFn: () => apiAll<Take>(`/api/takes/?shot__scene=${scene}&ordering=number`) });
 export const useNotes = (scene: Id) => useQuery({ queryKey: keys.notes(scene), queryFn: () => apiAll<ContinuityNote>(`/api/continuity-notes/?scene=${scene}`) });

@@ -18,8 +18,8 @@ export interface Strip {
   page_eighths: number | null; cast_ids: number[] | null; synopsis: string | null; version: number;
 }
 
-/** `POST /api/strips/{id}/move/` body. */
-export interface StripMove { shoot_day: Id; position: number; version: number }
+/** `POST /api/strips/{id}/move/` body; `position` left out: the end of the day. */
+export interface StripMove { shoot_day: Id; position?: number; version: number }
 
 /** A scene as the call sheet lists it (the day's scenes and the advance schedule). */
 export interface CallSheetScene {
@@ -27,14 +27,20 @@ export interface CallSheetScene {
   page_eighths: number; cast_ids: number[];
 }
 export interface CallSheetLocation { name: string; address: string; parking: string; notes: string }
-export interface CallSheetHospital { name: string; address: string; phone: string }
+export interface CallSheetHospital { name: string; address: string; phone: string; route?: string }
+export interface WalkieChannel { channel: string; use: string }
+export interface KeyContact { role: string; name: string; phone: string }
 export interface CallSheetWeather { summary: string; high_c: number | null; low_c: number | null; sunrise: TimeOfDay | null; sunset: TimeOfDay | null }
 /** One cast member's calls; `cast_id`, `name`, `characters` are read-only enrichment from the server. */
 export interface CastCall {
   cast_member: Id; pickup: TimeOfDay | null; hair_makeup: TimeOfDay | null; on_set: TimeOfDay | null; notes: string;
   cast_id?: number | null; name?: string; characters?: string[];
 }
-export interface CrewCall { department: string; name: string; role: string; user: Id | null; call: TimeOfDay | null }
+/** A crew row: with an `offset` (minutes from the general call, -15 = 15 min before) it follows the general call and the
+ * server computes `call`; with `offset` null, `call` is set by hand. */
+export interface CrewCall { department: string; name: string; role: string; user: Id | null; call: TimeOfDay | null; offset?: number | null }
+/** A hand-set crew call that is now earlier or later than the general call, in the answer to a PATCH that moved it. */
+export interface CallWarning { department: string; name: string; role: string; user: Id | null; call: TimeOfDay | null; relation: "earlier" | "later"; minutes: number; message: string }
 export interface CallSheetBanner { id: Id; position: number; text: string }
 export interface CallSheetAdvance { shoot_day: Id; number: number; date: string; scenes: CallSheetScene[] }
 export interface CallSheetDistribution { recipients: number; seen: number; confirmed: number }
@@ -43,17 +49,22 @@ export type CallSheetStatus = "draft" | "published" | "changed";
 /** `/api/call-sheets/`: one per shoot day. `revision` 0 = never published; "changed" = edited after its last publish. */
 export interface CallSheet {
   id: Id; production: Id; shoot_day: Id; status: CallSheetStatus; revision: number;
-  crew_call: TimeOfDay | null; shooting_call: TimeOfDay | null; first_meal: TimeOfDay | null;
+  /** Call times of the shoot day: "HH:MM" with HH up to 47 ("24:15" is 00:15 the next day; the UI shows "00:15 (+1)"). */
+  crew_call: TimeOfDay | null; shooting_call: TimeOfDay | null; first_meal: TimeOfDay | null; wrap: TimeOfDay | null;
   locations: CallSheetLocation[]; hospital: CallSheetHospital; weather: CallSheetWeather;
   cast_calls: CastCall[]; crew_calls: CrewCall[]; notes: string;
+  walkie_channels?: WalkieChannel[]; safety_notes?: string; key_contacts?: KeyContact[];
+  /** In the answer to a PATCH that moved the general call: the hand-set crew calls now earlier or later than it. */
+  warnings?: CallWarning[];
   published_at: Iso | null; published_by: Id | null;
   // Read-only, from the shoot day and its strips.
   shoot_day_number: number; date: string; unit: string; /** Days in the schedule ("Day 1 of 12"). */ day_count?: number; scenes: CallSheetScene[]; banners: CallSheetBanner[];
   advance: CallSheetAdvance | null; distribution: CallSheetDistribution;
   version: number; created_at?: Iso; updated_at?: Iso;
 }
-/** The editable part of a call sheet (PATCH body, with `version`). */
-export type CallSheetEdit = Pick<CallSheet, "crew_call" | "shooting_call" | "first_meal" | "locations" | "hospital" | "weather" | "cast_calls" | "crew_calls" | "notes">;
+/** The editable part of a call sheet (PATCH body, with `version`); the blocks the API may leave out are always there. */
+export type CallSheetEdit = Pick<CallSheet, "crew_call" | "shooting_call" | "first_meal" | "wrap" | "locations" | "hospital" | "weather" | "cast_calls" | "crew_calls" | "notes">
+  & { walkie_channels: WalkieChannel[]; safety_notes: string; key_contacts: KeyContact[] };
 
 /** One line of what changed between two published revisions ("Crew call": "07:00" → "06:30"). */
 export interface CallSheetChange { field: string; label: string; before: unknown; after: unknown }

@@ -3,10 +3,10 @@
 export type Id = number;
 export type Iso = string;
 
-export interface User { id: Id; username: string; email: string; name: string; display_name: string; email_verified: boolean }
+export interface User { id: Id; username: string; email: string; name: string; display_name: string; email_verified: boolean; time_zone?: string; avatar_url?: string | null }
 
-export type Role = "owner" | "producer" | "director" | "assistant_director" | "script_supervisor" | "camera" | "editor" | "crew" | "viewer";
-export const ROLES: Role[] = ["owner", "producer", "director", "assistant_director", "script_supervisor", "camera", "editor", "crew", "viewer"];
+export type Role = "owner" | "producer" | "production_coordinator" | "director" | "assistant_director" | "script_supervisor" | "camera" | "editor" | "crew" | "viewer";
+export const ROLES: Role[] = ["owner", "producer", "production_coordinator", "director", "assistant_director", "script_supervisor", "camera", "editor", "crew", "viewer"];
 
 export interface Stats {
   scene_count: number; completed_scene_count: number; shot_count: number;
@@ -20,9 +20,14 @@ export interface Production {
   id: Id; title: string; code: string; description: string; start_date: string | null; end_date: string | null;
   /** The rate new takes log their timecode at. */
   timecode_rate: TimecodeRate;
+  /** Owners and producers need two-factor authentication on to change anything in it (set by an owner). */
+  require_two_factor: boolean;
   version: number; created_at: Iso; updated_at: Iso; stats: Stats; my_role: Role | null;
 }
-export interface Membership { id: Id; production: Id; user: User; role: Role; version: number; created_at: Iso }
+/** A place on the crew; `phone`, `address`, `emergency_contact` (and `user.email`) are "" for whoever may not see them (`seesContacts`). */
+export interface Membership {
+  id: Id; production: Id; user: User; role: Role; phone: string; address: string; emergency_contact: string; version: number; created_at: Iso;
+}
 
 export type SceneStatus = "not_started" | "in_progress" | "completed" | "on_hold";
 export const SCENE_STATUSES: SceneStatus[] = ["not_started", "in_progress", "completed", "on_hold"];
@@ -54,7 +59,11 @@ export interface Take {
   recorded_at: Iso;
   version: number; created_at: Iso; updated_at: Iso;
 }
-export interface CastMember { id: Id; production: Id; name: string; cast_id: number | null; email: string; phone: string; agent: string; notes: string; user: Id | null; version: number }
+/** A cast member; `email`, `phone`, `address`, `emergency_contact` are "" for whoever may not see them (`seesContacts`). */
+export interface CastMember {
+  id: Id; production: Id; name: string; cast_id: number | null; email: string; phone: string; address: string; emergency_contact: string;
+  agent: string; notes: string; user: Id | null; version: number;
+}
 export interface Character {
   id: Id; production: Id; name: string; description: string; cast_member: Id | null; scenes: Id[]; version: number;
   /** The character sheet AI writing is told about (free text). */
@@ -139,6 +148,8 @@ export interface Script {
   id: Id; production: Id; title: string; logline: string; genre: string; tone: string;
   /** Locked genre/tone are fixed for AI generation; `numbering_locked`: scene numbers never change (new scenes get letters, 3A). */
   genre_locked: boolean; tone_locked: boolean; numbering_locked: boolean;
+  /** The version (id) the pages are locked at, since `locked_at`: later versions print as revision pages. Null: not locked. */
+  locked_version: Id | null; locked_at: Iso | null;
   created_by: Id | null; version: number; created_at: Iso; updated_at: Iso;
 }
 export type ScriptVersionSource = "upload" | "edit" | "generation";

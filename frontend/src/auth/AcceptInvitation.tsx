@@ -1,9 +1,11 @@
-import { Alert, Anchor, Button, Center, Paper, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Button, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { api, ApiError } from "../api/client";
 import { useMe } from "../api/hooks";
 import type { Membership } from "../api/types";
+import { PageTitle } from "../components/PageFrame";
+import { AuthFrame } from "./AuthFrame";
 
 /** `/invitations/:token`: join the production (signed in), or register with the invitation. */
 export function AcceptInvitation() {
@@ -22,22 +24,20 @@ export function AcceptInvitation() {
   }
   const here = `/invitations/${token}`;
   return (
-    <Center mih="100vh" p="md">
-      <Paper withBorder p="xl" w={440} maw="100%">
-        <Stack>
-          <Title order={2}>You're invited to a production</Title>
-          {error && <Alert color="red">{error}</Alert>}
-          {me.data ? (
-            <Button onClick={accept}>Join as {me.data.display_name}</Button>
-          ) : (
-            <>
-              <Text>Sign in or create an account with the email address the invitation was sent to.</Text>
-              <Anchor component={Link} to={`/signin?next=${encodeURIComponent(here)}`}>Sign in</Anchor>
-              <Anchor component={Link} to={`/register?invitation=${encodeURIComponent(token)}&next=${encodeURIComponent(here)}`}>Create an account</Anchor>
-            </>
-          )}
-        </Stack>
-      </Paper>
-    </Center>
+    <AuthFrame>
+      <Stack>
+        <PageTitle title="Invitation">You're invited to a production</PageTitle>
+        {error && <Alert color="red">{error}</Alert>}
+        {me.data ? (
+          <Button onClick={accept}>Join as {me.data.display_name}</Button>
+        ) : (
+          <>
+            <Text>Sign in or create an account with the email address the invitation was sent to.</Text>
+            <Anchor component={Link} to={`/signin?next=${encodeURIComponent(here)}`}>Sign in</Anchor>
+            <Anchor component={Link} to={`/register?invitation=${encodeURIComponent(token)}&next=${encodeURIComponent(here)}`}>Create an account</Anchor>
+          </>
+        )}
+      </Stack>
+    </AuthFrame>
   );
 }

@@ -1,7 +1,7 @@
 // The outbox panel: every change waiting on this tablet, in the order made, with its state — waiting (and for what),
 // sending, not saved (the server's reason; fix it or discard it), conflict (choose) — and a discard that names what
 // goes with it. Nothing leaves the outbox without being sent or the person's choice.
-import { Alert, Badge, Button, Drawer, Group, Paper, Stack, Switch, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { Alert, Badge, Button, Drawer, Group, Paper, Stack, Switch, Text, TextInput, Textarea } from "@mantine/core";
 import { useState } from "react";
 import { bytes } from "../format";
 import type { Outbox } from "./outbox";
@@ -20,7 +20,7 @@ export function OutboxPanel({ onChoose }: { onChoose: (item: OutboxItem) => void
   const online = useBrowserOnline();
   const { items, blocked, problem, retryAt, box } = useOutbox();
   return (
-    <Drawer opened={opened} onClose={() => setOutboxPanel(false)} position="right" size="md" title={<Title order={2} size="h3">Changes on this tablet</Title>}
+    <Drawer opened={opened} onClose={() => setOutboxPanel(false)} position="right" size="md" title="Changes on this tablet"
       closeButtonProps={{ "aria-label": "Close the outbox" }} data-testid="outbox-panel">
       <Stack gap="sm">
         <Text size="sm" c="dimmed" data-testid="outbox-summary">

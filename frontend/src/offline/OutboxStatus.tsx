@@ -2,11 +2,15 @@
 // (in red when something needs the person), opens the panel, and asks about each new conflict as it comes.
 import { Button } from "@mantine/core";
 import { IconCloudUpload } from "@tabler/icons-react";
-import { useEffect, useState } from "react";
-import { ConflictChoice } from "./ConflictChoice";
-import { OutboxPanel } from "./OutboxPanel";
+import { Suspense, useEffect, useState } from "react";
+import { lazyComponent, LoadBoundary, useOnceTrue } from "../lazy";
 import { useOutbox, useOutboxRuntime } from "./runtime";
-import { setOutboxPanel, waitingText } from "./status";
+import { setOutboxPanel, useOutboxPanel, waitingText } from "./status";
+
+// The panel and the conflict choice load the first time they are needed (they stay out of every page's first
+// JavaScript: App.tsx, docs/performance.md), then stay mounted so they close with their transition.
+const OutboxPanel = lazyComponent(() => import("./OutboxPanel"), (m) => m.OutboxPanel);
+const ConflictChoice = lazyComponent(() => import("./ConflictChoice"), (m) => m.ConflictChoice);
 
 export function OutboxStatus() {
   useOutboxRuntime();
@@ -23,6 +27,8 @@ export function OutboxStatus() {
     }
   }, [choosing, nextConflict]);
   const current = items.find((i) => i.id === choosing && i.state === "conflict") ?? null;
+  const panelNeeded = useOnceTrue(useOutboxPanel());
+  const choiceNeeded = useOnceTrue(current !== null);
   return (
     <>
       {items.length > 0 && (
@@ -32,8 +38,12 @@ export function OutboxStatus() {
           {waitingText(items.length)}
         </Button>
       )}
-      <OutboxPanel onChoose={(item) => { setOutboxPanel(false); setChoosing(item.id); }} />
-      <ConflictChoice item={current} box={box} onClose={() => setChoosing(null)} />
+      <LoadBoundary fallback={null}>
+        <Suspense fallback={null}>
+          {panelNeeded && <OutboxPanel onChoose={(item) => { setOutboxPanel(false); setChoosing(item.id); }} />}
+          {choiceNeeded && <ConflictChoice item={current} box={box} onClose={() => setChoosing(null)} />}
+        </Suspense>
+      </LoadBoundary>
     </>
   );
 }

@@ -1,6 +1,6 @@
 // The outbox on a real IndexedDB implementation (fake-indexeddb): order, back-off, a restart, temp ids, 409s and 4xx.
 import "fake-indexeddb/auto";
-// @ts-expect-error -- Node's own Blob (fake-indexeddb's structured clone cannot keep jsdom's); the project has no @types/node
+// Node's own Blob (fake-indexeddb's structured clone cannot keep jsdom's); its types are @types/node's (a devDependency).
 import { Blob as NodeBlob } from "node:buffer";
 import { describe, expect, it } from "vitest";
 import type { User } from "../api/types";

@@ -1,9 +1,8 @@
 // Sending one outbox item: JSON writes with their Idempotency-Key (apps/core/idempotency.py), photos resumably through
 // tus (/api/uploads/ with Upload-Metadata continuity_note; apps/media/api/uploads.py). What the server answers is
 // sorted into SendResult: through, try again later, refused (4xx: the person fixes or discards), or a conflict.
-import { Upload, type DetailedError } from "tus-js-client";
+import type { DetailedError } from "tus-js-client";
 import { csrfToken } from "../api/client";
-import { checksummingReader, prepareRequest, TUS_ENDPOINT, tusErrorMessage } from "../pages/media/tus";
 import type { ItemError, ResolvedItem, SendResult } from "./types";
 
 /** A photo's chunks: 1 MiB, so an upload cut off by the Wi-Fi resumes close to where it stopped. */
@@ -57,12 +56,22 @@ export async function sendJson(resolved: ResolvedItem, fetcher: typeof fetch = f
  * POST carries the item's Idempotency-Key, so a creation whose answer was lost gives the same upload again.
  * Answers `{ photo }` (the photo's id when the server said it) when the server has the whole file.
  */
-export function sendPhoto(resolved: ResolvedItem, onUploadUrl: (url: string) => void): Promise<SendResult> {
+export async function sendPhoto(resolved: ResolvedItem, onUploadUrl: (url: string) => void): Promise<SendResult> {
   const { item, target } = resolved;
   const photo = item.photo;
   if (!photo || !(photo.blob instanceof Blob)) {
-    return Promise.resolve({ outcome: "rejected", error: { status: 0, code: "photo_missing", message: "The photo is no longer stored on this device.", fields: {} } });
+    return { outcome: "rejected", error: { status: 0, code: "photo_missing", message: "The photo is no longer stored on this device.", fields: {} } };
   }
+  // tus-js-client and the checksums only when a photo is sent: they stay out of the chunk every page loads (App.tsx).
+  // The service worker precaches their chunk, so this works offline-then-online without a reload.
+  let tus: typeof import("tus-js-client"), helpers: typeof import("../pages/media/tus");
+  try {
+    [tus, helpers] = await Promise.all([import("tus-js-client"), import("../pages/media/tus")]);
+  } catch {
+    return { outcome: "retry", message: "No connection to Slate." };
+  }
+  const { Upload } = tus;
+  const { checksummingReader, prepareRequest, TUS_ENDPOINT, tusErrorMessage } = helpers;
   return new Promise((resolve) => {
     const checksums = checksummingReader();
     const upload = new Upload(photo.blob, {

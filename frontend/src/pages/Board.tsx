@@ -1,14 +1,16 @@
 // The scene board: one column per scene status; drag a card (or use its menu) to change the status.
 import {
-  DndContext, DragOverlay, KeyboardSensor, PointerSensor, TouchSensor, pointerWithin, rectIntersection, useDraggable, useDroppable,
-  useSensor, useSensors, type Announcements, type CollisionDetection, type DragEndEvent, type DragStartEvent, type KeyboardCoordinateGetter, type PointerSensorOptions,
+  DndContext, DragOverlay, KeyboardSensor, TouchSensor, pointerWithin, rectIntersection, useDraggable, useDroppable,
+  useSensor, useSensors, type Announcements, type CollisionDetection, type DragEndEvent, type DragStartEvent, type KeyboardCoordinateGetter,
+  type ScreenReaderInstructions,
 } from "@dnd-kit/core";
 import {
   ActionIcon, Alert, Anchor, Badge, Box, Button, Card, Center, Group, Loader, Menu, Paper, ScrollArea, SegmentedControl, Select, Stack, Text,
   TextInput, Title, Tooltip,
 } from "@mantine/core";
+import { useMergedRef } from "@mantine/hooks";
 import { IconDotsVertical, IconSearch, IconX } from "@tabler/icons-react";
-import { useMemo, useState, type CSSProperties, type PointerEvent as ReactPointerEvent } from "react";
+import { useDeferredValue, useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { useScenes } from "../api/hooks";
 import { keys } from "../api/keys";
@@ -18,22 +20,15 @@ import { useProductionId } from "../hooks/useProductionId";
 import type { Shown } from "../offline/overlay";
 import { PendingBadge } from "../offline/PendingBadge";
 import { useShown } from "../offline/runtime";
+import { DragHandle, GripMark } from "../dnd/DragHandle";
+import { MouseAndPenSensor, splitListeners, startedByKeyboard } from "../dnd/sensors";
+import { useFocusRequest, useTakeFocus, type FocusRequest } from "../dnd/useFocusRequest";
 import { distinctValues, filterScenes, groupByStatus, hasFilters, intExtOptions, parseFilters, writeFilters, type BoardFilters } from "./scene/filters";
 import { useSceneSave } from "./scene/useSceneSave";
+import { PageTitle } from "../components/PageFrame";
+import { scrollRegionProps, useOverflows } from "../components/ScrollRegion";
 
 const COLUMN_WIDTH = 240;
-
-/**
- * PointerSensor for mouse and pen only: touch pointers are left to the TouchSensor (press-and-hold), so a finger
- * can still scroll the board. Otherwise the PointerSensor claims the touch first and the browser cancels it
- * (`pointercancel`) as soon as the finger pans.
- */
-class MouseAndPenSensor extends PointerSensor {
-  static activators = PointerSensor.activators.map((activator) => ({
-    ...activator,
-    handler: (event: ReactPointerEvent, options: PointerSensorOptions) => event.nativeEvent.pointerType !== "touch" && activator.handler(event, options),
-  }));
-}
 
 /** Pointer inside a column wins; keyboard drags (no pointer) use the overlap of the card with the columns. */
 const collision: CollisionDetection = (args) => {
@@ -58,6 +53,13 @@ const columnCoordinates: KeyboardCoordinateGetter = (event, { currentCoordinates
   };
 };
 
+const instructions: ScreenReaderInstructions = {
+  draggable: "Press space or enter to pick the scene up; arrow left and right move it between columns; space drops it, escape cancels.",
+};
+
+/** Which control of a card should take focus once the card shows in `status` (after a move from its menu or by keyboard). */
+const focusKey = (target: "menu" | "handle", scene: Id, status: SceneStatus) => `${target}:${scene}@${status}`;
+
 /** /productions/:id/board — filters live in the query string (?loc=&ie=&tod=&q=) so a link can be shared. */
 export function Board() {
   const productionId = useProductionId();
@@ -66,6 +68,9 @@ export function Board() {
   const filters = useMemo(() => parseFilters(params), [params]);
   const saver = useSceneSave();
   const [dragging, setDragging] = useState<Scene | null>(null);
+  const focus = useFocusRequest();
+  // With no card shown (none yet, or none that the filters let through), nothing in the columns takes focus: they do.
+  const [columnsRef, overflows] = useOverflows<HTMLDivElement>();
 
   const sensors = useSensors(
     useSensor(MouseAndPenSensor, { activationConstraint: { distance: 6 } }),
@@ -73,8 +78,11 @@ export function Board() {
     useSensor(KeyboardSensor, { coordinateGetter: columnCoordinates }),
   );
 
+  // The cards render in a transition (React time-slices it: a tablet's main thread is never held for the whole
+  // board), after the frame — the title, filters and columns — has painted; docs/performance.md.
+  const data = useDeferredValue(scenes.data ?? null, null) ?? undefined;
   // The server's scenes with this tablet's waiting changes on them (a status moved offline shows in its new column).
-  const shown = useShown("scene", keys.scenes(productionId), scenes.data);
+  const shown = useShown("scene", keys.scenes(productionId), data);
   const all = useMemo(() => shown ?? [], [shown]);
   const visible = useMemo(() => filterScenes(all, filters), [all, filters]);
   const columns = useMemo(() => groupByStatus(visible, SCENE_STATUSES), [visible]);
@@ -83,9 +91,11 @@ export function Board() {
   const setFilter = (name: keyof BoardFilters, value: string | null) =>
     setParams((old) => writeFilters(old, { ...parseFilters(old), [name]: value ?? "" }), { replace: true });
 
-  function move(scene: Scene, status: SceneStatus) {
+  /** Change the scene's status; `refocus`: the control of the card to focus once it shows in its new column. */
+  function move(scene: Scene, status: SceneStatus, refocus?: "menu" | "handle") {
     if (scene.status === status || saver.saving.has(scene.id)) return;
-    void saver.save(scene, { status });
+    if (refocus) focus.request(focusKey(refocus, scene.id, status));
+    void saver.save(scene, { status }).then((kept) => { if (!kept && refocus) focus.request(focusKey(refocus, scene.id, scene.status)); });
   }
 
   function onDragStart(event: DragStartEvent) {
@@ -95,7 +105,7 @@ export function Board() {
     setDragging(null);
     const scene = byId.get(String(event.active.id));
     const status = event.over?.id as SceneStatus | undefined;
-    if (scene && status && SCENE_STATUSES.includes(status)) move(scene, status);
+    if (scene && status && SCENE_STATUSES.includes(status)) move(scene, status, startedByKeyboard(event.activatorEvent) ? "handle" : undefined);
   }
 
   const announcements: Announcements = {
@@ -105,13 +115,21 @@ export function Board() {
     onDragCancel: ({ active }) => `Moving scene ${byId.get(String(active.id))?.number ?? ""} was cancelled.`,
   };
 
-  if (scenes.isPending) return <Center h={200}><Loader /></Center>;
-  if (scenes.error) return <Alert color="red" title="The scenes could not be loaded">{scenes.error.message}</Alert>;
+  const title = <PageTitle>Scene board</PageTitle>;
+  if (scenes.error && !data) return <Stack gap="sm">{title}<Alert color="red" title="The scenes could not be loaded">{scenes.error.message}</Alert></Stack>;
+  if (!data) {
+    return (
+      <Stack gap="sm">
+        {title}
+        <Center h={200} role="status"><Loader aria-label="Loading the scenes" /></Center>
+      </Stack>
+    );
+  }
 
   return (
     <Stack gap="sm" data-testid="board">
       <Group justify="space-between" align="baseline">
-        <Title order={2}>Scene board</Title>
+        {title}
         <Text size="sm" c="dimmed" data-testid="board-count">
           {hasFilters(filters) ? `${visible.length} of ${all.length} scenes` : `${all.length} scenes`} · {eighths(visible.reduce((n, s) => n + s.page_eighths, 0))} pages
         </Text>
@@ -119,11 +137,12 @@ export function Board() {
       <FilterBar scenes={all} filters={filters} setFilter={setFilter} clear={() => setParams((old) => writeFilters(old, { location: "", intExt: "", timeOfDay: "", q: "" }), { replace: true })} />
       {all.length === 0 && <Text c="dimmed">No scenes yet. Import a screenplay to fill the board.</Text>}
       <DndContext sensors={sensors} collisionDetection={collision} onDragStart={onDragStart} onDragEnd={onDragEnd}
-        onDragCancel={() => setDragging(null)} accessibility={{ announcements }}>
-        <ScrollArea type="auto" offsetScrollbars scrollbarSize={10} data-testid="board-columns">
+        onDragCancel={() => setDragging(null)} accessibility={{ announcements, screenReaderInstructions: instructions }}>
+        <ScrollArea type="auto" offsetScrollbars scrollbarSize={10} data-testid="board-columns" viewportRef={columnsRef}
+          viewportProps={scrollRegionProps(overflows && visible.length === 0, "Board columns")}>
           <Group align="flex-start" wrap="nowrap" gap="sm" pb="sm">
             {SCENE_STATUSES.map((status) => (
-              <Column key={status} status={status} scenes={columns[status]} saving={saver.saving} onMove={move} />
+              <Column key={status} status={status} scenes={columns[status]} saving={saver.saving} onMove={(scene, to) => move(scene, to, "menu")} focus={focus} />
             ))}
           </Group>
         </ScrollArea>
@@ -158,7 +177,9 @@ function FilterBar({ scenes, filters, setFilter, clear }: {
   );
 }
 
-function Column({ status, scenes, saving, onMove }: { status: SceneStatus; scenes: Scene[]; saving: ReadonlySet<Id>; onMove: (scene: Scene, status: SceneStatus) => void }) {
+function Column({ status, scenes, saving, onMove, focus }: {
+  status: SceneStatus; scenes: Scene[]; saving: ReadonlySet<Id>; onMove: (scene: Scene, status: SceneStatus) => void; focus: FocusRequest;
+}) {
   const { setNodeRef, isOver } = useDroppable({ id: status });
   const color = statusColor[status] ?? "gray";
   return (
@@ -172,38 +193,63 @@ function Column({ status, scenes, saving, onMove }: { status: SceneStatus; scene
       <Group justify="space-between" mb="xs" px={4} wrap="nowrap">
         <Group gap={6} wrap="nowrap">
           <Box w={10} h={10} style={{ borderRadius: 5, background: `var(--mantine-color-${color}-6)` }} />
-          <Text fw={700} size="sm">{statusLabel[status]}</Text>
+          <Title order={2} fw={700} fz="sm" lh={1.55}>{statusLabel[status]}</Title>
         </Group>
         <Text size="xs" c="dimmed" data-testid="column-count">{scenes.length} · {eighths(scenes.reduce((n, s) => n + s.page_eighths, 0))} pg</Text>
       </Group>
       <Stack gap="xs">
-        {scenes.map((scene) => <DraggableCard key={scene.id} scene={scene} saving={saving.has(scene.id)} onMove={onMove} />)}
+        {scenes.map((scene) => <DraggableCard key={scene.id} scene={scene} saving={saving.has(scene.id)} onMove={onMove} focus={focus} />)}
         {scenes.length === 0 && <Text size="xs" c="dimmed" ta="center" py="lg">Drop a scene here</Text>}
       </Stack>
     </Paper>
   );
 }
 
-function DraggableCard({ scene, saving, onMove }: { scene: Scene; saving: boolean; onMove: (scene: Scene, status: SceneStatus) => void }) {
-  const { setNodeRef, setActivatorNodeRef, attributes, listeners, isDragging } = useDraggable({ id: scene.id, disabled: saving });
-  const ref = (node: HTMLDivElement | null) => { setNodeRef(node); setActivatorNodeRef(node); };
+/**
+ * A card on the board: picked up anywhere with the mouse, pen or a held finger; with the keyboard from its drag handle.
+ * The card itself is no control: its handle, its link to the scene and its status menu are three.
+ */
+function DraggableCard({ scene, saving, onMove, focus }: {
+  scene: Scene; saving: boolean; onMove: (scene: Scene, status: SceneStatus) => void; focus: FocusRequest;
+}) {
+  const { setNodeRef, setActivatorNodeRef, attributes, listeners, isDragging } = useDraggable({
+    id: scene.id, disabled: saving, attributes: { roleDescription: "drag handle" },
+  });
+  const { pointer, keyboard } = splitListeners(listeners);
+  const handle = useRef<HTMLButtonElement>(null);
+  const handleRef = useMergedRef(handle, setActivatorNodeRef);
+  useTakeFocus(focus.wanted === focusKey("handle", scene.id, scene.status), handle, focus.done);
   return (
-    <div ref={ref} {...attributes} {...listeners} aria-roledescription="scene card" aria-label={`Scene ${scene.number}, ${scene.slugline}. Press space to move it.`}
+    <div ref={setNodeRef} {...pointer} data-testid="scene-card-drag"
       style={{ opacity: isDragging ? 0.35 : saving ? 0.7 : 1, touchAction: "manipulation", cursor: saving ? "progress" : "grab", borderRadius: "var(--mantine-radius-md)" }}>
-      <CardBody scene={scene} onMove={onMove} saving={saving} />
+      <CardBody scene={scene} onMove={onMove} saving={saving} focusMenu={focus.wanted === focusKey("menu", scene.id, scene.status)} onFocused={focus.done}
+        handle={<DragHandle label={`Move scene ${scene.number}`} handleRef={handleRef} attributes={attributes} keyboard={keyboard} height={44} />} />
     </div>
   );
 }
 
 const noSelect: CSSProperties = { userSelect: "none", WebkitUserSelect: "none", WebkitTouchCallout: "none" };
 
-function CardBody({ scene, onMove, saving, overlay }: { scene: Scene; onMove?: (scene: Scene, status: SceneStatus) => void; saving?: boolean; overlay?: boolean }) {
+function CardBody({ scene, onMove, saving, overlay, handle, focusMenu = false, onFocused }: {
+  scene: Scene; onMove?: (scene: Scene, status: SceneStatus) => void; saving?: boolean; overlay?: boolean;
+  /** The drag handle (left of the scene number); the overlay draws its grip only. */
+  handle?: ReactNode;
+  /** Focus the status menu's button once it can take it (the card moved from its menu), then `onFocused`. */
+  focusMenu?: boolean; onFocused?: () => void;
+}) {
   const productionId = useProductionId();
+  const menuButton = useRef<HTMLButtonElement>(null);
+  useTakeFocus(focusMenu, menuButton, onFocused ?? (() => undefined));
+  // Mantine's focus placeholder (a div with a tabindex in role="menu") is an axe violation (aria-required-children,
+  // critical): the menu goes without it, and the first item it can act on carries data-autofocus, which Mantine's focus
+  // trap focuses when the menu opens (without either, focus stays on the ⋮ button and the arrow keys do nothing).
+  const firstChoice = saving ? undefined : SCENE_STATUSES.find((s) => s !== scene.status);
   return (
     <Card withBorder padding="sm" radius="md" shadow={overlay ? "xl" : undefined} data-testid={overlay ? "scene-card-overlay" : "scene-card"}
       data-scene-id={scene.id} data-scene-number={scene.number} data-status={scene.status} data-saving={saving || undefined}
       style={{ ...noSelect, cursor: overlay ? "grabbing" : undefined, borderLeft: `4px solid var(--mantine-color-${statusColor[scene.status] ?? "gray"}-6)` }}>
       <Group justify="space-between" wrap="nowrap" align="flex-start" gap={4}>
+        <Box style={{ margin: "-8px 0 0 -8px" }}>{handle ?? (overlay ? <GripMark /> : null)}</Box>
         <Anchor component={Link} to={`/productions/${productionId}/scenes/${scene.id}`} underline="hover" c="inherit" data-testid="scene-link"
           draggable={false} style={{ minWidth: 0, flex: 1 }}>
           <Group gap={8} wrap="nowrap" align="baseline">
@@ -212,12 +258,12 @@ function CardBody({ scene, onMove, saving, overlay }: { scene: Scene; onMove?: (
           </Group>
         </Anchor>
         {onMove && (
-          // Its own events stay here: a tap on the menu is not the start of a drag.
-          <div onPointerDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()} style={{ marginTop: -8, marginRight: -8 }}>
-            <Menu position="bottom-end" withinPortal>
+          // Its own pointer events stay here: a tap on the menu is not the start of a drag.
+          <div onPointerDown={(e) => e.stopPropagation()} onTouchStart={(e) => e.stopPropagation()} style={{ marginTop: -8, marginRight: -8 }}>
+            <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
               <Menu.Target>
                 <Tooltip label="Change status" openDelay={400}>
-                  <ActionIcon variant="subtle" color="gray" size={44} aria-label={`Status of scene ${scene.number}`} data-testid="scene-status-menu" disabled={saving}>
+                  <ActionIcon ref={menuButton} variant="subtle" color="gray" size={44} aria-label={`Status of scene ${scene.number}`} data-testid="scene-status-menu">
                     <IconDotsVertical size={18} />
                   </ActionIcon>
                 </Tooltip>
@@ -225,7 +271,8 @@ function CardBody({ scene, onMove, saving, overlay }: { scene: Scene; onMove?: (
               <Menu.Dropdown>
                 <Menu.Label>Move to</Menu.Label>
                 {SCENE_STATUSES.map((status) => (
-                  <Menu.Item key={status} disabled={status === scene.status} onClick={() => onMove(scene, status)} data-testid={`status-option-${status}`}
+                  <Menu.Item key={status} disabled={status === scene.status || saving} onClick={() => onMove(scene, status)} data-testid={`status-option-${status}`}
+                    data-autofocus={status === firstChoice || undefined}
                     leftSection={<Box w={10} h={10} style={{ borderRadius: 5, background: `var(--mantine-color-${statusColor[status]}-6)` }} />}
                     style={{ minHeight: 44 }}>
                     {statusLabel[status]}

@@ -1,4 +1,4 @@
-import { Badge, Group, Tabs, Text, Title } from "@mantine/core";
+import { Badge, Group, Tabs, Text } from "@mantine/core";
 import { IconBox, IconMapPin, IconMasksTheater, IconUsers } from "@tabler/icons-react";
 import { useSearchParams } from "react-router-dom";
 import { useCastMembers, useCharacters, useLocations, useProduction, useProps } from "../api/hooks";
@@ -9,6 +9,7 @@ import { CharactersTab } from "./crew/CharactersTab";
 import { LocationsTab } from "./crew/LocationsTab";
 import { PropsTab } from "./crew/PropsTab";
 import { parseTab, type BreakdownTab } from "./crew/breakdown";
+import { PageTitle } from "../components/PageFrame";
 
 const TABS: { value: BreakdownTab; label: string; icon: typeof IconUsers }[] = [
   { value: "cast", label: "Cast", icon: IconUsers },
@@ -40,7 +41,7 @@ export function Breakdown() {
   return (
     <>
       <Group justify="space-between" mb="xs">
-        <Title order={2}>Breakdown</Title>
+        <PageTitle>Breakdown</PageTitle>
         {!canWrite && <Text size="sm" c="dimmed" data-testid="read-only">Read only: your role is viewer.</Text>}
       </Group>
       <Tabs value={tab} onChange={select} keepMounted={false}>

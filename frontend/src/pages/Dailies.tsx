@@ -1,4 +1,4 @@
-import { Alert, AspectRatio, Badge, Box, Button, Card, Center, Group, Image, Modal, Progress, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
+import { Alert, AspectRatio, Badge, Box, Button, Card, Center, Group, Image, Modal, Progress, SimpleGrid, Stack, Text, TextInput, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconMovie, IconPlaylistAdd } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
@@ -17,6 +17,7 @@ import {
 import { JobProgress } from "./media/JobProgress";
 import { LinkLabel } from "./media/LinkLabel";
 import { UploadPanel } from "./media/UploadPanel";
+import { PageTitle } from "../components/PageFrame";
 
 /** Dailies: upload clips, stills and card offloads (resumable), watch each rendition get made, link them to takes, build a selects reel. */
 export function Dailies() {
@@ -31,7 +32,7 @@ export function Dailies() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Dailies</Title>
+        <PageTitle>Dailies</PageTitle>
         <Group gap="sm">
           <Text c="dimmed" size="sm">{assets.length} clip{assets.length === 1 ? "" : "s"}</Text>
           {!viewer && <SelectsReel production={id} />}

@@ -21,6 +21,7 @@ import type { FrameClock } from "./review/playback";
 import { ReviewPlayer } from "./review/ReviewPlayer";
 import { Approval, LinkEditor, Versions } from "./review/ReviewSide";
 import { useFramePlayer } from "./review/useFramePlayer";
+import { PageTitle } from "../components/PageFrame";
 
 /** Review of one daily: the proxy in a frame-accurate player with timeline, notes pinned to frames (live for everyone
  * watching), clips from I/O marks, versions and approval, the scene/shot/take link, and what ffprobe read. */
@@ -79,7 +80,7 @@ export function DailyPage() {
       </Breadcrumbs>
       <Group justify="space-between" wrap="wrap" gap="sm">
         <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
-          <Title order={2} style={{ overflowWrap: "anywhere" }} data-testid="daily-title">{a.original_name}</Title>
+          <PageTitle style={{ overflowWrap: "anywhere" }} data-testid="daily-title">{a.original_name}</PageTitle>
           <Badge size="lg" color={mediaStatusColor[a.status]} variant="light" data-testid="daily-status" style={{ flexShrink: 0, overflow: "visible" }}>{a.status}</Badge>
         </Group>
         <Versions production={production} asset={a} canWrite={canWrite} />
@@ -101,7 +102,7 @@ export function DailyPage() {
             {a.kind !== "reel" && <LinkEditor key={`${a.id}-${a.version}`} production={production} asset={a} canWrite={canWrite} />}
             {a.job && <ProcessingJob production={production} jobId={a.job} />}
             <Card withBorder>
-              <Title order={4} mb="xs">Metadata</Title>
+              <Title order={2} size="h4" mb="xs">Metadata</Title>
               <Table data-testid="asset-metadata" verticalSpacing={6}>
                 <Table.Tbody>
                   {rows.map(([label, value]) => (
@@ -170,7 +171,7 @@ function ProcessingJob({ production, jobId }: { production: Id; jobId: string })
   return (
     <Card withBorder data-testid="daily-job">
       <Group justify="space-between" mb="xs">
-        <Title order={4}>Processing</Title>
+        <Title order={2} size="h4">Processing</Title>
         <Anchor component={Link} to={`/productions/${production}/jobs`} size="sm">All jobs</Anchor>
       </Group>
       {job && <Text size="xs" c="dimmed" mb={4}>Started {when(job.started_at)}{job.finished_at ? ` · finished ${when(job.finished_at)}` : ""} · attempt {job.attempts}</Text>}

@@ -1,4 +1,4 @@
-import { DonutChart } from "@mantine/charts";
+import { lazy, Suspense } from "react";
 import { Badge, Card, Group, Progress, SimpleGrid, Stack, Text, Timeline, Title } from "@mantine/core";
 import { Link } from "react-router-dom";
 import { useEvents, useJobs, useProduction } from "../api/hooks";
@@ -6,6 +6,10 @@ import { useProductionId } from "../hooks/useProductionId";
 import { eighths, statusColor } from "../format";
 import { useScenes } from "../api/hooks";
 import type { EntityEvent } from "../realtime/events";
+import { PageTitle } from "../components/PageFrame";
+
+// The chart library loads after the rest of the dashboard has shown (src/charts.ts, docs/performance.md).
+const DonutChart = lazy(() => import("../charts").then((m) => ({ default: m.DonutChart })));
 
 function Stat({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
@@ -40,7 +44,7 @@ export function Dashboard() {
   const active = jobs.filter((j) => j.status === "running" || j.status === "pending");
   return (
     <Stack>
-      <Title order={2}>{production.title}</Title>
+      <PageTitle title={`Dashboard · ${production.title}`}>{production.title}</PageTitle>
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         <Stat label="Scenes done" value={`${s.completed_scene_count}/${s.scene_count}`} testId="stat-scenes" />
         <Stat label="Complete" value={`${s.completion_percent}%`} testId="stat-percent" />
@@ -49,11 +53,13 @@ export function Dashboard() {
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         <Card withBorder>
-          <Title order={4} mb="sm">Scenes by status</Title>
-          <DonutChart data={byStatus.filter((x) => x.value > 0).length ? byStatus : [{ name: "none", value: 1, color: "gray.6" }]} withLabelsLine withLabels chartLabel={`${s.completion_percent}%`} />
+          <Title order={2} size="h4" mb="sm">Scenes by status</Title>
+          <Suspense fallback={<div style={{ height: 160 }} />}>
+            <DonutChart data={byStatus.filter((x) => x.value > 0).length ? byStatus : [{ name: "none", value: 1, color: "gray.6" }]} withLabelsLine withLabels chartLabel={`${s.completion_percent}%`} />
+          </Suspense>
         </Card>
         <Card withBorder>
-          <Group justify="space-between" mb="sm"><Title order={4}>Jobs running</Title><Link to="../jobs">All jobs</Link></Group>
+          <Group justify="space-between" mb="sm"><Title order={2} size="h4">Jobs running</Title><Link to={`/productions/${id}/jobs`} data-testid="dashboard-all-jobs">All jobs</Link></Group>
           <Stack gap="xs">
             {active.length === 0 && <Text c="dimmed" size="sm">Nothing running.</Text>}
             {active.map((j) => (
@@ -66,11 +72,11 @@ export function Dashboard() {
           </Stack>
         </Card>
         <Card withBorder>
-          <Title order={4} mb="sm">Activity</Title>
+          <Title order={2} size="h4" mb="sm">Activity</Title>
           <Timeline bulletSize={12} lineWidth={2} data-testid="activity">
             {events.filter((e) => e.type !== "production.updated").slice(0, 15).map((e) => (
               <Timeline.Item key={e.id} title={e.actor?.name ?? "Slate"}>
-                <Text size="sm">{describe(e)}</Text>
+                <Text size="sm" style={{ overflowWrap: "anywhere" }}>{describe(e)}</Text>
                 <Text size="xs" c="dimmed">{new Date(e.at).toLocaleTimeString()}</Text>
               </Timeline.Item>
             ))}

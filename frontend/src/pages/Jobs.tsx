@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Card, Group, Progress, SegmentedControl, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Card, Group, Progress, SegmentedControl, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -11,6 +11,7 @@ import type { Id, Job } from "../api/types";
 import { statusColor } from "../format";
 import { useProductionId } from "../hooks/useProductionId";
 import { isActiveJob, jobDuration, jobKindLabel, percent, shortWhen, when } from "./media/format";
+import { PageTitle } from "../components/PageFrame";
 
 type Filter = "all" | "active" | "failed";
 
@@ -27,7 +28,7 @@ export function Jobs() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Jobs</Title>
+        <PageTitle>Jobs</PageTitle>
         <SegmentedControl value={filter} onChange={(v) => setFilter(v as Filter)} data-testid="jobs-filter" data={[
           { value: "all", label: `All (${all.length})` },
           { value: "active", label: `Waiting or running (${activeCount})` },

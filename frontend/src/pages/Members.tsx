@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Badge, Button, Card, Group, Select, Stack, Table, Text, TextInput, Title, Tooltip } from "@mantine/core";
+import { ActionIcon, Alert, Avatar, Badge, Button, Card, Group, Select, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconDoorExit, IconMailForward, IconSend, IconTrash, IconX } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
@@ -13,10 +13,15 @@ import { useProductionId } from "../hooks/useProductionId";
 import { usePresence } from "../realtime/RealtimeProvider";
 import { removeById, upsertById } from "./crew/breakdown";
 import {
-  addOutcome, assignableRoles, expiresIn, inviteError, isManager, mayManageMember, myRoleFrom, roleLabel, roleOptions, sortMembers, type Invitation,
+  addOutcome, assignableRoles, expiresIn, inviteError, isManager, mayManageMember, myRoleFrom, roleLabel, roleOptions, seesContacts, sortMembers,
+  type Invitation,
 } from "./crew/members";
+import { MemberContacts } from "./crew/MemberContacts";
+import { TwoFactorRequirement } from "./crew/TwoFactorRequirement";
+import { TransferOwnership } from "./crew/TransferOwnership";
 import { ConfirmDelete } from "./crew/ui";
 import { useInvitations } from "./crew/useInvitations";
+import { PageTitle } from "../components/PageFrame";
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -35,8 +40,11 @@ export function Members() {
   return (
     <Stack gap="lg" maw={1100}>
       <Group justify="space-between">
-        <Title order={2}>Crew</Title>
-        <Text size="sm" c="dimmed">{rows.length} on the crew · you are {roleLabel(myRole).toLowerCase()}</Text>
+        <PageTitle>Crew</PageTitle>
+        <Group gap="sm">
+          <Text size="sm" c="dimmed">{rows.length} on the crew · you are {roleLabel(myRole).toLowerCase()}</Text>
+          {myRole === "owner" && <TransferOwnership production={production} rows={rows} me={me.data?.id} />}
+        </Group>
       </Group>
       {manager ? <InviteForm production={production} myRole={myRole} /> : (
         <Text size="sm" c="dimmed" data-testid="crew-read-only">Owners and producers manage the crew.</Text>
@@ -44,6 +52,7 @@ export function Members() {
       {members.error && <Alert color="red">{members.error.message}</Alert>}
       <MembersTable production={production} rows={rows} me={me.data?.id} myRole={myRole} />
       {manager && <PendingInvitations production={production} myRole={myRole} invitations={invitations.data} error={invitations.error} />}
+      {manager && prod.data && <TwoFactorRequirement production={prod.data} isOwner={myRole === "owner"} />}
     </Stack>
   );
 }
@@ -97,7 +106,7 @@ function MembersTable({ production, rows, me, myRole }: { production: Id; rows: 
       <Table.ScrollContainer minWidth={520}>
         <Table striped highlightOnHover verticalSpacing={4} data-testid="members-table">
           <Table.Thead>
-            <Table.Tr><Table.Th>Name</Table.Th><Table.Th>Username</Table.Th><Table.Th visibleFrom="md">Email</Table.Th><Table.Th w={220}>Role</Table.Th><Table.Th w={60} /></Table.Tr>
+            <Table.Tr><Table.Th>Name</Table.Th><Table.Th>Username</Table.Th><Table.Th visibleFrom="md">Email</Table.Th><Table.Th w={220}>Role</Table.Th><Table.Th w={100}><VisuallyHidden>Actions</VisuallyHidden></Table.Th></Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {rows.map((m) => {
@@ -107,11 +116,11 @@ function MembersTable({ production, rows, me, myRole }: { production: Id; rows: 
               return (
                 <Table.Tr key={m.id} data-testid="member-row" data-username={m.user.username}>
                   <Table.Td>
-                    <Group gap={6} wrap="nowrap"><Text fw={600} style={{ whiteSpace: "nowrap" }}>{m.user.display_name || m.user.username}</Text>{mine && <Badge size="xs" variant="light">you</Badge>}</Group>
+                    <Group gap={6} wrap="nowrap"><Avatar src={m.user.avatar_url} size="sm" radius="xl" alt="" color="yellow">{(m.user.display_name || m.user.username).slice(0, 1).toUpperCase()}</Avatar><Text fw={600} style={{ whiteSpace: "nowrap" }}>{m.user.display_name || m.user.username}</Text>{mine && <Badge size="xs" variant="light">you</Badge>}</Group>
                     <Text size="xs" c="dimmed" hiddenFrom="md">{m.user.email}</Text>
                   </Table.Td>
                   <Table.Td><Text size="sm" ff="monospace">{m.user.username}</Text></Table.Td>
-                  <Table.Td visibleFrom="md"><Text size="sm">{m.user.email || "—"}</Text></Table.Td>
+                  <Table.Td visibleFrom="md"><Text size="sm">{m.user.email || "—"}</Text>{m.phone && <Text size="xs" c="dimmed">{m.phone}</Text>}</Table.Td>
                   <Table.Td>
                     {manage ? (
                       <Select data={options} value={shown} allowDeselect={false} aria-label={`Role of ${m.user.display_name}`} size="sm" disabled={m.id in pending}
@@ -121,14 +130,17 @@ function MembersTable({ production, rows, me, myRole }: { production: Id; rows: 
                     )}
                   </Table.Td>
                   <Table.Td>
-                    {(manage || mine) && (
-                      <Tooltip label={mine ? "Leave the production" : `Take ${m.user.display_name} off the crew`}>
-                        <ActionIcon variant="subtle" color="red" size={44} onClick={() => setRemoving(m)} data-testid="member-remove"
-                          aria-label={mine ? "Leave the production" : `Remove ${m.user.display_name}`}>
-                          {mine ? <IconDoorExit size={20} /> : <IconTrash size={20} />}
-                        </ActionIcon>
-                      </Tooltip>
-                    )}
+                    <Group gap={0} wrap="nowrap">
+                      {seesContacts(myRole, me, m.user.id) && <MemberContacts production={production} member={m} mine={mine} />}
+                      {(manage || mine) && (
+                        <Tooltip label={mine ? "Leave the production" : `Take ${m.user.display_name} off the crew`}>
+                          <ActionIcon variant="subtle" color="red" size={44} onClick={() => setRemoving(m)} data-testid="member-remove"
+                            aria-label={mine ? "Leave the production" : `Remove ${m.user.display_name}`}>
+                            {mine ? <IconDoorExit size={20} /> : <IconTrash size={20} />}
+                          </ActionIcon>
+                        </Tooltip>
+                      )}
+                    </Group>
                   </Table.Td>
                 </Table.Tr>
               );
@@ -234,10 +246,10 @@ function PendingInvitations({ production, myRole, invitations, error }: { produc
   if (!invitations?.length) return null;
   return (
     <Stack gap="xs" data-testid="pending-invitations">
-      <Title order={4}>Pending invitations</Title>
+      <Title order={2} size="h4">Pending invitations</Title>
       <Table.ScrollContainer minWidth={620}>
         <Table verticalSpacing={4} striped>
-          <Table.Thead><Table.Tr><Table.Th>Email</Table.Th><Table.Th>Role</Table.Th><Table.Th>Invited by</Table.Th><Table.Th>Link</Table.Th><Table.Th w={110} /></Table.Tr></Table.Thead>
+          <Table.Thead><Table.Tr><Table.Th>Email</Table.Th><Table.Th>Role</Table.Th><Table.Th>Invited by</Table.Th><Table.Th>Link</Table.Th><Table.Th w={110}><VisuallyHidden>Actions</VisuallyHidden></Table.Th></Table.Tr></Table.Thead>
           <Table.Tbody>
             {invitations.map((inv) => (
               <Table.Tr key={inv.id} data-testid="invitation-row" data-email={inv.email}>

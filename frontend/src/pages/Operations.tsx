@@ -9,6 +9,7 @@ import {
   agoLabel, OPERATIONS_REFRESH_MS, retryRefusal, useOperations, useRetryJob,
   type Operations as OperationsData, type OperationsFailedJob, type ProductionJobCounts, type WorkerBeat,
 } from "../api/operations";
+import { PageMain, PageTitle } from "../components/PageFrame";
 import { TopBar } from "../components/TopBar";
 import { jobKindLabel, shortWhen, when } from "./media/format";
 
@@ -19,18 +20,20 @@ export function Operations() {
   return (
     <Container size="xl" py="md" data-testid="operations-page">
       <TopBar />
-      <Group justify="space-between" align="baseline" mb="md">
-        <Title order={1}>Operations</Title>
-        {ops.data && (
-          <Text size="sm" data-testid="operations-updated">
-            <IconRefresh size={14} aria-hidden style={{ verticalAlign: "-2px" }} /> Updated {new Date(ops.dataUpdatedAt).toLocaleTimeString()}, every {OPERATIONS_REFRESH_MS / 1000} s
-          </Text>
-        )}
-      </Group>
-      {ops.isPending && <Center h={160}><Loader aria-label="Loading the operations overview" /></Center>}
-      {forbidden && <Alert color="yellow" title="Not yours to run" data-testid="operations-forbidden">{ops.error?.message}</Alert>}
-      {ops.error && !forbidden && !ops.data && <Alert color="red" title="The operations overview could not be loaded">{ops.error.message}</Alert>}
-      {ops.data && <Overview data={ops.data} />}
+      <PageMain>
+        <Group justify="space-between" align="baseline" mb="md">
+          <PageTitle size="h1">Operations</PageTitle>
+          {ops.data && (
+            <Text size="sm" data-testid="operations-updated">
+              <IconRefresh size={14} aria-hidden style={{ verticalAlign: "-2px" }} /> Updated {new Date(ops.dataUpdatedAt).toLocaleTimeString()}, every {OPERATIONS_REFRESH_MS / 1000} s
+            </Text>
+          )}
+        </Group>
+        {ops.isPending && <Center h={160}><Loader /><VisuallyHidden>Loading the operations overview</VisuallyHidden></Center>}
+        {forbidden && <Alert color="yellow" title="Not yours to run" data-testid="operations-forbidden">{ops.error?.message}</Alert>}
+        {ops.error && !forbidden && !ops.data && <Alert color="red" title="The operations overview could not be loaded">{ops.error.message}</Alert>}
+        {ops.data && <Overview data={ops.data} />}
+      </PageMain>
     </Container>
   );
 }

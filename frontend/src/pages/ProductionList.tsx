@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Container, Group, Modal, Progress, SimpleGrid, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { Alert, Badge, Button, Card, Container, Group, Modal, Progress, SimpleGrid, Stack, Text, TextInput, Textarea } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -7,9 +7,8 @@ import { ApiError } from "../api/client";
 import { post, useProductions } from "../api/hooks";
 import { keys } from "../api/keys";
 import type { Production } from "../api/types";
-import { NotificationBell } from "../components/notifications/NotificationBell";
-import { ColorSchemeToggle } from "../components/ProductionLayout";
-import { UserMenu } from "../components/UserMenu";
+import { PageMain, PageTitle } from "../components/PageFrame";
+import { TopBar } from "../components/TopBar";
 import { eighths } from "../format";
 
 /** The productions the user is on, and creating a new one. */
@@ -18,24 +17,27 @@ export function ProductionList() {
   const [opened, { open, close }] = useDisclosure();
   return (
     <Container size="lg" py="md">
-      <Group justify="space-between" mb="lg">
-        <Title order={1}>Your productions</Title>
-        <Group><Button onClick={open}>New production</Button><NotificationBell /><ColorSchemeToggle /><UserMenu /></Group>
-      </Group>
-      {productions.error && <Alert color="red">{productions.error.message}</Alert>}
-      <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
-        {productions.data?.map((p) => (
-          <Card key={p.id} withBorder component={Link} to={`/productions/${p.id}/`} data-testid="production-card">
-            <Group justify="space-between"><Text fw={700}>{p.title}</Text><Badge variant="light">{p.code}</Badge></Group>
-            <Text size="sm" c="dimmed" lineClamp={2} mt={4}>{p.description}</Text>
-            <Text size="sm" mt="sm">{p.stats.completed_scene_count}/{p.stats.scene_count} scenes · {eighths(p.stats.completed_eighths)} of {eighths(p.stats.total_eighths)} pages</Text>
-            <Progress value={p.stats.completion_percent} mt="xs" />
-            <Text size="xs" c="dimmed" mt="xs">Your role: {p.my_role?.replace("_", " ")}</Text>
-          </Card>
-        ))}
-      </SimpleGrid>
-      {productions.data?.length === 0 && <Text c="dimmed">You are not on any production yet. Create one, or ask a producer to add you.</Text>}
-      <CreateProduction opened={opened} onClose={close} />
+      <TopBar home />
+      <PageMain>
+        <Group justify="space-between" mb="lg">
+          <PageTitle size="h1">Your productions</PageTitle>
+          <Button onClick={open}>New production</Button>
+        </Group>
+        {productions.error && <Alert color="red">{productions.error.message}</Alert>}
+        <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
+          {productions.data?.map((p) => (
+            <Card key={p.id} withBorder component={Link} to={`/productions/${p.id}/`} data-testid="production-card">
+              <Group justify="space-between"><Text fw={700}>{p.title}</Text><Badge variant="light">{p.code}</Badge></Group>
+              <Text size="sm" c="dimmed" lineClamp={2} mt={4}>{p.description}</Text>
+              <Text size="sm" mt="sm">{p.stats.completed_scene_count}/{p.stats.scene_count} scenes · {eighths(p.stats.completed_eighths)} of {eighths(p.stats.total_eighths)} pages</Text>
+              <Progress value={p.stats.completion_percent} mt="xs" aria-label={`${p.title}: scenes done`} />
+              <Text size="xs" c="dimmed" mt="xs">Your role: {p.my_role?.replace("_", " ")}</Text>
+            </Card>
+          ))}
+        </SimpleGrid>
+        {productions.data?.length === 0 && <Text c="dimmed">You are not on any production yet. Create one, or ask a producer to add you.</Text>}
+        <CreateProduction opened={opened} onClose={close} />
+      </PageMain>
     </Container>
   );
 }

@@ -1,13 +1,14 @@
 // One scene: slugline, synopsis, status, who else is looking, shots and takes, continuity notes, comments.
 import { Alert, Anchor, Avatar, Badge, Box, Button, Card, Center, Grid, Group, Loader, Select, Stack, Text, Textarea, Title, Tooltip } from "@mantine/core";
 import { IconArrowLeft, IconPencil } from "@tabler/icons-react";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError } from "../api/client";
 import { useMe, useProduction, useScene } from "../api/hooks";
 import { SCENE_STATUSES, type Id, type Scene, type SceneStatus } from "../api/types";
 import { eighths, statusColor, statusLabel } from "../format";
 import { useProductionId } from "../hooks/useProductionId";
+import { useFocusWhenClosed } from "../hooks/useReturnFocus";
 import type { Shown } from "../offline/overlay";
 import { PendingBadge } from "../offline/PendingBadge";
 import { useShownOne } from "../offline/runtime";
@@ -20,6 +21,7 @@ import { ReviewBanner } from "./scene/ReviewBanner";
 import { SceneAssignees } from "./scene/SceneAssignees";
 import { ShotList } from "./scene/ShotList";
 import { useSceneSave, type SceneSaver } from "./scene/useSceneSave";
+import { PageTitle } from "../components/PageFrame";
 
 /** /productions/:productionId/scenes/:sceneId */
 export function ScenePage() {
@@ -54,8 +56,8 @@ export function ScenePage() {
   const s = shown;
   return (
     <Stack gap="md" data-testid="scene-page" data-scene-id={s.id}>
-      <Anchor component={Link} to={board} size="sm" data-testid="back-to-board">
-        <Group gap={4} component="span"><IconArrowLeft size={16} /> Scene board</Group>
+      <Anchor component={Link} to={board} size="sm" w="fit-content" data-testid="back-to-board">
+        <Group gap={4} component="span"><IconArrowLeft size={16} aria-hidden /> Scene board</Group>
       </Anchor>
       <Header scene={s} saver={saver} productionId={productionId} />
       <ReviewBanner scene={s} saver={saver} canWrite={canWrite} />
@@ -85,7 +87,7 @@ function Header({ scene, saver, productionId }: { scene: Scene; saver: SceneSave
     <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
       <Box style={{ minWidth: 0, flex: "1 1 320px" }}>
         <Text size="sm" c="dimmed" fw={600}>Scene {scene.number}</Text>
-        <Title order={1} size="h2" data-testid="slugline" style={{ overflowWrap: "anywhere" }}>{scene.slugline || `Scene ${scene.number}`}</Title>
+        <PageTitle data-testid="slugline" style={{ overflowWrap: "anywhere" }} title={`Scene ${scene.number}`}>{scene.slugline || `Scene ${scene.number}`}</PageTitle>
         <Group gap="xs" mt={6}>
           <Badge color={statusColor[scene.status]} data-testid="scene-status-badge">{statusLabel[scene.status]}</Badge>
           <PendingBadge mark={(scene as Shown<Scene>)._outbox} />
@@ -132,6 +134,8 @@ function Synopsis({ scene, saver }: { scene: Scene; saver: SceneSaver }) {
   // Editing: the text and the version it is based on (a newer version arriving meanwhile makes the save a conflict, not an overwrite).
   const [edit, setEdit] = useState<{ text: string; base: Scene } | null>(null);
   const [busy, setBusy] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  useFocusWhenClosed(edit !== null, editButton); // saved, cancelled or escaped: focus back on Edit
   const changedMeanwhile = edit && edit.base.version !== scene.version && edit.base.synopsis !== scene.synopsis;
 
   async function save() {
@@ -146,9 +150,9 @@ function Synopsis({ scene, saver }: { scene: Scene; saver: SceneSaver }) {
   return (
     <Card withBorder data-testid="synopsis-card">
       <Group justify="space-between" mb={edit ? "xs" : 4}>
-        <Title order={3} size="h4">Synopsis</Title>
+        <Title order={2} size="h4">Synopsis</Title>
         {!edit && (
-          <Button variant="subtle" size="compact-md" h={44} leftSection={<IconPencil size={16} />} onClick={() => setEdit({ text: scene.synopsis, base: scene })}
+          <Button ref={editButton} variant="subtle" size="compact-md" h={44} leftSection={<IconPencil size={16} />} onClick={() => setEdit({ text: scene.synopsis, base: scene })}
             data-testid="synopsis-edit">Edit</Button>
         )}
       </Group>

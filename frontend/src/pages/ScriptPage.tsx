@@ -1,6 +1,6 @@
-import { ActionIcon, Alert, Anchor, Badge, Button, Card, FileInput, Grid, Group, Progress, Select, Stack, Table, Text, TextInput, Title, Tooltip } from "@mantine/core";
+import { ActionIcon, Alert, Anchor, Badge, Button, Card, FileInput, Grid, Group, Progress, Select, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconFileText, IconFileTypePdf, IconFileDiff, IconDownload, IconUpload } from "@tabler/icons-react";
+import { IconFileText, IconFileTypePdf, IconFileTypeXml, IconFileDiff, IconDownload, IconFiles, IconNotes, IconUpload } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router-dom";
@@ -16,12 +16,15 @@ import { JobProgress } from "./media/JobProgress";
 import { checkUploadSize, MAX_SCRIPT_UPLOAD_BYTES, SCRIPT_ACCEPT, titleFromFileName, uploadErrorMessage } from "./media/uploads";
 import { changesText, sourceColor, sourceLabel } from "./script/diff";
 import { ExportButton } from "./script/ExportButton";
+import { PageLock } from "./script/PageLock";
+import { revisionColour } from "./script/revisions";
 import { ScriptWorkspace } from "./script/ScriptWorkspace";
+import { PageTitle } from "../components/PageFrame";
 
 const IMPORT_KIND = "script.import";
 type FieldErrors = Partial<Record<"file" | "title" | "script" | "form", string>>;
 
-/** The screenplay: import a Fountain file (new script or next version), watch the import, see its scenes and versions. */
+/** The screenplay: import a Fountain, Final Draft or PDF file (new script or next version), watch the import, see its scenes and versions. */
 export function ScriptPage() {
   const id = useProductionId();
   const scripts = useScripts(id);
@@ -34,18 +37,18 @@ export function ScriptPage() {
 
   return (
     <Stack>
-      <Title order={2}>Screenplay</Title>
+      <PageTitle>Screenplay</PageTitle>
       <Grid gap="md">
-        <Grid.Col span={{ base: 12, lg: 5 }}>
+        <Grid.Col span={{ base: 12, xl: 4 }}>
           <ImportForm production={id} scripts={scripts.data ?? []} onStarted={setImportJobId} busy={isActiveJob(job)} />
         </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 7 }}>
+        <Grid.Col span={{ base: 12, xl: 8 }}>
           <Stack>
             {job && <ImportStatus production={id} job={job} />}
             <Card withBorder>
-              <Title order={4} mb="xs">Scripts</Title>
+              <Title order={2} size="h4" mb="xs">Scripts</Title>
               {scripts.error && <Alert color="red">{scripts.error.message}</Alert>}
-              {scripts.data?.length === 0 && <Text c="dimmed" size="sm">No screenplay yet: import a Fountain file.</Text>}
+              {scripts.data?.length === 0 && <Text c="dimmed" size="sm">No screenplay yet: import a Fountain, Final Draft or PDF file.</Text>}
               <Stack>{scripts.data?.map((s) => <ScriptVersions key={s.id} script={s} />)}</Stack>
             </Card>
           </Stack>
@@ -82,7 +85,7 @@ function ImportForm({ production, scripts, onStarted, busy }: { production: Id; 
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!file) { setErrors({ file: "Choose a .fountain file." }); return; }
+    if (!file) { setErrors({ file: "Choose a .fountain, .fdx or .pdf file." }); return; }
     const refused = checkUploadSize(file, MAX_SCRIPT_UPLOAD_BYTES, "screenplay");
     if (refused) { setErrors({ file: refused }); return; }
     const form = new FormData();
@@ -111,11 +114,11 @@ function ImportForm({ production, scripts, onStarted, busy }: { production: Id; 
 
   return (
     <Card withBorder component="form" onSubmit={submit} data-testid="script-upload-form">
-      <Title order={4} mb="xs">Import a screenplay</Title>
+      <Title order={2} size="h4" mb="xs">Import a screenplay</Title>
       <Stack gap="sm">
-        <FileInput label="Fountain file" placeholder="Choose a .fountain file" accept={SCRIPT_ACCEPT} value={file} onChange={pick} clearable
+        <FileInput label="Screenplay file" placeholder="Choose a .fountain, .fdx or .pdf file" accept={SCRIPT_ACCEPT} value={file} onChange={pick} clearable
           leftSection={<IconFileText size={18} />} error={errors.file} data-testid="script-file" disabled={progress !== null}
-          description={`Fountain plain text, UTF-8, at most ${MAX_SCRIPT_UPLOAD_BYTES / 1024 ** 2} MiB.`} />
+          description={`Fountain (UTF-8 text), Final Draft (.fdx) or PDF, at most ${MAX_SCRIPT_UPLOAD_BYTES / 1024 ** 2} MiB. Slate tells them apart by their content.`} />
         <TextInput label="Title" placeholder={script ? "Keeps the script's title" : "Defaults to the file name"} value={title} onChange={(e) => { setTitle(e.currentTarget.value); setTitleTyped(e.currentTarget.value !== ""); }}
           error={errors.title} data-testid="script-title" maxLength={200} disabled={progress !== null || script !== null} />
         <Select label="New version of" placeholder="A new script" clearable value={script} onChange={(v) => { setScript(v); if (v) { setTitle(""); setTitleTyped(false); } }}
@@ -136,7 +139,7 @@ function ImportForm({ production, scripts, onStarted, busy }: { production: Id; 
   );
 }
 
-/** Server errors next to their fields: the file's own problems (not_fountain, empty_file, too_large) under the file. */
+/** Server errors next to their fields: the file's own problems (unsupported_format, not_fountain, empty_file, too_large) under the file. */
 function fieldErrors(err: unknown): FieldErrors {
   if (!(err instanceof ApiError)) return { form: uploadErrorMessage(err) };
   const fields = err.fields;
@@ -144,7 +147,7 @@ function fieldErrors(err: unknown): FieldErrors {
   if (fields.file) out.file = fields.file;
   if (fields.title) out.title = fields.title;
   if (fields.script) out.script = fields.script;
-  if (["not_fountain", "empty_file", "too_large"].includes(err.code)) out.file = err.message;
+  if (["unsupported_format", "not_fountain", "empty_file", "too_large"].includes(err.code)) out.file = err.message;
   if (Object.keys(out).length === 0) out.form = uploadErrorMessage(err);
   return out;
 }
@@ -172,6 +175,7 @@ function ImportStatus({ production, job }: { production: Id; job: Job }) {
 function ScriptVersions({ script }: { script: Script }) {
   const versions = useScriptVersions(script.id);
   const [params, setParams] = useSearchParams();
+  const lockedNumber = versions.data?.find((v) => v.id === script.locked_version)?.number;
   // "Diff" on a row opens the workspace's diff of that version against the one it was made from.
   const openDiff = (number: number) => {
     const next = new URLSearchParams(params);
@@ -187,18 +191,21 @@ function ScriptVersions({ script }: { script: Script }) {
       <Group gap="xs" mb={4}>
         <Text fw={600}>{script.title}</Text>
         {versions.data && <Badge variant="light">{versions.data.length} version{versions.data.length === 1 ? "" : "s"}</Badge>}
+        {versions.data && <PageLock script={script} versions={versions.data} />}
       </Group>
       {script.logline && <Text size="sm" c="dimmed" mb={4} lineClamp={2}>{script.logline}</Text>}
       {versions.data && versions.data.length > 0 && (
         <Table.ScrollContainer minWidth={520}>
           <Table verticalSpacing={4} fz="sm">
-            <Table.Thead><Table.Tr><Table.Th>Version</Table.Th><Table.Th>Source</Table.Th><Table.Th>Summary · by · when</Table.Th><Table.Th>Scenes</Table.Th><Table.Th /></Table.Tr></Table.Thead>
+            <Table.Thead><Table.Tr><Table.Th>Version</Table.Th><Table.Th>Source</Table.Th><Table.Th>Summary · by · when</Table.Th><Table.Th>Scenes</Table.Th><Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th></Table.Tr></Table.Thead>
             <Table.Tbody>
               {[...versions.data].reverse().map((v) => {
                 const changes = changesText(v.changes);
+                // Once the pages are locked, each later version is a revision: its changed pages print on the next colour.
+                const level = lockedNumber != null ? v.number - lockedNumber : 0;
                 return (
                   <Table.Tr key={v.id} data-testid="script-version" data-number={v.number} data-source={v.source}>
-                    <Table.Td fw={600}>v{v.number}</Table.Td>
+                    <Table.Td fw={600}>v{v.number}{level > 0 && <Text span size="xs" c="dimmed" fw={400} data-testid="version-revision"> · {revisionColour(level)}</Text>}</Table.Td>
                     <Table.Td miw={88}>
                       <Tooltip label={v.source_name} disabled={!v.source_name}>
                         <Badge size="sm" variant="light" color={sourceColor[v.source] ?? "gray"} data-testid="version-source" style={{ overflow: "visible" }}>{sourceLabel[v.source] ?? v.source}</Badge>
@@ -218,10 +225,26 @@ function ScriptVersions({ script }: { script: Script }) {
                           label={`Download v${v.number} as Fountain`} testId="download-fountain">
                           <IconDownload size={16} />
                         </ExportButton>
+                        <ExportButton production={script.production} url={`/api/script-versions/${v.id}/export.fdx`} filename={`${script.title} v${v.number}.fdx`}
+                          label={`Download v${v.number} as Final Draft`} testId="download-fdx">
+                          <IconFileTypeXml size={16} />
+                        </ExportButton>
                         <ExportButton production={script.production} url={`/api/script-versions/${v.id}/export.pdf`} filename={`${script.title} v${v.number}.pdf`}
                           label={`Download v${v.number} as PDF`} testId="download-pdf">
                           <IconFileTypePdf size={16} />
                         </ExportButton>
+                        <ExportButton production={script.production} url={`/api/script-versions/${v.id}/export.pdf?notes=1`}
+                          filename={`${script.title} v${v.number} with notes.pdf`} label={`Download v${v.number} as PDF with the writer's notes`}
+                          testId="download-pdf-notes">
+                          <IconNotes size={16} />
+                        </ExportButton>
+                        {level > 0 && (
+                          <ExportButton production={script.production} url={`/api/script-versions/${v.id}/export.pdf?revision=pages`}
+                            filename={`${script.title} v${v.number} revision pages.pdf`} label={`Download v${v.number}'s ${revisionColour(level).toLowerCase()} revision pages`}
+                            testId="download-revision-pages">
+                            <IconFiles size={16} />
+                          </ExportButton>
+                        )}
                         <Tooltip label={v.number > 1 ? `What changed in v${v.number}` : `v${v.number} against an empty script`}>
                           <ActionIcon variant="subtle" color="gray" aria-label={`Diff of v${v.number}`} onClick={() => openDiff(v.number)} data-testid="version-diff">
                             <IconFileDiff size={16} />
@@ -248,7 +271,7 @@ function SceneList({ production }: { production: Id }) {
   return (
     <Card withBorder>
       <Group justify="space-between" mb="xs">
-        <Title order={4}>Scenes</Title>
+        <Title order={2} size="h4">Scenes</Title>
         {list.length > 0 && <Text size="sm" c="dimmed">{list.length} scenes · {eighths(total)} pages</Text>}
       </Group>
       {scenes.isPending && <Text c="dimmed" size="sm">Loading scenes…</Text>}

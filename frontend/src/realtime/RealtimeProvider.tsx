@@ -1,8 +1,10 @@
 // The tab's one socket, its connection status and who is here; events go to the cache via applyEvent.
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { keys } from "../api/keys";
 import type { Id } from "../api/types";
-import { applyEvent, refetchProduction } from "./dispatch";
+import { applyEvent, refetchNotCoveredByReads, refetchProduction } from "./dispatch";
+import { startFor, setStreamFloor } from "./positions";
 import type { PresenceEntry } from "./events";
 import { RealtimeClient, type ConnectionStatus } from "./socket";
 
@@ -22,24 +24,35 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
   const [status, setStatus] = useState<ConnectionStatus>("offline");
   const [presence, setPresence] = useState<Record<Id, PresenceEntry[]>>({});
-  const client = useMemo(() => new RealtimeClient({
-    onEvent(event) {
-      if (event.type === "presence.changed") setPresence((old) => ({ ...old, [event.production]: event.data.members }));
-      else applyEvent(qc, event);
-    },
-    onControl(frame) {
-      // Subscribed (first time or after a gap) or told to resync: refetch so nothing slipped between fetch and socket.
-      if (frame.type === "resync" || (frame.type === "subscribed" && frame.replayed === 0)) refetchProduction(qc, frame.production);
-    },
-    onStatus: setStatus,
-  }), [qc]);
+  const client = useMemo(() => {
+    const made: RealtimeClient = new RealtimeClient({
+      onEvent(event) {
+        if (event.type === "presence.changed") setPresence((old) => ({ ...old, [event.production]: event.data.members }));
+        else applyEvent(qc, event);
+      },
+      onControl(frame) {
+        // Joined from the first reads' position: the server replayed what came after them; what those reads do not
+        // cover (data restored from the kept cache, the user's own notifications) is asked again. Otherwise —
+        // subscribed with nothing replayed (the first time without such reads, or after a gap) or told to resync —
+        // refetch so nothing slipped between fetch and socket.
+        if (frame.type === "subscribed" && made.startedFromReads(frame.production)) refetchNotCoveredByReads(qc, frame.production);
+        else if (frame.type === "resync" || (frame.type === "subscribed" && frame.replayed === 0)) refetchProduction(qc, frame.production);
+      },
+      onStatus: setStatus,
+      // Signed out elsewhere (another device's "sign out everywhere", a changed password): asking who is signed in
+      // again answers nobody, and the app shows the sign-in page.
+      onSignedOut: () => void qc.invalidateQueries({ queryKey: keys.me }),
+    }, undefined, startFor);
+    return made;
+  }, [qc]);
 
   useEffect(() => {
     client.start();
+    setStreamFloor({ appliedSeq: (production) => client.lastEventSeq(production) });
     window.__slateRealtime = client;
     const online = () => client.resume();
     window.addEventListener("online", online);
-    return () => { window.removeEventListener("online", online); client.stop(); };
+    return () => { window.removeEventListener("online", online); client.stop(); setStreamFloor(null); };
   }, [client]);
 
   const value = useMemo(() => ({ client, status, presence }), [client, status, presence]);

@@ -5,7 +5,7 @@ import type { Notification } from "../api/notifications";
 import type { CallSheet, CallSheetRecipient, ShootDay, Strip } from "../api/schedule";
 import type { BreakdownSuggestion, Clip, Comment, Job, MediaAsset, Scene, StoryboardTemplate } from "../api/types";
 import { makeQueryClient } from "../api/queryClient";
-import { applyEvent, freshest, INVALIDATE_DELAY_MS, isoMicros, onNewNotification, refetchProduction } from "./dispatch";
+import { applyEvent, freshest, INVALIDATE_DELAY_MS, isoMicros, onNewNotification, refetchNotCoveredByReads, refetchProduction } from "./dispatch";
 import type { EntityEvent, SlateEvent } from "./events";
 
 const scene = (id: number, status: Scene["status"], order = id): Scene => ({
@@ -302,6 +302,65 @@ describe("applyEvent: the user's notifications", () => {
     const state = (key: QueryKey) => qc.getQueryState(key)?.isInvalidated;
     expect([state(keys.notifications), state(keys.unreadCount), state(keys.callSheet(5)), state(keys.shootDays(7)), state(keys.shootDays(8))])
       .toEqual([true, true, true, true, false]);
+  });
+});
+
+describe("a person's contact details, which no event carries", () => {
+  it("keeps the phone and email this screen fetched over a live change, then fetches the list again", () => {
+    vi.useFakeTimers();
+    const qc = new QueryClient();
+    const actor = { id: 4, production: 7, name: "Ines Quarry", cast_id: 3, email: "ines@example.com", phone: "+34 600 000 000", version: 1 };
+    qc.setQueryData(keys.castMembers(7), [actor]);
+    applyEvent(qc, envelope({ id: 11, type: "cast_member.updated", entity: "cast_member", entity_id: 4,
+      data: { ...actor, name: "Inés Quarry", email: "", phone: "", version: 2 } } as never));
+    const [shown] = qc.getQueryData<(typeof actor)[]>(keys.castMembers(7)) ?? [];
+    expect([shown?.name, shown?.email, shown?.phone, shown?.version]).toEqual(["Inés Quarry", "ines@example.com", "+34 600 000 000", 2]);
+    expect(qc.getQueryState(keys.castMembers(7))?.isInvalidated).toBe(false);
+    vi.advanceTimersByTime(INVALIDATE_DELAY_MS);
+    expect(qc.getQueryState(keys.castMembers(7))?.isInvalidated).toBe(true); // a cleared or changed contact comes from REST
+    vi.useRealTimers();
+  });
+});
+
+describe("a call sheet's key contacts, whose phones no event carries", () => {
+  it("keeps the phones this screen fetched over a live change, then fetches the sheet again", () => {
+    vi.useFakeTimers();
+    const qc = new QueryClient();
+    const fetched = { id: 5, production: 7, shoot_day: 5, shoot_day_number: 1, status: "draft", revision: 0, version: 1,
+      key_contacts: [{ role: "UPM", name: "Lee", phone: "+44 7700 900123" }, { role: "Locations", name: "Ola", phone: "555-0101" }] } as CallSheet;
+    qc.setQueryData(keys.callSheet(5), fetched);
+    applyEvent(qc, envelope({ id: 12, type: "callsheet.updated", entity: "callsheet", entity_id: 5, data: { ...fetched, safety_notes: "Wet deck", version: 2,
+      key_contacts: [{ role: "UPM", name: "Lee", phone: "" }, { role: "Transport", name: "Ola", phone: "" }, { role: "Medic", name: "Kim", phone: "" }] } }));
+    const shown = qc.getQueryData<CallSheet>(keys.callSheet(5));
+    // The same row keeps its phone; a row that changed, or is new, shows none until REST says.
+    expect([shown?.safety_notes, shown?.version, shown?.key_contacts?.map((k) => k.phone)]).toEqual(["Wet deck", 2, ["+44 7700 900123", "", ""]]);
+    expect(qc.getQueryState(keys.callSheet(5))?.isInvalidated).toBe(false);
+    vi.advanceTimersByTime(INVALIDATE_DELAY_MS);
+    expect(qc.getQueryState(keys.callSheet(5))?.isInvalidated).toBe(true);
+    vi.useRealTimers();
+  });
+
+  it("takes the event as it is when there was no phone to keep", () => {
+    const qc = new QueryClient();
+    const data = { id: 6, production: 7, shoot_day: 6, shoot_day_number: 2, status: "draft", revision: 0, version: 2, key_contacts: [{ role: "UPM", name: "Lee", phone: "" }] } as CallSheet;
+    applyEvent(qc, envelope({ id: 13, type: "callsheet.updated", entity: "callsheet", entity_id: 6, data }));
+    expect(qc.getQueryData(keys.callSheet(6))).toEqual(data);
+  });
+});
+
+describe("joining from the first reads' position", () => {
+  it("refetches only what those reads do not cover: restored data not read since, and the notifications", () => {
+    const qc = new QueryClient();
+    const loaded = performance.timeOrigin;
+    qc.setQueryData(keys.scenes(7), [], { updatedAt: loaded - 60_000 }); // restored from the kept cache
+    qc.setQueryData(keys.production(7), { id: 7 }, { updatedAt: loaded + 10 }); // read since the page loaded
+    qc.setQueryData(keys.callSheet(5), { id: 5 }, { updatedAt: loaded - 60_000 }); // restored, kept fresh by production events
+    qc.setQueryData(keys.scenes(8), [], { updatedAt: loaded - 60_000 }); // another production's
+    qc.setQueryData(keys.unreadCount, 2, { updatedAt: loaded + 10 });
+    refetchNotCoveredByReads(qc, 7);
+    const state = (key: QueryKey) => qc.getQueryState(key)?.isInvalidated;
+    expect([state(keys.scenes(7)), state(keys.production(7)), state(keys.callSheet(5)), state(keys.scenes(8)), state(keys.unreadCount)])
+      .toEqual([true, false, true, false, true]);
   });
 });
 

@@ -5,6 +5,7 @@ import type { Notification } from "../api/notifications";
 import type { CallSheet } from "../api/schedule";
 import type { BreakdownSuggestion, Comment, Id, Job, MediaAsset, Production } from "../api/types";
 import { isNotificationEvent, verbOf, type EntityEvent, type NotificationEvent, type SlateEvent } from "./events";
+import { restoredAt } from "../pwa/restored";
 
 type WithId = { id: Id | string };
 
@@ -65,6 +66,53 @@ export function freshest(old: unknown, next: unknown): unknown {
 /** Put `item` into (or take it out of) the cached list at `key`, if that list is loaded. */
 function applyToList<T extends WithId>(qc: QueryClient, key: QueryKey, deleted: boolean, item: T, sortKey?: (t: T) => number | string) {
   qc.setQueryData<T[]>(key, (old) => (deleted ? remove(old, item.id) : upsert(old, item, sortKey)));
+}
+
+/** Contact details no live event carries (apps/productions/permissions.py blanks them for every recipient). */
+const CONTACT_FIELDS = ["email", "phone", "address", "emergency_contact"] as const;
+
+/** `next` with the contact details the cached `cached` had where the event blanked them (also inside its `user`). */
+function withCachedContacts<T>(cached: T | undefined, next: T): T {
+  if (!cached || typeof next !== "object" || next === null) return next;
+  const merged: Record<string, unknown> = { ...(next as Record<string, unknown>) };
+  const old = cached as Record<string, unknown>;
+  for (const field of CONTACT_FIELDS) if (merged[field] === "" && typeof old[field] === "string") merged[field] = old[field];
+  if (typeof merged.user === "object" && merged.user !== null && typeof old.user === "object") merged.user = withCachedContacts(old.user, merged.user);
+  return merged as T;
+}
+
+/**
+ * A live change to a person (a cast member, a crew membership): applied keeping the contact details this screen was
+ * allowed to fetch, since the event carries none; the list is then fetched again shortly, so a contact changed or
+ * cleared meanwhile shows as the REST API lets this user see it.
+ */
+function applyPerson<T extends WithId>(qc: QueryClient, key: QueryKey, deleted: boolean, item: T, sortKey?: (t: T) => number | string) {
+  const cached = qc.getQueryData<T[]>(key)?.find((x) => x.id === item.id);
+  applyToList(qc, key, deleted, deleted ? item : withCachedContacts(cached, item), sortKey);
+  if (!deleted && cached) {
+    const hash = JSON.stringify(key);
+    invalidateSoon(qc, `contacts:${hash}`, (q) => JSON.stringify(q.queryKey) === hash);
+  }
+}
+
+/**
+ * A live change to a call sheet: cached keeping the key contacts' phones this screen was allowed to fetch (an event
+ * carries none: apps/callsheets/serializers.py `contacts_for`), so an editor's form does not lose them and a save does
+ * not send them blank; where it kept one, the sheet is fetched again shortly, so a phone changed or cleared meanwhile
+ * shows as the REST API lets this user see it.
+ */
+function applyCallSheet(qc: QueryClient, sheet: CallSheet): void {
+  const key = keys.callSheet(sheet.id);
+  const cached = qc.getQueryData<CallSheet>(key)?.key_contacts ?? [];
+  let kept = false;
+  const contacts = sheet.key_contacts?.map((row, i) => {
+    const old = cached[i];
+    if (row.phone || !old?.phone || old.role !== row.role || old.name !== row.name) return row;
+    kept = true;
+    return { ...row, phone: old.phone };
+  });
+  qc.setQueryData(key, kept ? { ...sheet, key_contacts: contacts } : sheet);
+  if (kept) invalidateSoon(qc, `call-sheet-contacts:${sheet.id}`, sameKey(key));
 }
 
 function commentTarget(c: Comment): { kind: CommentTargetKind; id: Id } | null {
@@ -174,7 +222,7 @@ function applyEntityEvent(qc: QueryClient, event: EntityEvent): void {
         deleted ? remove(old, p) : old?.map((x) => (x.id === p ? { ...event.data, my_role: x.my_role } : x)));
       return;
     }
-    case "membership": applyToList(qc, keys.members(p), deleted, event.data); return;
+    case "membership": applyPerson(qc, keys.members(p), deleted, event.data); return;
     case "invitation": void qc.invalidateQueries({ queryKey: keys.invitations(p) }); return;
     case "scene":
       applyToList(qc, keys.scenes(p), deleted, event.data, (s) => s.script_order);
@@ -191,7 +239,7 @@ function applyEntityEvent(qc: QueryClient, event: EntityEvent): void {
       return;
     }
     case "character": applyToList(qc, keys.characters(p), deleted, event.data, (c) => c.name); return;
-    case "cast_member": applyToList(qc, keys.castMembers(p), deleted, event.data, (c) => c.cast_id ?? 9999); return;
+    case "cast_member": applyPerson(qc, keys.castMembers(p), deleted, event.data, (c) => c.cast_id ?? 9999); return;
     case "prop": applyToList(qc, keys.props(p), deleted, event.data, (x) => x.name); return;
     case "location": applyToList(qc, keys.locations(p), deleted, event.data, (x) => x.name); return;
     case "script": applyToList(qc, keys.scripts(p), deleted, event.data); return;
@@ -233,7 +281,7 @@ function applyEntityEvent(qc: QueryClient, event: EntityEvent): void {
     case "callsheet": // created / updated / deleted, and callsheet.published (a new revision)
       applyToList(qc, keys.callSheets(p), deleted, event.data, (c) => c.shoot_day_number);
       if (deleted) qc.removeQueries({ queryKey: keys.callSheet(event.data.id) });
-      else qc.setQueryData(keys.callSheet(event.data.id), event.data);
+      else applyCallSheet(qc, event.data);
       void qc.invalidateQueries({ queryKey: keys.callSheetRevisions(event.data.id) });
       return;
     case "callsheet_recipient": applyToList(qc, keys.callSheetRecipients(event.data.call_sheet), deleted, event.data); return;
@@ -244,6 +292,9 @@ function applyEntityEvent(qc: QueryClient, event: EntityEvent): void {
   }
 }
 
+/** The user's own notifications' queries. */
+const NOTIFICATION_KEYS = new Set(["notifications", "notifications-unread"]);
+
 /** Queries keyed by something other than the production id that a production's events keep fresh. */
 const BY_OTHER_ID = new Set([
   "scene", "shots", "takes", "continuity-notes", "comments", "media-asset", "script-versions", "breakdown-suggestions", "shot-images",
@@ -252,12 +303,24 @@ const BY_OTHER_ID = new Set([
   "notifications", "notifications-unread",
 ]);
 
+/** Whether the query of `queryKey` holds data a production's stream keeps fresh (or the user's notifications). */
+function ofProduction(queryKey: readonly unknown[], production: Id): boolean {
+  const [kind, id] = queryKey as [string, unknown];
+  return id === production || BY_OTHER_ID.has(kind);
+}
+
 /** After a resync (or a first subscribe), refetch everything of the production, and the user's notifications. */
 export function refetchProduction(qc: QueryClient, production: Id): void {
+  void qc.invalidateQueries({ predicate: (q) => ofProduction(q.queryKey, production) });
+}
+
+/**
+ * After joining a production's stream from the first reads' position (src/realtime/positions.ts): what those reads
+ * do not cover is fetched again — the production's data restored from the kept cache and not read since this page
+ * loaded (src/pwa/restored.ts), and the user's notifications (never replayed).
+ */
+export function refetchNotCoveredByReads(qc: QueryClient, production: Id): void {
   void qc.invalidateQueries({
-    predicate: (q) => {
-      const [kind, id] = q.queryKey as [string, unknown];
-      return id === production || BY_OTHER_ID.has(kind);
-    },
+    predicate: (q) => NOTIFICATION_KEYS.has(String(q.queryKey[0])) || (ofProduction(q.queryKey, production) && restoredAt(q.state) !== null),
   });
 }

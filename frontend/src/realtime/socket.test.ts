@@ -1,22 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GAP_WAIT_MS, RealtimeClient, type ConnectionStatus } from "./socket";
 import type { ControlFrame, SlateEvent } from "./events";
+import { FakeSocket } from "./fakeSocket.test-helper";
 
-class FakeSocket {
-  static instances: FakeSocket[] = [];
-  static OPEN = 1;
-  static CLOSED = 3;
-  readyState = 0;
-  sent: Record<string, unknown>[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((m: { data: string }) => void) | null = null;
-  onclose: ((c: { code: number }) => void) | null = null;
-  constructor(public url: string) { FakeSocket.instances.push(this); }
-  send(text: string) { this.sent.push(JSON.parse(text) as Record<string, unknown>); }
-  close(code = 1000) { this.readyState = FakeSocket.CLOSED; this.onclose?.({ code }); }
-  open() { this.readyState = FakeSocket.OPEN; this.onopen?.(); }
-  push(frame: object) { this.onmessage?.({ data: JSON.stringify(frame) }); }
-}
 
 /** The stored event with seq `seq` of production 7 (its id: 100 + seq, ids being global). */
 const event = (seq: number) => ({ id: 100 + seq, seq, type: "scene.updated", production: 7, entity: "scene", entity_id: 1, data: {}, actor: null, at: "" });
@@ -127,6 +113,19 @@ describe("RealtimeClient", () => {
     vi.advanceTimersByTime(60_000);
     expect(statuses.at(-1)).toBe("offline");
     expect(FakeSocket.instances).toHaveLength(1);
+  });
+
+  it("says the sign-in is gone on 4401 (signed out elsewhere), and not on 4403 (a foreign origin)", () => {
+    const signedOut = vi.fn();
+    for (const code of [4401, 4403]) {
+      FakeSocket.instances = [];
+      const one = new RealtimeClient({ onEvent: () => {}, onControl: () => {}, onStatus: () => {}, onSignedOut: signedOut }, "ws://test/ws/");
+      one.start();
+      FakeSocket.instances[0]!.open();
+      FakeSocket.instances[0]!.close(code);
+      one.stop();
+    }
+    expect(signedOut).toHaveBeenCalledTimes(1);
   });
 });
 

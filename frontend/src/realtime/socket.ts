@@ -12,6 +12,8 @@ export interface RealtimeHandlers {
   onEvent(event: SlateEvent): void;
   onControl(frame: ControlFrame): void;
   onStatus(status: ConnectionStatus): void;
+  /** The server closed the socket because its sign-in is gone (4401: signed out elsewhere, a changed password). */
+  onSignedOut?(): void;
 }
 
 export class RealtimeClient {
@@ -25,13 +27,20 @@ export class RealtimeClient {
   private readonly lastPresence = new Map<Id, Record<string, number | string | null> | null>();
   private readonly live = new Set<Id>();
   private readonly subscribed = new Set<Id>();
+  /** Productions whose last subscribe started from the position of the first REST reads (`startFor`), not the stream's head. */
+  private readonly fromReads = new Set<Id>();
   private retry = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private paused = false;
   status: ConnectionStatus = "offline";
 
-  constructor(private readonly handlers: RealtimeHandlers, private readonly url = defaultUrl()) {}
+  /**
+   * `startFor(production)`: where a first subscribe starts when the tab holds REST answers of the production (the
+   * lowest `Slate-Stream-Seq` among them; src/realtime/positions.ts), undefined to start at the stream's head.
+   */
+  constructor(private readonly handlers: RealtimeHandlers, private readonly url = defaultUrl(),
+              private readonly startFor: (production: Id) => number | undefined = () => undefined) {}
 
   start(): void {
     this.stopped = false;
@@ -101,7 +110,11 @@ export class RealtimeClient {
       this.socket = null;
       this.live.clear();
       if (this.stopped) return;
-      if (close.code === 4401 || close.code === 4403) { this.setStatus("offline"); return; }
+      if (close.code === 4401 || close.code === 4403) {
+        this.setStatus("offline");
+        if (close.code === 4401) this.handlers.onSignedOut?.();
+        return;
+      }
       this.setStatus(navigator.onLine === false ? "offline" : "reconnecting");
       if (this.paused) return;
       const delay = Math.min(30_000, 500 * 2 ** this.retry) * (0.75 + Math.random() * 0.5);
@@ -184,7 +197,24 @@ export class RealtimeClient {
     if (this.early.get(production)?.size && this.subscribed.has(production)) this.sendSubscribe(production);
   }
 
+  /**
+   * Whether the subscription of `production` now in place started from the first REST reads' position: what was
+   * missed since those reads was replayed, so nothing needs fetching again (RealtimeProvider).
+   */
+  startedFromReads(production: Id): boolean {
+    return this.fromReads.has(production);
+  }
+
   private sendSubscribe(production: Id): void {
+    this.fromReads.delete(production);
+    if (!this.lastSeq.has(production) && this.socket?.readyState === WebSocket.OPEN) {
+      const start = this.startFor(production);
+      if (start !== undefined) {
+        // Everything up to `start` is in the answers on screen: what the server replays follows on from there.
+        this.lastSeq.set(production, start);
+        this.fromReads.add(production);
+      }
+    }
     const afterSeq = this.lastSeq.get(production);
     this.send({ type: "subscribe", production, ...(afterSeq !== undefined ? { after_seq: afterSeq } : {}) });
   }

@@ -37,25 +37,27 @@ export function NotificationBell() {
   }
 
   return (
+    // The bell itself is the popover's target: it says it opens a dialog, whether it is open, and which one (aria-haspopup,
+    // -expanded, -controls, from Mantine's withRoles). Focus goes into the list when it opens and back to the bell after.
     <Popover opened={opened} onChange={setOpened} position="bottom-end" width="min(400px, calc(100vw - 16px))" shadow="md" withinPortal
-      trapFocus={false} offset={6} withRoles={false /* the target is a wrapper div: the bell button itself says it opens a dialog */}>
-      <Popover.Target>
-        <Box pos="relative" style={{ display: "inline-flex" }}>
-          <Tooltip label={unread ? `${unread} unread` : "Notifications"} disabled={opened}>
+      trapFocus returnFocus offset={6}>
+      <Box pos="relative" style={{ display: "inline-flex" }}>
+        <Tooltip label={unread ? `${unread} unread` : "Notifications"} disabled={opened}>
+          <Popover.Target>
             <ActionIcon variant="default" onClick={() => setOpened((o) => !o)} aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
-              aria-expanded={opened} aria-haspopup="dialog" data-testid="notification-bell" data-count={unread}>
+              data-testid="notification-bell" data-count={unread}>
               <IconBell size={20} />
             </ActionIcon>
-          </Tooltip>
-          {unread > 0 && (
-            <Badge size="sm" color="red" variant="filled" pos="absolute" top={-6} right={-6} px={5} miw={20}
-              style={{ pointerEvents: "none" }} data-testid="notification-count">
-              {unread}
-            </Badge>
-          )}
-        </Box>
-      </Popover.Target>
-      <Popover.Dropdown p={0} role="dialog" aria-label="Notifications">
+          </Popover.Target>
+        </Tooltip>
+        {unread > 0 && (
+          <Badge size="sm" color="red" variant="filled" pos="absolute" top={-6} right={-6} px={5} miw={20}
+            style={{ pointerEvents: "none" }} aria-hidden data-testid="notification-count">
+            {unread}
+          </Badge>
+        )}
+      </Box>
+      <Popover.Dropdown p={0} aria-label="Notifications">
         {opened && <NotificationList onOpen={open} onClose={() => setOpened(false)} unread={unread} />}
       </Popover.Dropdown>
     </Popover>

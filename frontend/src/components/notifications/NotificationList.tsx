@@ -1,5 +1,5 @@
 // The newest notifications, as the bell's dropdown lists them: unread dot, title, body, production, when.
-import { ActionIcon, Box, Button, Center, Group, Loader, ScrollArea, Stack, Text, Tooltip, UnstyledButton } from "@mantine/core";
+import { ActionIcon, Box, Button, Center, Group, Loader, ScrollArea, Stack, Text, Tooltip, UnstyledButton, VisuallyHidden } from "@mantine/core";
 import { IconCheck, IconChecks, IconSettings } from "@tabler/icons-react";
 import { Link } from "react-router-dom";
 import { useMarkAllRead, useMarkRead, useNotifications, type Notification } from "../../api/notifications";
@@ -43,7 +43,8 @@ function NotificationItem({ n, onOpen }: { n: Notification; onOpen: (n: Notifica
       <UnstyledButton onClick={() => onOpen(n)} px="sm" py="xs" style={{ flex: 1, minWidth: 0, minHeight: 44 }} data-testid="notification-open">
         <Group gap="xs" wrap="nowrap" align="flex-start">
           <Box w={8} h={8} mt={7} style={{ flex: "none", borderRadius: 4, background: unread ? "var(--mantine-color-yellow-filled)" : "transparent" }}
-            data-testid={unread ? "notification-unread-dot" : undefined} aria-label={unread ? "Unread" : undefined} />
+            data-testid={unread ? "notification-unread-dot" : undefined} aria-hidden />
+          {unread && <VisuallyHidden>Unread:</VisuallyHidden>}
           <Box style={{ minWidth: 0 }}>
             <Text size="sm" fw={unread ? 700 : 500} lineClamp={2} data-testid="notification-title">{n.title}</Text>
             {n.body && <Text size="sm" c="dimmed" lineClamp={3} style={{ whiteSpace: "pre-line" }}>{n.body}</Text>}

@@ -81,7 +81,7 @@ function GenerateScript({ script, disabled, onStart }: { script: Script; disable
   }
   return (
     <Card withBorder component="form" onSubmit={(e: FormEvent) => { e.preventDefault(); void submit(); }} data-testid="ai-generate-form">
-      <Title order={5} mb="xs">Generate from logline</Title>
+      <Title order={3} size="h5" mb="xs">Generate from logline</Title>
       <Stack gap="xs">
         <Textarea label="Logline" placeholder={script.logline || "The story in a sentence or two"} autosize minRows={2} value={logline}
           description={script.logline ? "Empty: the script's own logline." : undefined} onChange={(e) => setLogline(e.currentTarget.value)}
@@ -119,7 +119,7 @@ function GenerateScene({ scenes, disabled, onStart }: { scenes: Scene[]; disable
   );
   return (
     <Card withBorder component="form" onSubmit={(e: FormEvent) => { e.preventDefault(); void submit(); }} data-testid="ai-scene-form">
-      <Title order={5} mb="xs">Write / regenerate a scene</Title>
+      <Title order={3} size="h5" mb="xs">Write / regenerate a scene</Title>
       <Stack gap="xs">
         <SegmentedControl value={mode} onChange={(v) => setMode(v as SceneMode)} data-testid="ai-scene-mode"
           data={[{ value: "regenerate", label: "Regenerate" }, { value: "after", label: "New, after scene" }, { value: "end", label: "New, at the end" }]} />

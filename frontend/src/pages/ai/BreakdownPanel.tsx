@@ -53,7 +53,7 @@ export function BreakdownPanel({ productionId, sceneId, canWrite }: { production
     <Card withBorder data-testid="breakdown-panel">
       <Group justify="space-between" mb="xs" wrap="wrap" gap="xs">
         <Group gap="xs">
-          <Title order={3}>Breakdown</Title>
+          <Title order={2} size="h3">Breakdown</Title>
           {counts.pending > 0 && <Badge variant="light" data-testid="suggestions-pending">{counts.pending} to review</Badge>}
         </Group>
         {!off && canWrite && (

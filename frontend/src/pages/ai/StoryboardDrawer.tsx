@@ -24,7 +24,7 @@ const failMessage = (e: unknown) => (e instanceof ApiError ? e.message : "The se
 
 export function StoryboardDrawer({ shot, opened, onClose }: { shot: Shot; opened: boolean; onClose: () => void }) {
   return (
-    <Drawer opened={opened} onClose={onClose} position="right" size="xl" title={<Title order={4}>Storyboard · shot {shot.number}</Title>}
+    <Drawer opened={opened} onClose={onClose} position="right" size="xl" title={`Storyboard · shot ${shot.number}`}
       data-testid="storyboard-drawer">
       {opened && <StoryboardBody shot={shot} />}
     </Drawer>
@@ -197,7 +197,7 @@ function Frames({ shot }: { shot: Shot }) {
   const byAsset = new Map((favourites.data ?? []).map((f) => [f.media_asset, f]));
   return (
     <Stack gap="xs" data-testid="storyboard-frames" data-count={list.length}>
-      <Group gap="xs"><IconPhoto size={18} /><Title order={5}>Frames of this shot</Title>{list.length > 0 && <Badge variant="light">{list.length}</Badge>}</Group>
+      <Group gap="xs"><IconPhoto size={18} /><Title order={3} size="h5">Frames of this shot</Title>{list.length > 0 && <Badge variant="light">{list.length}</Badge>}</Group>
       {images.isPending && <Loader size="sm" />}
       {images.error && <Alert color="red">{images.error.message}</Alert>}
       {images.data && list.length === 0 && <Text size="sm" c="dimmed">No frames yet: preview a template, then generate.</Text>}

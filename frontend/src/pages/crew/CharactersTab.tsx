@@ -1,5 +1,5 @@
 // Characters: the parts, who plays them, and the scenes they speak in (badges link to the scene); add, edit.
-import { Button, Select, Table, Text, TextInput, Textarea } from "@mantine/core";
+import { Button, Select, Table, Text, Textarea, TextInput, VisuallyHidden } from "@mantine/core";
 import { IconPlus } from "@tabler/icons-react";
 import { useMemo, useState } from "react";
 import { useCastMembers, useCharacters, useScenes } from "../../api/hooks";
@@ -44,7 +44,7 @@ export function CharactersTab({ production, canWrite }: { production: Id; canWri
         <Table.ScrollContainer minWidth={720}>
           <Table striped highlightOnHover verticalSpacing={4} data-testid="characters-table">
             <Table.Thead>
-              <Table.Tr><Table.Th>Character</Table.Th><Table.Th>Played by</Table.Th><Table.Th>Speaks in scenes</Table.Th>{canWrite && <Table.Th w={60} />}</Table.Tr>
+              <Table.Tr><Table.Th>Character</Table.Th><Table.Th>Played by</Table.Th><Table.Th>Speaks in scenes</Table.Th>{canWrite && <Table.Th w={60}><VisuallyHidden>Actions</VisuallyHidden></Table.Th>}</Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rows.map((c) => {
@@ -84,7 +84,7 @@ function CharacterForm({ item, saver, onClose, castOptions, scenes }: {
   });
   const err = saver.errors.fields;
   return (
-    <FormModal opened title={item ? `Edit ${item.name}` : "Add character"} onClose={onClose} saving={saver.saving} formError={saver.errors.form} testid="characters-form"
+    <FormModal title={item ? `Edit ${item.name}` : "Add character"} onClose={onClose} saving={saver.saving} formError={saver.errors.form} testid="characters-form"
       onSubmit={() => void saver.save(item, { name: name.trim().toUpperCase(), description, cast_member: castMember, scenes: sceneIds, ...sheet }, onClose)}>
       <TextInput label="Name" description="As in the character cues (upper case)" required value={name} onChange={(e) => setName(e.currentTarget.value)}
         error={err.name} data-autofocus data-testid="field-name" styles={{ input: { textTransform: "uppercase" } }} />

@@ -1,5 +1,5 @@
 // Locations: the real places the unit shoots at — address, who to call, where the trucks park, which scenes.
-import { Button, Table, Text, TextInput, Textarea } from "@mantine/core";
+import { Button, Table, Text, Textarea, TextInput, VisuallyHidden } from "@mantine/core";
 import { IconPlus } from "@tabler/icons-react";
 import { useMemo, useState } from "react";
 import { useLocations, useScenes } from "../../api/hooks";
@@ -34,7 +34,7 @@ export function LocationsTab({ production, canWrite }: { production: Id; canWrit
         <Table.ScrollContainer minWidth={900}>
           <Table striped highlightOnHover verticalSpacing={4} data-testid="locations-table">
             <Table.Thead>
-              <Table.Tr><Table.Th>Location</Table.Th><Table.Th>Address</Table.Th><Table.Th>Contact</Table.Th><Table.Th>Parking</Table.Th><Table.Th>Notes</Table.Th><Table.Th>Scenes</Table.Th>{canWrite && <Table.Th w={100} />}</Table.Tr>
+              <Table.Tr><Table.Th>Location</Table.Th><Table.Th>Address</Table.Th><Table.Th>Contact</Table.Th><Table.Th>Parking</Table.Th><Table.Th>Notes</Table.Th><Table.Th>Scenes</Table.Th>{canWrite && <Table.Th w={100}><VisuallyHidden>Actions</VisuallyHidden></Table.Th>}</Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rows.map((l) => (
@@ -65,7 +65,7 @@ function LocationForm({ item, saver, scenes, onClose }: { item: Location | null;
   const set = (k: keyof typeof v) => (e: { currentTarget: { value: string } }) => { const value = e.currentTarget.value; setV((old) => ({ ...old, [k]: value })); };
   const err = saver.errors.fields;
   return (
-    <FormModal opened title={item ? `Edit ${item.name}` : "Add location"} onClose={onClose} saving={saver.saving} formError={saver.errors.form} testid="locations-form"
+    <FormModal title={item ? `Edit ${item.name}` : "Add location"} onClose={onClose} saving={saver.saving} formError={saver.errors.form} testid="locations-form"
       onSubmit={() => void saver.save(item, { ...v, name: v.name.trim(), scenes: sceneIds }, onClose)}>
       <TextInput label="Name" description="The slugline location it serves, e.g. LIBRARY" required value={v.name} onChange={set("name")} error={err.name} data-autofocus data-testid="field-name" />
       <Textarea label="Address" autosize minRows={2} value={v.address} onChange={set("address")} error={err.address} />

@@ -1,5 +1,5 @@
 // Props: what actors handle on camera, how many, where the props department stands (quick status change), which scenes.
-import { Badge, Button, Group, Menu, NumberInput, SegmentedControl, Table, Text, TextInput, Textarea, UnstyledButton } from "@mantine/core";
+import { Badge, Button, Group, Menu, NumberInput, SegmentedControl, Table, Text, Textarea, TextInput, UnstyledButton, VisuallyHidden } from "@mantine/core";
 import { IconCheck, IconChevronDown, IconPlus } from "@tabler/icons-react";
 import { useMemo, useState } from "react";
 import { useProps, useScenes } from "../../api/hooks";
@@ -40,7 +40,7 @@ export function PropsTab({ production, canWrite }: { production: Id; canWrite: b
         <Table.ScrollContainer minWidth={720}>
           <Table striped highlightOnHover verticalSpacing={4} data-testid="props-table">
             <Table.Thead>
-              <Table.Tr><Table.Th>Prop</Table.Th><Table.Th w={60} ta="right">Qty</Table.Th><Table.Th w={170}>Status</Table.Th><Table.Th>Scenes</Table.Th>{canWrite && <Table.Th w={100} />}</Table.Tr>
+              <Table.Tr><Table.Th>Prop</Table.Th><Table.Th w={60} ta="right">Qty</Table.Th><Table.Th w={170}>Status</Table.Th><Table.Th>Scenes</Table.Th>{canWrite && <Table.Th w={100}><VisuallyHidden>Actions</VisuallyHidden></Table.Th>}</Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rows.map((p) => (
@@ -72,7 +72,8 @@ function PropStatus({ prop, onChange }: { prop: Prop; onChange?: (status: Prop["
   );
   if (!onChange) return badge;
   return (
-    <Menu position="bottom-start" withinPortal>
+    // No focus placeholder (see UserMenu): focus goes to the first status, all of them enabled.
+    <Menu position="bottom-start" withinPortal withInitialFocusPlaceholder={false}>
       <Menu.Target>
         <UnstyledButton aria-label={`Status of ${prop.name}: ${propStatusLabel[prop.status]}. Change`} style={{ minHeight: 44, display: "flex", alignItems: "center" }} data-testid="prop-status-button">
           {badge}
@@ -98,7 +99,7 @@ function PropForm({ item, saver, scenes, onClose }: { item: Prop | null; saver: 
   const [sceneIds, setSceneIds] = useState<Id[]>(item?.scenes ?? []);
   const err = saver.errors.fields;
   return (
-    <FormModal opened title={item ? `Edit ${item.name}` : "Add prop"} onClose={onClose} saving={saver.saving} formError={saver.errors.form} testid="props-form"
+    <FormModal title={item ? `Edit ${item.name}` : "Add prop"} onClose={onClose} saving={saver.saving} formError={saver.errors.form} testid="props-form"
       onSubmit={() => void saver.save(item, { name: name.trim(), description, quantity: typeof quantity === "number" ? quantity : Number(quantity) || 1, status, scenes: sceneIds }, onClose)}>
       <Group grow align="flex-start">
         <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={err.name} data-autofocus data-testid="field-name" />

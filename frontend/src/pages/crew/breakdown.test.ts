@@ -7,7 +7,7 @@ const scene = (id: number, number: string, script_order: number): Scene => ({
   id, production: 1, number, int_ext: "INT", location: "LIBRARY", time_of_day: "NIGHT", slugline: `INT. LIBRARY - NIGHT (${number})`,
   synopsis: "", page_eighths: 8, script_order, status: "not_started", script_version: null, needs_review: false, review_reason: "", version: 1, created_at: "", updated_at: "",
 });
-const cast = (id: number, name: string, cast_id: number | null): CastMember => ({ id, production: 1, name, cast_id, email: "", phone: "", agent: "", notes: "", user: null, version: 1 });
+const cast = (id: number, name: string, cast_id: number | null): CastMember => ({ id, production: 1, name, cast_id, email: "", phone: "", address: "", emergency_contact: "", agent: "", notes: "", user: null, version: 1 });
 
 describe("parseTab", () => {
   it("reads a pasted ?tab=", () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../api/client";
 import type { Membership, Role } from "../../api/types";
-import { addOutcome, assignableRoles, expiresIn, inviteError, isManager, mayManageMember, myRoleFrom, roleLabel, sortMembers } from "./members";
+import { addOutcome, assignableRoles, expiresIn, inviteError, isManager, mayManageMember, myRoleFrom, roleLabel, seesContacts, sortMembers } from "./members";
 
 const member = (id: number, role: Role, name: string): Membership => ({
-  id, production: 1, role, version: 1, created_at: "",
+  id, production: 1, role, phone: "", address: "", emergency_contact: "", version: 1, created_at: "",
   user: { id: id * 10, username: name.toLowerCase(), email: `${name.toLowerCase()}@example.com`, name, display_name: name, email_verified: true },
 });
 
@@ -90,5 +90,15 @@ describe("sortMembers", () => {
   it("lists owners first, then by role, then by name", () => {
     expect(sortMembers([member(1, "camera", "Zed"), member(2, "owner", "Ana"), member(3, "camera", "Bea"), member(4, "producer", "Pia")]).map((m) => m.user.display_name))
       .toEqual(["Ana", "Pia", "Bea", "Zed"]);
+  });
+});
+
+describe("seesContacts", () => {
+  it("lets the contact roles and the person themselves see contact details, as the server's sees_contacts", () => {
+    expect(["owner", "producer", "production_coordinator", "assistant_director"].every((r) => seesContacts(r as Role, 1, 2))).toBe(true);
+    expect(["director", "script_supervisor", "camera", "editor", "crew", "viewer"].some((r) => seesContacts(r as Role, 1, 2))).toBe(false);
+    expect(seesContacts("viewer", 7, 7)).toBe(true);
+    expect(seesContacts("viewer", 7, null)).toBe(false);
+    expect(seesContacts(null, undefined, null)).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ export interface Invitation {
 }
 
 const LABEL: Record<Role, string> = {
-  owner: "Owner", producer: "Producer", director: "Director", assistant_director: "Assistant director",
+  owner: "Owner", producer: "Producer", production_coordinator: "Production coordinator", director: "Director", assistant_director: "Assistant director",
   script_supervisor: "Script supervisor", camera: "Camera", editor: "Editor", crew: "Crew", viewer: "Viewer",
 };
 
@@ -22,6 +22,16 @@ export function roleLabel(role: string | null | undefined): string {
 }
 
 export const isManager = (role: Role | null | undefined): boolean => role === "owner" || role === "producer";
+
+/** The roles that see the cast's and crew's personal contact details (apps/productions/models.py CONTACT_ROLES). */
+const CONTACT_ROLES: readonly Role[] = ["owner", "producer", "production_coordinator", "assistant_director"];
+
+/** May someone with `role` (user `me`) see the contact details of a person whose account is `person` (null: none)?
+ *  The server's rule (apps/productions/permissions.py sees_contacts): the contact roles, and the person themselves. */
+export function seesContacts(role: Role | null | undefined, me: Id | null | undefined, person: Id | null | undefined): boolean {
+  if (me != null && person != null && me === person) return true;
+  return role != null && CONTACT_ROLES.includes(role);
+}
 
 /** Roles `actor` may give: owners any, producers any but owner, everybody else none. */
 export function assignableRoles(actor: Role | null | undefined): Role[] {

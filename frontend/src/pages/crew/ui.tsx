@@ -4,6 +4,7 @@ import { IconPencil, IconTrash } from "@tabler/icons-react";
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { Link } from "react-router-dom";
 import type { Id, Scene } from "../../api/types";
+import { useFocusBackOnUnmount } from "../../hooks/useReturnFocus";
 import { scenesOf, sceneOptions } from "./breakdown";
 
 /** Edit and delete buttons of a row: 44 px targets (tablets on set). */
@@ -84,12 +85,13 @@ export function ScenePicker({ scenes, value, onChange, label, error, disabled }:
   );
 }
 
-/** A modal form: the error that belongs to no field on top, Cancel and Save below. */
-export function FormModal({ opened, title, onClose, onSubmit, formError, saving, children, testid }: {
-  opened: boolean; title: string; onClose: () => void; onSubmit: () => void; formError: string | null; saving: boolean; children: ReactNode; testid: string;
+/** A modal form, rendered only while it is open: the error that belongs to no field on top, Cancel and Save below; focus goes back to what opened it. */
+export function FormModal({ title, onClose, onSubmit, formError, saving, children, testid }: {
+  title: string; onClose: () => void; onSubmit: () => void; formError: string | null; saving: boolean; children: ReactNode; testid: string;
 }) {
+  useFocusBackOnUnmount(); // rendered only while open (each tab renders it for the item being edited)
   return (
-    <Modal opened={opened} onClose={onClose} title={title} size="lg" data-testid={testid} zIndex={190 /* under the conflict dialog (200), which opens over it */}>
+    <Modal opened onClose={onClose} title={title} size="lg" data-testid={testid} zIndex={190 /* under the conflict dialog (200), which opens over it */}>
       <form onSubmit={(e: FormEvent) => { e.preventDefault(); onSubmit(); }}>
         <Stack gap="sm">
           {formError && <Alert color="red" data-testid="form-error">{formError}</Alert>}

@@ -1,5 +1,6 @@
 // Display helpers for clips and jobs.
 import type { ApprovalStatus, Job, JobStatus, LinkSuggestion, MediaAsset, Rendition, RenditionStatus } from "../../api/types";
+import { inZone, sameDay } from "../../time/zone";
 
 export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ["pending", "running"];
 export const isActiveJob = (job: Pick<Job, "status"> | null | undefined): boolean => !!job && ACTIVE_JOB_STATUSES.includes(job.status);
@@ -66,17 +67,17 @@ export function codecs(video: string, audio: string): string {
   return [video, audio].filter(Boolean).join(" / ") || "—";
 }
 
-/** A date and time in the viewer's locale, "—" when missing. */
+/** A date and time in the viewer's locale and time zone (time/zone.ts), "—" when missing. */
 export function when(iso: string | null | undefined): string {
-  return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
+  return iso ? new Date(iso).toLocaleString(undefined, inZone({ dateStyle: "medium", timeStyle: "short" })) : "—";
 }
 
-/** Compact: the time alone when it is today, else "Nov 20, 11:27 PM"; "—" when missing. */
+/** Compact: the time alone when it is today, else "Nov 20, 11:27 PM"; "—" when missing (in the viewer's zone). */
 export function shortWhen(iso: string | null | undefined, now = new Date()): string {
   if (!iso) return "—";
   const d = new Date(iso);
-  if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit", second: "2-digit" });
-  return d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
+  if (sameDay(d, now)) return d.toLocaleTimeString(undefined, inZone({ hour: "numeric", minute: "2-digit", second: "2-digit" }));
+  return d.toLocaleString(undefined, inZone({ month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }));
 }
 
 /** Progress (0–1) as a whole percentage, clamped. */

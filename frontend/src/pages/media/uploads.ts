@@ -9,7 +9,8 @@ export const MAX_SCRIPT_UPLOAD_BYTES = 5 * 1024 ** 2;
 
 /** What a file picker accepts for dailies and screenplays. */
 export const MEDIA_ACCEPT = "video/*,.mov,.mxf,.mkv";
-export const SCRIPT_ACCEPT = ".fountain,.txt,text/plain";
+/** What the screenplay picker offers: Fountain, Final Draft and PDF (the server tells them apart by content, not by name). */
+export const SCRIPT_ACCEPT = ".fountain,.fdx,.pdf,.txt,text/plain,application/pdf";
 
 /** A limit as people read it: 4 GiB, 5 MiB (whole numbers without decimals). */
 export function limitLabel(limit: number): string {

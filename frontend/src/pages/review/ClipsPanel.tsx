@@ -52,7 +52,7 @@ export function ClipsPanel({ production, assetId, clock, marks, canWrite }: { pr
 
   return (
     <Card withBorder data-testid="clips">
-      <Title order={4} mb="xs">Clips</Title>
+      <Title order={2} size="h4" mb="xs">Clips</Title>
       {canWrite && (
         <Group align="flex-end" gap="xs" wrap="wrap">
           <TextInput label="Name (optional)" value={name} onChange={(e) => setName(e.currentTarget.value)} placeholder="e.g. Hero reaction" style={{ flex: 1, minWidth: 160 }} />

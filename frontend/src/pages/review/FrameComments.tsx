@@ -58,7 +58,7 @@ export function FrameComments({ production, assetId, comments, loading, clock, f
   return (
     <Card withBorder data-testid="frame-comments">
       <Group justify="space-between" mb="sm">
-        <Title order={3}>Notes</Title>
+        <Title order={2} size="h3">Notes</Title>
         {roots.length > 0 && <Badge variant="light" color={open ? "yellow" : "green"}>{open ? `${open} open` : "all resolved"}</Badge>}
       </Group>
       {canWrite && clock && <NewFrameComment assetId={assetId} clock={clock} frame={frame} marks={marks} members={mentionable} onSaved={store} />}

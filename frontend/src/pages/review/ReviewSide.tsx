@@ -7,6 +7,7 @@ import { useNavigate } from "react-router-dom";
 import { ApiError } from "../../api/client";
 import { patch, post, useMediaVersions, useMembers, useScenes, useShots, useTakes } from "../../api/hooks";
 import type { ApprovalStatus, Id, MediaAsset } from "../../api/types";
+import { useFocusWhenClosed } from "../../hooks/useReturnFocus";
 import { storeAsset } from "../media/cache";
 import { approvalColor, approvalLabel, when } from "../media/format";
 import { LinkLabel } from "../media/LinkLabel";
@@ -63,7 +64,7 @@ export function Approval({ production, asset, canWrite }: { production: Id; asse
   return (
     <Card withBorder data-testid="approval" data-status={status}>
       <Group justify="space-between" mb={4}>
-        <Title order={4}>Approval · v{asset.version_number ?? 1}</Title>
+        <Title order={2} size="h4">Approval · v{asset.version_number ?? 1}</Title>
         <Text fw={600} c={approvalColor[status]} data-testid="approval-status">{approvalLabel[status]}</Text>
       </Group>
       {asset.approval_at && <Text size="xs" c="dimmed">{by ? `${by.display_name || by.name} · ` : ""}{when(asset.approval_at)}</Text>}
@@ -93,6 +94,8 @@ export function Approval({ production, asset, canWrite }: { production: Id; asse
 export function LinkEditor({ production, asset, canWrite }: { production: Id; asset: MediaAsset; canWrite: boolean }) {
   const qc = useQueryClient();
   const [editing, setEditing] = useState(false);
+  const changeButton = useRef<HTMLButtonElement>(null);
+  useFocusWhenClosed(editing, changeButton); // saved or cancelled: focus back on Change
   const [scene, setScene] = useState<string | null>(asset.scene != null ? String(asset.scene) : null);
   const [shot, setShot] = useState<string | null>(asset.shot != null ? String(asset.shot) : null);
   const [take, setTake] = useState<string | null>(asset.take != null ? String(asset.take) : null);
@@ -119,8 +122,8 @@ export function LinkEditor({ production, asset, canWrite }: { production: Id; as
   return (
     <Card withBorder data-testid="link-editor">
       <Group justify="space-between" mb={4}>
-        <Title order={4}>Scene / shot / take</Title>
-        {canWrite && !editing && <Button variant="subtle" h={36} onClick={() => setEditing(true)} data-testid="link-edit">Change</Button>}
+        <Title order={2} size="h4">Scene / shot / take</Title>
+        {canWrite && !editing && <Button ref={changeButton} variant="subtle" h={36} onClick={() => setEditing(true)} data-testid="link-edit">Change</Button>}
       </Group>
       <LinkLabel production={production} asset={asset} />
       {canWrite && !editing && <SuggestionApply asset={asset} />}

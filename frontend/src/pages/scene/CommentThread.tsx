@@ -1,11 +1,12 @@
 // The comment thread of a scene: comments, replies one level deep, @mentions, resolve.
 import { Alert, Avatar, Badge, Box, Button, Card, Group, Paper, Stack, Text, Title, Tooltip } from "@mantine/core";
 import { IconCheck, IconMessageReply } from "@tabler/icons-react";
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useComments, useMe, useMembers } from "../../api/hooks";
 import { keys, type CommentTarget } from "../../api/keys";
 import type { Comment, Id } from "../../api/types";
 import { useDraft } from "../../hooks/useDraft";
+import { useFocusWhenClosed } from "../../hooks/useReturnFocus";
 import type { Shown } from "../../offline/overlay";
 import { PendingBadge } from "../../offline/PendingBadge";
 import { getOutbox, useShown } from "../../offline/runtime";
@@ -55,7 +56,7 @@ export function CommentThread({ productionId, sceneId }: { productionId: Id; sce
   return (
     <Card withBorder data-testid="comments">
       <Group justify="space-between" mb="sm">
-        <Title order={3}>Comments</Title>
+        <Title order={2} size="h3">Comments</Title>
         {list.length > 0 && <Badge variant="light" color={open ? "yellow" : "green"}>{open ? `${open} open` : "all resolved"}</Badge>}
       </Group>
       {comments.error && !comments.data && <Alert color="red">{comments.error.message}</Alert>}
@@ -159,6 +160,8 @@ export function ReplyBox({ parent, target, productionId, members }: { parent: Co
   const me = useMe().data;
   const [body, setBody, clear] = useDraft(`comment.reply.${parent.id}`);
   const [open, setOpen] = useState(Boolean(body));
+  const replyButton = useRef<HTMLButtonElement>(null);
+  useFocusWhenClosed(open, replyButton); // sent, cancelled or escaped: focus back on Reply
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   async function submit() {
@@ -172,7 +175,7 @@ export function ReplyBox({ parent, target, productionId, members }: { parent: Co
   if (!open) {
     return (
       <Group justify="flex-start" mt={4}>
-        <Button variant="subtle" size="compact-md" h={44} leftSection={<IconMessageReply size={16} />} onClick={() => setOpen(true)}
+        <Button ref={replyButton} variant="subtle" size="compact-md" h={44} leftSection={<IconMessageReply size={16} />} onClick={() => setOpen(true)}
           data-testid="comment-reply">Reply</Button>
       </Group>
     );

@@ -1,7 +1,7 @@
 // Continuity notes of a scene: the list (with photos) and the add form (draft kept, photo from the tablet camera).
-import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, Image, Paper, Select, Stack, Text, Textarea, Title, Tooltip } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Card, Checkbox, FileButton, Group, Image, Paper, Select, Stack, Text, Textarea, Title, Tooltip } from "@mantine/core";
 import { IconCamera, IconFlag, IconFlagOff } from "@tabler/icons-react";
-import { useRef, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { useMe, useNotes } from "../../api/hooks";
 import { keys } from "../../api/keys";
 import type { ContinuityCategory, ContinuityNote, Id } from "../../api/types";
@@ -38,7 +38,7 @@ export function ContinuityNotes({ sceneId }: { sceneId: Id }) {
   return (
     <Card withBorder data-testid="continuity-notes">
       <Group justify="space-between" mb="sm">
-        <Title order={3}>Continuity</Title>
+        <Title order={2} size="h3">Continuity</Title>
         {flagged > 0 && <Badge color="red" leftSection={<IconFlag size={12} />}>{flagged} flagged</Badge>}
       </Group>
       <NoteForm sceneId={sceneId} />
@@ -105,7 +105,9 @@ function NoteForm({ sceneId }: { sceneId: Id }) {
   const [fields, setFields] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const fileInput = useRef<HTMLInputElement>(null);
+  const resetPhoto = useRef<() => void>(null);
+  const photoButton = useRef<HTMLButtonElement>(null);
+  const photoIds = useId();
 
   function choose(file: File | null) {
     setPhoto(file);
@@ -128,7 +130,7 @@ function NoteForm({ sceneId }: { sceneId: Id }) {
       clearBody();
       setFlagged(false);
       choose(null);
-      if (fileInput.current) fileInput.current.value = "";
+      resetPhoto.current?.();
     } catch (e) {
       setFormError(`This tablet could not keep the note (${e instanceof Error ? e.message : String(e)}). It is still here; try again.`);
     } finally {
@@ -149,17 +151,20 @@ function NoteForm({ sceneId }: { sceneId: Id }) {
         <Textarea label="Note" placeholder="Jacket open, left hand holds the cup, hair behind right ear…" autosize minRows={3} maxRows={12}
           value={body} onChange={(e) => setBody(e.currentTarget.value)} error={fields.body} data-testid="note-body"
           onKeyDown={(e) => { if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) { e.preventDefault(); void submit(); } }} />
-        <div>
-          <Text size="sm" fw={500} mb={4}>Photo</Text>
+        <div role="group" aria-labelledby={`${photoIds}-label`}>
+          <Text size="sm" fw={500} mb={4} id={`${photoIds}-label`}>Photo</Text>
           <Group gap="sm" wrap="wrap">
-            <Button component="label" variant="default" leftSection={<IconCamera size={18} />} style={{ cursor: "pointer" }}>
-              {photo ? "Other photo" : "Take or choose a photo"}
-              <input ref={fileInput} type="file" accept="image/*" capture="environment" data-testid="note-photo" aria-label="Photo"
-                style={{ position: "absolute", width: 1, height: 1, opacity: 0, overflow: "hidden" }}
-                onChange={(e) => choose(e.currentTarget.files?.[0] ?? null)} />
-            </Button>
-            {photo && <Text size="sm" data-testid="note-photo-name">{photo.name} · {bytes(photo.size)}</Text>}
-            {photo && <Button variant="subtle" color="gray" onClick={() => { choose(null); if (fileInput.current) fileInput.current.value = ""; }}>Remove</Button>}
+            {/* A real button takes focus (and shows the ring) and opens the camera or the files; the file input stays hidden. */}
+            <FileButton onChange={choose} accept="image/*" capture="environment" resetRef={resetPhoto} inputProps={{ "data-testid": "note-photo" } as object}>
+              {(props) => (
+                <Button {...props} ref={photoButton} variant="default" leftSection={<IconCamera size={18} />} data-testid="note-photo-button"
+                  aria-describedby={photo ? `${photoIds}-name` : undefined}>
+                  {photo ? "Other photo" : "Take or choose a photo"}
+                </Button>
+              )}
+            </FileButton>
+            {photo && <Text size="sm" id={`${photoIds}-name`} data-testid="note-photo-name">{photo.name} · {bytes(photo.size)}</Text>}
+            {photo && <Button variant="subtle" color="gray" onClick={() => { choose(null); resetPhoto.current?.(); photoButton.current?.focus(); }}>Remove</Button>}
           </Group>
           {photoError && <Text size="sm" c="red" mt={4} data-testid="note-photo-error" role="alert">{photoError}</Text>}
         </div>

@@ -1,6 +1,6 @@
 // A Textarea that suggests production members after "@" (arrows + Enter/Tab to pick, Escape to close).
 import { Box, Paper, Text, Textarea, UnstyledButton, type TextareaProps } from "@mantine/core";
-import { useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import { activeMention, insertMention, suggestMembers, type ActiveMention, type Mentionable } from "./mentions";
 
 interface Props extends Omit<TextareaProps, "value" | "onChange"> {
@@ -18,6 +18,8 @@ export function MentionTextarea({ value, onChange, members, onSubmit, onKeyDown,
   const [highlight, setHighlight] = useState(0);
   const options = mention ? suggestMembers(members, mention.query) : [];
   const open = options.length > 0;
+  const listId = useId();
+  const optionId = (i: number) => `${listId}-option-${i}`;
 
   function track(text: string, caret: number | null) {
     const next = caret === null ? null : activeMention(text, caret);
@@ -66,11 +68,14 @@ export function MentionTextarea({ value, onChange, members, onSubmit, onKeyDown,
         onKeyUp={(e) => { if (!["ArrowDown", "ArrowUp", "Enter", "Tab", "Escape"].includes(e.key)) track(e.currentTarget.value, e.currentTarget.selectionStart); }}
         onClick={(e) => track(e.currentTarget.value, e.currentTarget.selectionStart)}
         onBlur={() => setMention(null)}
-        aria-autocomplete="list" aria-expanded={open} />
+        // A text area keeps its textbox role (a combobox may not be multi-line, and aria-expanded is not allowed on a
+        // textbox): it names the suggestions it controls and the highlighted one, which screen readers then read.
+        aria-autocomplete="list" aria-controls={open ? listId : undefined}
+        aria-activedescendant={open ? optionId(Math.min(highlight, options.length - 1)) : undefined} />
       {open && (
-        <Paper withBorder shadow="md" p={4} pos="absolute" left={0} right={0} style={{ zIndex: 300, maxWidth: 360 }} role="listbox" data-testid="mention-suggestions">
+        <Paper withBorder shadow="md" p={4} pos="absolute" left={0} right={0} style={{ zIndex: 300, maxWidth: 360 }} role="listbox" id={listId} aria-label="Crew members to mention" data-testid="mention-suggestions">
           {options.map((m, i) => (
-            <UnstyledButton key={m.username} role="option" aria-selected={i === highlight} data-testid="mention-option" data-username={m.username}
+            <UnstyledButton key={m.username} id={optionId(i)} role="option" aria-selected={i === highlight} tabIndex={-1} data-testid="mention-option" data-username={m.username}
               onMouseDown={(e) => { e.preventDefault(); pick(m.username); }} onMouseEnter={() => setHighlight(i)}
               w="100%" px="sm" py={6} style={{ minHeight: 44, borderRadius: 6, background: i === highlight ? "var(--mantine-color-default-hover)" : undefined }}>
               <Text size="sm" fw={600} span>@{m.username}</Text>{" "}

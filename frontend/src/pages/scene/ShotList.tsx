@@ -3,12 +3,13 @@
 import { ActionIcon, Alert, Badge, Box, Button, Card, Group, NumberInput, Paper, Select, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
 import { IconBan, IconCircle, IconCircleCheckFilled, IconPencil, IconPhoto, IconPlus } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { ApiError } from "../../api/client";
 import { patch, post, useProduction, useShots, useTakes } from "../../api/hooks";
 import { keys } from "../../api/keys";
 import type { Id, Shot, Take } from "../../api/types";
 import { useConflict } from "../../components/ConflictDialog";
+import { useFocusWhenClosed } from "../../hooks/useReturnFocus";
 import type { Shown } from "../../offline/overlay";
 import { PendingBadge } from "../../offline/PendingBadge";
 import { getOutbox, useShown, useStableKey } from "../../offline/runtime";
@@ -39,12 +40,14 @@ export function ShotList({ sceneId }: { sceneId: Id }) {
   const takes = useTakes(sceneId);
   const shownTakes = useShown("take", keys.takes(sceneId), takes.data); // with this tablet's waiting takes and changes
   const [adding, setAdding] = useState(false);
+  const addButton = useRef<HTMLButtonElement>(null);
+  useFocusWhenClosed(adding, addButton);
   const list = [...(shots.data ?? [])].sort((a, b) => a.order - b.order || a.id - b.id);
   return (
     <Card withBorder data-testid="shots">
       <Group justify="space-between" mb="sm">
-        <Title order={3}>Shots and takes</Title>
-        {!adding && <Button leftSection={<IconPlus size={18} />} variant="light" onClick={() => setAdding(true)} data-testid="add-shot">Add shot</Button>}
+        <Title order={2} size="h3">Shots and takes</Title>
+        {!adding && <Button ref={addButton} leftSection={<IconPlus size={18} />} variant="light" onClick={() => setAdding(true)} data-testid="add-shot">Add shot</Button>}
       </Group>
       {(shots.error ?? takes.error) && <Alert color="red">{(shots.error ?? takes.error)?.message}</Alert>}
       <Stack gap="sm">
@@ -59,6 +62,8 @@ export function ShotList({ sceneId }: { sceneId: Id }) {
 
 function ShotView({ shot, takes }: { shot: Shot; takes: Shown<Take>[] }) {
   const [editing, setEditing] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  useFocusWhenClosed(editing, editButton);
   const rate = useProduction(shot.production).data?.timecode_rate;
   const keyOf = useStableKey();
   const [error, setError] = useState<string | null>(null);
@@ -95,7 +100,7 @@ function ShotView({ shot, takes }: { shot: Shot; takes: Shown<Take>[] }) {
           <Tooltip label="Storyboard"><ActionIcon variant="subtle" color="gray" aria-label={`Storyboard of shot ${shot.number}`} onClick={() => setStoryboard(true)} data-testid="storyboard-open">
             <IconPhoto size={18} />
           </ActionIcon></Tooltip>
-          <Tooltip label="Edit shot"><ActionIcon variant="subtle" color="gray" aria-label={`Edit shot ${shot.number}`} onClick={() => setEditing(true)} data-testid="edit-shot">
+          <Tooltip label="Edit shot"><ActionIcon ref={editButton} variant="subtle" color="gray" aria-label={`Edit shot ${shot.number}`} onClick={() => setEditing(true)} data-testid="edit-shot">
             <IconPencil size={18} />
           </ActionIcon></Tooltip>
         </Group>

@@ -1,6 +1,6 @@
 // One call sheet: a form for schedulers (saved with its version), the published sheet for everyone else, what changed,
 // the PDF, the distribution list (live), and each recipient's "Confirm receipt".
-import { Alert, Anchor, Badge, Button, Center, Grid, Group, Loader, Paper, Stack, Text, Title, Tooltip } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Center, Grid, Group, Loader, Paper, Stack, Text, Tooltip } from "@mantine/core";
 import { IconCheck, IconFileTypePdf, IconSend } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -8,7 +8,7 @@ import { Link, useParams } from "react-router-dom";
 import { ApiError, api } from "../../api/client";
 import { useMe, useProduction } from "../../api/hooks";
 import { keys } from "../../api/keys";
-import type { CallSheet, CallSheetEdit, CallSheetRecipient } from "../../api/schedule";
+import type { CallSheet, CallSheetEdit, CallSheetRecipient, CallWarning } from "../../api/schedule";
 import { useConflict } from "../../components/ConflictDialog";
 import { useProductionId } from "../../hooks/useProductionId";
 import { PendingBadge } from "../../offline/PendingBadge";
@@ -17,8 +17,10 @@ import { callSheetConfirm } from "../../offline/writes";
 import { changedEdit, clock, editOf, publishLabel, recipientStatus, sheetErrorMessage, statusBadge, validateSheet } from "./callsheet";
 import { CallTimes, CastCalls, CrewCalls, HospitalAndWeather, Locations, Notes } from "./CallSheetForm";
 import { Advance, DayScenes, Distribution, WhatChanged } from "./CallSheetPanels";
+import { SheetBlocks } from "./SheetBlocks";
 import { canSchedule, useCallSheet, useCallSheetRecipients, useCallSheetRevisions, useShootDays } from "./queries";
 import { shortDate } from "./strips";
+import { PageTitle } from "../../components/PageFrame";
 
 /** /productions/:id/call-sheets/:sheetId */
 export function CallSheetPage() {
@@ -34,6 +36,8 @@ export function CallSheetPage() {
   const conflict = useConflict<CallSheet>("call sheet");
   const [draft, setDraft] = useState<CallSheetEdit | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
+  // Hand-set crew calls the last save left earlier or later than the general call it moved (the server's `warnings`).
+  const [callWarnings, setCallWarnings] = useState<CallWarning[]>([]);
   const [publishError, setPublishError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [publishing, setPublishing] = useState(false);
@@ -94,6 +98,7 @@ export function CallSheetPage() {
       const saved = await api<CallSheet>(`/api/call-sheets/${base.id}/`, { method: "PATCH", json: { ...changes, version: base.version } });
       qc.setQueryData(keys.callSheet(saved.id), saved);
       void qc.invalidateQueries({ queryKey: keys.callSheets(production) });
+      setCallWarnings(saved.warnings ?? []);
       setDraft(null);
     } catch (error) {
       const handled = conflict.handle(error, changes, {
@@ -149,9 +154,9 @@ export function CallSheetPage() {
       <Group justify="space-between" align="flex-start" wrap="wrap">
         <div>
           <Anchor component={Link} to={`/productions/${production}/call-sheets`} size="sm">← Call sheets</Anchor>
-          <Title order={2} data-testid="call-sheet-title">
+          <PageTitle title={`Call sheet — Day ${sheet.shoot_day_number}`} data-testid="call-sheet-title">
             Call sheet — Day {sheet.shoot_day_number}{dayCount ? ` of ${dayCount}` : ""}
-          </Title>
+          </PageTitle>
           <Group gap="xs">
             <Text c="dimmed">{shortDate(sheet.date)} · {sheet.unit}</Text>
             <Badge color={badge.color} variant="light" data-testid="call-sheet-status">{badge.label}</Badge>
@@ -202,12 +207,18 @@ export function CallSheetPage() {
       )}
 
       {(saveError || publishError || (editable && issues.length > 0)) && (
-        <Alert color="red" title={saveError ? "Not saved" : publishError ? "Not published" : "Check these times"} data-testid="sheet-error">
+        <Alert color="red" title={saveError ? "Not saved" : publishError ? "Not published" : "Check the sheet"} data-testid="sheet-error">
           <Stack gap={2}>
             {saveError && <Text size="sm">{saveError}</Text>}
             {publishError && <Text size="sm" data-testid="publish-error">{publishError}</Text>}
             {!saveError && issues.map((i) => <Text key={i.path + i.message} size="sm">{i.message}</Text>)}
           </Stack>
+        </Alert>
+      )}
+      {editable && callWarnings.length > 0 && (
+        <Alert color="yellow" title="The general call moved: check these calls set by hand" data-testid="call-warnings" withCloseButton
+          closeButtonLabel="Dismiss" onClose={() => setCallWarnings([])}>
+          <Stack gap={2}>{callWarnings.map((w) => <Text key={w.message} size="sm">{w.message}</Text>)}</Stack>
         </Alert>
       )}
       {!editable && sheet.revision === 0 && <Alert color="gray">This call sheet is a draft: it has not been published yet.</Alert>}
@@ -219,6 +230,7 @@ export function CallSheetPage() {
             <DayScenes sheet={shown} />
             <Locations edit={edit} onChange={setDraft} readOnly={!editable} issues={issues} />
             <HospitalAndWeather edit={edit} onChange={setDraft} readOnly={!editable} issues={issues} />
+            <SheetBlocks edit={edit} onChange={setDraft} readOnly={!editable} issues={issues} />
             <CastCalls edit={edit} onChange={setDraft} readOnly={!editable} issues={issues} />
             <CrewCalls edit={edit} onChange={setDraft} readOnly={!editable} issues={issues} />
             <Notes edit={edit} onChange={setDraft} readOnly={!editable} issues={issues} />

@@ -5,11 +5,12 @@ import { eighths, pagesLabel, scenesLabel } from "../../format";
 import { changeLine, clock, distributionCounts, recipientStatus } from "./callsheet";
 import { Section } from "./CallSheetForm";
 import { dayNight, shortDate, stripTone, toneStyle } from "./strips";
+import { ScrollRegion } from "../../components/ScrollRegion";
 
-export function ScenesTable({ scenes, testid }: { scenes: CallSheetScene[]; testid: string }) {
+export function ScenesTable({ scenes, testid, label }: { scenes: CallSheetScene[]; testid: string; label: string }) {
   if (scenes.length === 0) return <Text size="sm" c="dimmed">No scenes.</Text>;
   return (
-    <div style={{ overflowX: "auto" }}>
+    <ScrollRegion label={label}>
       <Table verticalSpacing={4} data-testid={testid} style={{ minWidth: 560 }}>
         <Table.Thead>
           <Table.Tr><Table.Th>Sc</Table.Th><Table.Th>Set / description</Table.Th><Table.Th>D/N</Table.Th><Table.Th ta="right">Pages</Table.Th><Table.Th>Cast</Table.Th></Table.Tr>
@@ -26,7 +27,7 @@ export function ScenesTable({ scenes, testid }: { scenes: CallSheetScene[]; test
           ))}
         </Table.Tbody>
       </Table>
-    </div>
+    </ScrollRegion>
   );
 }
 
@@ -34,7 +35,7 @@ export function DayScenes({ sheet }: { sheet: CallSheet }) {
   const total = sheet.scenes.reduce((n, s) => n + s.page_eighths, 0);
   return (
     <Section title="Scenes" testid="section-scenes" right={<Text size="sm" c="dimmed">{scenesLabel(sheet.scenes.length)} · {pagesLabel(total)}</Text>}>
-      <ScenesTable scenes={sheet.scenes} testid="sheet-scenes" />
+      <ScenesTable scenes={sheet.scenes} testid="sheet-scenes" label="Scenes" />
       {sheet.banners.length > 0 && (
         <Group gap="xs" mt="xs">{sheet.banners.map((b) => <Badge key={b.id} color="dark" variant="filled" radius="sm">{b.text}</Badge>)}</Group>
       )}
@@ -46,7 +47,7 @@ export function Advance({ sheet }: { sheet: CallSheet }) {
   const a = sheet.advance;
   return (
     <Section title={a ? `Advance schedule — Day ${a.number}, ${shortDate(a.date)}` : "Advance schedule"} testid="section-advance">
-      {a ? <ScenesTable scenes={a.scenes} testid="advance-scenes" /> : <Text size="sm" c="dimmed">This is the last shoot day.</Text>}
+      {a ? <ScenesTable scenes={a.scenes} testid="advance-scenes" label="Advance schedule" /> : <Text size="sm" c="dimmed">This is the last shoot day.</Text>}
     </Section>
   );
 }
@@ -98,7 +99,7 @@ export function Distribution({ recipients, loading, error }: { recipients: CallS
       {loading ? <Loader size="sm" /> : error ? <Alert color="red">{error.message}</Alert> : list.length === 0 ? (
         <Text size="sm" c="dimmed">Publishing sends it to everyone on the production.</Text>
       ) : (
-        <div style={{ overflowX: "auto" }}>
+        <ScrollRegion label="Distribution">
           <Table verticalSpacing={4} data-testid="distribution-table">
             <Table.Thead><Table.Tr><Table.Th>Name</Table.Th><Table.Th>Rev</Table.Th><Table.Th>Seen</Table.Th><Table.Th>Confirmed</Table.Th></Table.Tr></Table.Thead>
             <Table.Tbody>
@@ -119,7 +120,7 @@ export function Distribution({ recipients, loading, error }: { recipients: CallS
               })}
             </Table.Tbody>
           </Table>
-        </div>
+        </ScrollRegion>
       )}
     </Section>
   );

@@ -1,5 +1,5 @@
 // Call sheets by shoot day: each day's status (draft / published rev N / changed since rev N), confirmations, and create.
-import { Alert, Anchor, Badge, Button, Center, Group, Loader, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Center, Group, Loader, Paper, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
@@ -13,6 +13,8 @@ import { useProductionId } from "../../hooks/useProductionId";
 import { sheetErrorMessage, statusBadge } from "./callsheet";
 import { canSchedule, useCallSheets, useShootDays } from "./queries";
 import { shortDate, sortDays } from "./strips";
+import { PageTitle } from "../../components/PageFrame";
+import { ScrollRegion } from "../../components/ScrollRegion";
 
 /** /productions/:id/call-sheets */
 export function CallSheets() {
@@ -49,16 +51,17 @@ export function CallSheets() {
   return (
     <Stack gap="sm" data-testid="call-sheets">
       <Group justify="space-between">
-        <Title order={2}>Call sheets</Title>
+        <PageTitle>Call sheets</PageTitle>
         <Button component={Link} to={`/productions/${production}/schedule`} variant="default">Schedule</Button>
       </Group>
       {ordered.length === 0 ? (
         <Paper withBorder p="lg" radius="md"><Text c="dimmed">No shoot days yet. Add days on the schedule first; each day gets one call sheet.</Text></Paper>
       ) : (
-        <Paper withBorder radius="md" style={{ overflowX: "auto" }}>
+        <Paper withBorder radius="md">
+          <ScrollRegion label="Call sheets by day">
           <Table verticalSpacing="sm" highlightOnHover>
             <Table.Thead>
-              <Table.Tr><Table.Th>Day</Table.Th><Table.Th>Date</Table.Th><Table.Th>Unit</Table.Th><Table.Th>Scenes</Table.Th><Table.Th>Status</Table.Th><Table.Th>Confirmed</Table.Th><Table.Th /></Table.Tr>
+              <Table.Tr><Table.Th>Day</Table.Th><Table.Th>Date</Table.Th><Table.Th>Unit</Table.Th><Table.Th>Scenes</Table.Th><Table.Th>Status</Table.Th><Table.Th>Confirmed</Table.Th><Table.Th><VisuallyHidden>Call sheet</VisuallyHidden></Table.Th></Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {ordered.map((day) => {
@@ -89,6 +92,7 @@ export function CallSheets() {
               })}
             </Table.Tbody>
           </Table>
+          </ScrollRegion>
         </Paper>
       )}
     </Stack>

@@ -1,10 +1,12 @@
 // Day out of days: cast × shoot days with start/work/hold/finish/drop codes, totals, and the CSV.
-import { Alert, Badge, Button, Center, Group, Loader, Paper, ScrollArea, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Badge, Button, Center, Group, Loader, Paper, Stack, Table, Text } from "@mantine/core";
 import { IconDownload } from "@tabler/icons-react";
 import { useProductionId } from "../../hooks/useProductionId";
 import { codeColor, doodTotals } from "./dood";
 import { useDood } from "./queries";
 import { shortDate } from "./strips";
+import { PageTitle } from "../../components/PageFrame";
+import { ScrollRegion } from "../../components/ScrollRegion";
 
 /** /productions/:id/dood */
 export function DoodPage() {
@@ -19,7 +21,7 @@ export function DoodPage() {
     <Stack gap="sm" data-testid="dood">
       <Group justify="space-between" align="center">
         <div>
-          <Title order={2}>Day out of days</Title>
+          <PageTitle>Day out of days</PageTitle>
           <Text size="sm" c="dimmed">{cast.length} cast members over {days.length} shoot days · {totals.work} work days, {totals.hold} hold days, {totals.drop} drop days</Text>
         </div>
         <Button component="a" href={`/api/productions/${production}/dood.csv`} download leftSection={<IconDownload size={18} />} variant="default" data-testid="dood-csv">
@@ -37,7 +39,7 @@ export function DoodPage() {
       {days.length === 0 || cast.length === 0 ? (
         <Paper withBorder p="lg" radius="md"><Text c="dimmed">{days.length === 0 ? "No shoot days yet: schedule scenes first." : "No cast in the scheduled scenes yet."}</Text></Paper>
       ) : (
-        <ScrollArea type="auto" offsetScrollbars>
+        <ScrollRegion label="Day out of days" style={{ paddingBottom: 4 }}>
           <Table withTableBorder withColumnBorders striped highlightOnHover style={{ whiteSpace: "nowrap" }} data-testid="dood-table">
             <Table.Thead>
               <Table.Tr>
@@ -70,7 +72,7 @@ export function DoodPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </ScrollArea>
+        </ScrollRegion>
       )}
     </Stack>
   );

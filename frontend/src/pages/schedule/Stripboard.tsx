@@ -1,32 +1,34 @@
 // The stripboard: shoot days in order, each a day break with its page total and its strips; the unscheduled pool beside.
 import {
-  DndContext, DragOverlay, KeyboardSensor, PointerSensor, TouchSensor, closestCenter, pointerWithin, useDraggable, useDroppable, useSensor, useSensors,
-  type Announcements, type CollisionDetection, type DragEndEvent, type DragStartEvent, type KeyboardCoordinateGetter, type PointerSensorOptions,
+  DndContext, DragOverlay, KeyboardSensor, TouchSensor, closestCenter, pointerWithin, useDraggable, useDroppable, useSensor, useSensors,
+  type Announcements, type CollisionDetection, type DragEndEvent, type DragStartEvent, type KeyboardCoordinateGetter, type ScreenReaderInstructions,
 } from "@dnd-kit/core";
 import { ActionIcon, Alert, Badge, Box, Button, Center, Grid, Group, Loader, Menu, Paper, Stack, Text, Title, Tooltip } from "@mantine/core";
-import { IconCalendarPlus, IconDotsVertical, IconGripVertical } from "@tabler/icons-react";
-import { useMemo, useState, type CSSProperties, type PointerEvent as ReactPointerEvent, type ReactNode } from "react";
+import { useMergedRef } from "@mantine/hooks";
+import { IconCalendarPlus, IconDotsVertical } from "@tabler/icons-react";
+import { useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
 import { Link } from "react-router-dom";
 import type { ShootDay, Strip } from "../../api/schedule";
 import { useCastMembers, useCharacters, useProduction, useScenes } from "../../api/hooks";
 import type { Id, Scene } from "../../api/types";
+import { DragHandle } from "../../dnd/DragHandle";
+import { MouseAndPenSensor, splitListeners, startedByKeyboard } from "../../dnd/sensors";
+import { useFocusRequest, useTakeFocus, type FocusRequest } from "../../dnd/useFocusRequest";
 import { eighths, pagesLabel } from "../../format";
 import { useProductionId } from "../../hooks/useProductionId";
 import { canSchedule, useShootDays, useStrips } from "./queries";
 import { BannerDialog, DeleteDayDialog, ShootDayDialog } from "./ShootDayDialogs";
 import {
-  castIdsByScene, dayHeader, dayNight, dayTotals, dragId, dropId, parseDragId, resolveDrop, sortDays, stripTone, stripsByDay, toneLabel, toneStyle,
-  unscheduledScenes, type Dragged,
+  castIdsByScene, dayHeader, dayNight, dayTotals, dragId, dropId, focusKey, parseDragId, resolveDrop, sortDays, stripKey, stripTone, stripsByDay,
+  toneLabel, toneStyle, unscheduledScenes, type Dragged,
 } from "./strips";
 import { useStripActions } from "./useStripActions";
+import { PageTitle } from "../../components/PageFrame";
+import { scrollRegionProps, useOverflows } from "../../components/ScrollRegion";
 
-/** Mouse and pen only: touch is left to the TouchSensor (press and hold), so a finger can still scroll (as on the scene board). */
-class MouseAndPenSensor extends PointerSensor {
-  static activators = PointerSensor.activators.map((activator) => ({
-    ...activator,
-    handler: (event: ReactPointerEvent, options: PointerSensorOptions) => event.nativeEvent.pointerType !== "touch" && activator.handler(event, options),
-  }));
-}
+const instructions: ScreenReaderInstructions = {
+  draggable: "Press space or enter to pick it up; the arrow keys move it between strips and days; space drops it, escape cancels.",
+};
 
 const rank = (id: string | number) => (String(id).startsWith("on-strip:") ? 0 : String(id).startsWith("day-") ? 1 : 2);
 /** The pointer's innermost target (a strip before its day, a day before the pool); keyboard drags use the nearest centre. */
@@ -85,6 +87,7 @@ export function Stripboard() {
   const [editing, setEditing] = useState<ShootDay | "new" | null>(null);
   const [deleting, setDeleting] = useState<ShootDay | null>(null);
   const [bannerDay, setBannerDay] = useState<ShootDay | null>(null);
+  const focus = useFocusRequest();
 
   const sensors = useSensors(
     useSensor(MouseAndPenSensor, { activationConstraint: { distance: 6 } }),
@@ -135,15 +138,34 @@ export function Stripboard() {
     if (!dragged || !editable) return;
     const target = resolveDrop(allStrips, dragged, event.over?.id);
     if (!target) return;
+    const refocus = startedByKeyboard(event.activatorEvent) ? "handle" : null;
     if (dragged.kind === "strip") {
       const strip = stripById.get(dragged.id);
       if (!strip || strip.id < 0) return;
-      if (target.kind === "pool") actions.unschedule(strip);
-      else actions.move(strip, target.day, target.index);
+      if (target.kind === "pool") unschedule(strip, refocus);
+      else {
+        if (refocus) focus.request(focusKey.strip(refocus, strip, target.day));
+        actions.move(strip, target.day, target.index);
+      }
     } else if (target.kind === "day") {
       const scene = sceneById.get(dragged.id);
-      if (scene) actions.schedule(scene, target.day, target.index, castIds.get(scene.id));
+      if (scene) schedule(scene, target.day, target.index, refocus);
     }
+  }
+
+  // Each write asks for focus on the moved item's control where it shows next (a keyboard user keeps their place).
+  /** From a strip's menu: to `index` of `day` (up or down a place), or to its end; focus on the strip's menu there. */
+  function moveFromMenu(strip: Strip, day: Id, index?: number) {
+    focus.request(focusKey.strip("menu", strip, day));
+    actions.move(strip, day, index);
+  }
+  function schedule(scene: Scene, day: Id, index: number | undefined, refocus: "menu" | "handle" | null) {
+    if (refocus) focus.request(focusKey.strip(refocus, { id: 0, kind: "scene", scene: scene.id }, day));
+    actions.schedule(scene, day, index, castIds.get(scene.id));
+  }
+  function unschedule(strip: Strip, refocus: "menu" | "handle" | null) {
+    if (refocus) focus.request(strip.kind === "scene" && strip.scene != null ? focusKey.pool(refocus, strip.scene) : focusKey.dayMenu(strip.shoot_day));
+    actions.unschedule(strip);
   }
 
   if (days.isPending || strips.isPending || scenes.isPending) return <Center h={200}><Loader /></Center>;
@@ -162,7 +184,7 @@ export function Stripboard() {
     <Stack gap="sm" data-testid="stripboard">
       <Group justify="space-between" align="center" wrap="wrap">
         <div>
-          <Title order={2}>Schedule</Title>
+          <PageTitle>Schedule</PageTitle>
           <Text size="sm" c="dimmed" data-testid="schedule-summary">
             {ordered.length} {ordered.length === 1 ? "shoot day" : "shoot days"} · {pagesLabel(totalEighths)} scheduled · {pool.length} unscheduled
           </Text>
@@ -176,7 +198,7 @@ export function Stripboard() {
       {!editable && <Text size="sm" c="dimmed" data-testid="schedule-read-only">Only the producers and assistant directors change the schedule; you see it as it is.</Text>}
       <Legend />
       <DndContext sensors={sensors} collisionDetection={collision} onDragStart={onDragStart} onDragEnd={onDragEnd}
-        onDragCancel={() => setDragging(null)} accessibility={{ announcements }}>
+        onDragCancel={() => setDragging(null)} accessibility={{ announcements, screenReaderInstructions: instructions }}>
         <Grid gap="md" align="flex-start">
           <Grid.Col span={{ base: 12, lg: 8 }}>
           <Stack gap="md" data-testid="shoot-days">
@@ -186,13 +208,13 @@ export function Stripboard() {
             {ordered.map((day) => (
               <DayBlock key={day.id} day={day} strips={byDay.get(day.id) ?? []} days={ordered} editable={editable} dragging={dragging !== null}
                 onEdit={() => setEditing(day)} onDelete={() => setDeleting(day)} onBanner={() => setBannerDay(day)}
-                onMove={(strip, to) => actions.move(strip, to, Number.MAX_SAFE_INTEGER)} onUnschedule={actions.unschedule} />
+                onMove={moveFromMenu} onUnschedule={(strip) => unschedule(strip, "menu")} focus={focus} />
             ))}
           </Stack>
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 4 }} style={{ position: "sticky", top: 76 }}>
           <Pool scenes={pool} castIds={castIds} days={ordered} editable={editable} dragging={dragging?.kind === "strip"}
-            onSchedule={(scene, day) => actions.schedule(scene, day, Number.MAX_SAFE_INTEGER, castIds.get(scene.id))} />
+            onSchedule={(scene, day) => schedule(scene, day, undefined, "menu")} focus={focus} />
           </Grid.Col>
         </Grid>
         <DragOverlay dropAnimation={null}>{overlay}</DragOverlay>
@@ -219,30 +241,33 @@ function Legend() {
   );
 }
 
-function DayBlock({ day, strips, days, editable, dragging, onEdit, onDelete, onBanner, onMove, onUnschedule }: {
+function DayBlock({ day, strips, days, editable, dragging, onEdit, onDelete, onBanner, onMove, onUnschedule, focus }: {
   day: ShootDay; strips: Strip[]; days: ShootDay[]; editable: boolean; dragging: boolean;
-  onEdit: () => void; onDelete: () => void; onBanner: () => void; onMove: (strip: Strip, day: Id) => void; onUnschedule: (strip: Strip) => void;
+  onEdit: () => void; onDelete: () => void; onBanner: () => void; onMove: (strip: Strip, day: Id, index?: number) => void;
+  onUnschedule: (strip: Strip) => void; focus: FocusRequest;
 }) {
   const head = useDroppable({ id: dropId.dayStart(day.id), disabled: !editable });
   const end = useDroppable({ id: dropId.dayEnd(day.id), disabled: !editable });
+  const menuButton = useRef<HTMLButtonElement>(null);
+  useTakeFocus(focus.wanted === focusKey.dayMenu(day.id), menuButton, focus.done);
   const totals = dayTotals(strips);
   return (
     <Paper withBorder radius="md" data-testid={`shoot-day-${day.number}`} data-day-id={day.id} data-eighths={totals.eighths} style={{ overflow: "hidden" }}>
       <Group ref={head.setNodeRef} justify="space-between" wrap="nowrap" px="sm" py={8} data-testid="day-header"
         style={{ background: head.isOver ? "var(--mantine-color-yellow-light)" : "var(--mantine-color-default-hover)", borderBottom: "1px solid var(--mantine-color-default-border)" }}>
         <div style={{ minWidth: 0 }}>
-          <Text fw={700} data-testid="day-header-text">{dayHeader(day, strips)}</Text>
+          <Title order={2} fz="md" fw={700} lh={1.55} data-testid="day-header-text">{dayHeader(day, strips)}</Title>
           {(day.location_name || day.notes) && (
             <Text size="xs" c="dimmed" lineClamp={1}>{[day.location_name, day.notes].filter(Boolean).join(" — ")}</Text>
           )}
         </div>
         {editable && (
-          <Menu position="bottom-end" withinPortal>
+          <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
             <Menu.Target>
-              <ActionIcon variant="subtle" color="gray" size={36} aria-label={`Day ${day.number} actions`} data-testid="day-menu"><IconDotsVertical size={18} /></ActionIcon>
+              <ActionIcon ref={menuButton} variant="subtle" color="gray" size={36} aria-label={`Day ${day.number} actions`} data-testid="day-menu"><IconDotsVertical size={18} /></ActionIcon>
             </Menu.Target>
             <Menu.Dropdown>
-              <Menu.Item onClick={onEdit} data-testid="day-edit">Edit day…</Menu.Item>
+              <Menu.Item onClick={onEdit} data-testid="day-edit" data-autofocus>Edit day…</Menu.Item>
               <Menu.Item onClick={onBanner} data-testid="day-add-banner">Add banner…</Menu.Item>
               <Menu.Divider />
               <Menu.Item color="red" onClick={onDelete} data-testid="day-delete">Delete day…</Menu.Item>
@@ -251,8 +276,9 @@ function DayBlock({ day, strips, days, editable, dragging, onEdit, onDelete, onB
         )}
       </Group>
       <Stack gap={2} p={4}>
-        {strips.map((strip) => (
-          <DraggableStrip key={strip.id} strip={strip} days={days} editable={editable} onMove={onMove} onUnschedule={onUnschedule} />
+        {strips.map((strip, index) => (
+          <DraggableStrip key={stripKey(strip)} strip={strip} place={{ index, count: strips.length }} days={days} editable={editable} onMove={onMove}
+            onUnschedule={onUnschedule} focus={focus} />
         ))}
         <Box ref={end.setNodeRef} data-testid="day-end" px="sm" py={strips.length === 0 ? "md" : 4}
           style={{
@@ -270,37 +296,69 @@ function DayBlock({ day, strips, days, editable, dragging, onEdit, onDelete, onB
 
 const noSelect: CSSProperties = { userSelect: "none", WebkitUserSelect: "none", WebkitTouchCallout: "none" };
 
-function DraggableStrip({ strip, days, editable, onMove, onUnschedule }: {
-  strip: Strip; days: ShootDay[]; editable: boolean; onMove: (strip: Strip, day: Id) => void; onUnschedule: (strip: Strip) => void;
+/** Stops a pointer or touch from reaching the strip's drag listeners: a tap on a menu is not the start of a drag. */
+const ownPointer = { onPointerDown: (e: { stopPropagation: () => void }) => e.stopPropagation(), onTouchStart: (e: { stopPropagation: () => void }) => e.stopPropagation() };
+
+/**
+ * A strip of a day: picked up anywhere with the mouse, pen or a held finger; with the keyboard from its drag handle.
+ * The strip itself is no control: its handle and its menu are two. A strip still being saved (negative id) has both,
+ * inert until the server's answer, so focus can stay on it.
+ */
+function DraggableStrip({ strip, place, days, editable, onMove, onUnschedule, focus }: {
+  strip: Strip; place: { index: number; count: number }; days: ShootDay[]; editable: boolean;
+  onMove: (strip: Strip, day: Id, index?: number) => void; onUnschedule: (strip: Strip) => void; focus: FocusRequest;
 }) {
   const pending = strip.id < 0;
-  const drag = useDraggable({ id: dragId.strip(strip.id), disabled: !editable || pending });
+  const drag = useDraggable({ id: dragId.strip(strip.id), disabled: !editable || pending, attributes: { roleDescription: "drag handle" } });
   const drop = useDroppable({ id: dropId.strip(strip.id), disabled: !editable });
   const ref = (node: HTMLDivElement | null) => { drag.setNodeRef(node); drop.setNodeRef(node); };
+  const { pointer, keyboard } = splitListeners(drag.listeners);
+  const handle = useRef<HTMLButtonElement>(null);
+  const handleRef = useMergedRef(handle, drag.setActivatorNodeRef);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  useTakeFocus(focus.wanted === focusKey.strip("handle", strip, strip.shoot_day), handle, focus.done);
+  useTakeFocus(focus.wanted === focusKey.strip("menu", strip, strip.shoot_day), menuButton, focus.done);
   const name = strip.kind === "banner" ? `Banner ${strip.text}` : `Scene ${strip.scene_number ?? ""}`;
-  const menu = editable && !pending ? (
-    <Menu position="bottom-end" withinPortal>
+  // The first item it can act on has focus when the menu opens (as on the board's cards, Board.tsx).
+  const up = !pending && place.index > 0;
+  const down = !pending && place.index < place.count - 1;
+  const otherDays = pending ? [] : days.filter((d) => d.id !== strip.shoot_day);
+  const first = up ? "up" : down ? "down" : otherDays.length ? `day:${otherDays[0]?.id}` : pending ? null : "unschedule";
+  const menu = editable ? (
+    <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
       <Menu.Target>
-        <ActionIcon variant="subtle" color="gray" size={32} aria-label={`${name} actions`} data-testid="strip-menu"><IconDotsVertical size={16} /></ActionIcon>
+        <ActionIcon ref={menuButton} variant="subtle" color="gray" size={32} aria-label={`${name} actions`} data-testid="strip-menu" {...ownPointer}
+          style={{ color: "inherit" }}>
+          <IconDotsVertical size={16} />
+        </ActionIcon>
       </Menu.Target>
       <Menu.Dropdown>
+        {/* Every drag has its menu item (WCAG 2.5.7): up and down a place within the day, to the end of another day. */}
+        <Menu.Item disabled={!up} onClick={() => onMove(strip, strip.shoot_day, place.index - 1)} data-testid="strip-move-up"
+          data-autofocus={first === "up" || undefined}>Move up</Menu.Item>
+        <Menu.Item disabled={!down} onClick={() => onMove(strip, strip.shoot_day, place.index + 1)} data-testid="strip-move-down"
+          data-autofocus={first === "down" || undefined}>Move down</Menu.Item>
         <Menu.Label>Move to the end of</Menu.Label>
         {days.map((d) => (
-          <Menu.Item key={d.id} disabled={d.id === strip.shoot_day} onClick={() => onMove(strip, d.id)}>Day {d.number}</Menu.Item>
+          <Menu.Item key={d.id} disabled={pending || d.id === strip.shoot_day} onClick={() => onMove(strip, d.id)} data-testid={`strip-move-to-day-${d.number}`}
+            data-autofocus={first === `day:${d.id}` || undefined}>
+            Day {d.number}
+          </Menu.Item>
         ))}
         <Menu.Divider />
-        <Menu.Item color={strip.kind === "banner" ? "red" : undefined} onClick={() => onUnschedule(strip)} data-testid="strip-unschedule">
+        <Menu.Item color={strip.kind === "banner" ? "red" : undefined} disabled={pending} onClick={() => onUnschedule(strip)} data-testid="strip-unschedule"
+          data-autofocus={first === "unschedule" || undefined}>
           {strip.kind === "banner" ? "Delete banner" : "Unschedule"}
         </Menu.Item>
       </Menu.Dropdown>
     </Menu>
   ) : null;
   return (
-    <div ref={ref} {...(editable ? drag.attributes : {})} {...(editable ? drag.listeners : {})} aria-roledescription="strip"
-      aria-label={editable ? `${name}. Press space to move it.` : name}
+    <div ref={ref} {...(editable ? pointer : {})} data-testid="strip-drag"
       style={{ opacity: drag.isDragging ? 0.35 : pending ? 0.7 : 1, touchAction: "manipulation", cursor: editable ? "grab" : undefined, borderRadius: 4,
         outline: drop.isOver && !drag.isDragging ? "2px solid var(--mantine-color-yellow-5)" : undefined, outlineOffset: -1 }}>
-      <StripBody strip={strip} menu={menu} handle={editable} />
+      <StripBody strip={strip} menu={menu}
+        handle={editable ? <DragHandle label={`Move ${name.toLowerCase()}`} handleRef={handleRef} attributes={drag.attributes} keyboard={keyboard} /> : null} />
     </div>
   );
 }
@@ -315,13 +373,14 @@ function sceneAsStrip(scene: Scene, castIds: number[] | undefined): Strip {
 }
 
 /** One strip: scene number, INT/EXT, D/N, location (and synopsis), pages, cast ids; a banner spans the whole row. */
-function StripBody({ strip, menu, handle, overlay, compact }: { strip: Strip; menu?: ReactNode; handle?: boolean; overlay?: boolean; compact?: boolean }) {
+/** `handle`: the strip's drag handle (at its left), `menu`: its actions (at its right). */
+function StripBody({ strip, menu, handle, overlay, compact }: { strip: Strip; menu?: ReactNode; handle?: ReactNode; overlay?: boolean; compact?: boolean }) {
   if (strip.kind === "banner") {
     return (
       <Group wrap="nowrap" gap={4} px={6} data-testid="strip" data-kind="banner" data-strip-id={strip.id}
         style={{ ...noSelect, minHeight: 34, borderRadius: 4, background: "light-dark(var(--mantine-color-dark-7), var(--mantine-color-gray-3))",
           color: "light-dark(var(--mantine-color-white), var(--mantine-color-black))", boxShadow: overlay ? "var(--mantine-shadow-xl)" : undefined }}>
-        {handle && <IconGripVertical size={14} style={{ opacity: 0.6, flexShrink: 0 }} />}
+        {handle}
         <Text fw={800} size="sm" ta="center" style={{ flex: 1, letterSpacing: "0.12em" }} data-testid="banner-text">{strip.text}</Text>
         {menu}
       </Group>
@@ -334,7 +393,7 @@ function StripBody({ strip, menu, handle, overlay, compact }: { strip: Strip; me
       data-scene-number={strip.scene_number ?? undefined} data-tone={tone} data-position={strip.position}
       style={{ ...noSelect, minHeight: 38, borderRadius: 4, background: style.background, borderLeft: `6px solid ${style.edge}`,
         border: `1px solid ${style.edge}`, borderLeftWidth: 6, boxShadow: overlay ? "var(--mantine-shadow-xl)" : undefined, color: "var(--mantine-color-text)" }}>
-      {handle && <IconGripVertical size={14} style={{ opacity: 0.5, flexShrink: 0 }} aria-hidden />}
+      {handle}
       <Text fw={800} miw={compact ? 32 : 44} maw={compact ? 64 : 96} truncate style={{ flexShrink: 0 }} data-testid="strip-number">{strip.scene_number}</Text>
       <Text size="sm" fw={600} w={compact ? 32 : 62} style={{ flexShrink: 0 }}>{compact ? strip.int_ext?.slice(0, 3) : strip.int_ext}</Text>
       <Tooltip label={strip.time_of_day || "—"} openDelay={400}>
@@ -351,48 +410,64 @@ function StripBody({ strip, menu, handle, overlay, compact }: { strip: Strip; me
   );
 }
 
-function Pool({ scenes, castIds, days, editable, dragging, onSchedule }: {
+function Pool({ scenes, castIds, days, editable, dragging, onSchedule, focus }: {
   scenes: Scene[]; castIds: Map<Id, number[]>; days: ShootDay[]; editable: boolean; dragging: boolean; onSchedule: (scene: Scene, day: Id) => void;
+  focus: FocusRequest;
 }) {
   const drop = useDroppable({ id: dropId.pool, disabled: !editable });
+  // Read-only, nothing in the list takes focus: the list itself does while it scrolls.
+  const [listRef, overflows] = useOverflows<HTMLDivElement>();
   return (
     <Paper ref={drop.setNodeRef} withBorder radius="md" p="xs" data-testid="unscheduled-pool"
       style={{ minHeight: 200,
         background: drop.isOver ? "var(--mantine-color-red-light)" : dragging ? "var(--mantine-color-default-hover)" : undefined }}>
       <Group justify="space-between" mb="xs" px={4}>
-        <Text fw={700}>Unscheduled</Text>
+        <Title order={2} fz="md" fw={700} lh={1.55}>Unscheduled</Title>
         <Badge variant="light" color="gray" data-testid="pool-count">{scenes.length} · {pagesLabel(scenes.reduce((n, s) => n + s.page_eighths, 0))}</Badge>
       </Group>
       {dragging && <Text size="xs" c="dimmed" ta="center" mb="xs">Drop a strip here to unschedule it</Text>}
-      <Stack gap={2} style={{ maxHeight: "calc(100vh - 220px)", overflowY: "auto" }}>
-        {scenes.map((scene) => <PoolStrip key={scene.id} scene={scene} castIds={castIds.get(scene.id)} days={days} editable={editable} onSchedule={onSchedule} />)}
+      <Stack ref={listRef} gap={2} style={{ maxHeight: "calc(100vh - 220px)", overflowY: "auto" }} {...scrollRegionProps(overflows && !editable, "Unscheduled scenes")}>
+        {scenes.map((scene) => (
+          <PoolStrip key={scene.id} scene={scene} castIds={castIds.get(scene.id)} days={days} editable={editable} onSchedule={onSchedule} focus={focus} />
+        ))}
         {scenes.length === 0 && <Text size="sm" c="dimmed" ta="center" py="md">Every scene is scheduled.</Text>}
       </Stack>
     </Paper>
   );
 }
 
-function PoolStrip({ scene, castIds, days, editable, onSchedule }: {
-  scene: Scene; castIds: number[] | undefined; days: ShootDay[]; editable: boolean; onSchedule: (scene: Scene, day: Id) => void;
+/** A scene of the unscheduled pool: dragged like a strip (keyboard: from its handle), or put at the end of a day from its menu. */
+function PoolStrip({ scene, castIds, days, editable, onSchedule, focus }: {
+  scene: Scene; castIds: number[] | undefined; days: ShootDay[]; editable: boolean; onSchedule: (scene: Scene, day: Id) => void; focus: FocusRequest;
 }) {
-  const drag = useDraggable({ id: dragId.scene(scene.id), disabled: !editable });
+  const drag = useDraggable({ id: dragId.scene(scene.id), disabled: !editable, attributes: { roleDescription: "drag handle" } });
+  const { pointer, keyboard } = splitListeners(drag.listeners);
+  const handle = useRef<HTMLButtonElement>(null);
+  const handleRef = useMergedRef(handle, drag.setActivatorNodeRef);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  useTakeFocus(focus.wanted === focusKey.pool("handle", scene.id), handle, focus.done);
+  useTakeFocus(focus.wanted === focusKey.pool("menu", scene.id), menuButton, focus.done);
   const menu = editable && days.length > 0 ? (
-    <Menu position="bottom-end" withinPortal>
+    <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
       <Menu.Target>
-        <ActionIcon variant="subtle" color="gray" size={32} aria-label={`Schedule scene ${scene.number}`} data-testid="pool-menu"><IconDotsVertical size={16} /></ActionIcon>
+        <ActionIcon ref={menuButton} variant="subtle" color="gray" size={32} aria-label={`Schedule scene ${scene.number}`} data-testid="pool-menu" {...ownPointer}
+          style={{ color: "inherit" }}>
+          <IconDotsVertical size={16} />
+        </ActionIcon>
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Label>Add to the end of</Menu.Label>
-        {days.map((d) => <Menu.Item key={d.id} onClick={() => onSchedule(scene, d.id)}>Day {d.number}</Menu.Item>)}
+        {days.map((d, i) => (
+          <Menu.Item key={d.id} onClick={() => onSchedule(scene, d.id)} data-testid={`pool-add-to-day-${d.number}`} data-autofocus={i === 0 || undefined}>Day {d.number}</Menu.Item>
+        ))}
       </Menu.Dropdown>
     </Menu>
   ) : null;
   return (
-    <div ref={drag.setNodeRef} {...(editable ? drag.attributes : {})} {...(editable ? drag.listeners : {})} aria-roledescription="unscheduled scene"
-      aria-label={`Scene ${scene.number}, unscheduled.${editable ? " Press space to move it." : ""}`} data-testid="pool-scene" data-scene-id={scene.id}
+    <div ref={drag.setNodeRef} {...(editable ? pointer : {})} data-testid="pool-scene" data-scene-id={scene.id}
       style={{ opacity: drag.isDragging ? 0.35 : 1, touchAction: "manipulation", cursor: editable ? "grab" : undefined }}>
-      <StripBody strip={sceneAsStrip(scene, castIds)} menu={menu} handle={editable} compact />
+      <StripBody strip={sceneAsStrip(scene, castIds)} menu={menu} compact
+        handle={editable ? <DragHandle label={`Move scene ${scene.number}`} handleRef={handleRef} attributes={drag.attributes} keyboard={keyboard} /> : null} />
     </div>
   );
 }
-

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../../api/client";
 import type { CallSheet, CallSheetRecipient, CastCall } from "../../api/schedule";
 import {
-  byDepartment, changeLine, changeValue, changedEdit, clock, distributionCounts, editOf, hhmm, publishLabel, recipientStatus, sheetErrorMessage,
-  statusBadge, validateSheet,
+  byDepartment, callMinutes, callTimeDisplay, changeLine, changeValue, changedEdit, clock, distributionCounts, editOf, hhmm, offsetText, publishLabel,
+  recipientStatus, sheetErrorMessage,
+  statusBadge, validateBlocks, validateSheet,
 } from "./callsheet";
 
 const castCall = (over: Partial<CastCall>): CastCall => ({ cast_member: 1, pickup: null, hair_makeup: null, on_set: null, notes: "", cast_id: 3, name: "ANA RUIZ", ...over });
@@ -11,7 +12,7 @@ const recipient = (over: Partial<CallSheetRecipient>): CallSheetRecipient => ({
   id: 1, call_sheet: 1, user: 1, name: "Ana", role: "crew", revision: 2, notified_at: "2026-11-23T18:00:00Z", seen_at: null, confirmed_at: null, confirmed_revision: null, ...over,
 });
 const sheet = (over: Partial<CallSheet>): CallSheet => ({
-  id: 1, production: 1, shoot_day: 1, status: "draft", revision: 0, crew_call: "07:00:00", shooting_call: null, first_meal: null,
+  id: 1, production: 1, shoot_day: 1, status: "draft", revision: 0, crew_call: "07:00:00", shooting_call: null, first_meal: null, wrap: null,
   locations: [], hospital: { name: "", address: "", phone: "" }, weather: { summary: "", high_c: null, low_c: null, sunrise: null, sunset: null },
   cast_calls: [], crew_calls: [], notes: "", published_at: null, published_by: null, shoot_day_number: 1, date: "2026-11-24", unit: "Main Unit",
   scenes: [], banners: [], advance: null, distribution: { recipients: 0, seen: 0, confirmed: 0 }, version: 1, ...over,
@@ -59,18 +60,56 @@ describe("checks of the times", () => {
   });
   it("refuses a shooting call before the crew call, bad times, and calls out of order", () => {
     const issues = validateSheet({
-      crew_call: "07:00", shooting_call: "06:45", first_meal: "25:00",
+      crew_call: "07:00", shooting_call: "06:45", first_meal: "48:00",
       cast_calls: [castCall({ pickup: "07:30", hair_makeup: "07:10", on_set: "09:00" }), castCall({ cast_id: null, name: "", hair_makeup: "09:00", on_set: "08:00" })],
     });
     expect(issues.map((i) => i.path)).toEqual(["first_meal", "shooting_call", "cast_calls.0.hair_makeup", "cast_calls.1.on_set"]);
-    expect(issues[0]?.message).toBe("First meal must be a time of day, HH:MM.");
+    expect(issues[0]?.message).toBe("First meal must be a time HH:MM (after midnight 00:15 (+1)).");
     expect(issues[1]?.message).toBe("Shooting call 06:45 is before the crew call 07:00.");
     expect(issues[3]?.message).toBe("Cast call 2: on set 08:00 is before hair/makeup 09:00.");
+  });
+  it("orders a night shoot past midnight, in either way of writing it", () => {
+    const night = { crew_call: "22:30", shooting_call: "00:15 (+1)", first_meal: "27:30", wrap: "09:00 (+1)", cast_calls: [castCall({ pickup: "21:45", on_set: "0:30+1" })] };
+    expect(validateSheet(night)).toEqual([]);
+    const wrong = validateSheet({ ...night, shooting_call: "22:00", wrap: "09:00", first_meal: "22:30" });
+    expect(wrong.map((i) => i.message)).toEqual([
+      "Shooting call 22:00 is before the crew call 22:30.", "First meal 22:30 is not after the crew call 22:30.",
+      "Estimated wrap 09:00 is not after the shooting call 22:00.",
+    ]);
+    expect(validateSheet({ ...night, crew_call: "24:30 (+1)" }).map((i) => i.path)).toEqual(["crew_call"]);
+  });
+  it("writes a change of a call time past midnight with (+1)", () => {
+    expect(changeLine({ field: "shooting_call", label: "Shooting call", before: "24:15", after: "24:45" })).toBe("Shooting call: 00:15 (+1) → 00:45 (+1)");
+    expect(changeLine({ field: "crew_calls", label: "Grip call", before: "called", after: "25:00" })).toBe("Grip call: called → 01:00 (+1)");
+    expect(changeLine({ field: "notes", label: "Notes", before: "24:15", after: "x" })).toBe("Notes: 24:15 → x");
+  });
+  it("reads call times as the server does and shows them with (+1)", () => {
+    expect([callMinutes("22:30"), callMinutes("00:15 (+1)"), callMinutes("25:30"), callMinutes("0:15+1"), callMinutes(""), callMinutes("48:00")])
+      .toEqual([1350, 1455, 1530, 1455, null, Number.NaN]);
+    expect([callTimeDisplay("24:15"), callTimeDisplay("06:30"), callTimeDisplay("25:30"), callTimeDisplay(null)]).toEqual(["00:15 (+1)", "06:30", "01:30 (+1)", ""]);
+    expect([offsetText(-15), offsetText(90), offsetText(0)]).toEqual(["15 min before", "1 h 30 min after", "at the general call"]);
   });
   it("reads times with seconds", () => {
     expect(hhmm("07:00:00")).toBe("07:00");
     expect(hhmm("7:05")).toBe("07:05");
     expect(hhmm(null)).toBe("");
+  });
+});
+
+describe("checks of the typed blocks", () => {
+  const times = { crew_call: null, shooting_call: null, first_meal: null, cast_calls: [] };
+  it("accepts filled rows and no rows", () => {
+    expect(validateSheet({ ...times, walkie_channels: [{ channel: "1", use: "Production" }, { channel: "2", use: "" }], key_contacts: [{ role: "UPM", name: "", phone: "" }] })).toEqual([]);
+    expect(validateBlocks({ walkie_channels: [], key_contacts: [] })).toEqual([]);
+    expect(validateBlocks({})).toEqual([]);
+  });
+  it("asks for the channel the API requires, once each, and a role or a name for a contact", () => {
+    expect(validateSheet({ ...times, walkie_channels: [{ channel: " ", use: "Camera" }, { channel: "3", use: "" }, { channel: "3 ", use: "Grip" }],
+      key_contacts: [{ role: "", name: " ", phone: "555" }] })).toEqual([
+      { path: "walkie_channels.0.channel", message: 'Walkie channel row 1 needs a channel (e.g. "1").' },
+      { path: "walkie_channels.2.channel", message: "Walkie channel 3 is listed twice." },
+      { path: "key_contacts.0.name", message: "Key contact 1 needs a role or a name." },
+    ]);
   });
 });
 
@@ -111,6 +150,31 @@ describe("the form", () => {
     expect(edit.cast_calls[0]?.on_set).toBe("08:00");
     expect(changedEdit(s, edit)).toEqual({});
     expect(changedEdit(s, { ...edit, crew_call: "06:30", notes: "Bring rain gear" })).toEqual({ crew_call: "06:30" });
+  });
+  it("starts the walkie channels, safety notes, key contacts and hospital route empty when the sheet has none", () => {
+    const edit = editOf(sheet({}));
+    expect([edit.walkie_channels, edit.safety_notes, edit.key_contacts, edit.hospital.route]).toEqual([[], "", [], ""]);
+    expect(changedEdit(sheet({}), edit)).toEqual({});
+  });
+  it("sends each typed block whole when it changed, and nothing for a block left as it was", () => {
+    const s = sheet({ walkie_channels: [{ channel: "1", use: "Production" }], safety_notes: "", hospital: { name: "St Mary", address: "", phone: "555-0100", route: "" },
+      key_contacts: [{ role: "UPM", name: "Lee", phone: "+44 7700 900123" }] });
+    const edit = editOf(s);
+    expect(changedEdit(s, edit)).toEqual({});
+    const walkies = [...edit.walkie_channels, { channel: "2", use: "Camera" }];
+    const contacts = [...edit.key_contacts, { role: "Locations", name: "Ola", phone: "" }];
+    const route = { ...edit.hospital, route: "Left on Quay St, 2 km" };
+    expect(changedEdit(s, { ...edit, walkie_channels: walkies, safety_notes: "Wet deck: non-slip boots", key_contacts: contacts, hospital: route })).toEqual({
+      walkie_channels: [{ channel: "1", use: "Production" }, { channel: "2", use: "Camera" }], safety_notes: "Wet deck: non-slip boots",
+      key_contacts: [{ role: "UPM", name: "Lee", phone: "+44 7700 900123" }, { role: "Locations", name: "Ola", phone: "" }],
+      hospital: { name: "St Mary", address: "", phone: "555-0100", route: "Left on Quay St, 2 km" },
+    });
+    expect(changedEdit(s, { ...edit, key_contacts: [] })).toEqual({ key_contacts: [] }); // removing the last row clears the block
+  });
+  it("a sheet from before the route was typed is not changed by opening it", () => {
+    const s = sheet({ hospital: { name: "St Mary", address: "", phone: "" } });
+    expect(changedEdit(s, editOf(s))).toEqual({});
+    expect(changedEdit(s, { ...editOf(s), hospital: { name: "St Mary", address: "", phone: "", route: "" } })).toEqual({});
   });
   it("groups crew calls by department in first-seen order", () => {
     const groups = byDepartment([{ department: "Camera" }, { department: "Sound" }, { department: "Camera" }, { department: "" }]);

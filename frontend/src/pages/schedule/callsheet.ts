@@ -27,11 +27,15 @@ export function changeValue(value: unknown): string {
   return String(value as string | number);
 }
 
-/** One line per change: "Crew call: 07:00 → 06:30"; an addition or removal says so instead of an arrow. */
+const TIME_CHANGE = /^(crew_call|shooting_call|first_meal|wrap|crew_calls|cast_calls\.\d+\.(pickup|hair_makeup|on_set))$/;
+
+/** One line per change: "Crew call: 07:00 → 06:30", call times past midnight as "00:15 (+1)"; an addition or removal
+ * says so instead of an arrow. */
 export function changeLine(change: CallSheetChange): string {
   const label = change.label || change.field;
-  const before = changeValue(change.before);
-  const after = changeValue(change.after);
+  const shown = (v: unknown) => (TIME_CHANGE.test(change.field) && typeof v === "string" && !Number.isNaN(callMinutes(v) ?? Number.NaN) ? callTimeDisplay(v) : v);
+  const before = changeValue(shown(change.before));
+  const after = changeValue(shown(change.after));
   if (before === "—" && after !== "—") return `${label}: added ${after}`;
   if (after === "—" && before !== "—") return `${label}: removed ${before}`;
   return `${label}: ${before} → ${after}`;
@@ -44,29 +48,73 @@ export function hhmm(value: string | null | undefined): string {
   return m ? `${(m[1] ?? "").padStart(2, "0")}:${m[2] ?? ""}` : value;
 }
 
-const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
-const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+const CALL_TIME = /^(\d{1,2}):([0-5]\d)(?::\d{2})?\s*(\(\s*\+\s*1\s*\)|\+\s*1)?$/;
+const DAY = 24 * 60;
+
+/**
+ * Minutes after the shoot day's midnight of a call time as the server reads it (apps/callsheets/calltimes.py):
+ * "22:30", "25:30" (HH up to 47), "00:15 (+1)" / "0:15+1" (the next day). null for nothing, NaN for anything else.
+ */
+export function callMinutes(value: string | null | undefined): number | null {
+  const text = (value ?? "").trim();
+  if (!text) return null;
+  const m = CALL_TIME.exec(text);
+  if (!m) return Number.NaN;
+  const hours = Number(m[1]);
+  const next = Boolean(m[3]);
+  if (next && hours >= 24) return Number.NaN;
+  const total = (hours + (next ? 24 : 0)) * 60 + Number(m[2]);
+  return total < 2 * DAY ? total : Number.NaN;
+}
+
+/** A call time for people: "06:30", or "00:15 (+1)" past midnight ("24:15" from the API); text it cannot read as it is. */
+export function callTimeDisplay(value: string | null | undefined): string {
+  const total = callMinutes(value);
+  if (total === null) return "";
+  if (Number.isNaN(total)) return value ?? "";
+  const rest = total % DAY;
+  const clockText = `${String(Math.floor(rest / 60)).padStart(2, "0")}:${String(rest % 60).padStart(2, "0")}`;
+  return total >= DAY ? `${clockText} (+1)` : clockText;
+}
+
+/** An offset from the general call in words: -15 → "15 min before", 90 → "1 h 30 min after", 0 → "at the general call". */
+export function offsetText(offset: number): string {
+  if (offset === 0) return "at the general call";
+  const a = Math.abs(offset);
+  const parts = [Math.floor(a / 60) ? `${Math.floor(a / 60)} h` : "", a % 60 ? `${a % 60} min` : ""].filter(Boolean);
+  return `${parts.join(" ")} ${offset < 0 ? "before" : "after"}`;
+}
 
 export interface SheetIssue { path: string; message: string }
 
 /**
  * What the server will refuse, said at once while typing (the server checks again, and its 400 is shown too):
- * times are "HH:MM", the shooting call is not before the crew call, nobody is on set before the crew call, and each
- * cast member's pickup ≤ hair/makeup ≤ on set. `path` names the input ("crew_call", "cast_calls.2.on_set").
+ * times are "HH:MM" (after midnight "00:15 (+1)" or "24:15"), compared as minutes of the shoot day so a night shoot
+ * orders right: the shooting call is not before the crew call, the meal is after it, the wrap after the shooting
+ * call, nobody is on set before the crew call, and each cast member's pickup ≤ hair/makeup ≤ on set. `path` names
+ * the input ("crew_call", "cast_calls.2.on_set").
  */
-export function validateSheet(sheet: Pick<CallSheetEdit, "crew_call" | "shooting_call" | "first_meal" | "cast_calls">): SheetIssue[] {
-  const issues: SheetIssue[] = [];
+export function validateSheet(sheet: Pick<CallSheetEdit, "crew_call" | "shooting_call" | "first_meal" | "cast_calls"> & { wrap?: string | null }
+  & Partial<Pick<CallSheetEdit, "walkie_channels" | "key_contacts">>): SheetIssue[] {
+  const issues: SheetIssue[] = validateBlocks(sheet);
   const time = (path: string, label: string, value: string | null | undefined): string | null => {
-    const v = hhmm(value);
-    if (!v) return null;
-    if (!TIME.test(v)) { issues.push({ path, message: `${label} must be a time of day, HH:MM.` }); return null; }
-    return v;
+    const total = callMinutes(value);
+    if (total === null) return null;
+    if (Number.isNaN(total)) { issues.push({ path, message: `${label} must be a time HH:MM (after midnight 00:15 (+1)).` }); return null; }
+    return callTimeDisplay(value);
   };
+  const minutes = (t: string) => callMinutes(t) ?? 0;
   const crew = time("crew_call", "Crew call", sheet.crew_call);
   const shooting = time("shooting_call", "Shooting call", sheet.shooting_call);
-  time("first_meal", "First meal", sheet.first_meal);
+  const meal = time("first_meal", "First meal", sheet.first_meal);
+  const wrap = time("wrap", "Estimated wrap", sheet.wrap);
   if (crew && shooting && minutes(shooting) < minutes(crew)) {
     issues.push({ path: "shooting_call", message: `Shooting call ${shooting} is before the crew call ${crew}.` });
+  }
+  if (crew && meal && minutes(meal) <= minutes(crew)) issues.push({ path: "first_meal", message: `First meal ${meal} is not after the crew call ${crew}.` });
+  const start = shooting ?? crew;
+  if (start && wrap && minutes(wrap) <= minutes(start)) {
+    issues.push({ path: "wrap", message: `Estimated wrap ${wrap} is not after the ${shooting ? "shooting" : "crew"} call ${start}.` });
   }
   sheet.cast_calls.forEach((c, i) => {
     const who = [c.cast_id != null ? String(c.cast_id) : "", c.name ?? ""].filter(Boolean).join(" ") || `Cast call ${i + 1}`;
@@ -81,6 +129,29 @@ export function validateSheet(sheet: Pick<CallSheetEdit, "crew_call" | "shooting
     if (before && onSet && minutes(onSet) < minutes(before)) {
       issues.push({ path: `cast_calls.${i}.on_set`, message: `${who}: on set ${onSet} is before ${hmu ? "hair/makeup" : "the pickup"} ${before}.` });
     }
+  });
+  return issues;
+}
+
+/** Longest texts the API takes in the typed blocks (apps/callsheets/sheet_rows.py). */
+export const BLOCK_LIMITS = { channel: 20, use: 200, role: 100, name: 200, phone: 60, route: 2000 } as const;
+
+/**
+ * What the server refuses or the crew could not use in the walkie channels and key contacts (said while typing; the
+ * server checks again): a channel row needs its channel (the API requires it) and a channel is listed once; a key
+ * contact needs a role or a name. `path` names the input ("walkie_channels.0.channel", "key_contacts.1.name").
+ */
+export function validateBlocks(sheet: Partial<Pick<CallSheetEdit, "walkie_channels" | "key_contacts">>): SheetIssue[] {
+  const issues: SheetIssue[] = [];
+  const seen = new Set<string>();
+  (sheet.walkie_channels ?? []).forEach((w, i) => {
+    const channel = w.channel.trim();
+    if (!channel) issues.push({ path: `walkie_channels.${i}.channel`, message: `Walkie channel row ${i + 1} needs a channel (e.g. "1").` });
+    else if (seen.has(channel.toLowerCase())) issues.push({ path: `walkie_channels.${i}.channel`, message: `Walkie channel ${channel} is listed twice.` });
+    seen.add(channel.toLowerCase());
+  });
+  (sheet.key_contacts ?? []).forEach((k, i) => {
+    if (!k.role.trim() && !k.name.trim()) issues.push({ path: `key_contacts.${i}.name`, message: `Key contact ${i + 1} needs a role or a name.` });
   });
   return issues;
 }
@@ -128,11 +199,14 @@ export function sheetErrorMessage(error: unknown, dayNumber?: number): string {
 
 /** The editable part of a sheet, with its times as "HH:MM" (the form's starting point). */
 export function editOf(sheet: CallSheet): CallSheetEdit {
+  const shown = (t: string | null | undefined) => callTimeDisplay(t) || null;
   return {
-    crew_call: hhmm(sheet.crew_call) || null, shooting_call: hhmm(sheet.shooting_call) || null, first_meal: hhmm(sheet.first_meal) || null,
-    locations: sheet.locations.map((l) => ({ ...l })), hospital: { ...sheet.hospital }, weather: { ...sheet.weather },
-    cast_calls: sheet.cast_calls.map((c) => ({ ...c, pickup: hhmm(c.pickup) || null, hair_makeup: hhmm(c.hair_makeup) || null, on_set: hhmm(c.on_set) || null })),
-    crew_calls: sheet.crew_calls.map((c) => ({ ...c, call: hhmm(c.call) || null })), notes: sheet.notes,
+    crew_call: shown(sheet.crew_call), shooting_call: shown(sheet.shooting_call), first_meal: shown(sheet.first_meal), wrap: shown(sheet.wrap),
+    locations: sheet.locations.map((l) => ({ ...l })), hospital: { ...sheet.hospital, route: sheet.hospital.route ?? "" }, weather: { ...sheet.weather },
+    cast_calls: sheet.cast_calls.map((c) => ({ ...c, pickup: shown(c.pickup), hair_makeup: shown(c.hair_makeup), on_set: shown(c.on_set) })),
+    crew_calls: sheet.crew_calls.map((c) => ({ ...c, call: shown(c.call), offset: c.offset ?? null })), notes: sheet.notes,
+    walkie_channels: (sheet.walkie_channels ?? []).map((w) => ({ channel: w.channel, use: w.use ?? "" })), safety_notes: sheet.safety_notes ?? "",
+    key_contacts: (sheet.key_contacts ?? []).map((k) => ({ role: k.role ?? "", name: k.name ?? "", phone: k.phone ?? "" })),
   };
 }
 

@@ -146,6 +146,24 @@ export function removeStrip(strips: readonly Strip[], stripId: Id): Strip[] {
   return renumber(rest, gone.shoot_day, stripsByDay(rest).get(gone.shoot_day) ?? []);
 }
 
+/**
+ * A strip's React key: a scene's strip is keyed by its scene, so its component (and the focus in it) stays when the
+ * server's id replaces the optimistic one (a scene has one strip at most); a banner by its id.
+ */
+export function stripKey(strip: Pick<Strip, "id" | "kind" | "scene">): string {
+  return strip.kind === "scene" && strip.scene != null ? `scene:${strip.scene}` : `banner:${strip.id}`;
+}
+
+/**
+ * Keys of the stripboard's controls for focus requests (dnd/useFocusRequest): a strip's menu or drag handle once the
+ * strip shows on `day`, a pool scene's, a day's menu. A move to another day mounts the strip anew there.
+ */
+export const focusKey = {
+  strip: (target: "menu" | "handle", strip: Pick<Strip, "id" | "kind" | "scene">, day: Id) => `${target}:${stripKey(strip)}@day:${day}`,
+  pool: (target: "menu" | "handle", scene: Id) => `${target}:pool:scene:${scene}`,
+  dayMenu: (day: Id) => `menu:day:${day}`,
+};
+
 // Drag and drop ids: what is dragged (a strip, or a scene of the pool) and where it is dropped.
 export const dragId = { strip: (id: Id) => `strip:${id}`, scene: (id: Id) => `scene:${id}` };
 export const dropId = {

@@ -4,19 +4,25 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
 import { ApiError, api } from "../../api/client";
 import { keys } from "../../api/keys";
-import type { Strip } from "../../api/schedule";
+import type { Strip, StripMove } from "../../api/schedule";
 import type { Id, Scene } from "../../api/types";
 import { insertStrip, moveStrip, removeStrip } from "./strips";
 
 export interface StripActions {
-  /** Move a strip to `index` of `day` (`POST /api/strips/{id}/move/` with its version). */
-  move: (strip: Strip, day: Id, index: number) => void;
-  /** Put a scene of the pool into `day` at `index` (`POST /api/strips/`). */
-  schedule: (scene: Scene, day: Id, index: number, castIds?: number[]) => void;
+  /**
+   * Move a strip to `index` of `day` (`POST /api/strips/{id}/move/` with its version); `index` left out: the end of
+   * the day (no position is sent, the server puts it last).
+   */
+  move: (strip: Strip, day: Id, index?: number) => void;
+  /** Put a scene of the pool into `day` at `index` (`POST /api/strips/`); `index` undefined: the end of the day. */
+  schedule: (scene: Scene, day: Id, index: number | undefined, castIds?: number[]) => void;
   /** Take a strip off the schedule: a scene goes back to the pool, a banner is gone (`DELETE`). */
   unschedule: (strip: Strip) => void;
   addBanner: (day: Id, text: string) => Promise<void>;
 }
+
+/** The `position` of a write body: left out for the end of the day (the server's default), as JSON has no Infinity. */
+const at = (index: number | undefined) => (index === undefined ? {} : { position: index });
 
 const isStrip = (x: unknown): x is Strip => typeof x === "object" && x !== null && "id" in x && "shoot_day" in x;
 
@@ -58,19 +64,19 @@ export function useStripActions(production: Id): StripActions {
 
   return {
     move(strip, day, index) {
-      const rollback = optimistic((old) => moveStrip(old, strip.id, day, index));
-      api<unknown>(`/api/strips/${strip.id}/move/`, { method: "POST", json: { shoot_day: day, position: index, version: strip.version } })
+      const rollback = optimistic((old) => moveStrip(old, strip.id, day, index ?? Infinity));
+      api<unknown>(`/api/strips/${strip.id}/move/`, { method: "POST", json: { shoot_day: day, ...at(index), version: strip.version } satisfies StripMove })
         .then((saved) => store(saved))
         .catch((error: unknown) => failed(error, `${label(strip)} was not moved`, rollback));
     },
     schedule(scene, day, index, castIds = []) {
       const id = tempId.current--;
       const draft: Strip = {
-        id, production, shoot_day: day, position: index, kind: "scene", scene: scene.id, text: "", scene_number: scene.number, int_ext: scene.int_ext,
+        id, production, shoot_day: day, position: index ?? 0, kind: "scene", scene: scene.id, text: "", scene_number: scene.number, int_ext: scene.int_ext,
         time_of_day: scene.time_of_day, location: scene.location, page_eighths: scene.page_eighths, cast_ids: castIds, synopsis: scene.synopsis, version: 0,
       };
-      const rollback = optimistic((old) => insertStrip(old, draft, index));
-      api<unknown>("/api/strips/", { method: "POST", json: { production, shoot_day: day, kind: "scene", scene: scene.id, position: index } })
+      const rollback = optimistic((old) => insertStrip(old, draft, index ?? Infinity));
+      api<unknown>("/api/strips/", { method: "POST", json: { production, shoot_day: day, kind: "scene", scene: scene.id, ...at(index) } })
         .then((saved) => store(saved, id))
         .catch((error: unknown) => failed(error, `Scene ${scene.number} was not scheduled`, rollback));
     },

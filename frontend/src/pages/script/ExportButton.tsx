@@ -1,4 +1,4 @@
-// Download a version as Fountain or PDF. A big version's export is made by a job first: its progress shows in the button, then the file comes.
+// Download a version as Fountain, Final Draft or PDF. A big version's export is made by a job first: its progress shows in the button, then the file comes.
 import { ActionIcon, RingProgress, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useEffect, useState, type ReactNode } from "react";

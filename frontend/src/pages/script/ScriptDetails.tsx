@@ -3,7 +3,7 @@ import { Alert, Button, Group, Stack, Switch, Text, TextInput, Textarea } from "
 import { notifications } from "@mantine/notifications";
 import { IconLock, IconLockOpen } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { ApiError } from "../../api/client";
 import { patch } from "../../api/hooks";
 import { keys } from "../../api/keys";
@@ -35,6 +35,13 @@ export function ScriptDetails({ script, canWrite }: { script: Script; canWrite: 
   const changes = edit ? changedScriptFields(pick(edit.base), edit.values) : {};
   const dirty = Object.keys(changes).length > 0;
   const store = (s: Script) => putInList(qc, keys.scripts(s.production), s);
+  // Discard goes away and Save is disabled once the form is clean: focus, left on <body>, comes back to the form itself
+  // (not a text field: on a tablet that would open the keyboard), so Tab goes on from here.
+  const form = useRef<HTMLFormElement>(null);
+  const refocus = () => requestAnimationFrame(() => {
+    const at = document.activeElement;
+    if (!at || at === document.body || !at.isConnected || (at as HTMLButtonElement).disabled) form.current?.focus({ preventScroll: true });
+  });
 
   async function save(version = edit?.base.version) {
     if (!edit || !dirty) return;
@@ -43,6 +50,7 @@ export function ScriptDetails({ script, canWrite }: { script: Script; canWrite: 
     try {
       store(await patch<Script>(`/api/scripts/${script.id}/`, { ...changes, version }));
       setEdit(null);
+      refocus();
       notifications.show({ color: "green", message: `Saved the details of ${script.title}.` });
     } catch (e) {
       if (conflict.handle(e, changes, {
@@ -61,7 +69,8 @@ export function ScriptDetails({ script, canWrite }: { script: Script; canWrite: 
   );
   const changedMeanwhile = edit && edit.base.version !== script.version;
   return (
-    <form onSubmit={(e) => { e.preventDefault(); void save(); }} data-testid="script-details">
+    <form ref={form} tabIndex={-1} aria-label={`Details of ${script.title}`} onSubmit={(e) => { e.preventDefault(); void save(); }}
+      data-testid="script-details" style={{ outline: "none" }}>
       <Stack gap="sm">
         {changedMeanwhile && <Alert color="yellow" data-testid="script-details-changed">Someone else changed these details while you were editing. Saving will ask which to keep.</Alert>}
         {errors.form && <Alert color="red">{errors.form}</Alert>}
@@ -88,7 +97,7 @@ export function ScriptDetails({ script, canWrite }: { script: Script; canWrite: 
           data-testid="script-numbering-lock" error={errors.numbering_locked} />
         {(errors.genre_locked ?? errors.tone_locked) && <Text size="sm" c="red">{errors.genre_locked ?? errors.tone_locked}</Text>}
         <Group justify="flex-end" gap="xs">
-          {edit && <Button variant="default" onClick={() => { setEdit(null); setErrors({}); }}>Discard</Button>}
+          {edit && <Button variant="default" onClick={() => { setEdit(null); setErrors({}); refocus(); }} data-testid="script-details-discard">Discard</Button>}
           <Button type="submit" loading={busy} disabled={!canWrite || !dirty} data-testid="script-details-save">Save details</Button>
         </Group>
       </Stack>

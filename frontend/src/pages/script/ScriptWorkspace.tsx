@@ -38,7 +38,7 @@ export function ScriptWorkspace({ production, scripts }: { production: Id; scrip
     <Card withBorder data-testid="script-workspace" data-script-id={script.id}>
       <Group justify="space-between" mb="xs" wrap="wrap">
         <Group gap="xs">
-          <Title order={4}>{script.title}</Title>
+          <Title order={2} size="h4">{script.title}</Title>
           {script.numbering_locked && <Badge color="orange" variant="light" data-testid="numbering-locked">Numbers locked</Badge>}
         </Group>
         {scripts.length > 1 && (

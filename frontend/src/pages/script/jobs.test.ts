@@ -22,6 +22,7 @@ describe("editOutcome", () => {
 describe("renderLabel", () => {
   it("names what a render job makes", () => {
     expect(renderLabel({ params: { render: "pdf" } })).toBe("Preparing the PDF");
+    expect(renderLabel({ params: { render: "fdx" } })).toBe("Preparing the Final Draft file");
     expect(renderLabel({ params: { render: "diff" } })).toBe("Comparing the versions");
     expect(renderLabel({ params: {} })).toBe("Preparing");
   });

@@ -16,7 +16,9 @@ export const SCRIPT_JOB_LABEL: Record<string, string> = {
 /** What a render job makes, in words: "the PDF", "the Fountain file", "the diff". */
 export function renderLabel(job: Pick<Job, "params">): string {
   const what = job.params.render;
-  return what === "pdf" ? "Preparing the PDF" : what === "fountain" ? "Preparing the Fountain file" : what === "diff" ? "Comparing the versions" : "Preparing";
+  return what === "pdf" ? "Preparing the PDF" : what === "fountain" ? "Preparing the Fountain file" : what === "fdx" ? "Preparing the Final Draft file"
+    : what === "diff" ? "Comparing the versions"
+    : what === "revision" || what === "revised" ? "Preparing the revision pages" : "Preparing";
 }
 
 /** Hand a downloaded file to the browser as if its link had been clicked. */

@@ -6,6 +6,7 @@ import {
   browserTimeZone, CHANNELS, NOTIFICATION_KINDS, useNotificationPrefs, useSaveNotificationPrefs,
   type Channel, type NotificationKind, type NotificationPrefs,
 } from "../../api/notifications";
+import { PageMain, PageTitle } from "../../components/PageFrame";
 import { TopBar } from "../../components/TopBar";
 import { PushOnThisDevice } from "./PushOnThisDevice";
 
@@ -14,14 +15,16 @@ export function NotificationSettings() {
   return (
     <Container size="md" py="md" data-testid="notification-settings-page">
       <TopBar />
-      <Title order={1} mb="md">Notifications</Title>
-      <Stack gap="lg">
-        {prefs.isPending && <Center h={120}><Loader /></Center>}
-        {prefs.error && <Alert color="red" title="Your notification settings could not be loaded">{prefs.error.message}</Alert>}
-        {/* Keyed by the saved copy: a save (or another tab's) starts the form again from what the server has. */}
-        {prefs.data && <PreferencesForm key={JSON.stringify(prefs.data)} saved={prefs.data} />}
-        <PushOnThisDevice pushWanted={prefs.data ? Object.values(prefs.data.kinds).some((k) => k.push) : true} />
-      </Stack>
+      <PageMain>
+        <PageTitle size="h1" mb="md" title="Notification settings">Notifications</PageTitle>
+        <Stack gap="lg">
+          {prefs.isPending && <Center h={120}><Loader /></Center>}
+          {prefs.error && <Alert color="red" title="Your notification settings could not be loaded">{prefs.error.message}</Alert>}
+          {/* Keyed by the saved copy: a save (or another tab's) starts the form again from what the server has. */}
+          {prefs.data && <PreferencesForm key={JSON.stringify(prefs.data)} saved={prefs.data} />}
+          <PushOnThisDevice pushWanted={prefs.data ? Object.values(prefs.data.kinds).some((k) => k.push) : true} />
+        </Stack>
+      </PageMain>
     </Container>
   );
 }

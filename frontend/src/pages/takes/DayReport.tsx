@@ -1,6 +1,6 @@
 // A shoot day's daily reports as a page, live while the day is shot: the production report's figures (today,
 // previously, to date), the scenes, and the script supervisor's log of every take; each report as CSV and PDF.
-import { Alert, Anchor, Badge, Center, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Center, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
 import { IconDownload } from "@tabler/icons-react";
 import { useState } from "react";
 import type { Id } from "../../api/types";
@@ -89,9 +89,9 @@ function ReportBody({ report }: { report: Report }) {
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
         <Paper withBorder radius="md" p="sm">
-          <Title order={3} size="h4" mb="xs">Production report</Title>
+          <Title order={2} size="h4" mb="xs">Production report</Title>
           <Table data-testid="progress">
-            <Table.Thead><Table.Tr><Table.Th /><Table.Th>Today</Table.Th><Table.Th>Previously</Table.Th><Table.Th>To date</Table.Th></Table.Tr></Table.Thead>
+            <Table.Thead><Table.Tr><Table.Th><VisuallyHidden>Figure</VisuallyHidden></Table.Th><Table.Th>Today</Table.Th><Table.Th>Previously</Table.Th><Table.Th>To date</Table.Th></Table.Tr></Table.Thead>
             <Table.Tbody>
               {running.map((row) => (
                 <Table.Tr key={row.label}><Table.Th scope="row">{row.label}</Table.Th><Table.Td>{row.get(totals)}</Table.Td>
@@ -108,7 +108,7 @@ function ReportBody({ report }: { report: Report }) {
           {report.shoot_day.notes && <Text size="sm" mt="xs">{report.shoot_day.notes}</Text>}
         </Paper>
         <Paper withBorder radius="md" p="sm" style={{ overflowX: "auto" }} tabIndex={0} role="region" aria-labelledby="report-scenes-title">
-          <Title order={3} size="h4" mb="xs" id="report-scenes-title">Scenes</Title>
+          <Title order={2} size="h4" mb="xs" id="report-scenes-title">Scenes</Title>
           <Table data-testid="report-scenes">
             <Table.Thead><Table.Tr><Table.Th>Sc</Table.Th><Table.Th>Set</Table.Th><Table.Th>Pages</Table.Th><Table.Th>Shot</Table.Th><Table.Th>Setups</Table.Th><Table.Th>Takes</Table.Th></Table.Tr></Table.Thead>
             <Table.Tbody>
@@ -124,7 +124,7 @@ function ReportBody({ report }: { report: Report }) {
         </Paper>
       </SimpleGrid>
       <Paper withBorder radius="md" p="sm" style={{ overflowX: "auto" }} tabIndex={0} role="region" aria-labelledby="script-report-title">
-        <Title order={3} size="h4" mb="xs" id="script-report-title">Script supervisor’s report</Title>
+        <Title order={2} size="h4" mb="xs" id="script-report-title">Script supervisor’s report</Title>
         <TakesTable takes={[...report.takes, ...report.wild_tracks]} />
       </Paper>
     </Stack>

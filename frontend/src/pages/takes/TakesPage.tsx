@@ -1,9 +1,10 @@
 // /productions/:id/takes/*: the take log (index) and the shoot day's reports (report), under one heading.
-import { Group, Tabs, Title } from "@mantine/core";
+import { Group, Tabs } from "@mantine/core";
 import { Route, Routes, useLocation, useNavigate } from "react-router-dom";
 import { useProductionId } from "../../hooks/useProductionId";
 import { DayReport } from "./DayReport";
 import { TakeLog } from "./TakeLog";
+import { PageTitle } from "../../components/PageFrame";
 
 export function TakesPage() {
   const production = useProductionId();
@@ -13,7 +14,7 @@ export function TakesPage() {
   return (
     <>
       <Group justify="space-between" mb="sm" wrap="nowrap">
-        <Title order={2}>{report ? "Daily reports" : "Take log"}</Title>
+        <PageTitle>{report ? "Daily reports" : "Take log"}</PageTitle>
         <Tabs value={report ? "report" : "log"} onChange={(v) => void navigate(v === "report" ? `${base}/report` : base)} variant="pills">
           <Tabs.List>
             <Tabs.Tab value="log" style={{ minHeight: 44 }} data-testid="tab-take-log">Take log</Tabs.Tab>

@@ -1,0 +1,62 @@
+// Code loaded the first time it is shown (React.lazy), for the pages (App.tsx) and the parts of the shell that are
+// seldom opened: each in a chunk of its own, which the service worker precaches like the rest (src/pwa/sw.ts).
+import { Component, lazy, useState, type ComponentType, type ReactNode } from "react";
+
+/** A component in a chunk of its own: `preload()` starts loading it without showing it (the same load `lazy` awaits). */
+export type LazyComponent<P = object> = ComponentType<P> & { preload: () => Promise<unknown> };
+
+/** Session key of the last reload for a missing chunk: one reload at most a minute, so offline it cannot loop. */
+const RELOADED_KEY = "slate.chunkReloadAt";
+
+/**
+ * A chunk that does not load is most often one of a previous build (a new one was installed while this page stayed
+ * open, and the files it names are gone): reload once to get the new build's page. Answers whether it reloads.
+ */
+function reloadForNewBuild(): boolean {
+  try {
+    const last = Number(sessionStorage.getItem(RELOADED_KEY) ?? 0);
+    if (Date.now() - last < 60_000 || !navigator.onLine) return false;
+    sessionStorage.setItem(RELOADED_KEY, String(Date.now()));
+  } catch {
+    return false;
+  }
+  window.location.reload();
+  return true;
+}
+
+/**
+ * A component loaded on first use from `load()` (a dynamic import), `pick` naming it among the module's exports.
+ * A failed load is tried again the next time; when it failed because the build changed, the page reloads once.
+ */
+export function lazyComponent<M, P = object>(load: () => Promise<M>, pick: (module: M) => ComponentType<P>): LazyComponent<P> {
+  let loading: Promise<{ default: ComponentType<P> }> | undefined;
+  const preload = () => (loading ??= load().then(
+    (module) => ({ default: pick(module) }),
+    (error: unknown) => {
+      loading = undefined;
+      if (reloadForNewBuild()) return new Promise<never>(() => {}); // the page is going away
+      throw error;
+    },
+  ));
+  return Object.assign(lazy(preload), { preload });
+}
+
+/** Shows `fallback` instead of its children once one of them failed to render (a chunk that could not be loaded). */
+export class LoadBoundary extends Component<{ children: ReactNode; fallback: ReactNode }, { failed: boolean }> {
+  state = { failed: false };
+
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+
+  render() {
+    return this.state.failed ? this.props.fallback : this.props.children;
+  }
+}
+
+/** False until `needed` has been true once, then true: a lazy part mounts when first needed, then stays. */
+export function useOnceTrue(needed: boolean): boolean {
+  const [once, setOnce] = useState(needed);
+  if (needed && !once) setOnce(true);
+  return once || needed;
+}
