@@ -25,7 +25,7 @@ export SLATE_WEB_PROCESSES SLATE_WEB_HOST SLATE_WEB_PORT SLATE_NGINX
 export SLATE_SHARED_DATA ?= $(abspath ../shared/data)
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test bench-media bench-live install ffmpeg nginx chromium prometheus poppler node frontend frontend-check migrate demo check-deploy clean-var
+.PHONY: run test bench-media bench-live bench-web install ffmpeg nginx chromium prometheus poppler afterwriting node frontend frontend-check frontend-budget migrate demo check-deploy clean-var
 
 ## install: virtualenv + pinned requirements + ffmpeg/ffprobe + the frontend's packages
 install: $(VENV)/.installed ffmpeg frontend/node_modules/.installed
@@ -72,6 +72,11 @@ frontend: frontend/node_modules/.installed
 frontend-check: frontend/node_modules/.installed
 	cd frontend && npx tsc -b && npx eslint . --max-warnings 0 && npx vitest run
 
+## frontend-budget: the performance budget: each page's first load (JS and CSS, KiB gzipped) of the build in static/app/
+## within its budget (frontend/scripts/check_budget.mjs; docs/performance.md)
+frontend-budget: frontend
+	cd frontend && node scripts/check_budget.mjs
+
 chromium:
 	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
 	if command -v apt-get >/dev/null 2>&1; then \
@@ -90,6 +95,14 @@ poppler:
 	else \
 		echo "The report tests need pdftotext (poppler-utils) at /usr/bin/pdftotext." >&2; exit 1; \
 	fi
+
+## afterwriting: afterwriting's command line (npm, pinned in tests/tools/afterwriting/), a second renderer of Fountain
+## to PDF for the PDF import's tests (tests/scripts/test_pdf_import.py); its install scripts are not run (none is needed)
+afterwriting: tests/tools/afterwriting/node_modules/.installed
+
+tests/tools/afterwriting/node_modules/.installed: tests/tools/afterwriting/package.json tests/tools/afterwriting/package-lock.json | node
+	cd tests/tools/afterwriting && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
 
 ## prometheus: Debian's prometheus and promtool (the test that scrapes a running stack, the rules' check)
 prometheus:
@@ -123,10 +136,14 @@ run: install frontend $(if $(filter true,$(SLATE_NGINX)),nginx)
 	@mkdir -p "$(PROMETHEUS_MULTIPROC_DIR)" && rm -f "$(PROMETHEUS_MULTIPROC_DIR)"/*.db
 	exec $(VENV)/bin/supervisord -c supervisord.conf
 
-## test: the whole suite: frontend checks and unit tests, then Python (unit, API, WebSocket,
-## end-to-end with real processes, browser tests in Chromium against the built app)
-test: install nginx chromium prometheus poppler frontend-check frontend
-	$(PY) -m pytest --durations=30 $(PYTEST_ARGS)
+## test: the whole suite: frontend checks and unit tests, the build's performance budget, then Python: the tests outside
+## tests/e2e (unit, API, WebSocket, real ffmpeg, nginx, Prometheus) in TEST_WORKERS processes (pytest-xdist: each has its
+## own database, Redis namespace and media folder, tests/settings.py), then tests/e2e (the stack and the browser tests in
+## Chromium against the built app) in one, alone on the machine
+TEST_WORKERS ?= 2
+test: install nginx chromium prometheus poppler afterwriting frontend-check frontend frontend-budget
+	$(PY) -m pytest tests --ignore=tests/e2e -n $(TEST_WORKERS) --durations=20 $(PYTEST_ARGS)
+	$(PY) -m pytest tests/e2e --durations=20 $(PYTEST_ARGS)
 
 ## bench-media: the proxy's speed (× real time) and Slate's overhead over the bare ffmpeg command, per shared clip
 bench-media: install
@@ -136,6 +153,11 @@ bench-media: install
 ## beside a bare websockets broadcast server: latency, loss, HTTP time, connect storm, RSS, replay (docs/performance.md)
 bench-live: install
 	DEBUG=true $(PY) manage.py bench_live $(BENCH_ARGS)
+
+## bench-web: Lighthouse (mobile and desktop presets, median of 5 runs) on the scene board, a scene page and the dashboard,
+## served as `make run` serves them (demo data, signed in): performance, accessibility, LCP, TBT, JS bytes (docs/performance.md)
+bench-web: install chromium frontend
+	DEBUG=true $(PY) manage.py bench_web $(BENCH_ARGS)
 
 ## check-deploy: Django's deployment checklist with production-style settings
 check-deploy: install

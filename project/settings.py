@@ -8,6 +8,7 @@ an external Redis with no code change.
 from __future__ import annotations
 
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,11 +24,20 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 
 
+# manage.py commands that only read the code and the migrations (never serve, sign or store anything): a clean
+# clone runs them without an environment, on a throwaway key.
+_KEYLESS_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate"}
+_KEYLESS = len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and sys.argv[1] in _KEYLESS_COMMANDS
+
+
 def _secret_key() -> str:
-    """SECRET_KEY from the environment; in DEBUG a generated key kept under var/ will do."""
+    """SECRET_KEY from the environment; in DEBUG a generated key kept under var/ will do; for `_KEYLESS_COMMANDS`
+    (`manage.py makemigrations --check` on a clean clone) a throwaway one. Raises ImproperlyConfigured otherwise."""
     key = env.str("SECRET_KEY", default="")
     if key:
         return key
+    if not DEBUG and _KEYLESS:
+        return secrets.token_urlsafe(50)
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     path = VAR_DIR / "secret_key"
@@ -40,7 +50,7 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
-if not DEBUG and not ALLOWED_HOSTS:
+if not DEBUG and not ALLOWED_HOSTS and not _KEYLESS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -60,6 +70,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "huey.contrib.djhuey",
+    # Two-factor authentication (apps/accounts/two_factor.py): authenticator-app (TOTP) devices and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "apps.core",
     "apps.accounts",
     "apps.productions",
@@ -74,22 +88,34 @@ INSTALLED_APPS = [
     "apps.generation",
     "apps.callsheets",
     "apps.notifications",
+    "apps.audit",
     "apps.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (settings: "Security").
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # WhiteNoise, with the app's Vite-hashed assets cached for good (apps/core/static_files.py).
+    "apps.core.static_files.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request being served, for the audit log's who/from where in services that take no request (apps/audit/context.py).
+    "apps.audit.context.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A write under /api/ sent with an Idempotency-Key runs once per user and key; a repeat gets the first answer.
     # Inside the session and authentication middlewares (it needs the user) and outside the next one, which turns a
     # view's exception into a 500 before this one sees the answer (a 500 is not kept).
     "apps.core.idempotency.IdempotencyMiddleware",
+    # A member's GET naming its production gets the stream position it was read at (Slate-Stream-Seq): the client
+    # subscribes from there instead of fetching everything again (apps/realtime/positions.py).
+    "apps.realtime.positions.StreamPositionMiddleware",
+    # Each signed-in device's "last seen", at most one write a minute (apps/accounts/devices.py).
+    "apps.accounts.devices.DeviceSeenMiddleware",
     # Last, so it sees a view's exception first: /api/ answers a bug with JSON 500, in DEBUG too.
     "apps.core.middleware.ApiServerErrorMiddleware",
 ]
@@ -346,14 +372,24 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "apps.core.schema.AutoSchema",  # declares each operation's error responses
     "EXCEPTION_HANDLER": "apps.core.exceptions.exception_handler",
     "DEFAULT_METADATA_CLASS": "apps.core.metadata.Metadata",
-    "DEFAULT_THROTTLE_RATES": {"auth": env.str("SLATE_AUTH_THROTTLE", default="20/min")},
+    "DEFAULT_THROTTLE_RATES": {"auth": env.str("SLATE_AUTH_THROTTLE", default="20/min")},  # per address (apps.core.throttling.AddressThrottle)
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=30)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=14)),
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Each token carries a hash of the password: a changed password revokes every JWT (apps/accounts/passwords.py).
+    "CHECK_REVOKE_TOKEN": True,
 }
+# A link confirming a new email address works once and for this long (seconds; apps/accounts/email_change.py).
+SLATE_EMAIL_CHANGE_TIMEOUT_S = env.int("SLATE_EMAIL_CHANGE_TIMEOUT_S", default=24 * 3600)
+# The largest picture one may upload as an avatar (it is kept as a 256 px square WebP: apps/accounts/profile.py).
+SLATE_MAX_AVATAR_UPLOAD_BYTES = env.int("SLATE_MAX_AVATAR_UPLOAD_BYTES", default=5 * 1024**2)
+# A password reset link works once and for this long (seconds; Django's PasswordResetTokenGenerator).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_S", default=3 * 3600)
+# The audit log (apps/audit) keeps entries this many days; a daily Huey task deletes older ones.
+SLATE_AUDIT_RETENTION_DAYS = env.int("SLATE_AUDIT_RETENTION_DAYS", default=365)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Slate API",
     "DESCRIPTION": "A live shared workspace for film productions.",
@@ -387,8 +423,46 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = "same-origin"  # Referrer-Policy: Slate's URLs (production ids, tokens) never leave the site
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp 4.x, csp.middleware.CSPMiddleware; docs/architecture.md,
+# "Security headers"). Scripts only from Slate's own files: the built app (static/app/index.html) has no inline
+# script, and /api/docs/ serves its starter script as a file (SpectacularSwaggerSplitView). Inline <style> is
+# allowed: index.html paints its first frame with one and Mantine inserts its CSS variables and colour scheme as
+# <style> elements at run time with no nonce (the page is a static file). Styles cannot run code. connect-src
+# 'self' covers ws:/wss: to the same host (CSP Level 3, Chromium and Firefox); blob: and data: are the offline
+# outbox's photo previews and the downloads made from fetched files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "manifest-src": ["'self'"],
+        "frame-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Failed sign-ins per account (apps.core.throttling.AccountLockout): past this many in the window, that login is
+# refused with 429 `signin_locked` until the oldest failure leaves the window (DRF's rate format).
+SLATE_SIGNIN_LOCKOUT = env.str("SLATE_SIGNIN_LOCKOUT", default="10/hour")
+# Two-factor authentication (django-otp; apps/accounts/two_factor.py): the issuer an authenticator app shows next to
+# the account in its list (the otpauth:// URI's `issuer`, Google's Key Uri Format).
+OTP_TOTP_ISSUER = env.str("SLATE_TOTP_ISSUER", default="Slate")
+# Permissions-Policy (django-permissions-policy): the browser features Slate never uses are off for it and for
+# anything it might embed; the photo inputs use <input capture>, which needs no camera permission.
+PERMISSIONS_POLICY = {
+    "accelerometer": [], "autoplay": ["self"], "camera": [], "display-capture": [], "fullscreen": ["self"],
+    "geolocation": [], "gyroscope": [], "magnetometer": [], "microphone": [], "midi": [], "payment": [],
+    "publickey-credentials-get": [], "screen-wake-lock": [], "usb": [], "xr-spatial-tracking": [],
+}
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)

@@ -127,7 +127,8 @@ def sent_envelopes(monkeypatch):
     frames: list[dict] = []
 
     def record(group, message, *, timeout_s=5.0):
-        frames.append(json.loads(message["text"]) | {"_group": group})
+        if "text" in message:  # not the sockets' control messages (apps.realtime.signouts)
+            frames.append(json.loads(message["text"]) | {"_group": group})
         return True
 
     monkeypatch.setattr("apps.realtime.sender.group_send", record)

@@ -45,4 +45,5 @@ SLATE_GC_FREEZE = False
 SLATE_GC_THRESHOLD = "0"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "100000/min"}}  # noqa: F405
+SLATE_SIGNIN_LOCKOUT = "100000/min"  # the lock-out's own tests lower it (tests/accounts/test_signin_throttling.py)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — WhiteNoise warns about a missing folder otherwise

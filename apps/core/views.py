@@ -1,14 +1,18 @@
 """Plain Django views: the browser app's pages and the JSON 404 of the API (health and readiness: `apps.core.health`)."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
+from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
 from django.views import defaults
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_safe
+
+from apps.core.csrf import ensure_csrf_cookie_once
 
 
 def spa_index_path() -> Path:
@@ -17,25 +21,59 @@ def spa_index_path() -> Path:
 
 
 @require_safe
-@never_cache
-@ensure_csrf_cookie
 def spa(request, *args, **kwargs):
     """The browser app (React) at `/` and at every deep link (`/productions/7/board`, `/signin`, `/invitations/<token>`…).
 
     Its `index.html` is read from disk on every request, so a new frontend build is live without a
-    restart; the app's router then shows the page the path names. Sets the CSRF cookie the app sends
-    back as `X-CSRFToken`, and is never cached (the page names the current build's hashed assets).
-    Until the frontend is built the answer is a 503 page that says how to build it.
+    restart; the app's router then shows the page the path names. The page names the current
+    build's hashed assets, so browsers keep it but ask again each time (`Cache-Control: no-cache`
+    with an `ETag` of its bytes: a 304 while the build is the same); not `no-store`, which keeps a
+    page out of the browsers' back/forward cache (the page holds nothing personal: the data comes
+    from the API). Sets the CSRF cookie the app sends back as `X-CSRFToken` when the browser has
+    none (`ensure_csrf_cookie_once`). Until the frontend is built the answer is a 503 page that says
+    how to build it (never cached).
     """
+    ensure_csrf_cookie_once(request)
     try:
         html = spa_index_path().read_bytes()
     except FileNotFoundError:
-        return HttpResponse(
+        response = HttpResponse(
             "<!doctype html><title>Slate</title><h1>Slate</h1><p>The browser app is not built yet: run "
             "<code>make frontend</code> (or <code>make run</code>). The API is up at <a href=\"/api/docs/\">/api/docs/</a>.</p>",
             status=503, content_type="text/html; charset=utf-8",
         )
-    return HttpResponse(html, content_type="text/html; charset=utf-8")
+        add_never_cache_headers(response)
+        return response
+    etag = quote_etag(hashlib.sha256(html).hexdigest()[:32])
+    response = get_conditional_response(request, etag=etag) or HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["ETag"] = etag
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
+#: Slate is a private workspace: nothing in it is for search engines (the sign-in page included).
+ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
+
+
+@require_safe
+def favicon(request):
+    """`/favicon.ico`, which browsers and crawlers ask for by themselves: a permanent redirect to the app's 32×32 PNG
+    icon (frontend/public/favicon-32.png, built into static/app/; under its hashed, long-cached name in production).
+
+    404 until the frontend is built and collected (the icon has no URL yet).
+    """
+    try:
+        return HttpResponsePermanentRedirect(static("app/favicon-32.png"))
+    except ValueError:  # ManifestStaticFilesStorage: not collected yet
+        raise Http404("The app's icon is not built yet.") from None
+
+
+@require_safe
+def robots_txt(request):
+    """`/robots.txt`: crawlers keep out of everything (`ROBOTS_TXT`), as text/plain."""
+    response = HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def not_found(request, exception=None):

@@ -32,11 +32,12 @@ def email_deliver(*, notification_id: int) -> str:
     """Email one notification to its recipient (django.core.mail, plain text, with the deep link); returns "emailed" or "skipped".
 
     The subject is `[production title] title` on one line (line breaks in either become spaces).
-    Skipped when the row is gone, the recipient has no address or is inactive. SMTP errors raise
+    Skipped when the row is gone, the recipient has no address, is inactive or is no longer on the
+    production's crew (removed after it was queued: checked at send time, issue 18). SMTP errors raise
     (the task retries them).
     """
     row = Notification.objects.select_related("recipient", "production").filter(pk=notification_id).first()
-    if row is None or not row.recipient.email or not row.recipient.is_active:
+    if row is None or not row.recipient.email or not row.recipient.is_active or not still_member(row):
         return "skipped"
     lines = [row.body] if row.body else []
     lines += [f"Open in Slate: {absolute_url(row.url)}", "", f"— Slate, {row.production.title}",
@@ -48,11 +49,18 @@ def email_deliver(*, notification_id: int) -> str:
     return "emailed"
 
 
+def still_member(row: Notification) -> bool:
+    """Whether the notification's recipient is still on its production's crew: what was queued before they were
+    removed is not sent after (issue 18, "Leaving a production"). One query."""
+    return Notification.objects.filter(pk=row.pk, production__memberships__user_id=row.recipient_id).exists()
+
+
 def push_deliver(*, subscription_id: int, notification_id: int | None, last_attempt: bool = False) -> str:
     """Send one push to one device; returns "sent", "missing", "skipped_read", "skipped", "gone", "rejected" or "gave_up".
 
     `notification_id` None sends a test message. A notification read meanwhile (during quiet hours,
-    say) is not pushed; neither is one whose device has since moved to another user. 404/410 delete
+    say) is not pushed; neither is one whose device has since moved to another user, nor one whose
+    recipient has left the production since it was queued ("skipped"). 404/410 delete
     the subscription (RFC 8030 section 7.3). Transient failures (429, 5xx, timeouts) raise
     `PushTransient` so Huey retries, unless `last_attempt`: then the failure is recorded and the
     task ends ("gave_up"). Call sheets go out with `Urgency: high` (RFC 8030 section 5.3).
@@ -64,7 +72,7 @@ def push_deliver(*, subscription_id: int, notification_id: int | None, last_atte
         payload, urgency = payload_for(title="Slate", body="Push notifications work on this device.", url="/settings/notifications"), "normal"
     else:
         row = Notification.objects.filter(pk=notification_id).first()
-        if row is None or row.recipient_id != sub.user_id:
+        if row is None or row.recipient_id != sub.user_id or not still_member(row):
             return "skipped"
         if row.read_at is not None:
             return "skipped_read"

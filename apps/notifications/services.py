@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
@@ -156,7 +156,7 @@ def parse_hhmm(value, *, field: str) -> time:
 # --- notify ---------------------------------------------------------------------------------
 
 def notify(*, recipients: Iterable, production, kind: str, title: str, body: str = "", url: str = "", entity: str = "",
-           entity_id: Any = None, actor=None) -> list[Notification]:
+           entity_id: Any = None, actor=None, bodies: Mapping[int, str] | None = None) -> list[Notification]:
     """Tell `recipients` (users or user ids) that `kind` happened on `production`; THE entry point of every trigger.
 
     Skips the actor and anyone who is not a member of `production`, silently (nothing leaks about
@@ -166,7 +166,8 @@ def notify(*, recipients: Iterable, production, kind: str, title: str, body: str
     (in_app), `tasks.send_email` is enqueued (email, users with an address) and `tasks.send_push`
     once per push subscription (push; deferred to the end of quiet hours), and the in-app ones are
     counted in `slate_notifications_sent_total`. Call it inside the caller's transaction. `title`
-    is cut to 200 characters, `body` to 5,000. Returns the created rows (in recipient id order).
+    is cut to 200 characters, `body` to 5,000; `bodies` gives some recipients (by user id) their own
+    body instead (a call sheet names each person's own call). Returns the created rows (in recipient id order).
     Raises ValueError for an unknown `kind` (a programming error).
     """
     if kind not in KINDS:
@@ -188,7 +189,8 @@ def notify(*, recipients: Iterable, production, kind: str, title: str, body: str
         channels = channels_for(prefs.get(user.pk), kind)
         if not any(channels.values()):
             continue
-        row = Notification(recipient=user, production_id=production_id, kind=kind, title=title[:200], body=body[:5000],
+        own = (bodies or {}).get(user.pk, body)
+        row = Notification(recipient=user, production_id=production_id, kind=kind, title=title[:200], body=own[:5000],
                            url=url[:500], entity=entity[:40], entity_id="" if entity_id is None else str(entity_id)[:64],
                            actor=actor if getattr(actor, "pk", None) else None, in_app=channels["in_app"])
         plan.append((row, channels, prefs.get(user.pk)))
@@ -205,9 +207,10 @@ def notify(*, recipients: Iterable, production, kind: str, title: str, body: str
         subscriptions: dict[int, list[int]] = {}
         for sub_id, user_id in PushSubscription.objects.filter(user_id__in=push_user_ids).values_list("pk", "user_id"):
             subscriptions.setdefault(user_id, []).append(sub_id)
+        live = [row for row, channels, _ in plan if channels["in_app"]]
+        if live:
+            transaction.on_commit(lambda: _send_created_to_members(live, production_id=production_id, actor=actor), robust=True)
         for row, channels, pref in plan:
-            if channels["in_app"]:
-                _send_event(row, "notification.created", actor=actor)
             if channels["email"] and row.recipient.email:
                 transaction.on_commit(lambda pk=row.pk: _enqueue_email(pk), robust=True)
             if channels["push"]:
@@ -249,6 +252,21 @@ def _send_event(row: Notification, type: str, *, actor=None) -> None:
                  entity_id=row.pk, data=NotificationSerializer(row).data, actor=actor)
 
 
+def _send_created_to_members(rows: list[Notification], *, production_id: int, actor=None) -> None:
+    """After commit: `notification.created` to each row's recipient still on the production's crew (one query).
+
+    Someone removed between `notify`'s membership read and its commit gets nothing live (issue 18,
+    "Leaving a production"); their row stays out of their list (`selectors.notification_list`).
+    """
+    from apps.productions.models import Membership
+
+    members = set(Membership.objects.filter(production_id=production_id, user_id__in=[r.recipient_id for r in rows])
+                  .values_list("user_id", flat=True))
+    for row in rows:
+        if row.recipient_id in members:
+            _send_event(row, "notification.created", actor=actor)
+
+
 def _enqueue_email(notification_id: int) -> None:
     from apps.notifications import tasks
 
@@ -286,11 +304,13 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
 
 @transaction.atomic
 def notification_mark_all_read(*, user, production_id: int | None = None) -> int:
-    """Mark all the user's unread notifications read (of one production when given); returns how many changed.
+    """Mark all the user's unread notifications read (of one production when given; only productions they are still
+    on, as the list shows); returns how many changed.
 
     Sends `notification.updated` for each changed row (other tabs update their count and list).
     """
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True, in_app=True).select_related("production", "actor")
+    unread = (Notification.objects.filter(recipient=user, read_at__isnull=True, in_app=True, production__memberships__user=user)
+              .select_related("production", "actor"))
     if production_id is not None:
         unread = unread.filter(production_id=production_id)
     rows = list(unread)

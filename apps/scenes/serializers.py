@@ -112,7 +112,10 @@ class TakeSerializer(BuiltOnceModelSerializer):
         return round(float(obj.duration_frames / TIMECODE_RATES[obj.timecode_rate]), 3)
 
     def validate_cameras(self, value: list) -> list[dict]:
-        """Plain dicts `{camera, roll, lens}`, each letter once."""
+        """Plain dicts `{camera, roll, lens}`, each letter once. A PATCH is partial down to each camera (DRF), so a camera
+        without its letter is refused here."""
+        if any(not c.get("camera") for c in value):
+            raise serializers.ValidationError("Each camera needs its letter (A, B, …).")
         cameras = [{"camera": c["camera"], "roll": c.get("roll", ""), "lens": c.get("lens", "")} for c in value]
         if len({c["camera"] for c in cameras}) != len(cameras):
             raise serializers.ValidationError("Each camera is listed once.")

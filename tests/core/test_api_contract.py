@@ -137,7 +137,7 @@ def test_every_operation_declares_its_errors_with_the_one_error_body(schema):
     ("patch", "/api/scenes/{id}/", {400, 401, 403, 404, 409, 413, 414, 415, 422, 428, 503}),
     ("get", "/api/scenes/", {400, 401, 403, 404, 414}),
     ("get", "/api/notifications/unread-count/", {401, 403}),
-    ("post", "/api/auth/login/", {400, 403, 409, 413, 415, 422, 429, 503}),
+    ("post", "/api/auth/login/", {400, 401, 403, 409, 413, 415, 422, 429, 503}),  # 401: two_factor_required
     ("post", "/api/uploads/", {400, 401, 403, 404, 409, 412, 413, 422, 503, 507}),
     ("patch", "/api/productions/{id}/", {400, 401, 403, 404, 409, 413, 414, 415, 422, 428, 503}),
     ("post", "/api/media/", {400, 401, 403, 404, 409, 413, 415, 422, 503}),

@@ -39,6 +39,23 @@ def test_browser_session_login_then_csrf_protected_write(user, production, captu
     assert browser.get(f"/api/scenes/{accepted.json()['id']}/").json() == accepted.json()
 
 
+def test_me_sets_the_csrf_cookie_only_when_the_browser_has_none(user):
+    # given a browser signed in with its session (the sign-in set the CSRF cookie)
+    browser = APIClient(enforce_csrf_checks=True)
+    assert browser.post("/api/auth/login/", {"login": user.email, "password": PASSWORD}, format="json").status_code == 200
+    token = browser.cookies["csrftoken"].value
+
+    # when the app asks who is signed in, with the cookie and then without it
+    with_cookie = browser.get("/api/auth/me/")
+    del browser.cookies["csrftoken"]
+    without = browser.get("/api/auth/me/")
+
+    # then only the browser that had none is given one (no cookie is written on every load: apps/core/csrf.py)
+    assert with_cookie.status_code == 200 and not with_cookie.cookies
+    assert without.status_code == 200
+    assert without.cookies["csrftoken"].value and without.cookies["csrftoken"].value != token
+
+
 def test_wrong_password_does_not_sign_in(user):
     browser = APIClient()
 

@@ -10,7 +10,8 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, expect
@@ -22,6 +23,11 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 FAILURES = ARTIFACTS / "browser-failures"
+
+AXE = REPO / "frontend" / "node_modules" / "axe-core" / "axe.min.js"   # frontend/package.json's devDependency
+# The WCAG 2.0, 2.1 and 2.2 A and AA rules (issue 16's target); axe's best-practice rules are not asked for.
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+SERIOUS = ("critical", "serious")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -51,13 +57,15 @@ def board_column(status: str) -> str:
 
 @dataclass
 class Tab:
-    """One member's browser tab on the running Slate, with what went wrong in it (uncaught errors, failed requests)."""
+    """One member's browser tab on the running Slate, with what went wrong in it (uncaught errors, failed requests,
+    Content-Security-Policy violations)."""
 
     who: str
     page: Page
     base_url: str
     errors: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
     @classmethod
     def open(cls, context: BrowserContext, who: str, base_url: str) -> "Tab":
@@ -68,6 +76,8 @@ class Tab:
         page.on("pageerror", lambda error: tab.errors.append(f"{error}"))
         page.on("response", lambda r: tab.failed_requests.append(f"{r.status} {r.request.method} {r.url}")
                 if r.status >= 500 else None)
+        page.on("console", lambda message: tab.csp_violations.append(message.text)
+                if is_csp_violation(message.text) else None)
         return tab
 
     def goto(self, path: str) -> None:
@@ -95,8 +105,10 @@ class Tab:
         expect(self.by_testid("connection")).to_have_attribute("data-status", "live", timeout=timeout)
 
     def assert_healthy(self) -> None:
-        """No uncaught exception in the page and no 5xx answer to any of its requests."""
+        """No uncaught exception in the page, no 5xx answer to any of its requests, no Content-Security-Policy
+        violation reported on its console."""
         assert not self.errors, f"uncaught errors in {self.who}'s page: {self.errors}"
+        assert not self.csp_violations, f"CSP violations in {self.who}'s page: {self.csp_violations}"
         assert not self.failed_requests, f"server errors seen by {self.who}'s page: {self.failed_requests}"
 
     def save_failure(self, name: str) -> None:
@@ -105,10 +117,19 @@ class Tab:
         try:
             self.page.screenshot(path=str(FAILURES / f"{stem}.png"), full_page=True, timeout=5_000)
             (FAILURES / f"{stem}.txt").write_text(
-                f"url: {self.page.url}\nerrors: {self.errors}\nserver errors: {self.failed_requests}\n\n"
+                f"url: {self.page.url}\nerrors: {self.errors}\nserver errors: {self.failed_requests}\n"
+                f"CSP violations: {self.csp_violations}\n\n"
                 + self.page.content()[:200_000])
         except Exception as problem:  # the page may be gone already; the test's own failure is what matters
             (FAILURES / f"{stem}.txt").write_text(f"could not capture the page: {problem}")
+
+
+def is_csp_violation(console_text: str) -> bool:
+    """Whether a console message is Chromium's report of a Content-Security-Policy violation: "Refused to load the
+    script '…' because it violates the following Content Security Policy directive: …" ("Refused to connect",
+    "Refused to apply inline style", "Refused to frame" …) or "Executing inline script violates the following
+    Content Security Policy directive …"."""
+    return console_text.startswith("Refused to") or "Content Security Policy" in console_text
 
 
 def sign_in(tab: Tab, member: "Member", *, path: str = "/") -> None:
@@ -152,6 +173,44 @@ def drag(page: Page, source: Locator, target: Locator, *, steps: int = 12) -> No
     page.mouse.move(x1, y1, steps=steps)
     page.mouse.move(x1 + 2, y1 + 2, steps=2)      # settle over the target (collision detection runs on move)
     page.mouse.up()
+
+
+@cache
+def _axe_source() -> str:
+    assert AXE.exists(), f"axe-core is missing at {AXE}: `make install` installs the frontend's packages"
+    return AXE.read_text()
+
+
+def still(page: Page, *, timeout_ms: int = PAGE_MS) -> None:
+    """Wait until nothing on `page` is fading or sliding (endless animations, a loader's spin, are left running).
+
+    A tooltip or menu fading in is drawn at part opacity: its white text on a half-transparent dark background reads
+    as grey on grey to axe's color-contrast rule, a finding about a frame no one reads. Source: the Web Animations
+    API, `Document.getAnimations()` (CSS transitions and animations both).
+    """
+    page.wait_for_function("""() => document.getAnimations()
+        .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)""", timeout=timeout_ms)
+
+
+def axe_violations(page: Page, within: str | Sequence[str] | None = None, *,
+                   impacts: Sequence[str] | None = SERIOUS, tags: Sequence[str] = WCAG_TAGS) -> list[dict]:
+    """axe-core's WCAG 2.x A/AA violations (the rules of `tags`) on `page` as it is now, or inside the elements `within`
+    selects (one CSS selector or several): `[{"id", "impact", "help", "nodes": ["selector — failure summary", ...]}]`.
+
+    Only the `impacts` asked for (critical and serious by default; None: every impact). axe is injected once per
+    document (evaluated through the DevTools protocol, so the app's Content-Security-Policy does not stop it).
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    still(page)
+    selectors = [within] if isinstance(within, str) else list(within or [])
+    found = page.evaluate("""async ([selectors, tags]) => (await axe.run(
+            selectors.length ? { include: selectors.map((s) => [s]) } : document,
+            { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }))
+        .violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                                  nodes: v.nodes.map((n) => n.target.join(" ") + " — " + n.failureSummary) }))""",
+                          [selectors, list(tags)])
+    return [v for v in found if impacts is None or v["impact"] in impacts]
 
 
 def jpeg(path: Path, *, size: tuple[int, int] = (640, 480), label: str = "continuity") -> Path:

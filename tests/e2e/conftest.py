@@ -442,13 +442,21 @@ class SlateServer:
 
     def restart_redis(self) -> None:
         """SIGKILL the private Redis and start a new, empty one on the same socket (a crash and a restart)."""
-        assert self.redis_proc is not None, "only a private Redis can be restarted"
-        from apps.core.redis_server import start_redis, wait_for_redis
+        self.kill_redis()
+        self.start_redis_again()
 
+    def kill_redis(self) -> None:
+        """SIGKILL the private Redis and remove its socket: connections are refused until `start_redis_again`."""
+        assert self.redis_proc is not None, "only a private Redis can be stopped"
         os.kill(self.redis_proc.pid, signal.SIGKILL)
         self.redis_proc.wait(timeout=STOP_TIMEOUT_S)
+        Path(self.redis_url.removeprefix("unix://")).unlink(missing_ok=True)
+
+    def start_redis_again(self) -> None:
+        """A new, empty private Redis on the same socket, after `kill_redis`."""
+        from apps.core.redis_server import start_redis, wait_for_redis
+
         sock = Path(self.redis_url.removeprefix("unix://"))
-        sock.unlink(missing_ok=True)
         self.redis_proc = start_redis(sock, appendonly=False, log_path=self.tmp / "redis.log")
         wait_for_redis(self.redis_url, timeout_s=10)
 

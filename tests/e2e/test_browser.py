@@ -224,7 +224,8 @@ def test_uploaded_clip_shows_live_job_progress_then_poster_and_its_proxy_plays(t
     poster = card.locator(tid("asset-poster"))
     expect(poster).to_be_visible(timeout=JOB_MS)
     assert poster.evaluate(LOADED_IMAGE, timeout=TIMEOUT_MS) > 0
-    expect(card.locator(tid("asset-job-progress"))).to_have_count(0)
+    # The poster is the job's first rendition: the bar goes once the rest (proxy, filmstrip, waveform) is done too
+    expect(card.locator(tid("asset-job-progress"))).to_have_count(0, timeout=JOB_MS)
     seen = bob.page.evaluate("() => window.__slateProgress")
     values = [float(v) for v in seen.get(str(asset_id), [])]
     assert len(set(values)) >= 2, f"Bob saw the job's progress bar at {values} only (all bars: {seen})"

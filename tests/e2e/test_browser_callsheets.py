@@ -7,7 +7,9 @@ notification, lands on the call sheet and confirms receipt; Alice's distribution
 confirmed, live. Around it, the other channels of the same publish: a real pywebpush delivery
 from the worker reaches a fake push service (tests/notifications/fake_push.py) that checks VAPID
 and decrypts it with Bob's device keys, and the email lands in the file backend. The PDF of the
-published revision opens and names the day. Screenshots of the stripboard and the call sheet.
+published revision opens and names the day. Then a night shoot's times, and the typed blocks (a walkie channel, a
+safety note, a key contact, the hospital's route) saved and published as revision 2: Bob reads them live, the
+contact without its phone, and the PDF prints them. Screenshots of the stripboard and the call sheet.
 Fixtures: `slate_app` and `chromium` (tests/e2e/conftest.py); helpers in tests/e2e/browser.py.
 """
 from __future__ import annotations
@@ -44,12 +46,24 @@ def push_service():
 
 
 def mail_to(slate: SlateServer, address: str) -> list[EmailMessage]:
-    """Messages the file email backend wrote that are addressed to `address` (one message per file here)."""
+    """Messages the file email backend wrote that are addressed to `address`. A file may hold several: Django's backend
+    appends each message and a line of 79 dashes to a file named by the second and the connection object's id, and two
+    connections in one second can share an id (the first freed before the second is made)."""
     folder = Path(slate.env["EMAIL_FILE_PATH"])
     if not folder.exists():
         return []
-    messages = [BytesParser(policy=policy.default).parsebytes(path.read_bytes().split(b"\n" + b"-" * 79)[0]) for path in sorted(folder.glob("*.log"))]
+    chunks = [chunk for path in sorted(folder.glob("*.log")) for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n") if chunk.strip()]
+    messages = [BytesParser(policy=policy.default).parsebytes(chunk) for chunk in chunks]
     return [m for m in messages if m["To"] == address]
+
+
+def save_sheet(tab, sheet_id: int) -> None:
+    """Click the call sheet's Save and wait for the PATCH's answer (a Save button is disabled while saving as well as when
+    nothing is left to save, so being disabled alone does not say the save ended), then for the form to be clean."""
+    with tab.page.expect_response(lambda r: r.request.method == "PATCH" and r.url.endswith(f"/api/call-sheets/{sheet_id}/"), timeout=TIMEOUT_MS) as answer:
+        tab.by_testid("save-call-sheet").click()
+    assert answer.value.status == 200, answer.value.text()
+    expect(tab.by_testid("save-call-sheet")).to_be_disabled(timeout=TIMEOUT_MS)
 
 
 def test_publish_reaches_bell_push_and_email_and_confirmation_is_live(tabs, slate_app: SlateServer, push_service: FakePushService):  # noqa: F811
@@ -154,7 +168,7 @@ def test_publish_reaches_bell_push_and_email_and_confirmation_is_live(tabs, slat
     # Email: the same notification, by mail to Bob, with the deep link.
     bob_address = "bob@e2e.slate.test"
     mails = eventually(lambda: mail_to(slate_app, bob_address), timeout_s=DELIVERY_S, what="the email to Bob")
-    assert any(m["Subject"].endswith("Call sheet: Day 1 \u2014 " + day1_label + ", crew call 06:30") and f"/call-sheets/{sheet_id}" in m.get_content()
+    assert any(m["Subject"].endswith(f"Call sheet: Day {day1['number']} \u2014 " + day1_label + ", crew call 06:30") and f"/call-sheets/{sheet_id}" in m.get_content()
                for m in mails), [(m["Subject"], m.get_content()[:500]) for m in mails]
 
     # The PDF of the published revision.
@@ -162,3 +176,67 @@ def test_publish_reaches_bell_push_and_email_and_confirmation_is_live(tabs, slat
     assert response.status == 200 and response.headers["content-type"].startswith("application/pdf")
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.body())).pages)
     assert "06:30" in text and "HARBOUR OFFICE" in text, text[:2000]
+
+    # A night shoot: times after midnight typed as the trade writes them, kept and shown with "(+1)"; the crew rows that
+    # follow the general call move with it.
+    alice.by_testid("crew-call").fill("22:30")
+    alice.by_testid("shooting-call").fill("00:15 (+1)")
+    alice.by_testid("first-meal").fill("27:30")
+    alice.by_testid("wrap").fill("09:00 (+1)")
+    expect(alice.by_testid("sheet-error")).to_have_count(0)
+    save_sheet(alice, sheet_id)
+    saved = api(alice, "GET", f"/api/call-sheets/{sheet_id}/")
+    assert [saved[k] for k in ("crew_call", "shooting_call", "first_meal", "wrap")] == ["22:30", "24:15", "27:30", "33:00"], saved
+    assert {row["call"] for row in saved["crew_calls"] if row["offset"] == 0} == {"22:30"}, saved["crew_calls"]
+    alice.page.reload()
+    expect(alice.by_testid("shooting-call")).to_have_value("00:15 (+1)", timeout=PAGE_MS)
+    expect(alice.by_testid("first-meal")).to_have_value("03:30 (+1)")
+    expect(alice.by_testid("wrap")).to_have_value("09:00 (+1)")
+
+    # The blocks the PDF prints beside the calls, typed in the editor: a walkie channel (its use typed where "Add
+    # channel" put the focus), a safety note, a key contact and the hospital's route. Saved, then published as revision
+    # 2: Bob (a director, who may not see contacts) reads them live, the contact's role and name without its phone, and
+    # the PDF carries them (the phone only in Alice's).
+    phone = "+44 7700 900123"
+    alice.by_testid("add-walkie").click()
+    expect(alice.by_testid("walkie-channel").last).to_have_value("1")
+    expect(alice.by_testid("walkie-use").last).to_be_focused()
+    alice.page.keyboard.type("Production")
+    alice.by_testid("safety-notes").fill("Wet harbour wall: non-slip boots")
+    alice.by_testid("add-key-contact").click()
+    expect(alice.by_testid("key-contact-role").last).to_be_focused()
+    alice.page.keyboard.type("UPM")
+    alice.by_testid("key-contact-name").last.fill("Lee Marsh")
+    alice.by_testid("key-contact-phone").last.fill(phone)
+    alice.by_testid("hospital-route").fill("Quay St, 2 km")
+    expect(alice.by_testid("sheet-error")).to_have_count(0)
+    save_sheet(alice, sheet_id)
+    saved = api(alice, "GET", f"/api/call-sheets/{sheet_id}/")
+    assert saved["walkie_channels"] == [{"channel": "1", "use": "Production"}], saved["walkie_channels"]
+    assert saved["key_contacts"] == [{"role": "UPM", "name": "Lee Marsh", "phone": phone}], saved["key_contacts"]
+    assert (saved["safety_notes"], saved["hospital"]["route"]) == ("Wet harbour wall: non-slip boots", "Quay St, 2 km"), saved
+    bob_mark = bob.mark_document()
+    alice.by_testid("publish-call-sheet").click()
+    expect(alice.by_testid("call-sheet")).to_have_attribute("data-revision", "2", timeout=TIMEOUT_MS)
+    expect(alice.by_testid("latest-revision")).to_contain_text("Revision 2", timeout=TIMEOUT_MS)
+    expect(alice.by_testid("key-contact-phone")).to_have_value(phone)  # the live event, which carries no phones, kept hers
+
+    expect(bob.by_testid("call-sheet")).to_have_attribute("data-revision", "2", timeout=TIMEOUT_MS)
+    expect(bob.by_testid("walkie-row")).to_have_text("1Production", timeout=TIMEOUT_MS)
+    expect(bob.by_testid("safety-notes")).to_have_text("Wet harbour wall: non-slip boots")
+    expect(bob.by_testid("key-contact-row")).to_have_text("UPM Lee Marsh")
+    expect(bob.by_testid("key-contact-phone")).to_have_count(0)
+    expect(bob.by_testid("hospital-route")).to_have_text("Quay St, 2 km")
+    bob.assert_same_document(bob_mark)
+    assert "7700" not in bob.by_testid("call-sheet").inner_text()
+
+    def pdf_of(tab) -> str:
+        response = tab.page.context.request.get(f"{slate_app.base_url}/api/call-sheets/{sheet_id}/pdf/", timeout=TIMEOUT_MS)
+        assert response.status == 200 and response.headers["content-type"].startswith("application/pdf")
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.body())).pages)
+
+    text = pdf_of(alice)
+    for expected in ("Walkie channels", "Production", "Wet harbour wall: non-slip boots", "UPM", "Lee Marsh", phone, "Quay St, 2 km"):
+        assert expected in text, (expected, text[:3000])
+    text = pdf_of(bob)
+    assert "Lee Marsh" in text and phone not in text, text[:3000]

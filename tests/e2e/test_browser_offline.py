@@ -21,14 +21,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Route, expect
 
-from tests.e2e.browser import PAGE_MS, SCREENSHOTS, Tab, eventually, jpeg, new_tab, sign_in, tid
-from tests.e2e.conftest import REPO, SlateServer, serve, serve_built_app
-from tests.e2e.test_browser_offline_shell import SERVICE_WORKER_STATE, wait_until_kept
+from tests.e2e.browser import PAGE_MS, SCREENSHOTS, Tab, axe_violations, eventually, jpeg, new_tab, sign_in, tid
+from tests.e2e.conftest import SlateServer, serve, serve_built_app
+from tests.e2e.test_browser_offline_shell import SERVICE_WORKER_STATE, SW_INSTALL_S, wait_until_kept
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(420)]
 
 TABLET = {"width": 1024, "height": 768}
-AXE = REPO / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 # Sending after the web process is back: the outbox's back-off (1 s doubling) and the socket's reconnect both retry.
 REPLAY_MS = 90_000
 
@@ -68,18 +67,6 @@ def tablets(request, chromium: Browser, offline_slate: SlateServer):
 
 def card(tab: Tab, number: int):
     return tab.locator(f'{tid("take-card")}[data-take-number="{number}"]')
-
-
-def serious_violations(tab: Tab, *selectors: str) -> list[dict]:
-    """axe-core's critical and serious WCAG 2.x A/AA violations inside the elements `selectors` name."""
-    assert AXE.exists(), f"axe-core is missing at {AXE}: `make install` installs the frontend's packages"
-    if not tab.page.evaluate("() => typeof window.axe === 'object'"):
-        tab.page.add_script_tag(path=str(AXE))
-    found = tab.page.evaluate("""async (selectors) => (await axe.run({ include: selectors.map((s) => [s]) },
-            { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }))
-        .violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }))""",
-                              list(selectors))
-    return [v for v in found if v["impact"] in ("critical", "serious")]
 
 
 def settled(tab: Tab) -> None:
@@ -162,7 +149,7 @@ def test_changes_made_offline_survive_reloads_arrive_once_and_are_seen_live(tabl
     wait_until_kept(alice, ["me"], ["shots", scene["id"]], ["takes", scene["id"]])
     alice.goto(scene_page)
     expect(alice.by_testid("scene-page")).to_have_attribute("data-scene-id", str(scene["id"]), timeout=PAGE_MS)
-    eventually(lambda: alice.page.evaluate(SERVICE_WORKER_STATE)["controlled"], timeout_s=PAGE_MS / 1000, what="the service worker controlling the page")
+    eventually(lambda: alice.page.evaluate(SERVICE_WORKER_STATE)["controlled"], timeout_s=SW_INSTALL_S, what="the service worker controlling the page")
     wait_until_kept(alice, ["me"], ["scene", scene["id"]], ["continuity-notes", scene["id"]], ["takes", scene["id"]])
 
     # Bob watches the same scene page and, in another tab, the same shot's take log
@@ -244,7 +231,7 @@ def test_changes_made_offline_survive_reloads_arrive_once_and_are_seen_live(tabl
                                                                    "Waits for: Take 2 of shot 1", "Waits for: Take 3 of shot 1", "Waits for: Take 3 of shot 1"])
     settled(alice)
     alice.page.screenshot(path=str(SCREENSHOTS / "outbox-panel-1024x768.png"))
-    assert serious_violations(alice, '[data-testid="offline-banner"]', ".mantine-Drawer-content") == []
+    assert axe_violations(alice.page, ['[data-testid="offline-banner"]', ".mantine-Drawer-content"]) == []
     alice.page.keyboard.press("Escape")
     expect(panel).to_be_hidden()
 

@@ -37,6 +37,10 @@ READ_KEPT_CACHE = """() => new Promise((resolve, reject) => {
     };
 })"""
 
+# How long the first visit may take to install the service worker: it precaches the whole shell (every page's chunks,
+# ~2 MB) before it takes control; on a loaded two-core machine that took over PAGE_MS once.
+SW_INSTALL_S = 60
+
 SERVICE_WORKER_STATE = """async () => {
     const registration = await navigator.serviceWorker.getRegistration("/");
     return {controlled: !!navigator.serviceWorker.controller, active: registration?.active?.state ?? null,
@@ -105,7 +109,7 @@ def test_the_app_opens_offline_with_the_board_and_the_scene_as_they_were(tablet:
     expect(tablet.by_testid("scene-page")).to_have_attribute("data-scene-id", str(scene["id"]), timeout=PAGE_MS)
 
     # The worker controls the page, its shell precached (it activates only once the precache is complete)
-    eventually(lambda: tablet.page.evaluate(SERVICE_WORKER_STATE)["controlled"], timeout_s=PAGE_MS / 1000, what="the service worker controlling the page")
+    eventually(lambda: tablet.page.evaluate(SERVICE_WORKER_STATE)["controlled"], timeout_s=SW_INSTALL_S, what="the service worker controlling the page")
     worker = tablet.page.evaluate(SERVICE_WORKER_STATE)
     assert worker == {"controlled": True, "active": "activated", "script": f"{slate_app.base_url}/sw.js", "scope": f"{slate_app.base_url}/"}, worker
     precached = tablet.page.evaluate("async () => { const names = await caches.keys(); const urls = []; for (const n of names) "
@@ -175,18 +179,35 @@ def test_the_push_handlers_run_in_the_same_worker(tablet: Tab, slate_app: SlateS
     cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
     cdp.send("ServiceWorker.enable")
 
-    def registered() -> dict | None:
+    def live_registrations() -> list[dict]:
+        """The scope's registrations whose latest DevTools state is not deleted, oldest id first."""
         tablet.page.evaluate("0")  # a call into the browser: Playwright's sync API delivers the DevTools events meanwhile
-        return next((r for r in registrations if r["scopeURL"] == f"{slate_app.base_url}/" and not r["isDeleted"]), None)
+        latest = {r["registrationId"]: r for r in registrations}
+        live = [r for r in latest.values() if r["scopeURL"] == f"{slate_app.base_url}/" and not r["isDeleted"]]
+        return sorted(live, key=lambda r: int(r["registrationId"]))
 
-    registration = eventually(registered, what="the worker's registration over DevTools")
+    eventually(live_registrations, what="the worker's registration over DevTools")
     payload = {"title": "Call sheet published", "body": "Day 1: crew call 06:30", "url": f"/productions/{slate_app.production_id}/call-sheets",
                "tag": "callsheet-offline-test", "notification": 1}
+    delivered_to: set[str] = set()
 
-    cdp.send("ServiceWorker.deliverPushMessage", {"origin": slate_app.base_url, "registrationId": registration["registrationId"], "data": json.dumps(payload)})
+    def notifications() -> list[dict]:
+        # The push goes to each registration of the scope DevTools reports, once. Once in a whole pass no notification
+        # came when it went only to the first registration the events listed; the likeliest cause is a listed
+        # registration that was not the live one. Not proven: a failure now prints what DevTools reported. The same
+        # tag: one notification at most.
+        for registration in live_registrations():
+            if registration["registrationId"] not in delivered_to:
+                delivered_to.add(registration["registrationId"])
+                cdp.send("ServiceWorker.deliverPushMessage", {"origin": slate_app.base_url,
+                         "registrationId": registration["registrationId"], "data": json.dumps(payload)})
+        return tablet.page.evaluate("""async () => (await (await navigator.serviceWorker.getRegistration("/")).getNotifications())
+        .map(n => ({title: n.title, body: n.body, tag: n.tag, icon: n.icon, data: n.data}))""")
 
-    shown = eventually(lambda: tablet.page.evaluate("""async () => (await (await navigator.serviceWorker.getRegistration("/")).getNotifications())
-        .map(n => ({title: n.title, body: n.body, tag: n.tag, icon: n.icon, data: n.data}))"""), what="the push's notification")
+    try:
+        shown = eventually(notifications, what="the push's notification")
+    except AssertionError as missing:
+        raise AssertionError(f"{missing}; DevTools reported {registrations}; pushed to {sorted(delivered_to)}") from None
     assert shown == [{"title": "Call sheet published", "body": "Day 1: crew call 06:30", "tag": "callsheet-offline-test",
                       "icon": f"{slate_app.base_url}/static/app/icon-192.png",
                       "data": {"url": payload["url"], "notification": 1}}], shown

@@ -16,17 +16,16 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.e2e.browser import DESKTOP, PAGE_MS, SCREENSHOTS, TIMEOUT_MS, Tab, open_member, tid
-from tests.e2e.conftest import REPO, SHARED_DATA, SlateServer, serve, serve_built_app
+from tests.e2e.browser import DESKTOP, PAGE_MS, SCREENSHOTS, TIMEOUT_MS, Tab, axe_violations, open_member, tid
+from tests.e2e.conftest import SHARED_DATA, SlateServer, serve, serve_built_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
 CLIP = SHARED_DATA / "video" / "tears_of_steel_640x360_10s.mp4"
 TABLET = {"width": 1024, "height": 768}
 JOB_S = 120  # probe + proxy + poster + filmstrip + waveform of a 10 s clip on the real worker
-AXE = REPO / "frontend" / "node_modules" / "axe-core" / "axe.min.js"  # frontend/package.json's devDependency
 KIND_LABEL = "Dailies processing"  # frontend/src/pages/media/format.ts, jobKindLabel("media.process")
 
 
@@ -122,24 +121,12 @@ def open_operations(tab: Tab) -> None:
     expect(tab.by_testid("operations-updated")).to_be_visible(timeout=PAGE_MS)
 
 
-def axe_violations(page: Page, within: str | None = None) -> list[dict]:
-    """axe-core's critical and serious violations on the page as it is (or in the elements `within` selects):
-    `[{"id", "impact", "help", "nodes"}]`."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE.read_text())
-    found = page.evaluate("""async (within) => (await axe.run(within ? { include: [within] } : document, { resultTypes: ["violations"] }))
-        .violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ") + " — " + n.failureSummary) }))""",
-                          within)
-    return [v for v in found if v["impact"] in ("critical", "serious")]
-
-
 @pytest.fixture(autouse=True)
 def screenshots_folder() -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 
 def test_the_operations_page_has_no_serious_accessibility_violations_at_desktop_and_tablet_sizes(people, ops_slate, failures):
-    assert AXE.exists(), "axe-core is missing: `make install` (frontend/package.json lists it)"
     # The app starts dark (main.tsx); the light theme is checked too, at desktop size.
     for name, viewport, scheme in (("desktop", DESKTOP, "dark"), ("tablet", TABLET, "dark"), ("desktop-light", DESKTOP, "light")):
         alice = people("alice", viewport)

@@ -14,6 +14,7 @@ The browser test at the end checks the script page's job flow (save an edit, dif
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import re
@@ -146,30 +147,77 @@ def edit_of(text: str) -> str:
     return edited if size <= budget else edited[:int(len(edited) * budget / size)] + "\n"
 
 
-@pytest.fixture(scope="module")
-def stage(slate: SlateServer):
-    """Alice's production "Hostile" with Bob as director and a scene of his own (Z1, which no script numbers),
+def make_stage(slate: SlateServer, title: str, code: str, number: str) -> dict:
+    """Alice's production `title` with Bob as director and a scene of his own (`number`, which no script numbers),
     and a scene in Olga's production: what the probes write to."""
     alice, bob, olga = slate.jwt_client("alice"), slate.jwt_client("bob"), slate.jwt_client("outsider")
-    production = alice.post("/api/productions/", {"title": "Hostile screenplays", "code": "E2E-HOSTILE"})
+    production = alice.post("/api/productions/", {"title": title, "code": code})
     alice.post(f"/api/productions/{production['id']}/members/", {"user_login": slate.members["bob"].username, "role": "director"})
-    bobs = bob.post("/api/scenes/", {"production": production["id"], "number": "Z1", "int_ext": "INT", "location": "BOB'S ROOM",
+    bobs = bob.post("/api/scenes/", {"production": production["id"], "number": number, "int_ext": "INT", "location": "BOB'S ROOM",
                                       "time_of_day": "DAY"})
-    olgas = olga.post("/api/scenes/", {"production": slate.other_production_id, "number": "1", "int_ext": "EXT",
+    olgas = olga.post("/api/scenes/", {"production": slate.other_production_id, "number": f"O{number}", "int_ext": "EXT",
                                         "location": "OLGA'S FIELD", "time_of_day": "DAY"})
     return {"alice": alice, "bob": bob, "olga": olga, "production": production, "bobs_scene": bobs, "olgas_scene": olgas}
 
 
-def test_5_mib_hostile_screenplays_go_through_in_seconds_while_writes_and_health_stay_fast(slate, stage, capsys):
+@pytest.fixture(scope="module")
+def stage(slate: SlateServer):
+    return make_stage(slate, "Hostile screenplays", "E2E-HOSTILE", "Z1")
+
+
+def import_each(slate: SlateServer, stage: dict, files: dict[str, tuple[str, bytes, str]], *, what: str, out) -> tuple[dict, dict, dict]:
+    """Upload each of `files` (`{shape: (file name, bytes, content type)}`) as a new script of the stage's production
+    while the probes run, and wait for its import job; print (through `out`) the seconds each took and the probes'
+    figures. Answers `(seconds by shape, finished job by shape, probes)`."""
     alice, production = stage["alice"], stage["production"]
+    timings: dict[str, float] = {}
+    outcomes: dict[str, dict] = {}
+    with probes_running(slate, stage) as probes:
+        for shape, upload in files.items():
+            start = time.monotonic()
+            job = alice.post("/api/scripts/", expect=201, fields={"production": production["id"], "title": f"Hostile {shape}"},
+                             files={"file": upload}, timeout=60)["job"]
+            outcomes[shape] = wait_for_job(alice, job)
+            timings[shape] = time.monotonic() - start
+    out(f"\n5 MiB hostile {what} on {'PostgreSQL' if slate.pg_database else 'SQLite'}, seconds to import (or refuse):")
+    for shape, seconds in timings.items():
+        out(f"  {shape:18} {seconds:5.2f}  {outcomes[shape]['status']}  {outcomes[shape]['error'][:80]}")
+    for name, (latencies, _) in probes.items():
+        out("  " + summary(name, latencies))
+    return timings, outcomes, probes
+
+
+@contextlib.contextmanager
+def probes_running(slate: SlateServer, stage: dict):
+    """The probes (`run_probes`: Bob's and Olga's writes to their scenes in `stage`, the health reads) in a
+    process of their own while the block runs; the dict yielded holds `{name: (latencies, failures)}` after it."""
     context = multiprocessing.get_context("spawn")
     stop, results = context.Event(), context.Queue()
     prober = context.Process(target=run_probes, daemon=True, args=(
         slate.base_url, {"bob": stage["bob"].token, "olga": stage["olga"].token}, {"bob": stage["bobs_scene"], "olga": stage["olgas_scene"]},
         stop, results))
     prober.start()
-    timings: dict[str, dict[str, float]] = {}
+    probes: dict = {}
     try:
+        yield probes
+    finally:
+        stop.set()
+        prober.join(timeout=60)
+    assert not results.empty(), f"the probes' process ended with {prober.exitcode} and no results (see the captured stderr)"
+    probes.update(results.get(timeout=10))
+
+
+def assert_probes_fast(probes: dict) -> None:
+    """No probe failed; every write answered within WRITE_LIMIT_S, every health read within HEALTH_LIMIT_S."""
+    for name, (latencies, failures) in probes.items():
+        assert not failures, f"{name}: {failures[:5]}"
+        assert max(latencies) < (HEALTH_LIMIT_S if name == HEALTH else WRITE_LIMIT_S), summary(name, latencies)
+
+
+def test_5_mib_hostile_screenplays_go_through_in_seconds_while_writes_and_health_stay_fast(slate, stage, capsys):
+    alice, production = stage["alice"], stage["production"]
+    timings: dict[str, dict[str, float]] = {}
+    with probes_running(slate, stage) as probes:
         for shape in SHAPES:
             text = hostile(shape, FIVE_MIB)
             steps = timings[shape] = {}
@@ -197,11 +245,6 @@ def test_5_mib_hostile_screenplays_go_through_in_seconds_while_writes_and_health
             assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")
             body, steps["fountain"] = rendered(alice, f"/api/script-versions/{v2}/export.fountain")
             assert body.strip()
-    finally:
-        stop.set()
-        prober.join(timeout=60)
-    assert not results.empty(), f"the probes' process ended with {prober.exitcode} and no results (see the captured stderr)"
-    probes = results.get(timeout=10)
 
     with capsys.disabled():
         print(f"\n5 MiB hostile screenplays on {'PostgreSQL' if slate.pg_database else 'SQLite'}, seconds per step:")
@@ -211,9 +254,7 @@ def test_5_mib_hostile_screenplays_go_through_in_seconds_while_writes_and_health
             print("  " + summary(name, latencies))
     slow = {(shape, name): round(s, 2) for shape, steps in timings.items() for name, s in steps.items() if s > STEP_LIMIT_S}
     assert not slow, f"steps over {STEP_LIMIT_S:.0f} s: {slow}"
-    for name, (latencies, failures) in probes.items():
-        assert not failures, f"{name}: {failures[:5]}"
-        assert max(latencies) < (HEALTH_LIMIT_S if name == HEALTH else WRITE_LIMIT_S), summary(name, latencies)
+    assert_probes_fast(probes)
 
 
 def test_a_5_mib_screenplay_of_short_lines_is_refused_at_once_naming_the_line_limit(slate, stage):

@@ -308,6 +308,30 @@ def test_nginx_serves_static_root_itself_and_hands_missing_static_files_to_slate
     assert missing.status == 404
 
 
+def test_nginx_serves_the_apps_hashed_assets_gzipped_and_cached_for_good(stack: NginxSlate):
+    import gzip
+
+    assets = stack.static_root / "app" / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    name = f"probe-{stack.tag}-a1B2c3D4.js"  # a Vite name: its content's hash in it
+    script = b"export const probe = 'served by nginx';\n" * 100
+    (assets / name).write_bytes(script)
+    (assets / f"{name}.gz").write_bytes(gzip.compress(script))  # as the frontend build and collectstatic write it
+    (stack.static_root / "app" / f"manifest-{stack.tag}.webmanifest").write_text("{}")
+
+    browser = Http(stack.base_url)
+    zipped = browser.request("GET", f"/static/app/assets/{name}", headers={"Accept": "*/*", "Accept-Encoding": "gzip, deflate"})
+    assert zipped.status == 200
+    assert zipped.headers["Content-Encoding"] == "gzip" and gzip.decompress(zipped.body) == script
+    assert zipped.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    plain = browser.request("GET", f"/static/app/assets/{name}", headers={"Accept": "*/*"})
+    assert plain.body == script and plain.headers.get("Content-Encoding") is None
+    # a name without a hash is kept an hour at most
+    unhashed = browser.request("GET", f"/static/app/manifest-{stack.tag}.webmanifest", headers={"Accept": "*/*"})
+    assert unhashed.status == 200 and unhashed.headers["Cache-Control"] == "public, max-age=3600"
+
+
 def test_a_resumable_upload_streams_through_nginx(stack: NginxSlate):
     alice = stack.jwt_client("alice")
     metadata = ",".join(f"{key} {base64.b64encode(value.encode()).decode()}"

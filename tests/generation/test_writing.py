@@ -244,17 +244,22 @@ def test_a_claude_that_does_not_answer_in_time_fails_the_job_with_the_timeout(ap
 def test_cancelling_while_claude_writes_closes_the_stream_and_makes_no_version(make_user, fake_claude):
     owner = make_user()
     story = make_story(owner=owner)
-    fake_claude.answer_text(NEW_SCENE * 4, chunk=4, delay_s=0.02)  # ~100 deltas over ~2 s
+    # ~1,600 deltas over ~30 s: far longer than the job takes to notice a cancel (its progress reads the row once a
+    # second), so the stream cannot end first on a loaded machine, where it once did when it lasted ~3 s.
+    fake_claude.answer_text(NEW_SCENE * 40, chunk=4, delay_s=0.02)
     from apps.generation.writing.services import scene_generate_start
 
     job = scene_generate_start(script=story.script, actor=owner, scene=story.scenes["2"], goal="Maya escapes")
     worker = threading.Thread(target=job_run, args=(job.pk,))
     worker.start()
-    deadline = time.monotonic() + 5
+    # Cancel once Claude is writing: the job first imports the SDK (lazily, seconds on a loaded machine) and asks.
+    deadline = time.monotonic() + 60
     while (not fake_claude.streams or fake_claude.streams[0].deltas_sent < 5) and time.monotonic() < deadline:
         time.sleep(0.01)
+    assert fake_claude.streams and fake_claude.streams[0].deltas_sent >= 5, "Claude's answer never began streaming"
     job_cancel(job=Job.objects.get(pk=job.pk), actor=owner)
-    worker.join(timeout=10)
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the job went on writing after it was cancelled"
 
     job.refresh_from_db()
     assert job.status == JobStatus.CANCELLED
@@ -262,7 +267,7 @@ def test_cancelling_while_claude_writes_closes_the_stream_and_makes_no_version(m
     time.sleep(0.3)  # the server notices the closed connection at its next write
     stream = fake_claude.streams[0]
     assert not stream.finished and stream.disconnected
-    assert stream.deltas_sent < len(NEW_SCENE * 4) // 4
+    assert stream.deltas_sent < len(NEW_SCENE * 40) // 4
 
 
 # --- live: two members watch the scene being written ----------------------------------------------
@@ -326,3 +331,18 @@ def test_splicing_keeps_act_sections_with_what_follows_and_drops_a_preamble():
         "# Act One\n\nINT. A - DAY\n\nBob waits.\n\nINT. C - DAY #1#\n\nBob runs.\n\n# Act Two\n\nEXT. B - NIGHT\n\nRain.\n")
     assert splice.scene_block("Bob just stands there.", fallback_heading="INT. A - DAY") == "INT. A - DAY\n\nBob just stands there."
     assert splice.scene_block("No heading at all.") is None
+
+
+def test_an_answer_whose_headings_run_straight_on_is_spliced_as_the_scenes_it_meant():
+    """Fountain 1.1 reads a heading with no blank line after it as action; a model's answer often has none. The block
+    gets the blank line, so the new version reads with the scenes the answer meant (two here), not as action under
+    the previous scene's heading or a made-up one."""
+    from apps.generation.writing import splice
+    from apps.scripts import fountain
+
+    block = splice.scene_block("Here you go:\n\nINT. LIBRARY - DAY\nAna reads.\n\nEXT. PARK - NIGHT\nRain.", number="4",
+                               fallback_heading="INT. NOWHERE - DAY")
+
+    assert block == "INT. LIBRARY - DAY #4#\n\nAna reads.\n\nEXT. PARK - NIGHT\n\nRain."
+    scenes = fountain.scenes(fountain.parse(block))
+    assert [(s.heading, s.number) for s in scenes] == [("INT. LIBRARY - DAY", "4"), ("EXT. PARK - NIGHT", None)]

@@ -3,7 +3,9 @@
 - ready answers 200 naming every component once the real worker's heartbeat thread has beaten;
 - a write's X-Request-ID is on the web process's JSON lines and on run_huey's lines for the job it created;
 - with the Redis paused (SIGSTOP: a hung server) ready answers 503 naming redis within about a second,
-  and 200 again once it is back.
+  and 200 again once it is back;
+- with the Redis stopped (killed, its socket gone) ready answers 503 naming redis, and 200 again once a
+  new Redis is started on the same socket.
 """
 from __future__ import annotations
 
@@ -108,3 +110,20 @@ def test_ready_answers_503_naming_redis_while_redis_hangs_and_200_after(server):
     again = wait_ready(server)
     assert again.status == 200, again
     assert set(again.json()["checks"]) == COMPONENTS
+
+
+def test_ready_answers_503_naming_redis_while_redis_is_stopped_and_200_after_it_starts(server):
+    assert wait_ready(server).status == 200
+    server.kill_redis()
+    try:
+        response = ready(server)
+        assert response.status == 503, response
+        body = response.json()
+        assert "redis" in body["extra"]["failing"], body  # and the worker: its heartbeat is read from Redis
+        assert body["checks"]["redis"]["ok"] is False and body["checks"]["database"]["ok"] is True
+    finally:
+        server.start_redis_again()
+
+    again = wait_ready(server)
+    assert again.status == 200, again
+    assert all(check["ok"] for check in again.json()["checks"].values())

@@ -24,7 +24,7 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 VULTURE = Path(sys.executable).with_name("vulture")
 # Functions called by a framework, not by our code: registered by their decorator (atexit, Huey, job handlers)
 # or named by a setting (`handler404 = "apps.core.views.not_found"` in project/urls.py).
-CALLED_BY_FRAMEWORK = ["--ignore-decorators", "@atexit.register,@job_handler,@db_periodic_task,@db_task,@HUEY.on_startup",
+CALLED_BY_FRAMEWORK = ["--ignore-decorators", "@atexit.register,@job_handler,@db_periodic_task,@db_task,@HUEY.on_startup,@receiver",
                        "--ignore-names", "not_found,__getattr__"]
 MAX_LINES = 400
 

@@ -7,7 +7,8 @@ pytestmark = pytest.mark.django_db
 
 BUILT_PAGE = '<!doctype html><html><head><script type="module" src="/static/app/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>'
 DEEP_LINKS = ["/", "/productions/1/board", "/productions/12/scenes/7", "/signin", "/register",
-              "/verify-email?uid=MQ&token=abc-123", "/invitations/Zm9vYmFyYmF6cXV4LXRva2VuLWV4YW1wbGU"]
+              "/verify-email?uid=MQ&token=abc-123", "/invitations/Zm9vYmFyYmF6cXV4LXRva2VuLWV4YW1wbGU", "/forgot-password",
+              "/reset-password?uid=MQ&token=abc-123", "/settings/account"]
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +41,39 @@ def test_every_page_of_the_app_is_the_built_index_with_a_csrf_cookie(client, bui
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert response.content.decode() == BUILT_PAGE
     assert response.cookies["csrftoken"].value
-    assert "no-cache" in response["Cache-Control"] and "max-age=0" in response["Cache-Control"]
+    assert response["Cache-Control"] == "no-cache"  # kept, asked again each time; never no-store (back/forward cache)
+    assert response["ETag"]
+
+
+def test_the_page_is_revalidated_with_its_etag_and_answers_304_while_the_build_is_the_same(client, built_app):
+    first = client.get("/productions/1/board")
+
+    again = client.get("/productions/12/scenes/7", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"] and again["Cache-Control"] == "no-cache"
+
+    built_app.write_text(BUILT_PAGE.replace("abc123", "def456"))
+    rebuilt = client.get("/productions/1/board", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert rebuilt.status_code == 200
+    assert rebuilt["ETag"] != first["ETag"]
+    assert "index-def456.js" in rebuilt.content.decode()
+
+
+def test_the_page_sets_no_cookie_for_a_browser_that_has_its_csrf_cookie(client, built_app):
+    token = client.get("/").cookies["csrftoken"].value  # the first visit gets one
+
+    response = client.get("/productions/1/board")  # the test client sends it back
+    assert client.cookies["csrftoken"].value == token
+    assert "Set-Cookie" not in response.headers and not response.cookies
+    assert "Vary" not in response.headers or "Cookie" not in response["Vary"]
+
+
+def test_a_malformed_csrf_cookie_is_replaced(client, built_app):
+    client.cookies["csrftoken"] = "not a token"
+
+    response = client.get("/")
+    assert response.cookies["csrftoken"].value not in ("", "not a token")
 
 
 def test_a_new_build_is_served_without_a_restart(client, built_app):
@@ -57,6 +90,7 @@ def test_deep_link_says_how_to_build_the_app_until_it_is_built(client, unbuilt_a
     assert response["Content-Type"].startswith("text/html")
     assert "make frontend" in response.content.decode()
     assert response.cookies["csrftoken"].value
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_pages_only_answer_get_and_head(client, built_app):

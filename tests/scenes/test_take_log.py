@@ -192,6 +192,18 @@ def test_what_a_take_log_cannot_say_is_refused_by_field(api, production, body, f
     assert not shot.takes.exists()
 
 
+def test_a_patch_naming_a_camera_without_its_letter_is_refused_by_field(api, production):
+    # A PATCH is partial down to each camera (DRF): schemathesis found it answered 500 (a KeyError) here.
+    shot = _shot(production)
+    take = api.post("/api/takes/", {"shot": shot.pk, "cameras": [A]}, format="json").json()
+
+    response = api.patch(f"/api/takes/{take['id']}/", {"cameras": [{"camera": "B"}, {"roll": "B001"}], "version": take["version"]}, format="json")
+
+    assert response.status_code == 400
+    assert "Each camera needs its letter" in json.dumps(response.json()["extra"]["fields"]["cameras"])
+    assert Take.objects.get(pk=take["id"]).cameras == [{"camera": "A", "roll": A.get("roll", ""), "lens": A.get("lens", "")}]
+
+
 def test_an_explicit_number_the_shot_has_is_a_conflict_naming_that_take(api, production, captured_events):
     shot = _shot(production)
     first = TakeFactory(shot=shot, number=3)

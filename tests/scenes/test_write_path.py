@@ -30,7 +30,7 @@ def _max_queries() -> int:
     return 17 + (2 if connection.vendor == "postgresql" else 0)
 
 
-_numbers = itertools.count(100)
+_numbers = itertools.count(1)  # "1G", "2G"…: never a number SceneFactory's sequence ("1", "2"…) gives
 
 
 def _bearer(user) -> APIClient:
@@ -40,7 +40,7 @@ def _bearer(user) -> APIClient:
 
 
 def _grow(production, *, scenes: int, shots: int) -> None:
-    made = Scene.objects.bulk_create([Scene(production=production, number=str(next(_numbers)), page_eighths=4) for _ in range(scenes)])
+    made = Scene.objects.bulk_create([Scene(production=production, number=f"{next(_numbers)}G", page_eighths=4) for _ in range(scenes)])
     Shot.objects.bulk_create([Shot(production=production, scene=made[k % len(made)], number=str(k + 1)) for k in range(shots)])
 
 

@@ -14,15 +14,20 @@ read, so the job wrapper fails the job cleanly.
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-import anthropic
 import httpx2
 from django.conf import settings
 
 from apps.core.errors import ApplicationError
 from apps.generation.config import require_anthropic
 from apps.jobs.services import JobContext
+
+if TYPE_CHECKING:
+    import anthropic
+
+# `import anthropic` is deferred to the first call: the SDK's types take about 1.5 s to import, and every
+# Django process (web, worker, each manage.py) imports this module through the job handlers' registry.
 
 # The SDK retries connection errors, timeouts, 408/409/429 and 5xx (529 overloaded included) with
 # exponential backoff (0.5 s, 1 s), honouring `retry-after`; two retries, as the SDK's default.
@@ -36,6 +41,8 @@ def anthropic_client(feature: str = "AI writing") -> anthropic.Anthropic:
     Raises `NotConfiguredError` (503 `not_configured`) without a key.
     """
     require_anthropic(feature)
+    import anthropic
+
     options = {"api_key": settings.ANTHROPIC_API_KEY, "timeout": settings.SLATE_ANTHROPIC_TIMEOUT_S, "max_retries": MAX_RETRIES}
     if settings.ANTHROPIC_BASE_URL:
         options["base_url"] = settings.ANTHROPIC_BASE_URL
@@ -67,6 +74,8 @@ def readable_claude_errors() -> Iterator[None]:
     "Could not reach Claude: …", "Claude stopped with an error: overloaded: …" (an `error` event
     in the middle of a stream). Codes: `ai_error`, `ai_timeout`, `ai_unreachable`.
     """
+    import anthropic
+
     timeout_s = settings.SLATE_ANTHROPIC_TIMEOUT_S
     try:
         yield

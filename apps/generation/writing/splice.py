@@ -32,9 +32,12 @@ def lines_of(text: str) -> list[str]:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def scene_spans(text: str) -> list[SceneSpan]:
-    """Each scene's line span in `text`, in script order. Raises `fountain.FountainError` for unreadable text."""
-    parsed = fountain.scenes(fountain.parse(text))
+def scene_spans(text: str, *, lenient_headings: bool = False) -> list[SceneSpan]:
+    """Each scene's line span in `text`, in script order. Raises `fountain.FountainError` for unreadable text.
+
+    `lenient_headings`: a heading needs no blank line after it (`fountain.parse`'s option; a model's answer often
+    runs the action straight on), where Fountain 1.1 reads such a line as action."""
+    parsed = fountain.scenes(fountain.parse(text, lenient_headings=lenient_headings))
     total = len(lines_of(text))
     spans = []
     for index, scene in enumerate(parsed):
@@ -70,7 +73,7 @@ def scene_block(answer: str, *, number: str | None = None, fallback_heading: str
     pairs the new text with the existing scene (apps.scripts.matching, rule 1) and the crew's
     shots, takes and notes stay with it.
     """
-    text = clean_answer(answer)
+    text = _blank_after_headings(clean_answer(answer))
     spans = scene_spans(text) if text else []
     if not spans and fallback_heading and text:
         text = f"{fallback_heading}\n\n{text}"
@@ -81,6 +84,17 @@ def scene_block(answer: str, *, number: str | None = None, fallback_heading: str
     if number:
         lines[0] = f"{_NUMBER_MARK.sub('', lines[0]).rstrip()} #{number}#"
     return "\n".join(lines).strip("\n")
+
+
+def _blank_after_headings(text: str) -> str:
+    """`text` with a blank line after each scene heading that runs straight on into the next line, so that what is
+    spliced reads as the same scenes under Fountain 1.1's rule ("a blank line following it")."""
+    if not text:
+        return text
+    lines = lines_of(text)
+    runs_on = {span.start for span in scene_spans(text, lenient_headings=True)
+               if span.start + 1 < len(lines) and lines[span.start + 1].strip()}
+    return "\n".join(part for index, line in enumerate(lines) for part in ((line, "") if index in runs_on else (line,)))
 
 
 def replace_scene(text: str, span: SceneSpan, block: str) -> str:
