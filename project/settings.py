@@ -114,7 +114,7 @@ MIDDLEWARE = [
     # A member's GET naming its production gets the stream position it was read at (Slate-Stream-Seq): the client
     # subscribes from there instead of fetching everything again (apps/realtime/positions.py).
     "apps.realtime.positions.StreamPositionMiddleware",
-    # Each signed-in device's "last seen", at most one write a minute (apps/accounts/devices.py).
+    # Each signed-in device's "last seen", at most one write a minute per process, never waiting on Redis (apps/accounts/devices.py).
     "apps.accounts.devices.DeviceSeenMiddleware",
     # Last, so it sees a view's exception first: /api/ answers a bug with JSON 500, in DEBUG too.
     "apps.core.middleware.ApiServerErrorMiddleware",
@@ -559,6 +559,9 @@ SECURE_REDIRECT_EXEMPT = [*globals().get("SECURE_REDIRECT_EXEMPT", []), r"^metri
 # SLATE_READY_WORKER_STALE_S old; the media disk is ready with at least this much free under MEDIA_ROOT.
 SLATE_READY_TIMEOUT_S = env.float("SLATE_READY_TIMEOUT_S", default=0.5)
 SLATE_WORKER_HEARTBEAT_S = env.float("SLATE_WORKER_HEARTBEAT_S", default=5.0)
+# The worker's threads (and the ffmpeg they start) run at this nice value (0-19, `man 2 setpriority`): when web and
+# worker share cores, a member's request is answered before a 5 MiB import's next step (apps/jobs/tasks.py).
+SLATE_WORKER_NICE = env.int("SLATE_WORKER_NICE", default=10)
 SLATE_READY_WORKER_STALE_S = env.float("SLATE_READY_WORKER_STALE_S", default=30.0)
 SLATE_READY_MEDIA_MIN_FREE_BYTES = env.int("SLATE_READY_MEDIA_MIN_FREE_BYTES", default=1024**3)
 # Log lines: `plain` (readable, the default) or `json` (one object a line, python-json-logger), both with the

@@ -7,8 +7,8 @@ signing one out, and signing out everywhere.
 - A JWT pair (`/api/auth/token/`) gets a row keyed by the refresh token's `jti`; the refresh token and the access
   tokens made from it carry the row's id in the `device` claim. A refresh token whose `jti` has no row is refused
   (apps.accounts.account_api.CurrentRefreshSerializer): deleting the row revokes it, no blacklist app needed.
-- "Last seen" is written at most once a minute per device (`SEEN_EVERY_S`): `DeviceSeenMiddleware` remembers the
-  last write in the cache and only then runs one UPDATE.
+- "Last seen" is written at most once a minute per device and web process (`SEEN_EVERY_S`): `DeviceSeenMiddleware`
+  remembers the last write in the process's memory (never Redis: no request waits on it) and only then runs one UPDATE.
 - Signing out everywhere reuses what a password change does (apps/accounts/passwords.py): it raises
   `User.session_epoch`, which changes the hash every session stores, so every other session ends — also one made
   before this module existed — and sets `User.tokens_valid_after`, which refuses every refresh token issued before.
@@ -21,15 +21,16 @@ with 4401 (`apps.realtime.signouts`): the caller's own browser socket stays, a J
 """
 from __future__ import annotations
 
+import collections
 import logging
 import re
+import threading
 import time
 from datetime import timedelta
 
 from django.contrib.auth import SESSION_KEY, update_session_auth_hash
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
@@ -79,27 +80,47 @@ def device_label(user_agent: str) -> str:
     return product[0] if product else "Unknown device"
 
 
-def _seen_key(device_id: int) -> str:
-    return f"accounts:device-seen:{device_id}"
+class _SeenNotes:
+    """This process's notes of when it last wrote each device's "last seen", with the session key (or "jwt") it
+    wrote: `{device id: (key, time.monotonic())}`, the oldest forgotten past MAX entries.
+
+    Kept in memory, not in Redis: the note is asked for on every API request, and a paused or restarting Redis
+    must not hold a write up (tests/e2e/test_chaos.py pauses it). Each web process keeps its own, so a device
+    seen by N processes gets at most N writes a minute; a note of a signed-out device only spares a write."""
+
+    MAX = 50_000
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.notes: collections.OrderedDict[int, tuple[str, float]] = collections.OrderedDict()
+
+    def remember(self, device_id: int, key: str | None) -> None:
+        with self.lock:
+            self.notes.pop(device_id, None)
+            if key is not None:
+                self.notes[device_id] = (key, time.monotonic())
+                while len(self.notes) > self.MAX:
+                    self.notes.popitem(last=False)
+
+    def recent(self, device_id: int) -> str | None:
+        """The key written for `device_id` within SEEN_EVERY_S, or None."""
+        with self.lock:
+            note = self.notes.get(device_id)
+        if note is None or time.monotonic() - note[1] >= SEEN_EVERY_S:
+            return None
+        return note[0]
+
+
+_seen_notes = _SeenNotes()
 
 
 def _remember_seen(device_id: int, key: str | None) -> None:
-    """Note in the cache that `device_id` was written now, with its session key (or None: forget it). A cache that
-    does not answer only costs an extra write later: sign-in and sign-out go on without it."""
-    try:
-        if key is None:
-            cache.delete(_seen_key(device_id))
-        else:
-            cache.set(_seen_key(device_id), key, SEEN_EVERY_S)
-    except Exception:  # noqa: BLE001 — redis-py's errors, whatever the cache backend
-        log.warning("device %s: last-seen note not kept, the cache did not answer", device_id)
+    """Note that `device_id` was written now with its session key (`key`), or forget it (None)."""
+    _seen_notes.remember(device_id, key)
 
 
 def _remembered_seen(device_id: int) -> str | None:
-    try:
-        return cache.get(_seen_key(device_id))
-    except Exception:  # noqa: BLE001
-        return None
+    return _seen_notes.recent(device_id)
 
 
 @receiver(user_logged_in, dispatch_uid="apps.accounts.devices.session_signed_in")
