@@ -38,6 +38,20 @@ def job_reaper() -> None:
 
 
 @HUEY.on_startup()
+def _lower_worker_priority() -> None:
+    """When a worker thread starts: run it at SLATE_WORKER_NICE, so that the web process, sharing the cores, answers
+    members first. Linux keeps a nice value per thread (`man 7 sched`: "the nice value is a per-thread attribute"),
+    and Huey calls this in each worker thread; the ffmpeg a job starts inherits it. Raising one's own nice value
+    needs no privilege; a refusal (a container that forbids it) is logged and the worker goes on."""
+    import os
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, max(os.getpriority(os.PRIO_PROCESS, 0), settings.SLATE_WORKER_NICE))
+    except (OSError, AttributeError) as exc:
+        log.warning("worker priority left as it was: %s", exc)
+
+
+@HUEY.on_startup()
 def _start_worker_heartbeat() -> None:
     """When a worker starts: its heartbeat thread (once per process; Huey calls this in each worker thread)."""
     if heartbeat.start():

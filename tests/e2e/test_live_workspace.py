@@ -7,11 +7,13 @@ Everything goes through daphne (HTTP + WebSocket) and `manage.py run_huey`, star
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import re
 import subprocess
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -116,8 +118,8 @@ def expected_slugline(heading: str) -> str:
     prefix, rest = ("", heading) if prefix_match is None else (
         DISPLAY[prefix_match["prefix"].upper().rstrip(".")], prefix_match["rest"])
     split = TIME_OF_DAY.match(rest)
-    location, time = (rest, "") if split is None else (split["location"], split["time"])
-    return f"{prefix} {location.strip()}{f' - {time.strip()}' if time.strip() else ''}".strip()
+    location, time_of_day = (rest, "") if split is None else (split["location"], split["time"])
+    return f"{prefix} {location.strip()}{f' - {time_of_day.strip()}' if time_of_day.strip() else ''}".strip()
 
 
 async def upload_clip(slate: SlateServer, client, path: Path) -> dict:
@@ -125,6 +127,28 @@ async def upload_clip(slate: SlateServer, client, path: Path) -> dict:
                                files={"file": (path.name, path.read_bytes(), "application/octet-stream")}, timeout=60)
     assert response.status == 201, response
     return response.json()
+
+
+def thread_nice_values(pid: int) -> dict[int, int]:
+    """`{thread id: nice value}` of the process `pid`'s threads, from /proc/<pid>/task/<tid>/stat (proc(5): the
+    19th field; the 2nd, the command name in parentheses, may hold spaces, so fields are counted after its ')')."""
+    values = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(FileNotFoundError):
+            values[int(task.name)] = int((task / "stat").read_text().rsplit(")", 1)[1].split()[16])
+    return values
+
+
+def test_the_workers_threads_run_at_a_lower_priority_than_its_main_thread(slate: SlateServer):
+    """SLATE_WORKER_NICE (10): each of the HUEY_WORKERS (2) worker threads, and the heartbeat thread one of them
+    starts, yield the cores to the web process; the consumer's own thread keeps its priority."""
+    pid = slate.worker.pid
+    deadline = time.monotonic() + 30
+    while sum(nice == 10 for nice in thread_nice_values(pid).values()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    values = thread_nice_values(pid)
+    assert sum(nice == 10 for nice in values.values()) >= 2, values
+    assert values[pid] == 0, values
 
 
 # --- (2) live scene changes -------------------------------------------------------------------
