@@ -14,6 +14,7 @@ import pytest
 
 from apps.scripts.fountain import model as m
 from apps.scripts.pdf_import import PdfTooLarge, read_pdf
+from apps.scripts.pdf_import import text
 from apps.scripts.pdf_import.text import MAX_PAGE_CONTENT, MAX_PAGES
 from tests.scripts.hostile_pdf import SHAPES, hostile_pdf
 from tests.scripts.test_linear_time import NOISE_FLOOR_S, RATIO_LIMIT, growth
@@ -69,3 +70,20 @@ def test_a_flate_bomb_is_refused_where_it_unpacks_past_the_limit():
         read_pdf(data)
 
     assert len(data) < 512 * 1024 and refused.value.limit == MAX_PAGE_CONTENT
+
+
+def test_a_reader_that_runs_out_of_memory_ends_its_own_process_and_the_file_is_refused(monkeypatch):
+    # Enough for Python, pypdf and PDFium to start (about 50 MiB of address space), not for 2 MiB of kerned text.
+    monkeypatch.setattr(text, "MAX_READER_MEMORY", 64 * 1024 * 1024)
+
+    with pytest.raises(PdfTooLarge, match="memory") as refused:
+        read_pdf(hostile_pdf("kerned", 2 * 1024 * 1024))
+
+    assert refused.value.limit == 64 * 1024 * 1024
+
+
+def test_a_reader_past_its_time_is_killed_and_the_file_is_refused(monkeypatch):
+    monkeypatch.setattr(text, "MAX_READER_WALL_S", 0.01)  # less than the reader's start-up
+
+    with pytest.raises(PdfTooLarge, match="time"):
+        read_pdf(hostile_pdf("kerned", 256 * 1024))

@@ -54,8 +54,8 @@ PRINT_CANNOT_TELL = {
 
 def words(text: str) -> str:
     """Text as compared: runs of white space made one space; what a font may lack (outside Latin-1, or a glyph
-    the PDF names no character for) made "?"."""
-    text = "".join(char if ord(char) < 256 else "?" for char in text)
+    the PDF names no character for, which PDFium's text page leaves out) left out."""
+    text = "".join(char for char in text if ord(char) < 256)
     return " ".join(text.split())
 
 

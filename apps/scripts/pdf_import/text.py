@@ -1,38 +1,45 @@
-"""A PDF's text runs with their positions, read through pypdf, grouped into printed lines and segments.
+"""A PDF's text runs with their positions, read through PDFium in a process of its own, grouped into printed lines
+and segments.
 
-pypdf's text visitor (`PageObject.extract_text(visitor_text=...)`, pypdf's "Extract Text" guide)
-gives each run of text with the text matrix and the current transformation matrix at its start;
-their product (ISO 32000-1, 9.4.2) places the run on the page. The visitor does not give a run's
-width, so a run is taken as monospaced at 0.6 em a character: screenplays are set in 12-pt Courier
-or a font with Courier's metrics (Courier Prime, Courier Final Draft), 10 characters to the inch,
-and widths are only used to space runs on one line and to find right-aligned text.
+reader_process.py reads the file (PDFium through pypdfium2, after pypdf has measured what each page draws) under
+limits on memory and CPU time, so a hostile file costs at most those and ends that process only, never the worker;
+it answers each page's runs: stretches of characters on one baseline with their left and right edges and size.
+Within a run the characters are taken as evenly spaced (a screenplay's Courier, or a font with Courier's metrics
+such as Courier Prime or Courier Final Draft, prints 10 characters to the inch, 0.6 em each); widths are only used
+to space runs on one line and to find right-aligned text.
 
-pypdf's resource limits (`pypdf.apply_configuration` over its `Configuration`) bound the work: each
-stream unpacks to at most MAX_PAGE_CONTENT bytes (a flate bomb is refused at that point, not after
-gigabytes), and every page's content is measured before it is read, as pypdf's guide advises
-(`len(page.get_contents().get_data())`), against MAX_PAGE_CONTENT and, for the whole file,
-MAX_CONTENT. Reading is linear in the content (pypdf's parse), then n log n in the runs (sorting).
+The limits: MAX_PAGES pages; MAX_PAGE_CONTENT bytes of drawing instructions a page, unpacked (a flate bomb is
+refused where it passes that, not after gigabytes), MAX_CONTENT for the whole file; the reader's MAX_READER_MEMORY,
+MAX_READER_CPU_S and MAX_READER_WALL_S. Reading is linear in the content, then n log n in the runs (sorting).
 """
 from __future__ import annotations
 
-import io
+import json
+import logging
 import re
+import os
+import resource
+import select
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
-
-from pypdf import PdfReader, apply_configuration
-from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
+from pathlib import Path
 
 from .errors import EncryptedPdf, NotAPdf, PdfTooLarge
+
+log = logging.getLogger(__name__)
 
 EM = 0.6  # a Courier character's advance, in ems (Adobe's Courier AFM: 600 units)
 MAX_PAGES = 2_000  # a feature script prints 90-180 pages, a season's bible a few hundred
 MAX_PAGE_CONTENT = 6 * 1024 * 1024  # bytes of one page's unpacked drawing instructions (a real page: 3-100 KB)
 MAX_CONTENT = 12 * 1024 * 1024  # the same, for the whole file (a long script: 1-5 MB)
-_LIMITS = {f"{name}_maximum_output_length": MAX_PAGE_CONTENT for name in ("zlib", "lzw", "run_length", "brotli", "jbig2")}
-# The errors pypdf raises on a damaged file besides its own (found by feeding it truncated and altered PDFs:
-# tests/scripts/test_pdf_import.py; NotImplementedError is its "Unsupported filter").
-_DAMAGED = (PyPdfError, ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError,
-            ZeroDivisionError, OverflowError, UnicodeError, NotImplementedError)
+MAX_READER_MEMORY = 2 * 1024**3  # bytes of address space for the reader's process (5 MiB files need ~200 MiB)
+MAX_READER_CPU_S = 60  # seconds of CPU for it (5 MiB files take 1-3 s)
+MAX_READER_WALL_S = 120  # and of the clock, in case it waits on nothing
+_READER = Path(__file__).with_name("reader_process.py")
+READY = b"ready\n"  # what the reader says once it has started (reader_process.READY)
 # A glyph the font has no character for comes out as a control character (Courier Prime's ".notdef" as NUL).
 _UNKNOWN = dict.fromkeys([*range(0, 9), *range(11, 32), 127], "\ufffd")
 # The pieces of a run between gaps of two spaces or more (a single space stays inside a piece).
@@ -95,85 +102,79 @@ def read_document(data: bytes) -> Document:
     """Every page's printed lines. Raises NotAPdf, EncryptedPdf, PdfTooLarge (see the module docstring)."""
     if b"%PDF-" not in data[:1024]:  # where readers look for the header (ISO 32000-1, 7.5.2, and Acrobat's tolerance)
         raise NotAPdf("This file is not a PDF.")
-    with apply_configuration(**_LIMITS):
+    answer = read_runs(data)
+    error = answer.get("error")
+    if error == "encrypted":
+        raise EncryptedPdf()
+    if error == "too_large":
+        raise PdfTooLarge(answer["what"], answer["found"], answer["limit"])
+    if error is not None:
+        detail = answer.get("detail") or "its structure could not be read"
+        raise NotAPdf(f"This PDF is damaged or not a PDF Slate can read ({detail}).")
+    pages = [_lines(number, [(y, x, end, text.replace("\t", " ").translate(_UNKNOWN), points) for y, x, end, text, points in runs])
+             for number, runs in enumerate(answer["pages"])]
+    return Document(pages=pages, width=float(answer["width"]), height=float(answer["height"]))
+
+
+def read_runs(data: bytes) -> dict:
+    """The answer of reader_process.py (its docstring gives the shape) for the PDF `data`, read in a process of its
+    own under MAX_READER_MEMORY bytes of address space and MAX_READER_CPU_S seconds of CPU (`prlimit(2)`), and
+    killed past MAX_READER_WALL_S. Raises PdfTooLarge when the reader runs out of either, NotAPdf when it fails
+    otherwise (PDFium is C++: a file that crashes it ends that process only)."""
+    argv = [sys.executable, "-I", str(_READER), str(MAX_PAGES), str(MAX_PAGE_CONTENT), str(MAX_CONTENT)]
+    # The limits are set from here once the reader has started and imported what it needs (`prlimit(2)`; a
+    # preexec_fn is not safe in the worker's threads); it reads the file only after.
+    deadline = time.monotonic() + MAX_READER_WALL_S
+    with subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as reader:
         try:
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted and not reader.decrypt(""):
-                raise EncryptedPdf()
-            count = len(reader.pages)
-            if count > MAX_PAGES:
-                raise PdfTooLarge("too many pages", count, MAX_PAGES)
-            box = (float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)) if count else None
-            runs, total = [], 0
-            for number, page in enumerate(reader.pages):
-                contents = page.get_contents()
-                size = len(contents.get_data()) if contents is not None else 0
-                if size > MAX_PAGE_CONTENT:
-                    raise PdfTooLarge(f"a page with too much to draw on it (page {number + 1}, bytes of drawing instructions)",
-                                      size, MAX_PAGE_CONTENT)
-                total += size
-                if total > MAX_CONTENT:
-                    raise PdfTooLarge("too much to draw (bytes of drawing instructions)", None, MAX_CONTENT)
-                runs.append(_runs(page, float(page.mediabox.top), float(page.mediabox.left)))
-        except (FileNotDecryptedError, EncryptedPdf):
-            raise EncryptedPdf() from None
-        except LimitReachedError:
-            raise PdfTooLarge("a stream that unpacks past the limit (bytes)", None, MAX_PAGE_CONTENT) from None
-        except PdfTooLarge:
+            _wait_ready(reader, deadline)
+            resource.prlimit(reader.pid, resource.RLIMIT_AS, (MAX_READER_MEMORY, MAX_READER_MEMORY))
+            resource.prlimit(reader.pid, resource.RLIMIT_CPU, (MAX_READER_CPU_S, MAX_READER_CPU_S + 1))
+            resource.prlimit(reader.pid, resource.RLIMIT_CORE, (0, 0))
+            stdout, stderr = reader.communicate(data, timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            reader.kill()
+            reader.communicate()
+            raise PdfTooLarge("more to read than an import has time for (seconds)", None, MAX_READER_WALL_S) from None
+        except BaseException:
+            reader.kill()
             raise
-        except _DAMAGED as exc:  # pypdf's reading only: the lines are made below, outside
-            raise NotAPdf(f"This PDF is damaged or not a PDF Slate can read ({type(exc).__name__}: {str(exc)[:200]}).") from None
-    if box is None:
-        raise NotAPdf("This PDF has no pages.")
-    pages = [_lines(number, page_runs) for number, page_runs in enumerate(runs)]
-    return Document(pages=pages, width=box[0], height=box[1])
+    if reader.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        raise PdfTooLarge("more to read than an import has time for (seconds)", None, MAX_READER_CPU_S)
+    try:
+        answer = json.loads(stdout)
+    except ValueError:
+        answer = None
+    if reader.returncode != 0 or not isinstance(answer, dict):
+        if b"MemoryError" in stderr or b"std::bad_alloc" in stderr or b"Out of memory" in stderr:
+            raise PdfTooLarge("more to read than an import has memory for (bytes: a stream in it unpacks to more than a screenplay holds)",
+                              None, MAX_READER_MEMORY)
+        log.warning("the PDF reader failed (exit %s): %s", reader.returncode, stderr[-2000:].decode(errors="replace"))
+        raise NotAPdf("This PDF is damaged or not a PDF Slate can read (the reader stopped on it).")
+    return answer
 
 
-def _runs(page, height: float, left: float) -> list[tuple[float, float, str, float]]:
-    """(baseline from the top, x of the first visible character, text, size) of every upright run on the page."""
-    runs: list[tuple[float, float, str, float]] = []
-    previous = [None]  # (baseline, x as pypdf gave it, x where it ended) of the line's last run; None after a line's end
-
-    def visit(text, cm, tm, font, size):
-        if not text:
-            return  # pypdf's flush of nothing (at ET, Tf, cm): no run, and the line goes on
-        last, previous[0] = previous[0], None
-        ended = text.endswith("\n")
-        text = text.rstrip("\n").replace("\t", " ").translate(_UNKNOWN)
-        a, b = tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]
-        c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
-        points = abs(float(size or 0)) * a
-        if a <= 0 or d <= 0 or abs(b) > 0.01 * a or abs(c) > 0.01 * d or points <= 0:
-            return  # rotated, mirrored or slanted: a watermark or a stamp, not the script
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4] - left
-        y = height - (tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
-        width = points * EM
-        stripped = text.lstrip(" ")
-        leading = len(text) - len(stripped)
-        reported = x
-        same_line = last is not None and abs(last[0] - y) < points / 3
-        if same_line and abs(x - last[1]) < width / 100:
-            x = last[2]  # a run shown right after the last without moving (a change of font): pypdf gives the same x
-        # pypdf starts a run with one space of its own when a gap parts it from the run before on the line (its
-        # word-gap guess), and then places it where its first character is; the file's own spaces come before it.
-        elif leading and same_line and x - last[2] > width / 2:
-            leading -= 1
-        if not ended:
-            previous[0] = (y, reported, x + (leading + len(stripped)) * width)
-        if stripped.strip():
-            runs.append((y, x + leading * width, stripped.rstrip(" "), points))
-
-    page.extract_text(orientations=(0,), visitor_text=visit)
-    return runs
+def _wait_ready(reader: subprocess.Popen, deadline: float) -> None:
+    """Wait for the reader's READY line (read straight from the pipe: nothing follows it until the file is sent)."""
+    said = b""
+    while not said.endswith(b"\n"):
+        if not select.select([reader.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            raise subprocess.TimeoutExpired(reader.args, MAX_READER_WALL_S)
+        chunk = os.read(reader.stdout.fileno(), 64)
+        if not chunk:
+            break  # it ended: communicate() collects why
+        said += chunk
+    if said and said != READY:
+        raise NotAPdf("This PDF could not be read (the reader did not start).")
 
 
-def _lines(number: int, runs: list[tuple[float, float, str, float]]) -> list[Line]:
+def _lines(number: int, runs: list[tuple[float, float, float, str, float]]) -> list[Line]:
     """Runs grouped into lines (baselines within a third of the font size), each line's runs into segments."""
     runs.sort()
     lines: list[Line] = []
-    group: list[tuple[float, float, str, float]] = []
+    group: list[tuple[float, float, float, str, float]] = []
     for run in runs:
-        if group and run[0] - group[0][0] > group[0][3] / 3:
+        if group and run[0] - group[0][0] > group[0][4] / 3:
             lines.append(_line(number, group))
             group = []
         group.append(run)
@@ -182,12 +183,13 @@ def _lines(number: int, runs: list[tuple[float, float, str, float]]) -> list[Lin
     return lines
 
 
-def _line(number: int, group: list[tuple[float, float, str, float]]) -> Line:
-    size = max(run[3] for run in group)
+def _line(number: int, group: list[tuple[float, float, float, str, float]]) -> Line:
+    size = max(run[4] for run in group)
     char = size * EM
     built: list[_Built] = []
-    for _, x, text, points in sorted(group, key=lambda run: run[1]):
-        width = points * EM
+    for _, x, end, text, points in sorted(group, key=lambda run: run[1]):
+        # The run's characters as evenly spaced over its width (a Courier run's are: 0.6 em each).
+        width = (end - x) / len(text) if end > x and text else points * EM
         for piece in _PIECE.finditer(text):
             _place(built, x + piece.start() * width, x + piece.end() * width, piece.group(), char)
     segments = [Segment(segment.x, segment.end, "".join(segment.parts)) for segment in built]
