@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import datetime, timezone
 
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
@@ -70,7 +71,7 @@ _ESCAPE = {i: (f"\\{i:03o}" if i < 32 or i > 126 else "\\" + chr(i) if chr(i) in
 
 
 def screenplay_pdf(screenplay: Screenplay, *, title: str | None = None, max_pages: int | None = None,
-                   on_page: Callable[[int], None] | None = None, notes: bool = False) -> bytes:
+                   on_page: Callable[[int], None] | None = None, notes: bool = False, created: datetime | None = None) -> bytes:
     """The screenplay as PDF bytes: an optional title page, then the body pages.
 
     `title` becomes the document's metadata title (the title page entry "Title" when not
@@ -78,7 +79,8 @@ def screenplay_pdf(screenplay: Screenplay, *, title: str | None = None, max_page
     `PageLimitExceeded` when the body prints more than `max_pages` pages (None: no limit), found
     while laying out, before anything is drawn. `on_page(pages laid out)` is called at each new
     page (progress). `notes` prints the writer's [[notes]] in italics (off by default, as the
-    trade prints scripts; see apps.scripts.fountain.layout). Linear in the length of the text.
+    trade prints scripts; see apps.scripts.fountain.layout). `created` is the document's creation date (the
+    version's, so that one version always prints to the same bytes; None: now). Linear in the length of the text.
     """
     document = _Document()
     entries = {key.lower(): value for key, value in screenplay.title_page}
@@ -86,11 +88,11 @@ def screenplay_pdf(screenplay: Screenplay, *, title: str | None = None, max_page
         _title_page(document, screenplay.title_page)
     for number, page in enumerate(layout(screenplay, max_pages=max_pages, on_page=on_page, notes=notes), start=1):
         _body_page(document.add_page(), page.lines, str(number))
-    return document.output(title=title or _title_text(entries.get("title", "")))
+    return document.output(title=title or _title_text(entries.get("title", "")), created=created)
 
 
 def revision_pdf(pages: Sequence[RevisedPage], *, headers: Mapping[int, str], title: str,
-                 title_page: list[tuple[str, str]] | None = None) -> bytes:
+                 title_page: list[tuple[str, str]] | None = None, created: datetime | None = None) -> bytes:
     """Revision pages (or a whole revised script) as PDF bytes, from `apps.scripts.revision_pages.revise`.
 
     Each page is drawn as `screenplay_pdf` draws it, numbered with its locked number ("12A."; page
@@ -99,7 +101,7 @@ def revision_pdf(pages: Sequence[RevisedPage], *, headers: Mapping[int, str], ti
     asterisk in the right margin of each marked line: at 7.8 in from the left edge (the trade's
     revision mark column), or right after the line's text when that runs further (a scene number
     in the right margin). An omitted page prints "OMITTED" in its middle, marked. `title_page`
-    entries, when given, print first as in `screenplay_pdf`. Linear in the pages' text.
+    entries, when given, print first as in `screenplay_pdf`; `created` as there. Linear in the pages' text.
     """
     document = _Document()
     if title_page:
@@ -114,7 +116,7 @@ def revision_pdf(pages: Sequence[RevisedPage], *, headers: Mapping[int, str], ti
         if page.omitted:
             lines, marks = [[]] * OMITTED_LINE + [[Piece((ACTION_X + RIGHT_EDGE) / 2, (Span("OMITTED"),), "C")]], {OMITTED_LINE}
         _body_page(canvas, lines, page.label, marks)
-    return document.output(title=title)
+    return document.output(title=title, created=created)
 
 
 def _body_page(canvas: "_Canvas", lines: list[list[Piece]], label: str, marks: Collection[int] = ()) -> None:
@@ -178,9 +180,10 @@ class _Document:
         self.pages.append(_Canvas())
         return self.pages[-1]
 
-    def output(self, *, title: str) -> bytes:
+    def output(self, *, title: str, created: datetime | None = None) -> bytes:
         """The whole file: each page US Letter with its content stream (Flate-compressed), the four Courier faces of
-        the standard 14 fonts in WinAnsiEncoding (ISO 32000-1, 9.6.2), and Slate as creator and producer."""
+        the standard 14 fonts in WinAnsiEncoding (ISO 32000-1, 9.6.2), and Slate as creator and producer; its
+        creation date `created` (UTC; None: now) in the PDF date format (ISO 32000-1, 7.9.4)."""
         writer = PdfWriter()
         fonts = DictionaryObject({
             NameObject(f"/{name}"): DictionaryObject({
@@ -196,7 +199,8 @@ class _Document:
             stream.set_data(canvas.content())
             page.replace_contents(stream.flate_encode(6))
             page[NameObject("/Resources")] = resources
-        metadata = {"/Creator": "Slate", "/Producer": "Slate", "/CreationDate": time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime())}
+        when = time.gmtime() if created is None else created.astimezone(timezone.utc).timetuple()
+        metadata = {"/Creator": "Slate", "/Producer": "Slate", "/CreationDate": time.strftime("D:%Y%m%d%H%M%SZ", when)}
         if title:
             metadata["/Title"] = title
         writer.add_metadata(metadata)

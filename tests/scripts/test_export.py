@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 from pathlib import Path
@@ -220,3 +221,12 @@ def test_anonymous_user_is_refused(version):
     response = APIClient().get(f"/api/script-versions/{version.id}/export.fountain")
     assert response.status_code in (401, 403)
     assert "Content-Disposition" not in response
+
+
+@pytest.mark.django_db
+def test_a_version_prints_to_the_same_bytes_dated_when_it_was_made(api, version):
+    first = api.get(f"/api/script-versions/{version.id}/export.pdf")
+
+    metadata = PdfReader(io.BytesIO(first.content)).metadata
+    assert metadata["/CreationDate"] == version.created_at.astimezone(datetime.timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
+    assert api.get(f"/api/script-versions/{version.id}/export.pdf").content == first.content

@@ -114,6 +114,7 @@ def render_content(*, version: ScriptVersion, kind: str, older: ScriptVersion | 
     limit = settings.SLATE_SCRIPT_MAX_PAGES
     try:
         return screenplay_pdf(read.screenplay, title=version.script.title, max_pages=limit, notes=kind == RenderKind.PDF_NOTES,
+                              created=version.created_at,
                               on_page=lambda pages: _progress(ctx, 0.3 + 0.6 * min(pages / max(read.pages, 1), 1.0), f"Page {pages}", force=False))
     except PageLimitExceeded:
         raise reading.limit_error("too many pages", limit + 1, "SLATE_SCRIPT_MAX_PAGES", limit) from None

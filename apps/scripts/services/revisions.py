@@ -144,11 +144,12 @@ def revision_content(*, version: ScriptVersion, kind: str, ctx: JobContext | Non
     headers = {level: revision_info(version=v, locked=chain.locked).header for level, v in enumerate(chain.versions, start=1)}
     if kind == RenderKind.REVISED:
         title_page = screenplays[-1].title_page if screenplays else locked.screenplay.title_page
-        return revision_pdf(revised.pages, headers=headers, title=version.script.title, title_page=title_page)
+        return revision_pdf(revised.pages, headers=headers, title=version.script.title, title_page=title_page, created=version.created_at)
     if not revised.issued:
         raise ApplicationError(f"v{version.number} changes no printed page of v{version.number - 1}: there are no revision pages to print.",
                                code="no_changes")
-    return revision_pdf(revised.issued, headers=headers, title=f"{version.script.title} \u2013 {headers[revised.level]}")
+    return revision_pdf(revised.issued, headers=headers, title=f"{version.script.title} \u2013 {headers[revised.level]}",
+                        created=version.created_at)
 
 
 def _progress(ctx: JobContext | None, fraction: float, message: str) -> None:
