@@ -46,17 +46,18 @@ def _get_loop() -> asyncio.AbstractEventLoop:
         return _loop
 
 
-def group_send(group: str, message: dict) -> None:
+def group_send(group: str, message: dict, *, durable: bool = False) -> None:
     """Queue `message` for channel-layer `group` and return at once; frames go out in queue order.
 
     Never raises and never blocks on Redis. `message["id"]` not None marks a stored event, whose
     send is retried for SLATE_LIVE_RETRY_S (then dropped, and repaired by the consumers from the
-    `Event` table); other messages get one attempt of SEND_TIMEOUT_S.
+    `Event` table); `durable` gets the same retries for a message no table keeps (a sign-out that closes
+    sockets); other messages get one attempt of SEND_TIMEOUT_S.
     """
     if get_channel_layer() is None:
         return
     _get_loop()
-    _relay.put(group, message)
+    _relay.put(group, message, durable=durable)
 
 
 def flush(timeout_s: float = 5.0) -> bool:
@@ -97,14 +98,14 @@ class _Relay:
         self.dropped = 0
         asyncio.run_coroutine_threadsafe(self._run(), loop)
 
-    def put(self, group: str, message: dict) -> None:
+    def put(self, group: str, message: dict, *, durable: bool = False) -> None:
         with self.done:
             if self.unsent >= MAX_PENDING:
                 self.dropped += 1
                 log.warning("live frames waiting for Redis: over %d, dropping %s to %s", MAX_PENDING, message.get("event_type"), group)
                 return
             self.unsent += 1
-        worth_until = time.monotonic() + (settings.SLATE_LIVE_RETRY_S if message.get("id") is not None else 0.0)
+        worth_until = time.monotonic() + (settings.SLATE_LIVE_RETRY_S if durable or message.get("id") is not None else 0.0)
         self.loop.call_soon_threadsafe(self._append, group, message, worth_until, current_request_id())
 
     def _append(self, group: str, message: dict, worth_until: float, request_id: str | None) -> None:

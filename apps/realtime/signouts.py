@@ -28,7 +28,8 @@ def sockets_sign_out(*, user_id: int, session_keys: Iterable[str] = (), devices:
     A session socket closes when its session is among `session_keys`, or when `others` is set and it is not
     `keep_session_key`'s (None: every session socket). A JWT socket closes when its access token's `device` claim is
     among `devices`, or when the token was issued (`iat`, Unix seconds) before `tokens_issued_before`. Never raises
-    when Redis is unreachable (logged, as every send).
+    when Redis is unreachable (logged, as every send); the message is sent again while Redis fails, for
+    SLATE_LIVE_RETRY_S, as a stored event is (no table keeps it for the sockets to catch up from).
     """
     from apps.realtime import sender
     from apps.realtime.services import user_group
@@ -36,7 +37,7 @@ def sockets_sign_out(*, user_id: int, session_keys: Iterable[str] = (), devices:
     message = {"type": "event.message", "event_type": SIGN_OUT_EVENT, "id": None, "production": None, "sign_out": {
         "sessions": [session_digest(key) for key in session_keys if key], "devices": [int(d) for d in devices],
         "others": bool(others), "keep": session_digest(keep_session_key), "tokens_before": tokens_issued_before}}
-    transaction.on_commit(lambda: sender.group_send(user_group(user_id), message))
+    transaction.on_commit(lambda: sender.group_send(user_group(user_id), message, durable=True))
 
 
 def signed_out_by(ended: dict, *, session_key: str | None, jwt_payload: dict | None) -> bool:

@@ -6,7 +6,7 @@ import json
 import pytest
 from channels.testing import WebsocketCommunicator
 
-TIMEOUT_S = 3
+TIMEOUT_S = 10  # only a failing wait lasts this long: on a loaded machine a frame can take seconds
 
 
 async def receive(communicator: WebsocketCommunicator) -> dict:

@@ -298,7 +298,9 @@ def private_redis():
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_a_stored_frame_sent_while_redis_is_paused_arrives_once_redis_is_back(settings, private_redis):
+@pytest.mark.parametrize("durable", [False, True], ids=["stored_event", "durable_message"])
+async def test_a_stored_frame_sent_while_redis_is_paused_arrives_once_redis_is_back(settings, private_redis, durable):
+    """A stored event's frame (an `id`), or a message sent `durable` (a sign-out: no id, no table), is tried again."""
     from channels.layers import get_channel_layer
 
     address, redis_process = private_redis
@@ -311,7 +313,8 @@ async def test_a_stored_frame_sent_while_redis_is_paused_arrives_once_redis_is_b
     try:
         started = time.monotonic()
         for n in (1, 2, 3):
-            sender.group_send("production.7", {"type": "event.message", "text": str(n), "id": n, "seq": n, "event_type": "scene.updated"})
+            message = {"type": "event.message", "text": str(n), "id": None if durable else n, "seq": n, "event_type": "scene.updated"}
+            sender.group_send("production.7", message, durable=durable)
         assert time.monotonic() - started < 0.1
         await asyncio.sleep(SEND_PAUSE_S)
     finally:
