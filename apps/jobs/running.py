@@ -136,8 +136,13 @@ def job_run(job_id) -> Job | None:
     Safe against duplicate delivery (a job that is not pending is left alone) and never raises:
     every exception becomes a `failed` job whose `error` a crew member can read. An attempt that
     lost its job (`JobLost`) leaves the row to the attempt that owns it now.
+
+    Called inside a transaction of the caller's (a test's, or HUEY_IMMEDIATE code in an atomic block), the claim is
+    not committed, so no other connection sees it: the heartbeat thread, which writes through its own connection,
+    is not started (it would find no row of its own and mark the attempt lost).
     """
     # Connection hygiene around each task is djhuey's `db_task` job; closing here would break callers' transactions.
+    inside_callers_transaction = connection.in_atomic_block
     claimed = None
     try:
         with transaction.atomic():
@@ -162,7 +167,8 @@ def job_run(job_id) -> Job | None:
     ctx = JobContext(job)
     stop = threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(ctx, stop), daemon=True, name=f"job-heartbeat-{job.pk}")
-    beat.start()
+    if not inside_callers_transaction:
+        beat.start()
     metrics.JOBS_RUNNING.inc()
     if job.attempts > 1:
         metrics.JOB_RETRIES.labels(job.kind).inc()
@@ -183,7 +189,8 @@ def job_run(job_id) -> Job | None:
         outcome = (JobStatus.SUCCEEDED, "Done", "", result)
     finally:
         stop.set()
-        beat.join(timeout=5)
+        if beat.is_alive():
+            beat.join(timeout=5)
         metrics.JOBS_RUNNING.dec()
     metrics.JOB_DURATION.labels(job.kind, "lost" if outcome is None else str(outcome[0])).observe(time.monotonic() - started)
     if outcome is None:

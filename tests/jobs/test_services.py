@@ -82,6 +82,27 @@ def test_registered_handler_runs_pending_running_succeeded_with_a_stored_event_p
     assert events[1].data["id"] == str(job.pk)
 
 
+def test_a_job_run_inside_the_callers_transaction_outlasts_heartbeats_it_could_not_write(production, register, monkeypatch):
+    """The claim of a job run inside a transaction is not committed: a heartbeat through another connection would find
+    no row of this attempt's and end it as lost (a 30 s clip on a loaded machine outlasted the 15 s beat so)."""
+    from apps.jobs import running
+
+    monkeypatch.setattr(running, "HEARTBEAT_EVERY_S", 0.02)
+
+    def handler(ctx):
+        for step in range(10):
+            time.sleep(0.03)  # long work, reporting as it goes: ten heartbeats' worth
+            ctx.progress(step / 10, f"step {step}")
+        return {"done": True}
+
+    register("test.slow", handler)
+    job = make_job(production, "test.slow")
+
+    finished = services.job_run(job.pk)
+
+    assert (finished.status, finished.result) == (JobStatus.SUCCEEDED, {"done": True})
+
+
 def test_job_create_publishes_job_created_and_enqueues_only_after_commit(production, user, captured_events, monkeypatch):
     enqueued = []
     monkeypatch.setattr(services, "job_enqueue", lambda *, job_id: enqueued.append(job_id) or True)
