@@ -343,6 +343,9 @@ SLATE_ANTHROPIC_TIMEOUT_S = env.float("SLATE_ANTHROPIC_TIMEOUT_S", default=300.0
 FAL_KEY = env.str("FAL_KEY", default="")
 SLATE_FAL_MODEL = env.str("SLATE_FAL_MODEL", default="fal-ai/flux/schnell")
 SLATE_FAL_TIMEOUT_S = env.float("SLATE_FAL_TIMEOUT_S", default=600.0)
+REPLICATE_API_TOKEN = env.str("REPLICATE_API_TOKEN", default="")  # look-development orders on Replicate
+# Replicate's HTTP API root (the `replicate` SDK's base_url); the tests point it at their fake server.
+SLATE_REPLICATE_BASE_URL = env.str("SLATE_REPLICATE_BASE_URL", default="https://api.replicate.com")
 SLATE_STORYBOARD_MAX_IMAGES = env.int("SLATE_STORYBOARD_MAX_IMAGES", default=24)
 
 # --- Email --------------------------------------------------------------------------------

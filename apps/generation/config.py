@@ -24,6 +24,11 @@ def fal_configured() -> bool:
     return bool(settings.FAL_KEY)
 
 
+def replicate_configured() -> bool:
+    """True when REPLICATE_API_TOKEN is set."""
+    return bool(settings.REPLICATE_API_TOKEN)
+
+
 def require_anthropic(feature: str = "AI writing") -> None:
     """Raise `NotConfiguredError` unless Anthropic is configured."""
     if not anthropic_configured():
@@ -34,3 +39,9 @@ def require_fal(feature: str = "Storyboard generation") -> None:
     """Raise `NotConfiguredError` unless fal.ai is configured."""
     if not fal_configured():
         raise NotConfiguredError(feature, "FAL_KEY")
+
+
+def require_replicate(feature: str = "Generation on Replicate") -> None:
+    """Raise `NotConfiguredError` unless Replicate is configured."""
+    if not replicate_configured():
+        raise NotConfiguredError(feature, "REPLICATE_API_TOKEN")
