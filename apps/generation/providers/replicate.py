@@ -81,6 +81,8 @@ class ReplicateProvider:
         """The succeeded prediction's output files, downloaded (each <= 50 MiB) in Replicate's order; `metadata`:
         `{"predict_time": seconds | None, "model", "version", "prediction_id"}`. Raises `ProviderError`."""
         prediction = self._prediction(request_id, "fetch the result")
+        if prediction.status == "failed":
+            raise ProviderError(str(prediction.error or "") or "Replicate failed the prediction without a reason.")
         if prediction.status != "succeeded":
             raise ProviderError(f"Replicate has no result for this request: it is {prediction.status}.")
         urls = _urls(prediction.output)
