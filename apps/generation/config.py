@@ -39,9 +39,3 @@ def require_fal(feature: str = "Storyboard generation") -> None:
     """Raise `NotConfiguredError` unless fal.ai is configured."""
     if not fal_configured():
         raise NotConfiguredError(feature, "FAL_KEY")
-
-
-def require_replicate(feature: str = "Generation on Replicate") -> None:
-    """Raise `NotConfiguredError` unless Replicate is configured."""
-    if not replicate_configured():
-        raise NotConfiguredError(feature, "REPLICATE_API_TOKEN")
