@@ -8,11 +8,13 @@ import it (`from tests.generation.replicate_fixtures import *`); pair it with st
 """
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from tests.generation.fake_replicate import FakeReplicate
 
-__all__ = ["REPLICATE_MODEL", "REPLICATE_VERSION_MODEL", "fake_replicate", "replicate_unreachable"]
+__all__ = ["REPLICATE_MODEL", "REPLICATE_VERSION_MODEL", "closed_port", "fake_replicate", "replicate_unreachable"]
 
 REPLICATE_MODEL = "black-forest-labs/flux-schnell"  # an official model: POST /v1/models/{owner}/{name}/predictions
 REPLICATE_VERSION_MODEL = ("stability-ai/sdxl:"  # a model version: POST /v1/predictions {"version"}
@@ -30,15 +32,17 @@ def fake_replicate(settings, monkeypatch):
         yield fake
 
 
-@pytest.fixture
-def replicate_unreachable(settings, monkeypatch):
-    """Settings naming a Replicate that answers nothing: a local port just closed (connection refused)."""
-    import socket
+def closed_port() -> int:
+    """A local TCP port nothing listens on (bound, then closed): connecting to it is refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
+
+@pytest.fixture
+def replicate_unreachable(settings, monkeypatch) -> str:
+    """Settings naming a Replicate that answers nothing (a closed local port); returns that base URL."""
     monkeypatch.delenv("REPLICATE_API_TOKEN", raising=False)
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
     settings.REPLICATE_API_TOKEN = "r8_test-replicate-token"
-    settings.SLATE_REPLICATE_BASE_URL = f"http://127.0.0.1:{port}"
+    settings.SLATE_REPLICATE_BASE_URL = f"http://127.0.0.1:{closed_port()}"
     return settings.SLATE_REPLICATE_BASE_URL

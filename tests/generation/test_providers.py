@@ -7,7 +7,6 @@ polls as the order runner does and sees every state without waiting.
 from __future__ import annotations
 
 import io
-import socket
 from dataclasses import dataclass
 
 import pytest
@@ -17,7 +16,7 @@ from apps.generation.providers import ProviderError, provider_for
 from apps.generation.providers import base as providers_base
 from tests.generation.fake_fal import FakeFal, png_bytes
 from tests.generation.replicate_fixtures import fake_replicate, replicate_unreachable  # noqa: F401 (fixtures)
-from tests.generation.replicate_fixtures import REPLICATE_MODEL, REPLICATE_VERSION_MODEL
+from tests.generation.replicate_fixtures import REPLICATE_MODEL, REPLICATE_VERSION_MODEL, closed_port
 from tests.generation.storyboard_fixtures import fal  # noqa: F401 (a fixture)
 
 FAL_MODEL = "fal-ai/flux/schnell"
@@ -52,12 +51,6 @@ def poll_until_finished(provider, model: str, request_id: str, *, most: int = 10
         if seen[-1].state in ("succeeded", "failed", "cancelled"):
             return seen
     return seen
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- both providers alike -------------------------------------------------------------------------

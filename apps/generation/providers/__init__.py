@@ -7,11 +7,14 @@ from apps.generation.providers.base import (MAX_FILE_BYTES, Provider, ProviderEr
 __all__ = ["MAX_FILE_BYTES", "PROVIDERS", "Provider", "ProviderError", "ProviderFile", "ProviderOutput", "ProviderStatus",
            "provider_for"]
 
-PROVIDERS = ("fal", "replicate")
+PROVIDERS = ("fal", "replicate")  # the names provider_for knows
 
 
 def provider_for(name: str) -> Provider:
-    """The provider called `name` ("fal" | "replicate"), a fresh stateless adapter. Raises `KeyError` for an unknown name."""
+    """The provider called `name` ("fal" | "replicate"), a fresh adapter (it keeps its own HTTP client). Raises
+    `KeyError` for an unknown name."""
+    # Imported when asked for: the fal adapter imports the storyboards' fal module, which imports this package's
+    # `base` (a cycle at import time otherwise); and the Replicate SDK loads only where it is used.
     if name == "fal":
         from apps.generation.providers.fal import FalProvider
 
