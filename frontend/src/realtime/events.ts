@@ -7,6 +7,7 @@ import type {
 } from "../api/types";
 import type { Notification } from "../api/notifications";
 import type { CallSheet, CallSheetRecipient, ShootDay, Strip } from "../api/schedule";
+import type { GenerationItem, GenerationOrder, GenerationProduct } from "../api/lookdev";
 
 export interface EntityData {
   production: Production; membership: Membership; scene: Scene; shot: Shot; take: Take; character: Character;
@@ -14,6 +15,7 @@ export interface EntityData {
   comment: Comment; clip: Clip; script: Script; script_version: ScriptVersion; media_asset: MediaAsset; job: Job;
   breakdown_suggestion: BreakdownSuggestion; storyboard_template: StoryboardTemplate; storyboard_favourite: StoryboardFavourite;
   shoot_day: ShootDay; strip: Strip; callsheet: CallSheet; callsheet_recipient: CallSheetRecipient;
+  generation_order: GenerationOrder; generation_item: GenerationItem; generation_product: GenerationProduct;
   invitation: { id: Id; production: Id; email: string; role: string; invited_by: User | null; created_at: string; expires_at: string; accepted_at: string | null; expired: boolean };
 }
 export type Entity = keyof EntityData;
