@@ -109,9 +109,9 @@ def progress_from_log(line: str) -> float | None:
 def download(url: str, *, provider: str, what: str = "a file") -> ProviderFile:
     """One output file of `provider` ("fal.ai", "Replicate"): an http(s) URL on its CDN (no key sent, redirects
     followed) or a `data:` URI (RFC 2397, base64; what synchronous requests answer). At most MAX_FILE_BYTES;
-    `content_type` as the CDN or the URI declares it, else as the URL's extension says, else
-    application/octet-stream (RFC 2397's default for a URI: text/plain). Raises `ProviderError` naming `what`
-    ("an image") and the provider."""
+    `content_type` as the CDN or the URI declares it (a URI without one: text/plain, RFC 2397's default), else as
+    the URL's extension says, else application/octet-stream. Raises `ProviderError` naming `what` ("an image")
+    and the provider."""
     if url.startswith("data:"):
         header, comma, encoded = url.partition(",")
         try:
