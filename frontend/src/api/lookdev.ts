@@ -18,8 +18,8 @@ export interface Machine {
   id: string; provider: string; model: string; modality: "image" | "video" | "audio"; label: string;
   /** US dollars per item (the catalogue's estimate), or null when the catalogue has none. */
   usd_per_item: number | string | null;
-  /** False when the server has no key for the provider (`setting`, the variable to set). */
-  configured: boolean; setting?: string;
+  /** False when the server has no key for the provider (`variable`, the setting that turns it on: "FAL_KEY"...). */
+  configured: boolean; variable?: string;
   parameters: Record<string, ParameterSchema>;
 }
 
@@ -31,16 +31,17 @@ export const TARGET_KINDS: TargetKind[] = ["shot", "scene", "location", "charact
 
 /** `/api/generation-items/`: one expanded combination of an order, with its own life. `progress` 0..1. */
 export interface GenerationItem {
-  id: Id; order: Id; index: number; parameters: Record<string, unknown>; status: ItemStatus; progress: number;
+  id: Id; production?: Id; order: Id; index: number; parameters: Record<string, unknown>; status: ItemStatus; progress: number;
   /** 0-based place in the provider's queue while queued, else null. */
   queue_position: number | null; log: string; provider_request_id?: string; cost_usd: string | number | null;
   error: string; attempts: number; job?: string | null; started_at: Iso | null; finished_at: Iso | null;
   version: number; created_at?: Iso; updated_at?: Iso;
 }
 
-/** `/api/generation-orders/`: `items` embedded in the detail (and the answer to a POST). Money as decimal strings. */
+/** `/api/generation-orders/`: `items` embedded in every REST answer (not in its live events). Money in US dollars. */
 export interface GenerationOrder {
   id: Id; production: Id; created_by: Id | null; created_by_name?: string | null; machine: string; machine_label?: string;
+  provider?: string; model?: string; modality?: string;
   parameters: Record<string, unknown>; prompt_template?: string;
   shot: Id | null; scene: Id | null; location: Id | null; character: Id | null;
   status: OrderStatus; progress: number; item_count: number;
@@ -53,7 +54,8 @@ export interface GenerationProduct {
   id: Id; production: Id; order: Id; item: Id;
   /** The asset, as the media serializer gives it (or its id, with the URLs beside it). */
   media_asset: MediaAsset | Id;
-  favourite: boolean; version: number; created_at: Iso;
+  favourite: boolean; version: number; created_at: Iso; updated_at?: Iso;
+  /** The catalogue id, the item's parameters, and the order's target shot / scene (ids or null). */
   machine?: string; shot?: Id | null; scene?: Id | null; parameters?: Record<string, unknown>; modality?: string;
   url?: string | null; file_url?: string | null; poster_url?: string | null; thumbnail_url?: string | null;
 }
@@ -62,7 +64,10 @@ export interface GenerationProduct {
 export interface OrderPreview { count: number; estimated_cost_usd: string | number | null; items: { index: number; parameters: Record<string, unknown> }[] }
 
 /** `GET /api/shots/{id}/board/`: the shot's frames, and the poster of the take filmed for it (circled/printed), if any. */
-export interface ShotBoard { frames: MediaAsset[]; filmed: { take: Id | Take; poster_url: string | null; take_number?: number } | null }
+export interface ShotBoard {
+  frames: MediaAsset[];
+  filmed: { take: Id | Take; take_number?: number; circled?: boolean; media_asset?: Id; poster_url: string | null } | null;
+}
 
 /** The order body (preview and submit). */
 export interface OrderBody { production: Id; machine: string; parameters: Record<string, string | number | boolean>; shot?: Id; scene?: Id; location?: Id; character?: Id }
@@ -107,6 +112,16 @@ export const useProducts = (p: Id, filters: ProductFilters = {}) => useQuery({
 });
 export const useShotBoard = (shot: Id) => useQuery({ queryKey: lookdevKeys.board(shot), queryFn: () => api<ShotBoard>(`/api/shots/${shot}/board/`) });
 
+/**
+ * The order's progress 0..1 from its items' live progress (an ended item counts as done), or the order's own figure
+ * when the items are not there: the order is saved on each item's status change only, its items' frames are live.
+ */
+export function liveProgress(order: GenerationOrder): number {
+  const items = order.items ?? [];
+  if (items.length === 0) return order.progress;
+  return items.reduce((sum, i) => sum + (ENDED.has(i.status) ? 1 : i.progress), 0) / items.length;
+}
+
 /** Newest first (then the higher id), for orders and products. */
 export const newestFirst = (a: { id: Id; created_at: Iso }, b: { id: Id; created_at: Iso }) => b.created_at.localeCompare(a.created_at) || b.id - a.id;
 
@@ -126,12 +141,21 @@ export function storeOrder(qc: QueryClient, order: GenerationOrder): void {
   });
 }
 
-/** Put a saved item in its order's cached detail, unless the cache holds a newer version of it. */
-export function storeItem(qc: QueryClient, item: GenerationItem): void {
+/** Statuses an item does not leave but by a retry (a new version). */
+const ENDED = new Set(["succeeded", "failed", "cancelled"]);
+
+/**
+ * Put a saved item in its order's cached detail, unless the cache holds a newer version of it, or the same one
+ * further along. `progress`: a live progress frame (same version as the item saved last), dropped when that item has
+ * ended meanwhile.
+ */
+export function storeItem(qc: QueryClient, item: GenerationItem, progress = false): void {
   qc.setQueryData<GenerationOrder>(lookdevKeys.order(item.order), (old) => {
     if (!old?.items) return old;
     const cached = old.items.find((i) => i.id === item.id);
-    if (cached && cached.version > item.version) return old;
+    if (cached && (cached.version > item.version || (progress && ENDED.has(cached.status)))) return old;
+    // At one version (one attempt) an item's progress only grows: a frame overtaken by a later one is dropped.
+    if (cached && cached.version === item.version && cached.status === item.status && item.progress < cached.progress) return old;
     const items = cached ? old.items.map((i) => (i.id === item.id ? item : i)) : [...old.items, item].sort((a, b) => a.index - b.index);
     return { ...old, items };
   });
@@ -144,9 +168,11 @@ export function productMatches(product: GenerationProduct, filters: ProductFilte
     const wanted = filters[name];
     if (!wanted) continue;
     if (name === "favourite") { if (String(product.favourite) !== wanted) return false; continue; }
-    const value = name === "shot" ? product.shot ?? assetOf(product)?.shot : product[name];
-    if (value === undefined) { unknown = true; continue; }
-    if (String(value) !== wanted) return false;
+    // A shot's products are those ordered for it and those used as its frames; a scene's, through its shots too.
+    const values = name === "shot" ? [product.shot, assetOf(product)?.shot] : [product[name]];
+    if (values.some((v) => v != null && String(v) === wanted)) continue;
+    if (name === "scene" || values.every((v) => v === undefined)) { unknown = true; continue; }
+    return false;
   }
   return unknown ? null : true;
 }
@@ -217,8 +243,8 @@ export function parameterHint(schema: ParameterSchema): string {
 }
 
 /** The variable that turns a provider on, when the machine does not name it. */
-export function providerVariable(machine: Pick<Machine, "provider" | "setting">): string {
-  return machine.setting || ({ fal: "FAL_KEY", replicate: "REPLICATE_API_TOKEN" } as Record<string, string>)[machine.provider] || "";
+export function providerVariable(machine: Pick<Machine, "provider" | "variable">): string {
+  return machine.variable || ({ fal: "FAL_KEY", replicate: "REPLICATE_API_TOKEN" } as Record<string, string>)[machine.provider] || "";
 }
 
 /** The field errors of a refused order: `extra.field` (the parameter named) and DRF's `extra.fields`; `""` for the rest. */

@@ -230,6 +230,7 @@ export function applyEvent(qc: QueryClient, event: SlateEvent): void {
         : j)));
     return;
   }
+  if (event.type === "generation_item.progress") { storeItem(qc, event.data, true); return; }
   if (event.type === "presence.changed") return; // kept by the RealtimeProvider, not the cache
   applyEntityEvent(qc, event);
   qc.setQueryData<EntityEvent[]>(keys.events(event.production), (old) => (old && !old.some((e) => e.id === event.id) ? [event, ...old] : old));
@@ -273,7 +274,9 @@ function applyEntityEvent(qc: QueryClient, event: EntityEvent): void {
     case "script": applyToList(qc, keys.scripts(p), deleted, event.data); return;
     case "script_version": void qc.invalidateQueries({ queryKey: keys.scriptVersions(event.data.script) }); return;
     case "media_asset":
+      // A shot's board: its frames (stills of the shot) and the poster of a take's clip (a clip names its take, not its shot).
       if (event.data.shot != null) invalidateSoon(qc, `shot-board:${event.data.shot}`, sameKey(lookdevKeys.board(event.data.shot)));
+      else if (event.data.take != null) invalidateSoon(qc, "shot-boards", (q) => q.queryKey[0] === lookdevKeys.board(0)[0]);
       if (event.data.kind === "image") {
         // A still (storyboard frame) belongs to its shot's list, not the dailies.
         if (event.data.shot != null) applyToList(qc, keys.shotImages(event.data.shot), deleted || event.data.status === "failed", event.data, (m) => m.created_at);

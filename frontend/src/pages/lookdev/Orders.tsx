@@ -5,7 +5,7 @@ import { notifications } from "@mantine/notifications";
 import { Link, useParams } from "react-router-dom";
 import { post } from "../../api/hooks";
 import {
-  storeItem, storeOrder, usd, useLookdevAction, useMachines, useOrder, useOrders, useProducts, type GenerationItem, type GenerationOrder,
+  liveProgress, storeItem, storeOrder, usd, useLookdevAction, useMachines, useOrder, useOrders, useProducts, type GenerationItem, type GenerationOrder,
 } from "../../api/lookdev";
 import type { Id } from "../../api/types";
 import { shortWhen, when } from "../media/format";
@@ -98,7 +98,7 @@ export function OrderView({ production, canWrite }: { production: Id; canWrite: 
             {" · "}cost {o.cost_usd != null ? usd(o.cost_usd) : `≈ ${usd(o.estimated_cost_usd)} estimated`}
           </Text>
         </Group>
-        <StatusBar status={o.status} progress={o.progress} label={`Order ${o.id}`} testId="order-progress" />
+        <StatusBar status={o.status} progress={liveProgress(o)} label={`Order ${o.id}`} testId="order-progress" />
       </Card>
       <ParameterBadges parameters={o.parameters} />
       <Card withBorder padding={0}>

@@ -15,7 +15,7 @@ if (!("fonts" in document)) Object.defineProperty(document, "fonts", { value: { 
 
 export const MACHINE: Machine = {
   id: "fal-flux-schnell", provider: "fal", model: "fal-ai/flux/schnell", modality: "image", label: "FLUX.1 [schnell] (fal.ai)", usd_per_item: 0.003,
-  configured: true,
+  configured: true, variable: "FAL_KEY",
   parameters: {
     prompt: { type: "string", max_length: 2000, required: true },
     seed: { type: "integer", minimum: 0, maximum: 4294967295 },
@@ -25,7 +25,7 @@ export const MACHINE: Machine = {
 };
 export const REPLICATE: Machine = {
   id: "replicate-flux-schnell", provider: "replicate", model: "black-forest-labs/flux-schnell", modality: "image", label: "FLUX.1 [schnell] (Replicate)",
-  usd_per_item: 0.003, configured: false, parameters: { prompt: { type: "string", required: true }, num_outputs: { type: "integer", minimum: 1, maximum: 4, default: 1 } },
+  usd_per_item: 0.003, configured: false, variable: "REPLICATE_API_TOKEN", parameters: { prompt: { type: "string", required: true }, num_outputs: { type: "integer", minimum: 1, maximum: 4, default: 1 } },
 };
 
 export const item = (index: number, over: Partial<GenerationItem> = {}): GenerationItem => ({

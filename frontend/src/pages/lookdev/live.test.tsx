@@ -3,7 +3,6 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-libra
 import { Route, Routes } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { lookdevKeys, type GenerationItem, type GenerationOrder, type GenerationProduct } from "../../api/lookdev";
-import { makeQueryClient } from "../../api/queryClient";
 import { applyEvent } from "../../realtime/dispatch";
 import type { EntityEvent } from "../../realtime/events";
 import { BASE_ROUTES, item, order, product, serve, show } from "./fixtures.test-helper";
@@ -43,12 +42,17 @@ describe("an order, live", () => {
     act(() => applyEvent(qc, event("generation_item", "updated", item(1, { status: "running", queue_position: 1, version: 2 }))));
     await waitFor(() => expect(row(1).dataset.status).toBe("running"));
     await waitFor(() => expect(within(row(1)).getByTestId("item-message").textContent).toBe("In the provider's queue, position 2"));
-    act(() => applyEvent(qc, event("generation_item", "updated", item(1, { status: "running", progress: 0.37, log: "37%", version: 3 }))));
+    // Progress frames are ephemeral (not stored, no seq): the item's REST shape at its saved version.
+    const frame = (data: GenerationItem) => ({ id: null, seq: null, type: "generation_item.progress", production: 4, entity: "generation_item", entity_id: data.id, data, actor: null, at: "" }) as const;
+    act(() => applyEvent(qc, frame(item(1, { status: "running", progress: 0.37, log: "37%", version: 2 }))));
     await waitFor(() => expect(within(row(1)).getByTestId("item-progress").dataset.progress).toBe("0.37"));
     await waitFor(() => expect(within(row(1)).getByRole("progressbar", { name: "Item 1: 37%" })).toBeTruthy());
     // An older frame arriving late does not take the item back.
     act(() => applyEvent(qc, event("generation_item", "updated", item(1, { status: "running", queue_position: 1, version: 2 }))));
     expect(qc.getQueryData<GenerationOrder>(lookdevKeys.order(7))?.items?.[0]?.progress).toBe(0.37);
+    act(() => applyEvent(qc, event("generation_item", "updated", item(2, { status: "succeeded", progress: 1, version: 3 }))));
+    act(() => applyEvent(qc, frame(item(2, { status: "running", progress: 0.9, version: 3 })))); // overtaken by the final save
+    await waitFor(() => expect(row(2).dataset.status).toBe("succeeded"));
 
     act(() => applyEvent(qc, event("generation_item", "updated", item(3, { status: "failed", error: "The provider refused the prompt.", version: 4 }))));
     act(() => applyEvent(qc, event("generation_order", "updated", order({ status: "running", progress: 0.45, version: 2, items: undefined }))));
