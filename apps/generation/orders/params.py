@@ -48,13 +48,13 @@ def _allowed(schema: dict) -> str:
     if kind == "string":
         return f"text of at most {schema.get('max_length', 2000)} characters"
     noun = "a whole number" if kind == "integer" else "a number"
-    low, high = schema.get("minimum"), schema.get("maximum")
+    low, high = (None if v is None else str(int(v)) if kind == "integer" else f"{v:g}" for v in (schema.get("minimum"), schema.get("maximum")))
     if low is not None and high is not None:
-        return f"{noun} from {low:g} to {high:g}"
+        return f"{noun} from {low} to {high}"
     if low is not None:
-        return f"{noun} of at least {low:g}"
+        return f"{noun} of at least {low}"
     if high is not None:
-        return f"{noun} of at most {high:g}"
+        return f"{noun} of at most {high}"
     return noun
 
 
