@@ -72,9 +72,10 @@ def test_six_items_where_the_provider_fails_the_fourth_end_with_five_products_an
         assert sent[0] == {"num_images": 1, "enable_safety_checker": True, "prompt": "Close-up, LIBRARY, noir", "seed": 1,
                            "image_size": "landscape_16_9", "num_inference_steps": 4}
     else:
-        assert sent[0]["input"] if "input" in sent[0] else sent[0]  # the fake records the input it was given
-        given = sent[0].get("input", sent[0])
-        assert (given["prompt"], given["seed"], given["aspect_ratio"], given["num_outputs"]) == ("Close-up, LIBRARY, noir", 1, "16:9", 1)
+        assert sent[0] == {"num_outputs": 1, "prompt": "Close-up, LIBRARY, noir", "seed": 1, "aspect_ratio": "16:9",
+                           "num_inference_steps": 4, "output_format": "png", "output_quality": 90, "go_fast": True,
+                           "megapixels": "1"}
+        assert [r["path"] for r in fake.requests if r["method"] == "POST"][0] == "/v1/models/black-forest-labs/flux-schnell/predictions"
         assert products[0].media_asset.generation["metadata"]["predict_time"] > 0
 
     retried = api.post(f"/api/generation-items/{items[3].pk}/retry/")
@@ -273,3 +274,40 @@ def test_a_product_used_as_a_frame_joins_the_shot_and_the_board_shows_it_next_to
     assert board.json()["filmed"] == {"take": take.pk, "take_number": 3, "circled": True, "media_asset": clip.pk,
                                       "poster_url": f"/api/media/{clip.pk}/renditions/poster/"}
     assert api.get("/api/shots/99999999999999999999999/board/").status_code == 400
+
+
+# --- the provider's refusals, a timeout, a cancel from the jobs list ---------------------------------------------
+
+def test_a_refused_request_fails_its_item_with_the_providers_reason(api, production, fal):
+    fal.behaviour = "reject"
+    order = place(api, production, "fal-flux-schnell", {"prompt": "a door"}).json()
+
+    item = run_items(order["id"])[0]
+
+    assert item.status == "failed" and "image_size: unsupported image size" in item.error
+    assert item.provider_request_id == "" and GenerationOrder.objects.get(pk=order["id"]).status == "failed"
+    assert not GenerationProduct.objects.exists()
+
+
+def test_an_item_the_provider_does_not_finish_in_time_fails_and_is_cancelled_there(api, production, fake_replicate, settings):
+    fake_replicate.behaviour = "hang"
+    settings.SLATE_REPLICATE_TIMEOUT_S = 0.0
+    order = place(api, production, "replicate-flux-schnell", {"prompt": "a door"}).json()
+
+    item = run_items(order["id"])[0]
+
+    assert item.status == "failed"
+    assert item.error == "FLUX.1 [schnell] (Replicate) did not finish within 0 s."
+    assert fake_replicate.cancelled == [item.provider_request_id]
+    assert Job.objects.get(pk=item.job_id).status == JobStatus.FAILED
+
+
+def test_an_item_whose_job_is_cancelled_from_the_jobs_list_before_it_starts_is_cancelled(api, production, fal):
+    order = place(api, production, "fal-flux-schnell", {"prompt": "a door"}).json()
+
+    response = api.post(f"/api/jobs/{order['items'][0]['job']}/cancel/")
+
+    assert response.status_code == 200, response.json()
+    assert GenerationItem.objects.get(pk=order["items"][0]["id"]).status == "cancelled"
+    assert GenerationOrder.objects.get(pk=order["id"]).status == "cancelled"
+    assert fal.requests == []
