@@ -136,9 +136,9 @@ def test_non_members_get_404_and_viewers_cannot_order_cancel_or_retry(api, api_f
     item = order["items"][0]
     outsider, looker = api_for(other_user), api_for(viewer)
 
-    assert place(outsider, shot.production, "fal-flux-schnell", {"prompt": "x"}).status_code == 400  # production not theirs
+    assert place(outsider, shot.production, "fal-flux-schnell", {"prompt": "x"}).status_code == 404
     assert outsider.post(PREVIEW, {"production": shot.production_id, "machine": "fal-flux-schnell",
-                                   "parameters": {"prompt": "x"}}, format="json").status_code == 400
+                                   "parameters": {"prompt": "x"}}, format="json").status_code == 404
     assert outsider.get(f"{ORDERS}{order['id']}/").status_code == 404
     assert outsider.post(f"{ORDERS}{order['id']}/cancel/").status_code == 404
     assert outsider.post(f"/api/generation-items/{item['id']}/retry/").status_code == 404

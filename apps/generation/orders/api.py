@@ -42,9 +42,14 @@ class MachineListView(APIView):
 
 
 def _order_body(request) -> dict:
+    """The validated body of a preview or an order, `production` the Production itself; 404 for one outside the user's."""
     data = OrderRequestSerializer(data=request.data, context={"request": request})
     data.is_valid(raise_exception=True)
-    return data.validated_data
+    body = dict(data.validated_data)
+    body["production"] = scope_to_user(Production.objects.all(), user=request.user).filter(pk=body["production"]).first()
+    if body["production"] is None:
+        raise NotFoundError("No such production in yours.")
+    return body
 
 
 class OrderPreviewView(APIView):

@@ -14,7 +14,6 @@ from apps.core.api import BuiltOnceModelSerializer
 from apps.core.integers import IntegerField
 from apps.generation.orders.models import GenerationItem, GenerationOrder, GenerationProduct
 from apps.media.serializers import MediaAssetSerializer
-from apps.productions.models import Production
 from apps.productions.scoped import ScopedPrimaryKeyRelatedField
 from apps.scenes.models import Scene, Shot
 
@@ -100,7 +99,7 @@ class OrderRequestSerializer(serializers.Serializer):
     """A preview's or an order's body: `production`, `machine` (catalogue id), `parameters` `{name: value or choices}`
     (apps.generation.orders.params), and at most one target: `shot`, `scene`, `location` or `character` (ids)."""
 
-    production = ScopedPrimaryKeyRelatedField(queryset=Production.objects.all())
+    production = IntegerField(min_value=1, help_text="A production of the user's (404 for any other).")
     machine = serializers.CharField(max_length=64)
     parameters = serializers.DictField(child=serializers.JSONField(), allow_empty=False)
     shot = ScopedPrimaryKeyRelatedField(queryset=Shot.objects.select_related("scene"), required=False, allow_null=True)
