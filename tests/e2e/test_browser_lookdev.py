@@ -79,13 +79,13 @@ def fal():
 @pytest.fixture(scope="module")
 def lookdev_slate(request, built_app, fal: GatedFal):
     """This module's own running Slate (fal.ai configured to the fake), serving the built app."""
-    running = serve(request, LookdevSlate(fal))
-    server = next(running)
-    try:
+    server = LookdevSlate(fal)
+
+    def start() -> None:
+        server.start()
         serve_built_app(server)
-        yield server
-    finally:
-        next(running, None)
+
+    yield from serve(request, server, start=start)
 
 
 @pytest.fixture
