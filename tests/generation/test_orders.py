@@ -17,7 +17,7 @@ from apps.jobs.models import Job, JobStatus
 from apps.jobs.services import job_run
 from apps.media.models import MediaAsset, MediaKind, Rendition, RenditionKind
 from apps.realtime.models import Event
-from tests.factories import MediaAssetFactory, TakeFactory
+from tests.factories import LocationFactory, MediaAssetFactory, SceneFactory, ShotFactory, TakeFactory
 from tests.generation.order_fixtures import *  # noqa: F401,F403 — fast_orders (autouse)
 from tests.generation.order_fixtures import ORDERS, PREVIEW, PRODUCTS, place, run_items
 from tests.generation.replicate_fixtures import *  # noqa: F401,F403 — fake_replicate
@@ -322,3 +322,34 @@ def test_an_item_whose_job_is_cancelled_from_the_jobs_list_before_it_starts_is_c
 ])
 def test_an_orders_status_derives_from_its_items(items, expected):
     assert order_state(items) == expected
+
+
+def test_an_order_is_for_one_target_of_its_own_production(api, shot, production, make_production, user, fal):
+    elsewhere = ShotFactory(scene=SceneFactory(production=make_production(owner=user)))
+    location = LocationFactory(production=production)
+
+    two = place(api, production, "fal-flux-schnell", {"prompt": "x"}, shot=shot, location=location)
+    foreign = place(api, production, "fal-flux-schnell", {"prompt": "x"}, shot=elsewhere)
+    for_location = place(api, production, "fal-flux-schnell", {"prompt": "x"}, location=location)
+
+    assert two.status_code == 400 and two.json()["extra"]["field"] == "shot"
+    assert foreign.status_code == 400 and foreign.json()["message"] == "That shot belongs to another production."
+    assert for_location.status_code == 201 and for_location.json()["location"] == location.pk
+    assert GenerationOrder.objects.count() == 1
+
+
+def test_a_frame_of_one_shot_used_on_another_becomes_a_copy_there(api, shot, production, fal, media_root):
+    order = place(api, production, "fal-flux-schnell", {"prompt": "a hall"}, shot=shot).json()
+    run_items(order["id"])
+    product = GenerationProduct.objects.get(order_id=order["id"])
+    other = ShotFactory(scene=shot.scene, number="4")
+
+    used = api.post(f"{PRODUCTS}{product.pk}/use-as-frame/", {"shot": other.pk}, format="json")
+
+    assert used.status_code == 200, used.json()
+    copy = MediaAsset.objects.get(pk=used.json()["id"])
+    assert copy.pk != product.media_asset_id and copy.shot_id == other.pk
+    assert copy.generation["copied_from"] == product.media_asset_id and copy.renditions.get(kind="poster")
+    assert MediaAsset.objects.get(pk=product.media_asset_id).shot_id == shot.pk
+    assert (media_root / copy.original.name).read_bytes() == (media_root / product.media_asset.original.name).read_bytes()
+    assert [f["id"] for f in api.get(f"/api/shots/{other.pk}/board/").json()["frames"]] == [copy.pk]
