@@ -21,7 +21,7 @@ export function BoardVsShot({ shot }: { shot: Id }) {
   return (
     <Stack gap="xs" data-testid="board-vs-shot" data-frames={frames.length} data-filmed={filmed ? true : undefined}>
       <Group gap="xs"><IconMovie size={18} aria-hidden /><Title order={3} size="h5">Board vs shot</Title></Group>
-      {board.isPending && <Loader size="sm" aria-label="Loading the board" />}
+      {board.isPending && <Loader size="sm" />}
       {board.error && <Alert color="red">{board.error.message}</Alert>}
       {board.data && (
         <SimpleGrid cols={2} spacing="xs">

@@ -17,7 +17,8 @@ const TABS = [
 
 export function LookdevPage() {
   const production = useProductionId();
-  const canWrite = useProduction(production).data?.my_role !== "viewer";
+  const role = useProduction(production).data?.my_role;
+  const canWrite = role !== undefined && role !== "viewer"; // writers only, once the role is known
   const base = `/productions/${production}/lookdev`;
   const rest = useLocation().pathname.slice(base.length).replace(/^\/|\/$/g, "");
   return (
