@@ -274,7 +274,11 @@ def test_a_product_used_as_a_frame_joins_the_shot_and_the_board_shows_it_next_to
     assert [f["id"] for f in board.json()["frames"]] == [product.media_asset_id]
     assert board.json()["filmed"] == {"take": take.pk, "take_number": 3, "circled": True, "media_asset": clip.pk,
                                       "poster_url": f"/api/media/{clip.pk}/renditions/poster/"}
-    assert api.get("/api/shots/99999999999999999999999/board/").status_code == 400
+    for value in (str(2**63), "9" * 5000, "x", "0"):
+        assert api.get(f"/api/shots/{value}/board/").status_code == 404
+        assert api.get(f"{ORDERS}{value}/").status_code == 404
+        assert api.post(f"/api/generation-items/{value}/retry/").status_code == 404
+        assert api.patch(f"{PRODUCTS}{value}/", {"favourite": True, "version": 1}, format="json").status_code == 404
 
 
 # --- the provider's refusals, a timeout, a cancel from the jobs list ---------------------------------------------

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import NotFoundError
-from apps.core.integers import parse_int
+from apps.core.integers import int_in_range, looks_like_int
 from apps.generation.orders import products, services
 from apps.generation.orders.models import GenerationItem, GenerationOrder, GenerationProduct, OrderStatus
 from apps.generation.orders.serializers import (BoardSerializer, GenerationItemSerializer, GenerationOrderDetailSerializer,
@@ -221,7 +221,8 @@ class ShotBoardView(APIView):
     def get(self, request, shot_id: str):
         """`GET /api/shots/{id}/board/` → 200 `{frames: [media asset], filmed: {take, take_number, circled, media_asset,
         poster_url} | null}`; 404 for a shot outside the user's productions."""
-        shot = scope_to_user(Shot.objects.all(), user=request.user).filter(pk=parse_int(shot_id, name="shot")).first()
+        number = int_in_range(shot_id, minimum=1) if looks_like_int(shot_id) else None  # past the database's range: no such shot
+        shot = scope_to_user(Shot.objects.all(), user=request.user).filter(pk=number).first() if number else None
         if shot is None:
             raise NotFoundError("No such shot in your productions.")
         return Response(BoardSerializer(products.shot_board(shot=shot)).data)
