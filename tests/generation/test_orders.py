@@ -357,3 +357,15 @@ def test_a_frame_of_one_shot_used_on_another_becomes_a_copy_there(api, shot, pro
     assert MediaAsset.objects.get(pk=product.media_asset_id).shot_id == shot.pk
     assert (media_root / copy.original.name).read_bytes() == (media_root / product.media_asset.original.name).read_bytes()
     assert [f["id"] for f in api.get(f"/api/shots/{other.pk}/board/").json()["frames"]] == [copy.pk]
+
+
+def test_a_video_machine_that_sends_back_a_still_fails_the_item_and_keeps_nothing(api, production, fal, media_root):
+    order = place(api, production, "fal-ltx-video", {"prompt": "a slow push in", "seed": 3}).json()
+
+    item = run_items(order["id"])[0]
+
+    assert fal.submissions[0]["prompt"] == "a slow push in" and fal.submissions[0]["num_inference_steps"] == 30
+    assert [r["path"] for r in fal.requests if r["method"] == "POST"] == ["/fal-ai/ltx-video"]
+    assert item.status == "failed" and item.error == "fal sent a still image where fal-ltx-video makes a video."
+    assert not MediaAsset.objects.exists() and not GenerationProduct.objects.exists()
+    assert [p for p in media_root.rglob("*") if p.is_file()] == []

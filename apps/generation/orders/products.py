@@ -7,6 +7,7 @@ under a generated name, and linked to the order's shot when the order is for one
 """
 from __future__ import annotations
 
+import io
 import mimetypes
 
 from django.core.files.base import ContentFile
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
-from apps.core.uploads import generated_name
+from apps.core.uploads import generated_name, inspect_image
 from apps.generation.orders.models import GenerationItem, GenerationOrder, GenerationProduct, ItemStatus
 from apps.generation.orders.services import item_change
 from apps.generation.providers import ProviderOutput
@@ -36,6 +37,9 @@ def _stored(*, order: GenerationOrder, data: bytes, name: str, generation: dict,
     Raises `ApplicationError` (`not_a_video`, `empty_file`) for a file that is not of the order's modality. Publishes
     `media_asset.created`, then `media_asset.updated` with its shot and `generation`.
     """
+    if order.modality != "image" and _is_still(data):  # ffprobe reads a PNG as a one-frame "video"
+        raise ApplicationError(f"{order.provider} sent a still image where {order.machine} makes a {order.modality}.",
+                               code="not_a_video")
     staged = default_storage.save(generated_name(STAGING_PREFIX, "part"), ContentFile(data))
     asset = media_ingest_file(production=order.production, actor=actor, path=storage_path(staged), original_name=name,
                               accept=ACCEPT.get(order.modality, ACCEPT["image"]))
@@ -44,6 +48,15 @@ def _stored(*, order: GenerationOrder, data: bytes, name: str, generation: dict,
     asset.save(update_fields=["shot", "scene", "generation", "version", "updated_at"])
     publish_entity(asset, "updated", actor=actor)
     return asset
+
+
+def _is_still(data: bytes) -> bool:
+    """True when `data` is a JPEG, PNG or WebP still (Pillow, by content)."""
+    try:
+        inspect_image(io.BytesIO(data))
+    except ApplicationError:
+        return False
+    return True
 
 
 def _discard(assets: list[MediaAsset]) -> None:
