@@ -33,6 +33,8 @@ describe("OrderForm", () => {
     expect(["prompt", "seed", "image_size", "guidance_scale"].every((n) => field(n))).toBe(true);
     expect(describedBy(field("guidance_scale"))).toMatch(/Number 1 to 20.*3\|5\|7.*default 3\.5/);
     expect(field("image_size").value).toBe("landscape_16_9");
+    expect(screen.getByTestId("order-preview").textContent).toBe("Fill in prompt to see the count.");
+    expect(calls.some((c) => c.route === "POST /api/generation-orders/preview/")).toBe(false);
 
     fireEvent.change(field("prompt"), { target: { value: "a dusk street" } });
     fireEvent.change(field("seed"), { target: { value: "1-4" } });

@@ -69,10 +69,12 @@ function MachineFields({ production, machine, texts, setTexts, target, setTarget
   const navigate = useNavigate();
   const body = useMemo(() => orderBody(production, machine, texts, target), [production, machine, texts, target]);
   const [debounced] = useDebouncedValue(body, PREVIEW_DELAY_MS);
+  // Counted once every required parameter has a value (an empty prompt is not worth a refusal on the field yet).
+  const missing = Object.entries(machine.parameters).filter(([name, schema]) => schema.required && body.parameters[name] === undefined).map(([name]) => name);
   const preview = useQuery({
     queryKey: lookdevKeys.preview(debounced),
     queryFn: () => post<OrderPreview>("/api/generation-orders/preview/", debounced),
-    retry: false, staleTime: 60_000, placeholderData: (previous) => previous,
+    enabled: missing.length === 0, retry: false, staleTime: 60_000, placeholderData: (previous) => previous,
   });
   const submit = useMutation({
     mutationFn: () => post<GenerationOrder>("/api/generation-orders/", body),
@@ -83,10 +85,10 @@ function MachineFields({ production, machine, texts, setTexts, target, setTarget
   const errors = submit.error ? orderErrors(submit.error) : preview.error && !preview.isFetching ? orderErrors(preview.error) : {};
   const offVariable = notConfiguredVariable(submit.error);
   const set = (name: string, value: string) => { submit.reset(); setTexts((old) => ({ ...old, [name]: value })); };
-  const unplaced = Object.entries(errors).filter(([name]) => !(name in machine.parameters) && !TARGET_KINDS.includes(name as TargetKind) && name !== "machine")
+  const unplaced = Object.entries(errors).filter(([name]) => !(name in machine.parameters) && !TARGET_KINDS.includes(name as TargetKind))
     .map(([, message]) => message);
   const targetError = TARGET_KINDS.map((k) => errors[k]).find(Boolean);
-  const count = preview.data && !preview.error ? preview.data : null;
+  const count = preview.data && !preview.error && missing.length === 0 ? preview.data : null;
 
   return (
     <Stack gap="md">
@@ -105,6 +107,7 @@ function MachineFields({ production, machine, texts, setTexts, target, setTarget
           <Text role="status" aria-live="polite" data-testid="order-preview" data-count={count?.count ?? ""} data-pending={preview.isFetching || stale || undefined}>
             {count
               ? <><b>{count.count}</b> item{count.count === 1 ? "" : "s"} · estimated {usd(count.estimated_cost_usd)}</>
+              : missing.length ? `Fill in ${missing.map(humanize).join(", ").toLowerCase()} to see the count.`
               : preview.error ? "Fix the fields marked to see the count." : "Counting the items…"}
           </Text>
           <Button leftSection={<IconSparkles size={16} />} onClick={() => submit.mutate()} loading={submit.isPending}
