@@ -172,7 +172,10 @@ def item_change(*, item_id: int, allowed: tuple[str, ...], actor=None, job_id=No
     """Apply `changes` to the item only if its status is one of `allowed` (under a lock) and, with `job_id`, that job is
     still the item's; publish `generation_item.updated` and refresh its order. Returns the changed item, or None when it
     was not allowed (someone cancelled or retried it meanwhile)."""
+    order_id = GenerationItem.objects.filter(pk=item_id).values_list("order_id", flat=True).first()
     with transaction.atomic():
+        # The order first, then the item, everywhere: two workers and a cancel never wait on each other in a circle.
+        GenerationOrder.objects.select_for_update().filter(pk=order_id).first()
         item = GenerationItem.objects.select_for_update().filter(pk=item_id).first()
         if item is None or item.status not in allowed or (job_id is not None and item.job_id != job_id):
             return None
@@ -241,6 +244,7 @@ def item_retry(*, item: GenerationItem, actor) -> GenerationItem:
     `NotConfiguredError` 503 when the provider has no key, 400 `invalid` when its machine left the catalogue."""
     machine = machine_get(item.order.machine)
     require_configured(machine)
+    GenerationOrder.objects.select_for_update().filter(pk=item.order_id).first()
     locked = GenerationItem.objects.select_for_update().get(pk=item.pk)
     if locked.status not in (ItemStatus.FAILED, ItemStatus.CANCELLED):
         raise ApplicationError(f"Only a failed or cancelled item can be retried; item {locked.index} is {locked.status}.",
@@ -255,6 +259,7 @@ def item_retry(*, item: GenerationItem, actor) -> GenerationItem:
 def order_cancel(*, order: GenerationOrder, actor) -> GenerationOrder:
     """Cancel every pending and running item of the order (see `item_cancel`); ended items are kept as they are.
     Raises `ApplicationError` 400 `not_cancellable` when no item is left to cancel. Returns the order, refreshed."""
+    GenerationOrder.objects.select_for_update().filter(pk=order.pk).first()
     items = list(order.items.select_related("order").filter(status__in=(ItemStatus.PENDING, ItemStatus.RUNNING)))
     if not items:
         raise ApplicationError("Every item of this order has ended: there is nothing to cancel.", code="not_cancellable")
