@@ -369,3 +369,18 @@ def test_a_video_machine_that_sends_back_a_still_fails_the_item_and_keeps_nothin
     assert item.status == "failed" and item.error == "fal sent a still image where fal-ltx-video makes a video."
     assert not MediaAsset.objects.exists() and not GenerationProduct.objects.exists()
     assert [p for p in media_root.rglob("*") if p.is_file()] == []
+
+
+def test_a_job_queued_again_after_its_worker_died_follows_the_request_already_sent(api, production, fal):
+    order = place(api, production, "fal-flux-schnell", {"prompt": "a door", "seed": 5}).json()
+    item = GenerationItem.objects.get(pk=order["items"][0]["id"])
+    sent = provider_for("fal").submit("fal-ai/flux/schnell", {"prompt": "a door", "seed": 5})  # the dead worker's request
+    GenerationItem.objects.filter(pk=item.pk).update(status="running", provider_request_id=sent, attempts=1)
+
+    job = job_run(item.job_id)
+
+    item.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert (item.status, item.attempts, item.provider_request_id) == ("succeeded", 2, sent)
+    assert len(fal.submissions) == 1  # not paid for twice
+    assert GenerationProduct.objects.get(item=item).media_asset.generation["request_id"] == sent

@@ -1,6 +1,7 @@
 """The `ai.generate` job: one item of a generation order, sent to its machine's provider, followed live, its files stored.
 
-Steps: the item goes `running` (`item_start`); its arguments (the machine's `fixed` ones, then the item's parameters)
+Steps: the item goes `running` (`item_start`; a job the reaper queued again after its worker died follows the request
+its first run sent); its arguments (the machine's `fixed` ones, then the item's parameters)
 are submitted and the provider's request id kept; the request is polled every POLL_INTERVAL_S, each change of state,
 queue position, progress or log line broadcast as `generation_item.progress` (at most one per PROGRESS_EVERY_S, the
 row written at most once per STORE_EVERY_S) and reported as the job's progress (which also notices a cancel); once it
@@ -95,10 +96,12 @@ def generation_item_run(ctx: JobContext) -> dict:
             raise ApplicationError(f"{machine.label} is not configured on this server: set {provider.setting} to enable it.")
         follower = _Follower(ctx, item)
         follower.report("queued")
-        request_id = provider.submit(order.model, {**machine.fixed, **item.parameters})
-        if item_submitted(item=item, request_id=request_id) is None:
-            raise JobCancelled()
-        item.provider_request_id = request_id
+        request_id = item.provider_request_id  # sent by an earlier run of this job whose worker died: follow it
+        if not request_id:
+            request_id = provider.submit(order.model, {**machine.fixed, **item.parameters})
+            if item_submitted(item=item, request_id=request_id) is None:
+                raise JobCancelled()
+            item.provider_request_id = request_id
         deadline = time.monotonic() + _timeout_s(machine.provider)
         while True:
             status = provider.status(order.model, request_id)

@@ -279,12 +279,15 @@ def item_cancelled_before_start(job: Job) -> None:
 
 
 def item_start(*, item_id: int, job: Job) -> GenerationItem | None:
-    """A worker takes the item: pending → running (attempts + 1, started now); None when the item is not pending or
-    this job is no longer its job (it was cancelled or retried meanwhile)."""
+    """A worker takes the item: pending → running (attempts + 1, started now). An item already running for this same
+    job (its worker died and the reaper queued the job again) is taken again, its `provider_request_id` kept so the
+    runner follows that request instead of paying for a new one. None when the item ended or this job is no longer its
+    job (it was cancelled or retried meanwhile)."""
     item = GenerationItem.objects.filter(pk=item_id, job_id=job.pk).first()
     if item is None:
         return None
-    return item_change(item_id=item_id, allowed=(ItemStatus.PENDING,), job_id=job.pk, status=ItemStatus.RUNNING, attempts=item.attempts + 1,
+    return item_change(item_id=item_id, allowed=(ItemStatus.PENDING, ItemStatus.RUNNING), job_id=job.pk, status=ItemStatus.RUNNING,
+                       attempts=item.attempts + 1,
                        started_at=timezone.now(), progress=0.0, error="")
 
 
