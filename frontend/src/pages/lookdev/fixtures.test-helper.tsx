@@ -12,6 +12,8 @@ import type { MediaAsset } from "../../api/types";
 
 // Mantine's autosize text area (the prompt) listens for web fonts loading; jsdom has no document.fonts.
 if (!("fonts" in document)) Object.defineProperty(document, "fonts", { value: { addEventListener() {}, removeEventListener() {} } });
+// Mantine's combobox scrolls the selected option into view as its dropdown opens; jsdom has no layout.
+Element.prototype.scrollIntoView ??= function scrollIntoView() {};
 
 export const MACHINE: Machine = {
   id: "fal-flux-schnell", provider: "fal", model: "fal-ai/flux/schnell", modality: "image", label: "FLUX.1 [schnell] (fal.ai)", usd_per_item: 0.003,

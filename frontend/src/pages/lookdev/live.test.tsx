@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { lookdevKeys, type GenerationItem, type GenerationOrder, type GenerationProduct } from "../../api/lookdev";
 import { applyEvent } from "../../realtime/dispatch";
 import type { EntityEvent } from "../../realtime/events";
-import { BASE_ROUTES, item, order, product, serve, show } from "./fixtures.test-helper";
+import { asset, BASE_ROUTES, item, order, product, serve, show } from "./fixtures.test-helper";
 import { Gallery } from "./Gallery";
 import { itemMessage, OrderList, OrderView } from "./Orders";
 
@@ -115,5 +115,22 @@ describe("the gallery", () => {
     act(() => applyEvent(qc, event("generation_product", "created", product(2, { order: 8 }))));
     act(() => applyEvent(qc, event("generation_product", "created", product(3))));
     await waitFor(() => expect(qc.getQueryData<GenerationProduct[]>(lookdevKeys.products(4, { order: "7" }))?.map((p) => p.id)).toEqual([3, 1]));
+  }, 20_000);
+
+  it("makes a product a storyboard frame of the shot chosen (its own shot first)", async () => {
+    const used = vi.fn();
+    serve({
+      ...BASE_ROUTES,
+      "GET /api/generation-orders/": [200, { results: [order()], next: null }],
+      "GET /api/generation-products/": [200, { results: [product(1)], next: null }],
+      "POST /api/generation-products/1/use-as-frame/": (body) => { used(body); return [200, asset(501)]; },
+    });
+    show("/productions/4/lookdev/gallery", <Gallery production={4} canWrite />);
+    fireEvent.click(await screen.findByRole("button", { name: "Use Product 1 as a storyboard frame" }));
+    const dialog = await screen.findByRole("dialog", { name: "Use as a storyboard frame" });
+    await waitFor(() => expect((within(dialog).getByTestId("use-as-frame-shot") as HTMLInputElement).value).toBe("Scene 3 · shot 3A"));
+    fireEvent.click(within(dialog).getByTestId("use-as-frame-submit"));
+    await waitFor(() => expect(used).toHaveBeenCalledWith({ shot: 12 }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
   }, 20_000);
 });
