@@ -16,6 +16,7 @@ from apps.generation.providers import provider_for
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.services import job_run
 from apps.media.models import MediaAsset, MediaKind, Rendition, RenditionKind
+from apps.notifications.models import Notification
 from apps.realtime.models import Event
 from tests.factories import LocationFactory, MediaAssetFactory, SceneFactory, ShotFactory, TakeFactory
 from tests.generation.order_fixtures import *  # noqa: F401,F403 — fast_orders (autouse)
@@ -59,6 +60,9 @@ def test_six_items_where_the_provider_fails_the_fourth_end_with_five_products_an
     products = GenerationProduct.objects.filter(order=order).order_by("item__index")
     assert [p.item.index for p in products] == [1, 2, 3, 5, 6]
     assert all(i.provider_request_id for i in items)
+    told = Notification.objects.filter(recipient=user)  # once for the order, never per item
+    assert [(n.kind, n.title, n.body) for n in told] == [
+        ("job_succeeded", "Look-development order finished", f"5 of 6 items made on {machine}.")]
     for product in products:
         asset = product.media_asset
         assert (asset.kind, asset.status, asset.shot_id, asset.production_id) == (MediaKind.IMAGE, "ready", shot.pk, shot.production_id)
@@ -92,6 +96,7 @@ def test_six_items_where_the_provider_fails_the_fourth_end_with_five_products_an
     assert GenerationProduct.objects.filter(order=order).count() == 6
     order.refresh_from_db()
     assert (order.status, order.progress) == ("succeeded", 1.0)
+    assert Notification.objects.filter(recipient=user).first().body == f"6 of 6 items made on {machine}."
     assert len(fake.submissions) == 7  # only item 4 was asked for again
     assert api.post(f"/api/generation-items/{item.pk}/retry/").json()["code"] == "not_retryable"
 

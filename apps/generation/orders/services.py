@@ -27,6 +27,7 @@ from apps.generation.providers import provider_for
 from apps.generation.storyboards.services import shot_token_values
 from apps.jobs.models import TERMINAL_STATUSES, Job
 from apps.jobs.services import job_cancel, job_create
+from apps.notifications.services import notify
 from apps.realtime.events import serialize_entity
 from apps.realtime.services import broadcast_now, publish_entity
 
@@ -116,14 +117,16 @@ def order_create(*, actor, production, machine: str, parameters, shot=None, scen
     publish_entity(order, "created", actor=actor)
     for index, arguments in enumerate(preview.items, 1):
         item = GenerationItem.objects.create(production=production, order=order, index=index, parameters=arguments)
-        item.job = _item_job(item, actor=actor)
+        item.job = _item_job(item)
         item.save(update_fields=["job"])
         publish_entity(item, "created", actor=actor)
     return order
 
 
-def _item_job(item: GenerationItem, *, actor) -> Job:
-    return job_create(production_id=item.production_id, kind=GENERATE_KIND, actor=actor, params={"item": item.pk},
+def _item_job(item: GenerationItem) -> Job:
+    """The item's `ai.generate` job. It has no creator: a job's creator is told when it ends (apps.notifications), and
+    an order of 48 items must not ring 48 times — the order tells its creator once (`order_refresh`)."""
+    return job_create(production_id=item.production_id, kind=GENERATE_KIND, actor=None, params={"item": item.pk},
                       message=f"Waiting for a worker (item {item.index} of order {item.order_id})")
 
 
@@ -158,12 +161,29 @@ def order_refresh(*, order_id: int, actor=None) -> GenerationOrder:
         changes = {"status": order_state(statuses), "progress": round(progress, 4), "cost_usd": sum(costs) if costs else None}
         changed = {name: value for name, value in changes.items() if getattr(order, name) != value}
         if changed:
+            ended = "status" in changed and order.status not in _ORDER_ENDED and changed["status"] in _ORDER_ENDED
             for name, value in changed.items():
                 setattr(order, name, value)
             order.version += 1
             order.save(update_fields=[*changed, "version", "updated_at"])
             publish_entity(order, "updated", actor=actor)
+            if ended:
+                _notify_ended(order, statuses, actor=actor)
     return order
+
+
+_ORDER_ENDED = (OrderStatus.SUCCEEDED, OrderStatus.PARTIAL, OrderStatus.FAILED)
+
+
+def _notify_ended(order: GenerationOrder, statuses: list[str], *, actor) -> None:
+    """Tell the order's creator it ended (kinds job_succeeded / job_failed, as for a job; not when they ended it
+    themselves, nor for a cancelled order)."""
+    made = statuses.count(ItemStatus.SUCCEEDED)
+    failed = order.status == OrderStatus.FAILED
+    notify(recipients=[order.created_by_id], production=order.production_id, kind="job_failed" if failed else "job_succeeded",
+           title=f"Look-development order {'failed' if failed else 'finished'}",
+           body=f"{made} of {len(statuses)} items made on {order.machine}.", url=f"/productions/{order.production_id}/lookdev",
+           entity="generation_order", entity_id=order.pk, actor=actor)
 
 
 # --- one item's life -------------------------------------------------------------------------------
@@ -249,7 +269,7 @@ def item_retry(*, item: GenerationItem, actor) -> GenerationItem:
     if locked.status not in (ItemStatus.FAILED, ItemStatus.CANCELLED):
         raise ApplicationError(f"Only a failed or cancelled item can be retried; item {locked.index} is {locked.status}.",
                                code="not_retryable")
-    job = _item_job(locked, actor=actor)
+    job = _item_job(locked)
     return item_change(item_id=locked.pk, allowed=(ItemStatus.FAILED, ItemStatus.CANCELLED), actor=actor,
                        status=ItemStatus.PENDING, progress=0.0, queue_position=None, log="", error="", provider_request_id="",
                        job=job, started_at=None, finished_at=None)
