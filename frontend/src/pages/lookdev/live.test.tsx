@@ -66,6 +66,26 @@ describe("an order, live", () => {
     expect(qc.getQueryData<GenerationOrder>(lookdevKeys.order(7))?.items?.map((i: GenerationItem) => i.attempts)).toEqual([1, 1, 2]);
   }, 20_000);
 
+  it("cancels one item, then the order, and offers neither once everything has ended", async () => {
+    const cancelled = order({ status: "cancelled", version: 3, items: [1, 2, 3].map((i) => item(i, { status: "cancelled", version: 3 })) });
+    serve({
+      ...BASE_ROUTES,
+      "GET /api/generation-orders/7/": [200, order({ items: [item(1, { status: "running", version: 2 }), item(2), item(3)] })],
+      "GET /api/generation-products/": [200, { results: [], next: null }],
+      "POST /api/generation-items/101/cancel/": [200, item(1, { status: "cancelled", version: 3 })],
+      "POST /api/generation-orders/7/cancel/": [200, cancelled],
+    });
+    show("/productions/4/lookdev/orders/7", <Routes><Route path="orders/:orderId" element={<OrderView production={4} canWrite />} /></Routes>);
+    fireEvent.click(await screen.findByRole("button", { name: "Cancel item 1" }));
+    await waitFor(() => expect(screen.getAllByTestId("order-item")[0]?.dataset.status).toBe("cancelled"));
+    expect(screen.getByRole("button", { name: "Retry item 1" })).toBeTruthy();
+    fireEvent.click(screen.getByTestId("order-cancel"));
+    await waitFor(() => expect(screen.getByTestId("order").dataset.status).toBe("cancelled"));
+    expect(screen.getAllByTestId("order-item").map((r) => r.dataset.status)).toEqual(["cancelled", "cancelled", "cancelled"]);
+    expect(screen.queryByTestId("order-cancel")).toBeNull();
+    expect(screen.queryByTestId("item-cancel")).toBeNull();
+  }, 20_000);
+
   it("adds another member's new order to the list", async () => {
     serve({ ...BASE_ROUTES, "GET /api/generation-orders/": [200, { results: [order({ id: 6, created_at: "2026-12-03T14:00:00Z", status: "succeeded" })], next: null }] });
     const qc = show("/productions/4/lookdev", <OrderList production={4} />);
