@@ -33,9 +33,22 @@ _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 MAX_OPTIONS = 10_000  # options one parameter may list before the order limit is even looked at
 
 
+def _printable(text: str) -> str:
+    """`text` with lone surrogates spelled as escapes, so the answer can be encoded as UTF-8."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def invalid(field: str, message: str) -> ApplicationError:
     """The 400 `invalid` answer naming `field` (`extra.field`, and `extra.fields = {field: [message]}`)."""
+    field, message = _printable(field), _printable(message)
     return ApplicationError(message, code="invalid", extra={"field": field, "fields": {field: [message]}})
+
+
+def _check_text(name: str, raw) -> None:
+    """Refuse text no database can store: a NUL character (PostgreSQL's jsonb) or a lone surrogate (not UTF-8)."""
+    for text in (raw if isinstance(raw, list) else [raw]):
+        if isinstance(text, str) and ("\x00" in text or _printable(text) != text):
+            raise invalid(name, f"{name}: the text holds a character that cannot be stored (NUL or a lone surrogate).")
 
 
 def _allowed(schema: dict) -> str:
@@ -163,6 +176,8 @@ def order_items(machine: Machine, parameters, *, values: dict[str, str], max_ite
     for name, schema in machine.parameters.items():
         if schema.get("required") and name not in parameters:
             raise invalid(name, f"{name} is required by {machine.label}.")
+    for name, raw in parameters.items():
+        _check_text(name, raw)
     options = {name: _options(name, machine.parameters[name], raw, values=values, max_items=max_items)
                for name, raw in parameters.items()}
     for name, found in options.items():
