@@ -233,8 +233,11 @@ def _cancel_at_provider(item: GenerationItem) -> None:
     order = item.order
 
     def cancel() -> None:
-        if not provider_for(order.provider).cancel(order.model, item.provider_request_id):
-            log.warning("generation item %s: %s did not cancel request %s", item.pk, order.provider, item.provider_request_id)
+        try:
+            if not provider_for(order.provider).cancel(order.model, item.provider_request_id):
+                log.warning("generation item %s: %s did not cancel request %s", item.pk, order.provider, item.provider_request_id)
+        except Exception:  # noqa: BLE001 — after commit: the item is cancelled; its job's runner asks the provider again
+            log.warning("generation item %s: cancelling request %s failed", item.pk, item.provider_request_id, exc_info=True)
 
     transaction.on_commit(cancel)
 
