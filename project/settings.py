@@ -346,6 +346,7 @@ SLATE_FAL_TIMEOUT_S = env.float("SLATE_FAL_TIMEOUT_S", default=600.0)
 REPLICATE_API_TOKEN = env.str("REPLICATE_API_TOKEN", default="")  # look-development orders on Replicate
 # Replicate's HTTP API root (the `replicate` SDK's base_url); the tests point it at their fake server.
 SLATE_REPLICATE_BASE_URL = env.str("SLATE_REPLICATE_BASE_URL", default="https://api.replicate.com")
+SLATE_REPLICATE_TIMEOUT_S = env.float("SLATE_REPLICATE_TIMEOUT_S", default=600.0)  # one generation item, from submission
 SLATE_STORYBOARD_MAX_IMAGES = env.int("SLATE_STORYBOARD_MAX_IMAGES", default=24)
 # Most items one generation order may expand into (apps.generation.orders.params), refused before anything is stored.
 SLATE_GENERATION_MAX_ITEMS = env.int("SLATE_GENERATION_MAX_ITEMS", default=48)

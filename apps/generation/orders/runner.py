@@ -37,7 +37,7 @@ _QUEUED, _RUNNING, _RUNNING_MAX, _SAVING = 0.05, 0.2, 0.9, 0.95
 
 
 def _timeout_s(provider: str) -> float:
-    return float(getattr(settings, TIMEOUT_SETTINGS.get(provider, ""), 600.0))
+    return float(getattr(settings, TIMEOUT_SETTINGS.get(provider, ""), 600.0))  # 600 s for a provider without a setting
 
 
 class _Follower:
