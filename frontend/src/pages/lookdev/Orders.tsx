@@ -106,7 +106,7 @@ export function OrderView({ production, canWrite }: { production: Id; canWrite: 
           <Table verticalSpacing="sm" data-testid="order-items">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th w={50}>Item</Table.Th><Table.Th>Parameters</Table.Th><Table.Th w={110}>Status</Table.Th><Table.Th w={260}>Progress</Table.Th>
+                <Table.Th w={50}>Item</Table.Th><Table.Th>Parameters</Table.Th><Table.Th w={130}>Status</Table.Th><Table.Th w={260}>Progress</Table.Th>
                 <Table.Th w={80}>Cost</Table.Th><Table.Th w={130}><VisuallyHidden>Actions</VisuallyHidden></Table.Th>
               </Table.Tr>
             </Table.Thead>

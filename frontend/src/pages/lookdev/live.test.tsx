@@ -146,7 +146,7 @@ describe("the gallery", () => {
       "POST /api/generation-products/1/use-as-frame/": (body) => { used(body); return [200, asset(501)]; },
     });
     show("/productions/4/lookdev/gallery", <Gallery production={4} canWrite />);
-    fireEvent.click(await screen.findByRole("button", { name: "Use Product 1 as a storyboard frame" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Use as frame: Product 1" }));
     const dialog = await screen.findByRole("dialog", { name: "Use as a storyboard frame" });
     await waitFor(() => expect((within(dialog).getByTestId("use-as-frame-shot") as HTMLInputElement).value).toBe("Scene 3 · shot 3A"));
     fireEvent.click(within(dialog).getByTestId("use-as-frame-submit"));

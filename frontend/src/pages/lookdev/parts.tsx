@@ -106,7 +106,7 @@ export function ProductCard({ product, machineLabel, canWrite, comparing, onComp
           )}
           {canWrite && onUseAsFrame && kind === "image" && (
             <Button size="compact-xs" variant="light" leftSection={<IconPhotoPlus size={14} />} onClick={onUseAsFrame}
-              aria-label={`Use ${name} as a storyboard frame`} data-testid="product-use-as-frame">
+              aria-label={`Use as frame: ${name}`} data-testid="product-use-as-frame">
               Use as frame
             </Button>
           )}
