@@ -343,7 +343,13 @@ SLATE_ANTHROPIC_TIMEOUT_S = env.float("SLATE_ANTHROPIC_TIMEOUT_S", default=300.0
 FAL_KEY = env.str("FAL_KEY", default="")
 SLATE_FAL_MODEL = env.str("SLATE_FAL_MODEL", default="fal-ai/flux/schnell")
 SLATE_FAL_TIMEOUT_S = env.float("SLATE_FAL_TIMEOUT_S", default=600.0)
+REPLICATE_API_TOKEN = env.str("REPLICATE_API_TOKEN", default="")  # look-development orders on Replicate
+# Replicate's HTTP API root (the `replicate` SDK's base_url); the tests point it at their fake server.
+SLATE_REPLICATE_BASE_URL = env.str("SLATE_REPLICATE_BASE_URL", default="https://api.replicate.com")
+SLATE_REPLICATE_TIMEOUT_S = env.float("SLATE_REPLICATE_TIMEOUT_S", default=600.0)  # one generation item, from submission
 SLATE_STORYBOARD_MAX_IMAGES = env.int("SLATE_STORYBOARD_MAX_IMAGES", default=24)
+# Most items one generation order may expand into (apps.generation.orders.params), refused before anything is stored.
+SLATE_GENERATION_MAX_ITEMS = env.int("SLATE_GENERATION_MAX_ITEMS", default=48)
 
 # --- Email --------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

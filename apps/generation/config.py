@@ -24,6 +24,11 @@ def fal_configured() -> bool:
     return bool(settings.FAL_KEY)
 
 
+def replicate_configured() -> bool:
+    """True when REPLICATE_API_TOKEN is set."""
+    return bool(settings.REPLICATE_API_TOKEN)
+
+
 def require_anthropic(feature: str = "AI writing") -> None:
     """Raise `NotConfiguredError` unless Anthropic is configured."""
     if not anthropic_configured():

@@ -7,4 +7,5 @@ urlpatterns = [
     path("ai/status/", status_view, name="ai-status"),
     path("", include("apps.generation.writing.urls")),
     path("", include("apps.generation.storyboards.urls")),
+    path("", include("apps.generation.orders.urls")),
 ]

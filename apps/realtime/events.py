@@ -19,6 +19,7 @@ ENTITIES: tuple[str, ...] = (
     "script", "script_version",
     "media_asset", "clip",
     "storyboard_template", "storyboard_favourite",
+    "generation_order", "generation_item", "generation_product",
     "job",
     "shoot_day", "strip", "callsheet", "callsheet_recipient",
 )
@@ -54,7 +55,8 @@ EXTRA_TYPES = ("callsheet.published",)
 USER_TYPES = ("notification.created", "notification.updated")
 
 # Ephemeral types: sent to connected clients only, never stored, `"id": null`.
-EPHEMERAL_TYPES = ("job.progress", "presence.changed")
+# `generation_item.progress`: an item's progress, queue position and log line while it runs (its REST shape, throttled).
+EPHEMERAL_TYPES = ("job.progress", "presence.changed", "generation_item.progress")
 
 EVENT_TYPES = tuple(f"{entity}.{verb}" for entity in ENTITIES for verb in VERBS) + EXTRA_TYPES + EPHEMERAL_TYPES
 

@@ -46,6 +46,7 @@ const CallSheets = lazyPage(() => import("./pages/schedule/CallSheets"), (m) => 
 const CallSheetPage = lazyPage(() => import("./pages/schedule/CallSheetPage"), (m) => m.CallSheetPage);
 const TakesPage = lazyPage(() => import("./pages/takes/TakesPage"), (m) => m.TakesPage);
 const AuditLog = lazyPage(() => import("./pages/audit/AuditLog"), (m) => m.AuditLog);
+const LookdevPage = lazyPage(() => import("./pages/lookdev/LookdevPage"), (m) => m.LookdevPage);
 
 const PRODUCTION = "/productions/:productionId";
 
@@ -62,7 +63,7 @@ const PRODUCTION_PAGES: [string, LazyPage][] = [
   ["", Dashboard], ["board", Board], ["scenes/:sceneId", ScenePage], ["script", ScriptPage], ["dailies", Dailies],
   ["dailies/:assetId", DailyPage], ["jobs", Jobs], ["members", Members], ["breakdown", Breakdown], ["schedule", Stripboard],
   ["dood", DoodPage], ["call-sheets", CallSheets], ["call-sheets/:sheetId", CallSheetPage], ["takes/*", TakesPage],
-  ["audit", AuditLog],
+  ["audit", AuditLog], ["lookdev/*", LookdevPage],
 ];
 
 /** Every page's full path and its page, for `preloadPageFor`. */

@@ -185,6 +185,17 @@ def expand(template: str, *, values: dict[str, str], style: str | None = None, s
     if count > max_items:
         raise ExpansionError(f"This order makes {count} images; one order may make at most {max_items}.", field="seeds")
     items: list[OrderItem] = []
+    for prompt, chosen in _render(pieces, groups, values):
+        if not prompt:
+            raise ExpansionError("The template makes an empty prompt for this shot.")
+        if len(prompt) > MAX_PROMPT_CHARS:
+            raise ExpansionError(f"The prompt is {len(prompt)} characters; keep it under {MAX_PROMPT_CHARS}.")
+        items.extend(OrderItem(prompt=prompt, seed=seed, choices=chosen) for seed in seed_list)
+    return items
+
+
+def _render(pieces: list, groups: list[_Group], values: dict[str, str]):
+    """Yield `(tidied text, {group name: option})` for every combination of `groups`, in order (the last group fastest)."""
     for combination in itertools.product(*(g.options for g in groups)):
         chosen = {g.name: option for g, option in zip(groups, combination)}
         out: list[str] = []
@@ -197,13 +208,44 @@ def expand(template: str, *, values: dict[str, str], style: str | None = None, s
                 out.append(chosen[piece[1]])
             else:
                 out.append(str(values.get(piece[1]) or ""))
-        prompt = _tidy("".join(out))
-        if not prompt:
-            raise ExpansionError("The template makes an empty prompt for this shot.")
-        if len(prompt) > MAX_PROMPT_CHARS:
-            raise ExpansionError(f"The prompt is {len(prompt)} characters; keep it under {MAX_PROMPT_CHARS}.")
-        items.extend(OrderItem(prompt=prompt, seed=seed, choices=chosen) for seed in seed_list)
-    return items
+        yield _tidy("".join(out)), chosen
+
+
+def expand_text(text: str, *, values: dict[str, str], max_items: int, max_chars: int = MAX_PROMPT_CHARS) -> list[tuple[str, dict[str, str]]]:
+    """Every variant of one text in the template syntax (shot tokens, named and unnamed choice groups; no `{style}` default):
+    `[(text, {group name: option})]`, the last group varying fastest. A text without braces is its one variant.
+
+    For the text parameters of a generation order (apps.generation.orders.params). An empty variant is returned as ""
+    (the caller knows whether the parameter is required). Raises `ExpansionError` for a text that does not parse, more
+    than `max_items` variants (counted before any is spelled out) or a variant over `max_chars` characters.
+    """
+    pieces = _parse(text)
+    groups = _groups(pieces, style=None)
+    count = math.prod(len(g.options) for g in groups)
+    if count > max_items:
+        raise ExpansionError(f"The choices in this text make {count} variants; one order may make at most {max_items}.")
+    variants = list(_render(pieces, groups, values))
+    for variant, _ in variants:
+        if len(variant) > max_chars:
+            raise ExpansionError(f"The text is {len(variant)} characters; keep it under {max_chars}.")
+    return variants
+
+
+def value_options(text: str) -> tuple[str, ...]:
+    """A parameter's whole value as the options it lists, in the choice syntax: "3|5|7", "{3|5|7}" and
+    "{guidance: 3|5|7}" give ("3", "5", "7"); "1-4" or "{seed: 1-4}" give ("1-4",) (ranges are the caller's to read).
+
+    Raises `ExpansionError` for an empty option ("3||5") or stray braces.
+    """
+    body = text.strip()
+    if body.startswith("{") and body.endswith("}") and "{" not in body[1:-1] and "}" not in body[1:-1]:
+        body = body[1:-1].strip()
+        label, colon, rest = body.partition(":")
+        if colon and _LABEL.match(label.strip()):
+            body = rest
+    elif "{" in body or "}" in body:
+        raise ExpansionError(f"{text!r} is not a value or a choice like 3|5|7 or {{3|5|7}}.")
+    return _options(body, repr(text))
 
 
 def _tidy(text: str) -> str:

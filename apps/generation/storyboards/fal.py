@@ -11,16 +11,13 @@ Every SDK or network failure comes out of here as `FalError` with a message a cr
 """
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 
 import fal_client
 import httpx
 from django.conf import settings
 
-MAX_IMAGE_BYTES = 50 * 1024 * 1024
-DOWNLOAD_TIMEOUT_S = 60.0
+from apps.generation.providers import base as providers
 
 
 class FalError(Exception):
@@ -30,12 +27,14 @@ class FalError(Exception):
 @dataclass(frozen=True)
 class FalStatus:
     """One status poll, SDK-independent: `state` queued/running/completed, the 0-based `queue_position`
-    while queued, the `logs` lines so far (fal sends all of them each time), `error` when fal failed it."""
+    while queued, the `logs` lines so far (fal sends all of them each time), `error` when fal failed it,
+    with fal's `error_type` (e.g. "request_cancelled")."""
 
     state: str
     queue_position: int | None = None
     logs: tuple[str, ...] = ()
     error: str | None = None
+    error_type: str | None = None
 
 
 def make_client() -> fal_client.SyncClient:
@@ -66,7 +65,8 @@ def status(handle: fal_client.SyncRequestHandle) -> FalStatus:
         return FalStatus("queued", queue_position=int(current.position or 0))
     if isinstance(current, fal_client.InProgress):
         return FalStatus("running", logs=logs)
-    return FalStatus("completed", logs=logs, error=getattr(current, "error", None))
+    return FalStatus("completed", logs=logs, error=getattr(current, "error", None),
+                     error_type=getattr(current, "error_type", None))
 
 
 def result(handle: fal_client.SyncRequestHandle) -> dict:
@@ -90,29 +90,12 @@ def cancel(handle: fal_client.SyncRequestHandle) -> bool:
 def download(url: str) -> bytes:
     """The bytes of an output file: an http(s) URL on fal's CDN (no key needed) or a `data:` URI (sync mode).
 
-    At most MAX_IMAGE_BYTES (50 MiB). Raises `FalError`.
+    At most 50 MiB (the providers' `download`, apps/generation/providers/base.py). Raises `FalError`.
     """
-    if url.startswith("data:"):
-        try:
-            return base64.b64decode(url.split(",", 1)[1], validate=True)
-        except (IndexError, binascii.Error):
-            raise FalError("fal.ai sent an image Slate cannot decode.") from None
-    if not url.startswith(("https://", "http://")):
-        raise FalError("fal.ai sent an image address Slate cannot fetch.")
-    chunks, size = [], 0
     try:
-        with httpx.stream("GET", url, timeout=DOWNLOAD_TIMEOUT_S, follow_redirects=True) as response:
-            response.raise_for_status()
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > MAX_IMAGE_BYTES:
-                    raise FalError(f"fal.ai sent an image larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB.")
-                chunks.append(chunk)
-    except httpx.HTTPStatusError as exc:
-        raise FalError(f"Could not download the image from fal.ai (HTTP {exc.response.status_code}).") from None
-    except httpx.HTTPError as exc:
-        raise FalError(f"Could not download the image from fal.ai ({exc.__class__.__name__}).") from None
-    return b"".join(chunks)
+        return providers.download(url, provider="fal.ai", what="an image").data
+    except providers.ProviderError as exc:
+        raise FalError(str(exc)) from None
 
 
 class _translated:

@@ -1,6 +1,6 @@
 import { ActionIcon, AppShell, Burger, Center, Group, NavLink, Stack, Text, Tooltip, useMantineColorScheme } from "@mantine/core";
 import { useDisclosure, useMediaQuery } from "@mantine/hooks";
-import { IconBoxMultiple, IconCalendarEvent, IconClipboardList, IconClipboardText, IconLayoutKanban, IconLayoutDashboard, IconMovie, IconMoon, IconNotebook, IconScript, IconSun, IconUsers, IconListDetails, IconShieldLock } from "@tabler/icons-react";
+import { IconBoxMultiple, IconCalendarEvent, IconClipboardList, IconClipboardText, IconLayoutKanban, IconLayoutDashboard, IconMovie, IconMoon, IconNotebook, IconPalette, IconScript, IconSun, IconUsers, IconListDetails, IconShieldLock } from "@tabler/icons-react";
 import { useDeferredValue } from "react";
 import { Link, NavLink as RouterNavLink, Outlet, useLocation } from "react-router-dom";
 import { ApiError } from "../api/client";
@@ -23,6 +23,7 @@ const NAV = [
   { to: "schedule", label: "Schedule", icon: IconCalendarEvent },
   { to: "call-sheets", label: "Call sheets", icon: IconClipboardText },
   { to: "takes", label: "Take log", icon: IconNotebook },
+  { to: "lookdev", label: "Look development", icon: IconPalette },
   { to: "jobs", label: "Jobs", icon: IconClipboardList },
   { to: "members", label: "Crew", icon: IconUsers },
   { to: "audit", label: "Audit log", icon: IconShieldLock, owners: true },  // its API answers owners only

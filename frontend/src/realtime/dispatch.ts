@@ -3,6 +3,7 @@ import type { Query, QueryClient, QueryKey } from "@tanstack/react-query";
 import { keys, type CommentTargetKind } from "../api/keys";
 import type { Notification } from "../api/notifications";
 import type { CallSheet } from "../api/schedule";
+import { lookdevKeys, orderRow, productMatches, storeItem, type GenerationOrder, type GenerationProduct, type ProductFilters } from "../api/lookdev";
 import type { BreakdownSuggestion, Comment, Id, Job, MediaAsset, Production } from "../api/types";
 import { isNotificationEvent, verbOf, type EntityEvent, type NotificationEvent, type SlateEvent } from "./events";
 import { restoredAt } from "../pwa/restored";
@@ -156,6 +157,30 @@ function scheduleChanged(qc: QueryClient, p: Id): void {
     sameKey(keys.callSheets(p))(q) || (q.queryKey[0] === "call-sheet" && (q.state.data as CallSheet | undefined)?.production === p));
 }
 
+/**
+ * A live change to a generated product, in every gallery list of its production: replaced where listed; a new one
+ * put first where the list's filters say it belongs; where they cannot tell (a scene or machine filter the product
+ * does not carry), the list is fetched again shortly.
+ */
+function applyProduct(qc: QueryClient, production: Id, deleted: boolean, product: GenerationProduct): void {
+  for (const query of qc.getQueryCache().findAll({ queryKey: ["generation-products", production] })) {
+    const filters = (query.queryKey[2] ?? {}) as ProductFilters;
+    qc.setQueryData<GenerationProduct[]>(query.queryKey, (old) => {
+      if (!old) return old;
+      const listed = old.some((x) => x.id === product.id);
+      if (deleted) return remove(old, product.id);
+      const matches = productMatches(product, filters);
+      if (matches === null) {
+        const hash = JSON.stringify(query.queryKey);
+        invalidateSoon(qc, `products:${hash}`, (q) => JSON.stringify(q.queryKey) === hash);
+        return listed ? upsert(old, product) : old;
+      }
+      if (!matches) return listed ? remove(old, product.id) : old;
+      return listed ? upsert(old, product) : [product, ...old];
+    });
+  }
+}
+
 /** Listeners told about each new notification as it arrives (the bell shows a toast). */
 const notificationListeners = new Set<(n: Notification) => void>();
 export function onNewNotification(listener: (n: Notification) => void): () => void {
@@ -205,6 +230,7 @@ export function applyEvent(qc: QueryClient, event: SlateEvent): void {
         : j)));
     return;
   }
+  if (event.type === "generation_item.progress") { storeItem(qc, event.data, true); return; }
   if (event.type === "presence.changed") return; // kept by the RealtimeProvider, not the cache
   applyEntityEvent(qc, event);
   qc.setQueryData<EntityEvent[]>(keys.events(event.production), (old) => (old && !old.some((e) => e.id === event.id) ? [event, ...old] : old));
@@ -230,7 +256,10 @@ function applyEntityEvent(qc: QueryClient, event: EntityEvent): void {
       else qc.setQueryData(keys.scene(event.data.id), event.data);
       return;
     case "shot": applyToList(qc, keys.shots(event.data.scene), deleted, event.data, (s) => s.order); return;
-    case "take": applyToList(qc, keys.takes(event.data.scene), deleted, event.data, (t) => t.number); return;
+    case "take":
+      applyToList(qc, keys.takes(event.data.scene), deleted, event.data, (t) => t.number);
+      invalidateSoon(qc, `shot-board:${event.data.shot}`, sameKey(lookdevKeys.board(event.data.shot))); // circled: the filmed take
+      return;
     case "continuity_note": applyToList(qc, keys.notes(event.data.scene), deleted, event.data, (n) => -Date.parse(n.created_at)); return;
     case "continuity_photo": return; // the note's own `continuity_note.updated` carries its photos
     case "comment": {
@@ -245,6 +274,9 @@ function applyEntityEvent(qc: QueryClient, event: EntityEvent): void {
     case "script": applyToList(qc, keys.scripts(p), deleted, event.data); return;
     case "script_version": void qc.invalidateQueries({ queryKey: keys.scriptVersions(event.data.script) }); return;
     case "media_asset":
+      // A shot's board: its frames (stills of the shot) and the poster of a take's clip (a clip names its take, not its shot).
+      if (event.data.shot != null) invalidateSoon(qc, `shot-board:${event.data.shot}`, sameKey(lookdevKeys.board(event.data.shot)));
+      else if (event.data.take != null) invalidateSoon(qc, "shot-boards", (q) => q.queryKey[0] === lookdevKeys.board(0)[0]);
       if (event.data.kind === "image") {
         // A still (storyboard frame) belongs to its shot's list, not the dailies.
         if (event.data.shot != null) applyToList(qc, keys.shotImages(event.data.shot), deleted || event.data.status === "failed", event.data, (m) => m.created_at);
@@ -285,6 +317,15 @@ function applyEntityEvent(qc: QueryClient, event: EntityEvent): void {
       void qc.invalidateQueries({ queryKey: keys.callSheetRevisions(event.data.id) });
       return;
     case "callsheet_recipient": applyToList(qc, keys.callSheetRecipients(event.data.call_sheet), deleted, event.data); return;
+    case "generation_order": {
+      const order = event.data;
+      applyToList<GenerationOrder>(qc, lookdevKeys.orders(p), deleted, orderRow(order), (o) => -Date.parse(o.created_at));
+      if (deleted) qc.removeQueries({ queryKey: lookdevKeys.order(order.id) });
+      else qc.setQueryData<GenerationOrder>(lookdevKeys.order(order.id), (old) => (old ? { ...order, items: order.items ?? old.items } : old));
+      return;
+    }
+    case "generation_item": storeItem(qc, event.data); return;
+    case "generation_product": applyProduct(qc, p, deleted, event.data); return;
     default: {
       const never: never = event;
       return never;
@@ -298,7 +339,7 @@ const NOTIFICATION_KEYS = new Set(["notifications", "notifications-unread"]);
 /** Queries keyed by something other than the production id that a production's events keep fresh. */
 const BY_OTHER_ID = new Set([
   "scene", "shots", "takes", "continuity-notes", "comments", "media-asset", "script-versions", "breakdown-suggestions", "shot-images",
-  "clips", "media-versions", "call-sheet", "call-sheet-revisions", "call-sheet-recipients",
+  "clips", "media-versions", "call-sheet", "call-sheet-revisions", "call-sheet-recipients", "generation-order", "shot-board",
   // The user's own notifications: their events are never replayed, so whatever came while away is fetched.
   "notifications", "notifications-unread",
 ]);

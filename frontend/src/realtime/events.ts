@@ -1,5 +1,6 @@
 // The event union: mirrors apps/realtime/events.py (ENTITIES × created/updated/deleted, the stored
-// callsheet.published, the user's own notification.* and the ephemeral job.progress and presence.changed).
+// callsheet.published, the user's own notification.* and the ephemeral job.progress, generation_item.progress and
+// presence.changed).
 // DESIGN.md, "Event envelope".
 import type {
   BreakdownSuggestion, CastMember, Character, Clip, Comment, ContinuityNote, ContinuityPhoto, Id, Job, Location, MediaAsset, Membership,
@@ -7,6 +8,7 @@ import type {
 } from "../api/types";
 import type { Notification } from "../api/notifications";
 import type { CallSheet, CallSheetRecipient, ShootDay, Strip } from "../api/schedule";
+import type { GenerationItem, GenerationOrder, GenerationProduct } from "../api/lookdev";
 
 export interface EntityData {
   production: Production; membership: Membership; scene: Scene; shot: Shot; take: Take; character: Character;
@@ -14,6 +16,7 @@ export interface EntityData {
   comment: Comment; clip: Clip; script: Script; script_version: ScriptVersion; media_asset: MediaAsset; job: Job;
   breakdown_suggestion: BreakdownSuggestion; storyboard_template: StoryboardTemplate; storyboard_favourite: StoryboardFavourite;
   shoot_day: ShootDay; strip: Strip; callsheet: CallSheet; callsheet_recipient: CallSheetRecipient;
+  generation_order: GenerationOrder; generation_item: GenerationItem; generation_product: GenerationProduct;
   invitation: { id: Id; production: Id; email: string; role: string; invited_by: User | null; created_at: string; expires_at: string; accepted_at: string | null; expired: boolean };
 }
 export type Entity = keyof EntityData;
@@ -39,6 +42,8 @@ export interface JobProgressData {
 }
 export interface PresenceEntry { connection: string; user: Actor | null; where: Record<string, number | string | null> | null; at: number }
 export type JobProgressEvent = Envelope<"job.progress", "job", JobProgressData> & { id: null; seq: null };
+/** `generation_item.progress`: an item's live progress, queue position and log line (its REST shape, not saved). */
+export type GenerationItemProgressEvent = Envelope<"generation_item.progress", "generation_item", GenerationItem> & { id: null; seq: null };
 export type PresenceEvent = Envelope<"presence.changed", "production", { members: PresenceEntry[] }> & { id: null; seq: null };
 
 /**
@@ -47,7 +52,7 @@ export type PresenceEvent = Envelope<"presence.changed", "production", { members
  */
 export type NotificationEvent = Envelope<"notification.created" | "notification.updated", "notification", Notification> & { id: null; seq: null };
 
-export type SlateEvent = EntityEvent | JobProgressEvent | PresenceEvent | NotificationEvent;
+export type SlateEvent = EntityEvent | JobProgressEvent | GenerationItemProgressEvent | PresenceEvent | NotificationEvent;
 
 export type ControlFrame =
   | { type: "subscribed"; production: Id; replayed: number; last_id: number; last_seq?: number }

@@ -4,13 +4,15 @@ import {
   TextInput, Textarea, Title, Tooltip,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconDeviceFloppy, IconEye, IconPhoto, IconSparkles, IconStar, IconStarFilled } from "@tabler/icons-react";
+import { IconDeviceFloppy, IconEye, IconPalette, IconPhoto, IconSparkles, IconStar, IconStarFilled } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { Link } from "react-router-dom";
 import { ApiError } from "../../api/client";
 import { del, patch, post, useAiStatus, useJobs, useShotImages, useStoryboardFavourites, useStoryboardTemplates } from "../../api/hooks";
 import { keys } from "../../api/keys";
 import type { Job, MediaAsset, Shot, StoryboardFavourite, StoryboardPreview, StoryboardTemplate } from "../../api/types";
+import { BoardVsShot } from "../lookdev/BoardVsShot";
 import { seedJob } from "../media/cache";
 import { JobProgress } from "../media/JobProgress";
 import { renditionOf } from "../media/format";
@@ -146,6 +148,11 @@ function StoryboardBody({ shot }: { shot: Shot }) {
       {preview && <PreviewList preview={preview} />}
       {job && <OrderProgress job={job} shotId={shot.id} />}
       <Frames shot={shot} />
+      <BoardVsShot shot={shot.id} />
+      <Button component={Link} to={`/productions/${production}/lookdev/new?shot=${shot.id}`} variant="default" leftSection={<IconPalette size={16} />}
+        data-testid="storyboard-lookdev-order">
+        Order look development for this shot
+      </Button>
     </Stack>
   );
 }
