@@ -5,7 +5,6 @@ adds the version, as `apps.jobs.services.job_run` runs it in the worker. Also th
 """
 from __future__ import annotations
 
-import importlib.util
 
 import pytest
 
@@ -121,7 +120,6 @@ def test_a_final_draft_file_of_too_many_lines_fails_before_its_fountain_is_writt
     assert job.status == JobStatus.FAILED and "SLATE_SCRIPT_MAX_LINES" in job.error
 
 
-@pytest.mark.skipif(importlib.util.find_spec("apps.scripts.pdf_import") is None, reason="the PDF reader (apps.scripts.pdf_import) is not here yet")
 def test_a_pdf_printed_by_slate_imports_with_the_same_scenes(api, production, media_root, capture):
     text = ASCENT.read_text("utf-8")
     data = screenplay_pdf(parse(text), title="Ascent")
