@@ -12,6 +12,19 @@ os.environ.setdefault("DEBUG", "false")  # tests run as production does, whateve
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+# Each pytest-xdist worker is a child of the controller, which imported these settings first: without this the
+# workers would inherit the controller's folder and names and share one Huey queue (a test draining "its" queue
+# ran the other worker's emails) and one media folder. So a worker chooses its own in place of those the controller
+# chose (names set from outside stay); a process a worker starts inherits the worker's.
+_PRIVATE = ("SLATE_VAR_DIR", "MEDIA_ROOT", "SLATE_CHANNEL_PREFIX", "SLATE_HUEY_NAME")
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker and os.environ.get("SLATE_TEST_WORKER") != _worker:
+    os.environ["SLATE_TEST_WORKER"] = _worker
+    for _name in os.environ.pop("SLATE_TEST_CHOSEN", "").split(","):
+        os.environ.pop(_name, None)
+if "SLATE_TEST_CHOSEN" not in os.environ:
+    os.environ["SLATE_TEST_CHOSEN"] = ",".join(name for name in _PRIVATE if name not in os.environ)
 os.environ.setdefault("SLATE_VAR_DIR", tempfile.mkdtemp(prefix="slate-test-var-"))
 os.environ.setdefault("MEDIA_ROOT", str(Path(os.environ["SLATE_VAR_DIR"]) / "media"))
 os.environ.setdefault("SLATE_CHANNEL_PREFIX", f"slate-test-{os.getpid()}")
