@@ -389,3 +389,23 @@ def test_a_job_queued_again_after_its_worker_died_follows_the_request_already_se
     assert (item.status, item.attempts, item.provider_request_id) == ("succeeded", 2, sent)
     assert len(fal.submissions) == 1  # not paid for twice
     assert GenerationProduct.objects.get(item=item).media_asset.generation["request_id"] == sent
+
+
+def test_the_orders_and_items_lists_ask_the_database_as_often_for_five_orders_as_for_one(api, shot, production, fal):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert api.get(url, {"production": production.pk}).status_code == 200
+        return len(seen.captured_queries)
+
+    lists = (ORDERS, "/api/generation-items/")
+    run_items(place(api, production, "fal-flux-schnell", {"prompt": "a door", "seed": "1-2"}, shot=shot).json()["id"])
+    one = [queries(url) for url in lists]
+    for _ in range(4):
+        run_items(place(api, production, "fal-flux-dev", {"prompt": "a window", "seed": "1-3"}).json()["id"])
+    five = [queries(url) for url in lists]
+
+    assert api.get(ORDERS, {"production": production.pk}).json()["count"] == 5
+    assert five == one  # no query per order or per item (prefetched items, the order joined)
