@@ -365,7 +365,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Slate <slate@localho
 REST_FRAMEWORK = {
     # JWT first: an anonymous or expired-token request gets 401 + WWW-Authenticate (refresh and retry).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "apps.accounts.authentication.DeviceJWTAuthentication",  # simplejwt's, refusing signed-out devices' tokens
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -61,8 +61,8 @@ class DeviceView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, pk: int):
-        """`DELETE /api/me/devices/{id}/`: sign that device out (its session cookie or refresh token stops working;
-        an access token it holds lives until it expires). 204; 404 `not_found` for a device that is not yours."""
+        """`DELETE /api/me/devices/{id}/`: sign that device out (its session cookie, refresh token and access tokens
+        stop working at once: apps/accounts/authentication.py; its sockets close with 4401). 204; 404 `not_found` for a device that is not yours."""
         devices.device_sign_out(user=request.user, device_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -14,8 +14,9 @@ signing one out, and signing out everywhere.
   before this module existed — and sets `User.tokens_valid_after`, which refuses every refresh token issued before.
   The caller's own session is kept (`update_session_auth_hash`), and a JWT caller gets a fresh pair.
 
-An access token already issued to a signed-out device lives until it expires (SIMPLE_JWT ACCESS_TOKEN_LIFETIME,
-30 minutes by default) for REST; its refresh token is refused at once. WebSockets opened with an ended sign-in — a
+An access token already issued to a signed-out device, or before "sign out everywhere", is refused at once too
+(`access_token_current`, checked by `apps.accounts.authentication.DeviceJWTAuthentication` for REST and for a
+WebSocket's Bearer token), as is its refresh token. WebSockets opened with an ended sign-in — a
 signed-out device's, every other one after "sign out everywhere" or a password change or reset — are closed at once
 with 4401 (`apps.realtime.signouts`): the caller's own browser socket stays, a JWT caller's reconnects with its new token.
 """
@@ -282,6 +283,20 @@ def refresh_token_current(*, user: User, payload: dict) -> bool:
         if alive:
             SignedInDevice.objects.filter(pk=payload[DEVICE_CLAIM]).update(last_seen_at=timezone.now())
         return alive
+    return True
+
+
+def access_token_current(*, user: User, payload: dict) -> bool:
+    """Whether an access token (its decoded `payload`) belongs to a sign-in that is still alive: issued after the last
+    "sign out everywhere" (`User.tokens_valid_after`, compared with the token's `iat` in whole seconds, RFC 7519 4.1.6),
+    and, when it names a device (`DEVICE_CLAIM`), that device is still signed in. A refreshed pair keeps its device, so
+    the access tokens made from an earlier refresh token of a device still signed in stay valid until they expire.
+    At most one query (the device's primary key)."""
+    valid_after = user.tokens_valid_after
+    if valid_after is not None and payload.get("iat", 0) < valid_after.timestamp():
+        return False
+    if DEVICE_CLAIM in payload:
+        return SignedInDevice.objects.filter(pk=payload[DEVICE_CLAIM], user=user).exists()
     return True
 
 

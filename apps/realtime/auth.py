@@ -40,10 +40,13 @@ def origin_allowed(origin: str) -> bool:
 @database_sync_to_async
 def _user_from_jwt(raw: str):
     from rest_framework.exceptions import AuthenticationFailed
+    from rest_framework.settings import api_settings
     from rest_framework_simplejwt.authentication import JWTAuthentication
     from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-    auth = JWTAuthentication()
+    # The same Bearer check as REST's: the JWT class among DRF's DEFAULT_AUTHENTICATION_CLASSES (Slate's refuses a
+    # signed-out device's token: apps/accounts/authentication.py, a layer above this one, so named by the setting).
+    auth = next(cls for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES if issubclass(cls, JWTAuthentication))()
     try:
         token = auth.get_validated_token(raw.encode("latin1"))
         user = auth.get_user(token)

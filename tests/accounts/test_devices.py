@@ -86,6 +86,36 @@ def test_signing_out_a_token_device_refuses_its_refresh_token(make_user):
     assert not SignedInDevice.objects.filter(pk=tablet_id).exists()
 
 
+def test_a_signed_out_devices_access_token_is_refused_at_once_and_the_others_still_work(make_user):
+    make_user(username="marco")
+    laptop = session_client("marco")
+    tablet = jwt_pair("marco", user_agent="SlateTablet/1.2")
+    other = jwt_pair("marco", user_agent="SlateScript/0.1")
+    refreshed = refresh(other["refresh"]).json()["access"]  # a later access token of a device still signed in
+    tablet_id = next(d["id"] for d in laptop.get("/api/me/devices/").json() if d["label"] == "SlateTablet")
+    assert bearer(tablet["access"]).get("/api/auth/me/").status_code == 200
+
+    assert laptop.delete(f"/api/me/devices/{tablet_id}/").status_code == 204
+
+    refused = bearer(tablet["access"]).get("/api/auth/me/")
+    assert refused.status_code == 401 and "sign in again" in refused.json()["message"]
+    assert bearer(other["access"]).get("/api/auth/me/").status_code == 200
+    assert bearer(refreshed).get("/api/auth/me/").status_code == 200
+
+
+def test_sign_out_everywhere_refuses_every_earlier_access_token(make_user):
+    make_user(username="marco")
+    laptop = session_client("marco")
+    tablet, script = jwt_pair("marco", user_agent="SlateTablet/1.2"), jwt_pair("marco", user_agent="SlateScript/0.1")
+    assert bearer(tablet["access"]).get("/api/auth/me/").status_code == 200
+
+    assert laptop.post("/api/me/sign-out-everywhere/", {}, format="json").status_code == 200
+
+    for pair in (tablet, script):
+        assert bearer(pair["access"]).get("/api/auth/me/").status_code == 401
+    assert laptop.get("/api/auth/me/").status_code == 200
+
+
 def test_sign_out_everywhere_keeps_this_browser_and_ends_the_rest(make_user):
     make_user(username="marco")
     laptop = session_client("marco", user_agent=MAC_SAFARI)

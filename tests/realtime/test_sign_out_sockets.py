@@ -87,3 +87,17 @@ async def test_a_changed_password_closes_the_other_browsers_socket(make_user, so
 
     assert await receive_close_code(other) == 4401
     await ping_pong(mine)
+
+
+async def test_a_signed_out_devices_token_opens_no_socket_again(make_user, sockets):
+    user = await database_sync_to_async(make_user)()
+    caller, _ = await database_sync_to_async(_browser)(user)
+    token, tablet_id = await database_sync_to_async(_jwt_device)(user)
+    tablet = await sockets.open([(b"authorization", f"Bearer {token}".encode())])
+    await ping_pong(tablet)
+
+    assert (await database_sync_to_async(caller.delete)(f"/api/me/devices/{tablet_id}/")).status_code in (200, 204)
+    assert await receive_close_code(tablet) == 4401
+
+    again = await sockets.open([(b"authorization", f"Bearer {token}".encode())])  # the token has not expired
+    assert await receive_close_code(again) == 4401
