@@ -30,9 +30,8 @@ import ipaddress
 import json
 import ssl
 import tempfile
-import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -41,6 +40,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from PIL import Image
+
+from tests.generation.fake_server import FakeProviderServer
 
 LOG_LINES = ("Loading model weights", "Generating: step 4/4")
 IMAGE_SIZE = (96, 54)
@@ -85,57 +86,33 @@ def png_bytes(seed: int) -> bytes:
     return buffer.getvalue()
 
 
-class FakeFal:
+class FakeFal(FakeProviderServer):
     """The fake queue; `start()` it (or use it as a context manager), read `host` and `ca_path`, `stop()` it."""
 
+    thread_name = "fake-fal"
+
     def __init__(self, *, key: str = "test-fal-key"):
+        super().__init__(error_message="CUDA out of memory on the runner")
         self.key = key
-        self.behaviour = "normal"
-        self.fail_at = 2
-        self.error_message = "CUDA out of memory on the runner"
-        self.requests: list[dict] = []
-        self.submissions: list[dict] = []
-        self.request_ids: list[str] = []
-        self.cancelled: list[str] = []
         self._jobs: dict[str, dict] = {}
-        self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
         self._folder = Path(tempfile.mkdtemp(prefix="slate-fake-fal-"))
         self.ca_path, self._cert, self._key = _certificates(self._folder)
 
     @property
     def host(self) -> str:
         """`127.0.0.1:<port>`, what FAL_QUEUE_RUN_HOST would name."""
-        return f"127.0.0.1:{self._server.server_address[1]}"
+        return f"127.0.0.1:{self.port}"
 
     @property
     def base(self) -> str:
         return f"https://{self.host}"
 
-    def start(self) -> FakeFal:
-        fake = self
-
-        class Handler(_Handler):
-            owner = fake
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(self._cert, self._key)
-        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-fal", daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
-    def __enter__(self) -> FakeFal:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+    def start(self, *, tls: ssl.SSLContext | None = None) -> FakeFal:
+        """Serve over HTTPS with the throwaway CA's certificate (fal-client builds https:// URLs only)."""
+        if tls is None:
+            tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            tls.load_cert_chain(self._cert, self._key)
+        return super().start(tls=tls)
 
     # --- the queue ---------------------------------------------------------------------------------
 
@@ -271,3 +248,6 @@ class _Handler(BaseHTTPRequestHandler):
             return segments[3]
         self._answer(404, {"detail": "Request not found"})
         return None
+
+
+FakeFal.handler = _Handler

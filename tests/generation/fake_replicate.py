@@ -25,11 +25,10 @@ from __future__ import annotations
 import datetime
 import json
 import secrets
-import threading
-from http.server import ThreadingHTTPServer
 
 from tests.generation.fake_fal import _Handler as FalHandler
 from tests.generation.fake_fal import png_bytes
+from tests.generation.fake_server import FakeProviderServer
 
 # What diffusers' tqdm bar prints into a Replicate model's logs (SDK: Prediction.Progress parses it).
 LOG_LINES = ("Using seed: {seed}", " 25%|██▌       | 1/4 [00:00<00:00, 9.50it/s]",
@@ -38,50 +37,21 @@ OFFICIAL_VERSION = "dp-4d0bcc010b3049749a251855f12800be"  # what an official mod
 PREDICT_TIME_S = 0.42
 
 
-class FakeReplicate:
+class FakeReplicate(FakeProviderServer):
     """The fake API; `start()` it (or use it as a context manager), point the SDK's base_url at `base`, `stop()` it."""
 
+    thread_name = "fake-replicate"
+
     def __init__(self, *, token: str = "r8_test-replicate-token"):
+        super().__init__(error_message="CUDA out of memory. Tried to allocate 2.00 GiB")
         self.token = token
-        self.behaviour = "normal"
-        self.fail_at = 2
-        self.error_message = "CUDA out of memory. Tried to allocate 2.00 GiB"
         self.reject_field = "aspect_ratio"
-        self.requests: list[dict] = []
-        self.submissions: list[dict] = []
-        self.request_ids: list[str] = []
-        self.cancelled: list[str] = []
         self._predictions: dict[str, dict] = {}
-        self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
 
     @property
     def base(self) -> str:
         """`http://127.0.0.1:<port>`, what SLATE_REPLICATE_BASE_URL names in tests."""
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> FakeReplicate:
-        fake = self
-
-        class Handler(_Handler):
-            owner = fake
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-replicate",
-                         daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
-    def __enter__(self) -> FakeReplicate:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        return f"http://127.0.0.1:{self.port}"
 
     # --- the predictions ---------------------------------------------------------------------------
 
@@ -217,3 +187,6 @@ class _Handler(FalHandler):
         if prediction_id not in self.owner._predictions:
             return _problem(404, "Not found", "Prediction not found.")
         return 200, action(prediction_id)
+
+
+FakeReplicate.handler = _Handler
