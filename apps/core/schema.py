@@ -3,7 +3,7 @@
 drf-spectacular documents the success answers a view declares. Every operation also answers errors
 the API's shared machinery produces, decided here once from what the view is (its authentication,
 method, parameters, body, throttles): DRF's validation and parsing (400, 415), authentication and
-CSRF (401, 403), scoping to the user's productions (404), the version an update is based on (409
+CSRF (401, 403; 401 also where anyone may call but a Bearer token sent is refused), scoping to the user's productions (404), the version an update is based on (409
 stale, 428 missing), rate limits (429) and an aborted write transaction (503 `busy`,
 apps.core.exceptions). What only some views answer (412, 413, 416, 423…) they name themselves in
 `error_statuses = {"<action or method>": (code, ...)}`; `"*"` applies to every operation of the view.
@@ -17,10 +17,12 @@ from __future__ import annotations
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions, serializers
+from rest_framework_simplejwt.authentication import JWTAuthentication
 
 ERROR_DESCRIPTIONS = {
     400: "Bad input (`invalid` with `extra.fields`, `parse_error`, `invalid_idempotency_key`, or a code naming the rule).",
-    401: "Not signed in, or the token expired (`not_authenticated`, `token_not_valid`).",
+    401: "Not signed in, the token expired, or its sign-in has ended (`not_authenticated`, `token_not_valid`, "
+         "`device_signed_out`).",
     403: "Signed in, but the role does not allow it, or the CSRF check failed (`forbidden`, `permission_denied`).",
     404: "No such object in the user's productions (`not_found`).",
     409: "Based on a stale `version` (`conflict`, `extra.current` is the object now), or a conflicting change; or a request "
@@ -92,6 +94,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes |= {401, 403}
             if path_parameters or query_parameters or unsafe:
                 codes |= {404}
+        elif any(isinstance(authenticator, JWTAuthentication) for authenticator in self.view.get_authenticators()):
+            codes |= {401}  # open to anyone, but a Bearer token that is sent is checked: expired or signed out → 401
         if unsafe:
             codes |= {403, 503}  # CSRF for a browser session; a write the database aborted
             codes |= {400, 409, 422}  # Idempotency-Key: not a key Slate takes, its request still running, another request's

@@ -43,8 +43,11 @@ def strips_of(tab: Tab, day_id: int) -> list[int]:
 
 
 def choose(page: Page, item: str) -> None:
-    """In the open menu, ArrowDown until the item with test id `item` has focus, then Enter (the keyboard only)."""
-    for _ in range(12):
+    """In the menu opening now, ArrowDown until the item with test id `item` has focus, then Enter (the keyboard only)."""
+    expect(page.locator('[role="menuitem"]:focus')).to_have_count(1)  # the menu is open, focus on its first item
+    # As many presses as the menu has items (a strip's menu has one per shoot day: any number of them)
+    items = page.evaluate("() => document.activeElement.closest('[role=menu]')?.querySelectorAll('[role=menuitem]').length ?? 0")
+    for _ in range(items + 1):
         if page.evaluate("() => document.activeElement?.dataset?.testid") == item:
             break
         page.keyboard.press("ArrowDown")
