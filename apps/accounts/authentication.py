@@ -1,6 +1,7 @@
 """REST and WebSocket authentication by JWT access token, refusing the tokens of a device that was signed out."""
 from __future__ import annotations
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
 
@@ -24,15 +25,8 @@ class DeviceJWTAuthentication(JWTAuthentication):
         return user
 
 
-def _openapi_scheme():
+class DeviceJWTScheme(SimpleJWTScheme):
     """The OpenAPI security scheme of `DeviceJWTAuthentication`: drf-spectacular's own for simplejwt (`jwtAuth`, a
-    Bearer JWT), which matches simplejwt's class exactly and not its subclasses. Registered on import."""
-    from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+    Bearer JWT), which matches simplejwt's class exactly and not its subclasses. Registered by being defined."""
 
-    class DeviceJWTScheme(SimpleJWTScheme):
-        target_class = "apps.accounts.authentication.DeviceJWTAuthentication"
-
-    return DeviceJWTScheme
-
-
-DeviceJWTScheme = _openapi_scheme()
+    target_class = "apps.accounts.authentication.DeviceJWTAuthentication"

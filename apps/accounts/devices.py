@@ -272,11 +272,16 @@ def user_sign_out_everywhere(*, user: User, request, include_this_device: bool =
     return None
 
 
+def _issued_after_sign_out_everywhere(user: User, payload: dict) -> bool:
+    """Whether a token's `iat` (whole seconds, RFC 7519 4.1.6) is not before `User.tokens_valid_after`."""
+    valid_after = user.tokens_valid_after
+    return valid_after is None or payload.get("iat", 0) >= valid_after.timestamp()
+
+
 def refresh_token_current(*, user: User, payload: dict) -> bool:
     """Whether a refresh token (its decoded `payload`) is still alive: issued after the last "sign out everywhere",
     and, when it names a device, that device is still signed in with this very token (`jti`)."""
-    valid_after = user.tokens_valid_after
-    if valid_after is not None and payload.get("iat", 0) < valid_after.timestamp():
+    if not _issued_after_sign_out_everywhere(user, payload):
         return False
     if DEVICE_CLAIM in payload:
         alive = SignedInDevice.objects.filter(pk=payload[DEVICE_CLAIM], user=user, jti=payload.get("jti")).exists()
@@ -292,8 +297,7 @@ def access_token_current(*, user: User, payload: dict) -> bool:
     and, when it names a device (`DEVICE_CLAIM`), that device is still signed in. A refreshed pair keeps its device, so
     the access tokens made from an earlier refresh token of a device still signed in stay valid until they expire.
     At most one query (the device's primary key)."""
-    valid_after = user.tokens_valid_after
-    if valid_after is not None and payload.get("iat", 0) < valid_after.timestamp():
+    if not _issued_after_sign_out_everywhere(user, payload):
         return False
     if DEVICE_CLAIM in payload:
         return SignedInDevice.objects.filter(pk=payload[DEVICE_CLAIM], user=user).exists()

@@ -46,7 +46,7 @@ def _user_from_jwt(raw: str):
 
     # The same Bearer check as REST's: the JWT class among DRF's DEFAULT_AUTHENTICATION_CLASSES (Slate's refuses a
     # signed-out device's token: apps/accounts/authentication.py, a layer above this one, so named by the setting).
-    auth = next(cls for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES if issubclass(cls, JWTAuthentication))()
+    auth = next((cls for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES if issubclass(cls, JWTAuthentication)), JWTAuthentication)()
     try:
         token = auth.get_validated_token(raw.encode("latin1"))
         user = auth.get_user(token)
