@@ -11,7 +11,7 @@ import { BrowserRouter } from "react-router-dom";
 import { App, preloadPageFor } from "./App";
 import { makeQueryClient } from "./api/queryClient";
 import { lazyComponent, LoadBoundary, useOnceTrue } from "./lazy";
-import { OfflineQueryClientProvider } from "./pwa/OfflineQueryClientProvider";
+import { askWhoIsSignedIn, OfflineQueryClientProvider } from "./pwa/OfflineQueryClientProvider";
 import { keepOffline } from "./pwa/persist";
 import { registerAppServiceWorker } from "./pwa/register";
 import { cssVariablesResolver, theme } from "./theme";
@@ -32,6 +32,8 @@ function Toasts() {
 }
 
 const queryClient = makeQueryClient();
+// Who is signed in: asked now, beside the page's code, not once the kept cache has been read (OfflineQueryClientProvider).
+const whoAtStart = askWhoIsSignedIn();
 // Installable and opens offline: the kept queries go to IndexedDB (src/pwa/persist.ts), the shell is precached by the
 // service worker (src/pwa/sw.ts), registered for everyone and not only when push is turned on.
 keepOffline(queryClient);
@@ -53,7 +55,7 @@ createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="dark">
       <Toasts />
-      <OfflineQueryClientProvider client={queryClient}>
+      <OfflineQueryClientProvider client={queryClient} who={whoAtStart}>
         <BrowserRouter>
           <App />
         </BrowserRouter>

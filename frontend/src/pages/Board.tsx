@@ -5,8 +5,7 @@ import {
   type ScreenReaderInstructions,
 } from "@dnd-kit/core";
 import {
-  ActionIcon, Alert, Anchor, Badge, Box, Button, Card, Center, Group, Loader, Menu, Paper, ScrollArea, SegmentedControl, Select, Stack, Text,
-  TextInput, Title, Tooltip,
+  ActionIcon, Alert, Anchor, Badge, Box, Button, Card, Center, Chip, Group, Loader, NativeSelect, Paper, Stack, Text, TextInput, Title,
 } from "@mantine/core";
 import { useMergedRef } from "@mantine/hooks";
 import { IconDotsVertical, IconSearch, IconX } from "@tabler/icons-react";
@@ -27,6 +26,7 @@ import { distinctValues, filterScenes, groupByStatus, hasFilters, intExtOptions,
 import { useSceneSave } from "./scene/useSceneSave";
 import { PageTitle } from "../components/PageFrame";
 import { scrollRegionProps, useOverflows } from "../components/ScrollRegion";
+import { MenuOnDemand } from "../components/menus/MenuOnDemand";
 
 const COLUMN_WIDTH = 240;
 
@@ -138,14 +138,14 @@ export function Board() {
       {all.length === 0 && <Text c="dimmed">No scenes yet. Import a screenplay to fill the board.</Text>}
       <DndContext sensors={sensors} collisionDetection={collision} onDragStart={onDragStart} onDragEnd={onDragEnd}
         onDragCancel={() => setDragging(null)} accessibility={{ announcements, screenReaderInstructions: instructions }}>
-        <ScrollArea type="auto" offsetScrollbars scrollbarSize={10} data-testid="board-columns" viewportRef={columnsRef}
-          viewportProps={scrollRegionProps(overflows && visible.length === 0, "Board columns")}>
+        <div ref={columnsRef} data-testid="board-columns" {...scrollRegionProps(overflows && visible.length === 0, "Board columns")}
+          style={{ overflowX: "auto", overscrollBehaviorX: "contain" }}>
           <Group align="flex-start" wrap="nowrap" gap="sm" pb="sm">
             {SCENE_STATUSES.map((status) => (
               <Column key={status} status={status} scenes={columns[status]} saving={saver.saving} onMove={(scene, to) => move(scene, to, "menu")} focus={focus} />
             ))}
           </Group>
-        </ScrollArea>
+        </div>
         <DragOverlay dropAnimation={null}>
           {dragging ? <CardBody scene={dragging} overlay /> : null}
         </DragOverlay>
@@ -166,12 +166,17 @@ function FilterBar({ scenes, filters, setFilter, clear }: {
       <TextInput aria-label="Search scenes" placeholder="Scene, location, synopsis…" leftSection={<IconSearch size={16} />}
         value={filters.q} onChange={(e) => setFilter("q", e.currentTarget.value)} data-testid="board-search" w={{ base: "100%", sm: 240 }}
         rightSection={filters.q ? <ActionIcon size={28} variant="subtle" aria-label="Clear search" onClick={() => setFilter("q", "")}><IconX size={14} /></ActionIcon> : null} />
-      <Select aria-label="Location" placeholder="Any location" data={locations} value={filters.location || null} searchable clearable
-        onChange={(v) => setFilter("location", v)} data-testid="filter-location" w={{ base: "calc(50% - 6px)", xs: 220 }} comboboxProps={{ withinPortal: true }} />
-      <Select aria-label="Day or night" placeholder="Day / night" data={times} value={filters.timeOfDay || null} clearable
-        onChange={(v) => setFilter("timeOfDay", v)} data-testid="filter-time-of-day" w={{ base: "calc(50% - 6px)", xs: 160 }} />
-      <SegmentedControl aria-label="INT or EXT" data={[{ value: "", label: "All" }, ...intExt.map((v) => ({ value: v, label: v }))]}
-        value={filters.intExt} onChange={(v) => setFilter("intExt", v)} data-testid="filter-int-ext" />
+      <NativeSelect aria-label="Location" data={[{ value: "", label: "Any location" }, ...locations]} value={filters.location}
+        onChange={(e) => setFilter("location", e.currentTarget.value)} data-testid="filter-location" w={{ base: "calc(50% - 6px)", xs: 220 }} />
+      <NativeSelect aria-label="Day or night" data={[{ value: "", label: "Day / night" }, ...times]} value={filters.timeOfDay}
+        onChange={(e) => setFilter("timeOfDay", e.currentTarget.value)} data-testid="filter-time-of-day" w={{ base: "calc(50% - 6px)", xs: 160 }} />
+      <Chip.Group value={filters.intExt} onChange={(v) => setFilter("intExt", v)}>
+        <Group gap={6} role="radiogroup" aria-label="INT or EXT" data-testid="filter-int-ext">
+          {[{ value: "", label: "All" }, ...intExt.map((v) => ({ value: v, label: v }))].map((option) => (
+            <Chip key={option.value || "all"} value={option.value} type="radio" size="sm" variant="light">{option.label}</Chip>
+          ))}
+        </Group>
+      </Chip.Group>
       {hasFilters(filters) && <Button variant="subtle" onClick={clear} data-testid="filter-clear">Clear filters</Button>}
     </Group>
   );
@@ -260,26 +265,26 @@ function CardBody({ scene, onMove, saving, overlay, handle, focusMenu = false, o
         {onMove && (
           // Its own pointer events stay here: a tap on the menu is not the start of a drag.
           <div onPointerDown={(e) => e.stopPropagation()} onTouchStart={(e) => e.stopPropagation()} style={{ marginTop: -8, marginRight: -8 }}>
-            <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
-              <Menu.Target>
-                <Tooltip label="Change status" openDelay={400}>
-                  <ActionIcon ref={menuButton} variant="subtle" color="gray" size={44} aria-label={`Status of scene ${scene.number}`} data-testid="scene-status-menu">
-                    <IconDotsVertical size={18} />
-                  </ActionIcon>
-                </Tooltip>
-              </Menu.Target>
-              <Menu.Dropdown>
-                <Menu.Label>Move to</Menu.Label>
-                {SCENE_STATUSES.map((status) => (
-                  <Menu.Item key={status} disabled={status === scene.status || saving} onClick={() => onMove(scene, status)} data-testid={`status-option-${status}`}
-                    data-autofocus={status === firstChoice || undefined}
-                    leftSection={<Box w={10} h={10} style={{ borderRadius: 5, background: `var(--mantine-color-${statusColor[status]}-6)` }} />}
-                    style={{ minHeight: 44 }}>
-                    {statusLabel[status]}
-                  </Menu.Item>
-                ))}
-              </Menu.Dropdown>
-            </Menu>
+            <MenuOnDemand position="bottom-end" withinPortal withInitialFocusPlaceholder={false}
+              button={
+                <ActionIcon ref={menuButton} variant="subtle" color="gray" size={44} aria-label={`Status of scene ${scene.number}`} title="Change status"
+                  data-testid="scene-status-menu">
+                  <IconDotsVertical size={18} />
+                </ActionIcon>
+              }
+              items={(M) => (
+                <>
+                  <M.Label>Move to</M.Label>
+                  {SCENE_STATUSES.map((status) => (
+                    <M.Item key={status} disabled={status === scene.status || saving} onClick={() => onMove(scene, status)} data-testid={`status-option-${status}`}
+                      data-autofocus={status === firstChoice || undefined}
+                      leftSection={<Box w={10} h={10} style={{ borderRadius: 5, background: `var(--mantine-color-${statusColor[status]}-6)` }} />}
+                      style={{ minHeight: 44 }}>
+                      {statusLabel[status]}
+                    </M.Item>
+                  ))}
+                </>
+              )} />
           </div>
         )}
       </Group>
@@ -289,9 +294,7 @@ function CardBody({ scene, onMove, saving, overlay, handle, focusMenu = false, o
         <Badge variant="light" color="gray" size="sm" data-testid="scene-eighths">{eighths(scene.page_eighths)} pg</Badge>
         {scene.time_of_day && <Badge variant="outline" color="gray" size="sm">{scene.time_of_day}</Badge>}
         {scene.needs_review && (
-          <Tooltip label={scene.review_reason || "Changed by a new screenplay version"} openDelay={300}>
-            <Badge color="yellow" variant="filled" size="sm" data-testid="review-badge">review</Badge>
-          </Tooltip>
+          <Badge color="yellow" variant="filled" size="sm" data-testid="review-badge" title={scene.review_reason || "Changed by a new screenplay version"}>review</Badge>
         )}
       </Group>
     </Card>

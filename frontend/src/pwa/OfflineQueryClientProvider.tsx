@@ -3,14 +3,19 @@ import { useIsRestoring, type QueryClient } from "@tanstack/react-query";
 import { PersistQueryClientProvider } from "@tanstack/react-query-persist-client";
 import { useEffect, useState, type ReactNode } from "react";
 import { keys } from "../api/keys";
-import type { Id, User } from "../api/types";
+import type { User } from "../api/types";
 import { forgetOfflineData, offlinePersistOptions, persistNow } from "./persist";
 
 /** How long start-up waits to hear from the server who is signed in before showing restored data anyway (offline-ish Wi-Fi). */
 export const WHO_TIMEOUT_MS = 3000;
 
-/** Who the server says is signed in: their id, null for nobody, undefined when it could not be asked (offline, timed out, 5xx). */
-export async function askWhoIsSignedIn(timeoutMs: number = WHO_TIMEOUT_MS): Promise<Id | null | undefined> {
+/**
+ * Who the server says is signed in (GET /api/auth/me/): the user, null for nobody (401, 403), undefined when it could
+ * not be asked (offline, timed out after `timeoutMs` milliseconds, a 5xx). main.tsx asks once at start-up, beside the
+ * page's code and before the kept cache has been read from IndexedDB, and the answer serves both the owner check and
+ * the `me` query (`checkRestoredOwner`): the sign-in check does not wait for IndexedDB, nor ask twice.
+ */
+export async function askWhoIsSignedIn(timeoutMs: number = WHO_TIMEOUT_MS): Promise<User | null | undefined> {
   if (typeof navigator !== "undefined" && !navigator.onLine) return undefined;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
@@ -18,7 +23,7 @@ export async function askWhoIsSignedIn(timeoutMs: number = WHO_TIMEOUT_MS): Prom
     const response = await fetch("/api/auth/me/", { credentials: "same-origin", headers: { Accept: "application/json" }, signal: abort.signal });
     if (response.status === 401 || response.status === 403) return null;
     if (!response.ok) return undefined;
-    return ((await response.json()) as User).id;
+    return (await response.json()) as User;
   } catch {
     return undefined;
   } finally {
@@ -28,20 +33,20 @@ export async function askWhoIsSignedIn(timeoutMs: number = WHO_TIMEOUT_MS): Prom
 
 /**
  * After a restore: when the server can be asked and someone other than the restored data's user is signed in (or
- * nobody is), the restored data is dropped before anything renders; `me` is then asked again either way (its
- * staleTime is Infinity, and a session may have ended while the tablet was off).
+ * nobody is), the restored data is dropped before anything renders. The server's answer is then the `me` query's
+ * data (no second request); when it could not be asked (offline), `me` is asked again by the sign-in check, and the
+ * restored user stays meanwhile (its staleTime is Infinity, and a session may have ended while the tablet was off).
+ * `ask` is the start-up's question (`askWhoIsSignedIn`), already under way.
  */
-export async function checkRestoredOwner(client: QueryClient, ask: () => Promise<Id | null | undefined> = askWhoIsSignedIn): Promise<void> {
+export async function checkRestoredOwner(client: QueryClient, ask: () => Promise<User | null | undefined> = askWhoIsSignedIn): Promise<void> {
   const restored = client.getQueryData<User | null>(keys.me);
-  if (restored?.id != null) {
-    const current = await ask();
-    if (current !== undefined && current !== restored.id) {
-      client.clear();
-      await forgetOfflineData();
-      return;
-    }
+  const current = await ask();
+  if (restored?.id != null && current !== undefined && current?.id !== restored.id) {
+    client.clear();
+    await forgetOfflineData();
   }
-  await client.invalidateQueries({ queryKey: keys.me });
+  if (current === undefined) await client.invalidateQueries({ queryKey: keys.me });
+  else client.setQueryData(keys.me, current);
 }
 
 /** Once restored, write the kept queries whenever the page is hidden or left (`persistNow`). */
@@ -58,11 +63,16 @@ function PersistWhenHidden({ client }: { client: QueryClient }) {
   return null;
 }
 
-/** The app's QueryClientProvider: restores the kept queries (queries wait meanwhile), then keeps them as they change. */
-export function OfflineQueryClientProvider({ client, children }: { client: QueryClient; children: ReactNode }) {
+/**
+ * The app's QueryClientProvider: restores the kept queries (queries wait meanwhile), checks them against `who` (the
+ * start-up's `askWhoIsSignedIn()`), then keeps them as they change.
+ */
+export function OfflineQueryClientProvider({ client, who, children }: {
+  client: QueryClient; who: Promise<User | null | undefined>; children: ReactNode;
+}) {
   const [persistOptions] = useState(offlinePersistOptions);
   return (
-    <PersistQueryClientProvider client={client} persistOptions={persistOptions} onSuccess={() => checkRestoredOwner(client)}>
+    <PersistQueryClientProvider client={client} persistOptions={persistOptions} onSuccess={() => checkRestoredOwner(client, () => who)}>
       <PersistWhenHidden client={client} />
       {children}
     </PersistQueryClientProvider>

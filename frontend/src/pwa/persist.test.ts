@@ -176,22 +176,41 @@ describe("at start-up", () => {
     await save(visited());
     const client = await restoreInto();
 
-    await checkRestoredOwner(client, async () => bob.id);
+    await checkRestoredOwner(client, async () => bob);
 
-    expect(cachedKeys(client)).toEqual([]);
+    expect(cachedKeys(client)).toEqual([keys.me]); // nothing of alice's: only who is signed in now
+    expect(client.getQueryData(keys.me)).toEqual(bob);
     expect(await stored()).toBeUndefined();
   });
 
-  it("keeps restored data when the server agrees, or cannot be asked (offline), and asks for `me` again", async () => {
+  it("keeps restored data when the server agrees, or cannot be asked (offline); `me` is the server's answer, or asked again", async () => {
     await save(visited());
     const online = await restoreInto();
-    await checkRestoredOwner(online, async () => alice.id);
+    const renamed = { ...alice, display_name: "Alice Moreau-Diaz" };
+    await checkRestoredOwner(online, async () => renamed);
     const offline = await restoreInto();
     await checkRestoredOwner(offline, async () => undefined);
 
     for (const client of [online, offline]) {
       expect(client.getQueryData(keys.scene(11))).toEqual({ id: 11, number: "1", synopsis: "Rain on the roof." });
-      expect(client.getQueryState(keys.me)?.isInvalidated).toBe(true);
     }
+    expect(online.getQueryData(keys.me)).toEqual(renamed);
+    expect(online.getQueryState(keys.me)?.isInvalidated).toBe(false);
+    expect(offline.getQueryData(keys.me)).toEqual(alice);
+    expect(offline.getQueryState(keys.me)?.isInvalidated).toBe(true);
+  });
+
+  it("takes the server's answer as `me` when nothing was kept, and drops kept data when nobody is signed in", async () => {
+    const fresh = makeQueryClient();
+    keepOffline(fresh);
+    await checkRestoredOwner(await restoreInto(fresh), async () => alice);
+    expect(fresh.getQueryData(keys.me)).toEqual(alice);
+
+    await save(visited());
+    const signedOut = await restoreInto();
+    await checkRestoredOwner(signedOut, async () => null);
+    expect(signedOut.getQueryData(keys.me)).toBeNull();
+    expect(signedOut.getQueryData(keys.scene(11))).toBeUndefined();
+    expect(await stored()).toBeUndefined();
   });
 });
