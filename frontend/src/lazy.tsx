@@ -41,6 +41,21 @@ export function lazyComponent<M, P = object>(load: () => Promise<M>, pick: (modu
   return Object.assign(lazy(preload), { preload });
 }
 
+/**
+ * Load `component`'s chunk once the page has settled: when the browser is next idle (at most 5 s on), or after 2 s
+ * where there is no requestIdleCallback (Safari). For parts that mount on first use (a menu, the notifications): the
+ * first press then finds the code here. Once per component; a failed load is tried again on first use.
+ */
+export function preloadWhenIdle(component: { preload: () => Promise<unknown> }): void {
+  if (idlePreloads.has(component)) return;
+  idlePreloads.add(component);
+  const load = () => void component.preload().catch(() => idlePreloads.delete(component));
+  if (typeof window.requestIdleCallback === "function") window.requestIdleCallback(load, { timeout: 5000 });
+  else window.setTimeout(load, 2000);
+}
+
+const idlePreloads = new Set<{ preload: () => Promise<unknown> }>();
+
 /** Shows `fallback` instead of its children once one of them failed to render (a chunk that could not be loaded). */
 export class LoadBoundary extends Component<{ children: ReactNode; fallback: ReactNode }, { failed: boolean }> {
   state = { failed: false };

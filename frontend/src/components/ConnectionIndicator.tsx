@@ -1,4 +1,4 @@
-import { Badge, Tooltip } from "@mantine/core";
+import { Badge } from "@mantine/core";
 import { useRealtime } from "../realtime/RealtimeProvider";
 
 const COLOR = { live: "green", reconnecting: "yellow", offline: "gray" } as const;
@@ -12,10 +12,9 @@ const HELP = {
 export function ConnectionIndicator() {
   const { status } = useRealtime();
   return (
-    <Tooltip label={HELP[status]}>
-      <Badge color={COLOR[status]} variant={status === "live" ? "filled" : "light"} data-testid="connection" data-status={status}>
-        {status}
-      </Badge>
-    </Tooltip>
+    // A native tooltip (title): Mantine's Tooltip is a floating-ui popup set up on every page's first render.
+    <Badge color={COLOR[status]} variant={status === "live" ? "filled" : "light"} data-testid="connection" data-status={status} title={HELP[status]}>
+      {status}
+    </Badge>
   );
 }

@@ -1,4 +1,4 @@
-import { ActionIcon, AppShell, Burger, Center, Group, NavLink, Stack, Text, Tooltip, useMantineColorScheme } from "@mantine/core";
+import { ActionIcon, AppShell, Burger, Center, Group, NavLink, Stack, Text, useMantineColorScheme } from "@mantine/core";
 import { useDisclosure, useMediaQuery } from "@mantine/hooks";
 import { IconBoxMultiple, IconCalendarEvent, IconClipboardList, IconClipboardText, IconLayoutKanban, IconLayoutDashboard, IconMovie, IconMoon, IconNotebook, IconPalette, IconScript, IconSun, IconUsers, IconListDetails, IconShieldLock } from "@tabler/icons-react";
 import { useDeferredValue } from "react";
@@ -33,11 +33,9 @@ export function ColorSchemeToggle() {
   const { colorScheme, toggleColorScheme } = useMantineColorScheme();
   const other = colorScheme === "dark" ? "Light theme" : "Dark theme";
   return (
-    <Tooltip label={other}>
-      <ActionIcon variant="default" onClick={toggleColorScheme} aria-label={other} data-testid="color-scheme-toggle">
-        {colorScheme === "dark" ? <IconSun size={20} /> : <IconMoon size={20} />}
-      </ActionIcon>
-    </Tooltip>
+    <ActionIcon variant="default" onClick={toggleColorScheme} aria-label={other} title={other} data-testid="color-scheme-toggle">
+      {colorScheme === "dark" ? <IconSun size={20} /> : <IconMoon size={20} />}
+    </ActionIcon>
   );
 }
 

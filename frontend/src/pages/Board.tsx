@@ -139,7 +139,7 @@ export function Board() {
       <DndContext sensors={sensors} collisionDetection={collision} onDragStart={onDragStart} onDragEnd={onDragEnd}
         onDragCancel={() => setDragging(null)} accessibility={{ announcements, screenReaderInstructions: instructions }}>
         <div ref={columnsRef} data-testid="board-columns" {...scrollRegionProps(overflows && visible.length === 0, "Board columns")}
-          style={{ overflowX: "auto", overscrollBehaviorX: "contain" }}>
+          style={{ overflowX: "auto", overflowY: "hidden", overscrollBehaviorX: "contain" }}>
           <Group align="flex-start" wrap="nowrap" gap="sm" pb="sm">
             {SCENE_STATUSES.map((status) => (
               <Column key={status} status={status} scenes={columns[status]} saving={saver.saving} onMove={(scene, to) => move(scene, to, "menu")} focus={focus} />

@@ -7,7 +7,7 @@
 // Mantine puts it (the item marked data-autofocus, or the first), and gives it back to the button on close.
 import type { Menu, MenuProps } from "@mantine/core";
 import { cloneElement, Suspense, useEffect, useState, type MouseEvent, type ReactElement, type ReactNode } from "react";
-import { lazyComponent, LoadBoundary } from "../../lazy";
+import { lazyComponent, LoadBoundary, preloadWhenIdle } from "../../lazy";
 
 /** The button that opens the menu: a Mantine ActionIcon or Button element, its ref forwarded to the DOM button. */
 export type MenuButton = ReactElement<{ onClick?: (event: MouseEvent<HTMLButtonElement>) => void }>;
@@ -19,17 +19,6 @@ export type MenuOnDemandProps = { button: MenuButton; items: MenuItems } & Omit<
 
 export const MenuNow = lazyComponent(() => import("./MenuNow"), (m) => m.MenuNow);
 
-let preloading = false;
-
-/** Fetch the menu's chunk once the page has settled (idle, or after 2 s where there is no requestIdleCallback: Safari). */
-function preloadWhenIdle(): void {
-  if (preloading) return;
-  preloading = true;
-  const load = () => void MenuNow.preload().catch(() => { preloading = false; });
-  if (typeof window.requestIdleCallback === "function") window.requestIdleCallback(load, { timeout: 5000 });
-  else window.setTimeout(load, 2000);
-}
-
 /**
  * A Mantine Menu (the same props, but `items` for its dropdown's contents) that is a plain button until first opened.
  * The button says it opens a menu (`aria-haspopup="menu"`, `aria-expanded`) before and after. A chunk that cannot be
@@ -37,7 +26,7 @@ function preloadWhenIdle(): void {
  */
 export function MenuOnDemand({ button, items, ...menu }: MenuOnDemandProps) {
   const [used, setUsed] = useState(false);
-  useEffect(preloadWhenIdle, []);
+  useEffect(() => preloadWhenIdle(MenuNow), []);
   const plain = cloneElement(button, {
     "aria-haspopup": "menu", "aria-expanded": false,
     onClick: (event: MouseEvent<HTMLButtonElement>) => { button.props.onClick?.(event); setUsed(true); },

@@ -1,16 +1,19 @@
 // The bell in every header: unread count (live), the newest notifications, a toast for each new one.
-import { ActionIcon, Badge, Box, Popover, Tooltip } from "@mantine/core";
+import { ActionIcon, Badge, Box } from "@mantine/core";
 import { notifications as toasts } from "@mantine/notifications";
 import { IconBell } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { cloneElement, Suspense, useEffect, useRef, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { csrfToken } from "../../api/client";
 import { refetchNotifications, useMarkRead, useUnreadCount, type Notification } from "../../api/notifications";
 import { answerServiceWorker } from "../../push/push";
 import { onNewNotification } from "../../realtime/dispatch";
 import { useRealtime } from "../../realtime/RealtimeProvider";
-import { NotificationList } from "./NotificationList";
+import { lazyComponent, LoadBoundary, preloadWhenIdle } from "../../lazy";
+
+/** The bell's popover and its list (Mantine's Popover, floating-ui, the focus trap, ScrollArea): loaded on first use. */
+const BellPopover = lazyComponent(() => import("./BellPopover"), (m) => m.BellPopover);
 
 /** Go to a notification's `url`: in the app when it is one of ours, else as a page load. */
 function useOpenUrl() {
@@ -24,43 +27,44 @@ function useOpenUrl() {
 }
 
 export function NotificationBell() {
-  const [opened, setOpened] = useState(false);
+  const [used, setUsed] = useState(false);
   const unread = useUnreadCount().data ?? 0;
   const markRead = useMarkRead();
   const openUrl = useOpenUrl();
   useNotificationsLive(openUrl);
+  useEffect(() => preloadWhenIdle(BellPopover), []);
 
   function open(n: Notification) {
     if (n.read_at === null) markRead.mutate(n);
-    setOpened(false);
     openUrl(n.url);
   }
 
+  const label = unread ? `Notifications, ${unread} unread` : "Notifications";
+  const bell = (
+    <ActionIcon variant="default" aria-label={label} title={unread ? `${unread} unread` : "Notifications"} data-testid="notification-bell" data-count={unread}>
+      <IconBell size={20} />
+    </ActionIcon>
+  );
+  const count = unread > 0 && (
+    <Badge size="sm" color="red" variant="filled" pos="absolute" top={-6} right={-6} px={5} miw={20}
+      style={{ pointerEvents: "none" }} aria-hidden data-testid="notification-count">
+      {unread}
+    </Badge>
+  );
+  // Until first pressed the bell is a plain button that says what it opens; then the popover (BellPopover) mounts open.
+  const plain = (
+    <Box pos="relative" style={{ display: "inline-flex" }}>
+      {cloneElement(bell, { "aria-haspopup": "dialog", "aria-expanded": false, onClick: () => setUsed(true) } as object)}
+      {count}
+    </Box>
+  );
+  if (!used) return plain;
   return (
-    // The bell itself is the popover's target: it says it opens a dialog, whether it is open, and which one (aria-haspopup,
-    // -expanded, -controls, from Mantine's withRoles). Focus goes into the list when it opens and back to the bell after.
-    <Popover opened={opened} onChange={setOpened} position="bottom-end" width="min(400px, calc(100vw - 16px))" shadow="md" withinPortal
-      trapFocus returnFocus offset={6}>
-      <Box pos="relative" style={{ display: "inline-flex" }}>
-        <Tooltip label={unread ? `${unread} unread` : "Notifications"} disabled={opened}>
-          <Popover.Target>
-            <ActionIcon variant="default" onClick={() => setOpened((o) => !o)} aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
-              data-testid="notification-bell" data-count={unread}>
-              <IconBell size={20} />
-            </ActionIcon>
-          </Popover.Target>
-        </Tooltip>
-        {unread > 0 && (
-          <Badge size="sm" color="red" variant="filled" pos="absolute" top={-6} right={-6} px={5} miw={20}
-            style={{ pointerEvents: "none" }} aria-hidden data-testid="notification-count">
-            {unread}
-          </Badge>
-        )}
-      </Box>
-      <Popover.Dropdown p={0} aria-label="Notifications">
-        {opened && <NotificationList onOpen={open} onClose={() => setOpened(false)} unread={unread} />}
-      </Popover.Dropdown>
-    </Popover>
+    <LoadBoundary fallback={plain}>
+      <Suspense fallback={plain}>
+        <BellPopover bell={bell} count={count} unread={unread} onOpen={open} />
+      </Suspense>
+    </LoadBoundary>
   );
 }
 
