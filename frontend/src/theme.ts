@@ -86,8 +86,14 @@ export const theme = createTheme({
   },
 });
 
-/** The scheme-dependent variables: the readable colours above, dimmed text, links, errors and the focus ring. */
-export const cssVariablesResolver: CSSVariablesResolver = () => ({
+/**
+ * The scheme-dependent variables: the readable colours above, dimmed text, links, errors and the focus ring. Worked out
+ * once: Mantine asks on every render of its provider, and the contrast search (`readable`, 14 colours × 2 schemes) is
+ * a few milliseconds a time on a tablet (docs/performance.md, "Third pass").
+ */
+export const cssVariablesResolver: CSSVariablesResolver = () => schemeVariables;
+
+const schemeVariables: ReturnType<CSSVariablesResolver> = {
   variables: {},
   light: {
     ...colourVariables("light"),
@@ -106,4 +112,4 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     "--mantine-color-success": "var(--mantine-color-teal-text)",
     "--slate-focus-ring": FOCUS_RING.dark,
   },
-});
+};

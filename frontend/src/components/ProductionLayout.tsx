@@ -45,7 +45,7 @@ export function ProductionLayout() {
   const production = useProduction(id);
   const [opened, { toggle, close }] = useDisclosure();
   // Below the navbar's breakpoint (md) it slides away when closed: inert then, so Tab does not walk through hidden links.
-  const narrow = useMediaQuery("(max-width: 61.99em)") ?? false;
+  const narrow = useMediaQuery("(max-width: 61.99em)", undefined, { getInitialValueInEffect: false }) ?? false;
   const location = useLocation();
   useProductionStream(production.data ? id : undefined);
   // The page inside renders in a transition once the production is in (time-sliced, after the frame has painted).
@@ -87,12 +87,14 @@ export function ProductionLayout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" id="production-navigation" aria-label="Production" inert={narrow && !opened}>
-        {NAV.filter((item) => !item.owners || production.data?.my_role === "owner").map((item) => (
+        {/* Below md the closed navbar is off screen: its links render when it opens, not on every page's first render
+            (a phone's first paint; docs/performance.md, "Third pass"). */}
+        {(!narrow || opened) && NAV.filter((item) => !item.owners || production.data?.my_role === "owner").map((item) => (
           <NavLink key={item.label} component={RouterNavLink} to={`/productions/${id}/${item.to}`} end={item.end}
             label={item.label} leftSection={<item.icon size={20} />} onClick={close} style={{ minHeight: 44 }}
             active={item.end ? location.pathname.replace(/\/$/, "") === `/productions/${id}` : location.pathname.startsWith(`/productions/${id}/${item.to}`)} />
         ))}
-        <NavLink component={Link} to="/" label="All productions" leftSection={<IconBoxMultiple size={20} />} style={{ minHeight: 44 }} />
+        {(!narrow || opened) && <NavLink component={Link} to="/" label="All productions" leftSection={<IconBoxMultiple size={20} />} style={{ minHeight: 44 }} />}
       </AppShell.Navbar>
       <AppShell.Main id={MAIN_ID} tabIndex={-1} data-skip-target>
         <OfflineBanner />
