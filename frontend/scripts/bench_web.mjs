@@ -8,9 +8,10 @@
 //
 // One headless Chromium; every run is a fresh tab with the signed-in cookies set, navigated by Lighthouse's Node API
 // with its preset: "mobile" is Lighthouse's default config (a Moto G Power-sized screen, simulated slow 4G and a 4x
-// slower CPU), "desktop" its desktop config. Lighthouse resets the origin's storage before each run (service worker,
-// Cache Storage, IndexedDB, local storage, the HTTP cache) but not cookies, so each run is a first visit by a
-// signed-in member. Writes one object per run to `out` (figures only; the caller takes medians) and prints progress.
+// slower CPU), "desktop" its desktop config. Each run is a first visit by a signed-in member: Lighthouse resets the
+// origin's service worker, Cache Storage and the HTTP cache (not cookies), and IndexedDB and local storage are emptied
+// here before it (Lighthouse 12 keeps them and only warns "There may be stored data affecting loading performance":
+// a run then started from the app's kept offline cache, a returning visit, not a first one). Writes one object per run to `out` (figures only; the caller takes medians) and prints progress.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as chromeLauncher from "chrome-launcher";
@@ -64,6 +65,9 @@ try {
       for (let run = 1; run <= (spec.runs ?? 1); run++) {
         const tab = await browser.newPage();
         await tab.setCookie(...(spec.cookies ?? []));
+        const session = await tab.createCDPSession();
+        await session.send("Storage.clearDataForOrigin", { origin: new URL(page.url).origin, storageTypes: "indexeddb,local_storage,service_workers,cache_storage" });
+        await session.detach();
         const answer = await lighthouse(page.url, { port: chrome.port, output: "json", logLevel: "error" }, configs[preset], tab);
         await tab.close();
         if (spec.reports) writeFileSync(join(spec.reports, `${preset}-${page.name}-${run}.json`), answer.report);

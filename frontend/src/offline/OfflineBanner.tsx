@@ -1,6 +1,7 @@
 // The offline banner above every production screen: shown while the device is offline, Slate cannot be reached, or
 // what is on screen is what the tablet saved (restored from the kept cache and not refreshed since); it says that
 // changes are kept, and how many are waiting.
+import { useEffect, useState } from "react";
 import { Button, Group, Paper, Text } from "@mantine/core";
 import { IconCloudOff } from "@tabler/icons-react";
 import { useOutbox } from "./runtime";
@@ -8,12 +9,30 @@ import { useCachedSince } from "../pwa/restored";
 import { useRealtime } from "../realtime/RealtimeProvider";
 import { clockTime, setOutboxPanel, useBrowserOnline, waitingText } from "./status";
 
+/**
+ * How long a page opened online shows saved data without saying so, while its live stream connects (ms): the usual
+ * start-up (kept data first, then the stream's catch-up) shows no banner that comes and goes and pushes the page down
+ * (a layout shift: docs/performance.md, "Third pass"). Offline, or Slate unreachable, the banner shows at once.
+ */
+export const SAVED_DATA_GRACE_MS = 3000;
+
+/** False for `ms` after the first render, then true. */
+function useAfter(ms: number): boolean {
+  const [over, setOver] = useState(false);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setOver(true), ms);
+    return () => window.clearTimeout(timer);
+  }, [ms]);
+  return over;
+}
+
 export function OfflineBanner() {
   const online = useBrowserOnline();
   // Restored from the kept cache (src/pwa/) and not refreshed since — while the live stream is not there to keep it current.
   const restored = useCachedSince();
   const { status } = useRealtime();
-  const cachedSince = status === "live" ? null : restored;
+  const graceOver = useAfter(SAVED_DATA_GRACE_MS);
+  const cachedSince = status === "live" || (online && !graceOver) ? null : restored;
   const { items, problem, retryAt } = useOutbox();
   const unreachable = online && problem !== null && retryAt !== null;
   if (online && !unreachable && cachedSince === null) return null;
