@@ -20,23 +20,36 @@ export type MenuOnDemandProps = { button: MenuButton; items: MenuItems } & Omit<
 export const MenuNow = lazyComponent(() => import("./MenuNow"), (m) => m.MenuNow);
 
 /**
+ * `[plain, used]` for a popup that mounts on first use: `plain`, the `button` element saying what it opens
+ * (`aria-haspopup` = `opens`, `aria-expanded` false) and marking the popup used when pressed (its own onClick kept);
+ * `used`, whether it has been pressed. Shared by MenuOnDemand and the notification bell.
+ */
+export function usePlainUntilPressed(button: MenuButton, opens: "menu" | "dialog"): [ReactElement, boolean] {
+  const [used, setUsed] = useState(false);
+  const plain = cloneElement(button, {
+    "aria-haspopup": opens, "aria-expanded": false,
+    onClick: (event: MouseEvent<HTMLButtonElement>) => { button.props.onClick?.(event); setUsed(true); },
+  } as object);
+  return [plain, used];
+}
+
+/** `children` (a popup's lazy part), with `plain` shown while its chunk loads and left in place when it cannot load. */
+export function WhileLoading({ plain, children }: { plain: ReactNode; children: ReactNode }) {
+  return (
+    <LoadBoundary fallback={plain}>
+      <Suspense fallback={plain}>{children}</Suspense>
+    </LoadBoundary>
+  );
+}
+
+/**
  * A Mantine Menu (the same props, but `items` for its dropdown's contents) that is a plain button until first opened.
  * The button says it opens a menu (`aria-haspopup="menu"`, `aria-expanded`) before and after. A chunk that cannot be
  * loaded (offline on an old build) leaves the plain button, which tries again when pressed.
  */
 export function MenuOnDemand({ button, items, ...menu }: MenuOnDemandProps) {
-  const [used, setUsed] = useState(false);
+  const [plain, used] = usePlainUntilPressed(button, "menu");
   useEffect(() => preloadWhenIdle(MenuNow), []);
-  const plain = cloneElement(button, {
-    "aria-haspopup": "menu", "aria-expanded": false,
-    onClick: (event: MouseEvent<HTMLButtonElement>) => { button.props.onClick?.(event); setUsed(true); },
-  } as object);
   if (!used) return plain;
-  return (
-    <LoadBoundary fallback={plain}>
-      <Suspense fallback={plain}>
-        <MenuNow button={button} items={items} menu={menu} />
-      </Suspense>
-    </LoadBoundary>
-  );
+  return <WhileLoading plain={plain}><MenuNow button={button} items={items} menu={menu} /></WhileLoading>;
 }

@@ -3,14 +3,15 @@ import { ActionIcon, Badge, Box } from "@mantine/core";
 import { notifications as toasts } from "@mantine/notifications";
 import { IconBell } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
-import { cloneElement, Suspense, useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { useNavigate } from "react-router-dom";
 import { csrfToken } from "../../api/client";
 import { refetchNotifications, useMarkRead, useUnreadCount, type Notification } from "../../api/notifications";
 import { answerServiceWorker } from "../../push/push";
 import { onNewNotification } from "../../realtime/dispatch";
 import { useRealtime } from "../../realtime/RealtimeProvider";
-import { lazyComponent, LoadBoundary, preloadWhenIdle } from "../../lazy";
+import { lazyComponent, preloadWhenIdle } from "../../lazy";
+import { usePlainUntilPressed, WhileLoading } from "../menus/MenuOnDemand";
 
 /** The bell's popover and its list (Mantine's Popover, floating-ui, the focus trap, ScrollArea): loaded on first use. */
 const BellPopover = lazyComponent(() => import("./BellPopover"), (m) => m.BellPopover);
@@ -27,7 +28,6 @@ function useOpenUrl() {
 }
 
 export function NotificationBell() {
-  const [used, setUsed] = useState(false);
   const unread = useUnreadCount().data ?? 0;
   const markRead = useMarkRead();
   const openUrl = useOpenUrl();
@@ -52,20 +52,10 @@ export function NotificationBell() {
     </Badge>
   );
   // Until first pressed the bell is a plain button that says what it opens; then the popover (BellPopover) mounts open.
-  const plain = (
-    <Box pos="relative" style={{ display: "inline-flex" }}>
-      {cloneElement(bell, { "aria-haspopup": "dialog", "aria-expanded": false, onClick: () => setUsed(true) } as object)}
-      {count}
-    </Box>
-  );
+  const [plainBell, used] = usePlainUntilPressed(bell, "dialog");
+  const plain = <Box pos="relative" style={{ display: "inline-flex" }}>{plainBell}{count}</Box>;
   if (!used) return plain;
-  return (
-    <LoadBoundary fallback={plain}>
-      <Suspense fallback={plain}>
-        <BellPopover bell={bell} count={count} unread={unread} onOpen={open} />
-      </Suspense>
-    </LoadBoundary>
-  );
+  return <WhileLoading plain={plain}><BellPopover bell={bell} count={count} unread={unread} onOpen={open} /></WhileLoading>;
 }
 
 /**
