@@ -186,6 +186,10 @@ def test_an_orders_items_publish_their_changes_and_progress_live(api, shot, fal,
     assert [f["data"]["queue_position"] for f in live][:3] == [None, 1, 0]  # sent, then fal's 0-based positions
     assert any(f["data"]["log"] == "Generating: step 4/4" for f in live)
     assert [f["data"]["progress"] for f in live] == sorted(f["data"]["progress"] for f in live)
+    # Each frame carries the version the item was saved at when it was sent (a screen drops frames older than its copy):
+    # the first at the start's, the rest at the version that kept the provider's request id
+    started, submitted = [e["data"]["version"] for e in events if e["entity_id"] == str(item_id) and e["type"] == "generation_item.updated"][:2]
+    assert [f["data"]["version"] for f in live] == [started] + [submitted] * (len(live) - 1)
 
 
 # --- cancelling -------------------------------------------------------------------------------------------------

@@ -99,9 +99,12 @@ def generation_item_run(ctx: JobContext) -> dict:
         request_id = item.provider_request_id  # sent by an earlier run of this job whose worker died: follow it
         if not request_id:
             request_id = provider.submit(order.model, {**machine.fixed, **item.parameters})
-            if item_submitted(item=item, request_id=request_id) is None:
+            submitted = item_submitted(item=item, request_id=request_id)
+            if submitted is None:
                 raise JobCancelled()
-            item.provider_request_id = request_id
+            # Keeping the request id made a new version: the live frames from here on carry it, or a screen that read
+            # the item at that version drops them all as older than what it has (frontend/src/api/lookdev.ts storeItem).
+            item = follower.item = submitted
         deadline = time.monotonic() + _timeout_s(machine.provider)
         while True:
             status = provider.status(order.model, request_id)
