@@ -1,6 +1,6 @@
 // Code loaded the first time it is shown (React.lazy), for the pages (App.tsx) and the parts of the shell that are
 // seldom opened: each in a chunk of its own, which the service worker precaches like the rest (src/pwa/sw.ts).
-import { Component, lazy, useState, type ComponentType, type ReactNode } from "react";
+import { Component, lazy, useEffect, useState, type ComponentType, type ReactNode } from "react";
 
 /** A component in a chunk of its own: `preload()` starts loading it without showing it (the same load `lazy` awaits). */
 export type LazyComponent<P = object> = ComponentType<P> & { preload: () => Promise<unknown> };
@@ -74,4 +74,23 @@ export function useOnceTrue(needed: boolean): boolean {
   const [once, setOnce] = useState(needed);
   if (needed && !once) setOnce(true);
   return once || needed;
+}
+
+/**
+ * False until the browser has been idle once after `ready` became true, then true for good: for the parts of a page
+ * below its first paint (a chart, a feed) whose code or data should not compete with that paint on a slow link.
+ * requestIdleCallback with a `timeoutMs` cap (default 2,000 ms); 500 ms where there is none (Safari).
+ */
+export function useWhenIdle(ready = true, timeoutMs = 2000): boolean {
+  const [idle, setIdle] = useState(false);
+  useEffect(() => {
+    if (idle || !ready) return;
+    if (typeof window.requestIdleCallback === "function") {
+      const handle = window.requestIdleCallback(() => setIdle(true), { timeout: timeoutMs });
+      return () => window.cancelIdleCallback(handle);
+    }
+    const timer = window.setTimeout(() => setIdle(true), 500);
+    return () => window.clearTimeout(timer);
+  }, [idle, ready, timeoutMs]);
+  return idle;
 }

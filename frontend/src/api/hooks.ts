@@ -63,7 +63,8 @@ export const useBreakdownSuggestions = (scene: Id) => useQuery({ queryKey: keys.
 export const useStoryboardTemplates = (p: Id) => useQuery({ queryKey: keys.storyboardTemplates(p), queryFn: () => apiAll<StoryboardTemplate>(`/api/storyboard-templates/?production=${p}&ordering=name`) });
 export const useStoryboardFavourites = (p: Id) => useQuery({ queryKey: keys.storyboardFavourites(p), queryFn: () => apiAll<StoryboardFavourite>(`/api/storyboard-favourites/?production=${p}`) });
 export const useShotImages = (shot: Id) => useQuery({ queryKey: keys.shotImages(shot), queryFn: () => apiAll<MediaAsset>(`/api/media/?shot=${shot}&kind=image&ordering=created_at`) });
-export const useEvents = (p: Id) => useQuery({ queryKey: keys.events(p), queryFn: async () => (await api<{ results: EntityEvent[] }>(`/api/events/?production=${p}&page_size=50`)).results });
+/** The production's newest 50 stored events (its activity feed); with `enabled` false, not asked for yet. */
+export const useEvents = (p: Id, enabled = true) => useQuery({ queryKey: keys.events(p), enabled, queryFn: async () => (await api<{ results: EntityEvent[] }>(`/api/events/?production=${p}&page_size=50`)).results });
 
 /** A write whose answer is the saved object: put it in the cache at once (the event will agree). */
 export function useSave<TBody, TResult>(request: (body: TBody) => Promise<TResult>, onSaved?: (result: TResult) => QueryKey | void) {

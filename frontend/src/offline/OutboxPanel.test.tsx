@@ -34,9 +34,6 @@ function Conflict() {
   return <ConflictChoice item={items.find((i) => i.state === "conflict") ?? null} box={box} onClose={() => undefined} />;
 }
 
-// Mantine's autosizing textarea listens to document.fonts, which jsdom lacks.
-if (!("fonts" in document)) Object.defineProperty(document, "fonts", { value: { addEventListener() {}, removeEventListener() {} } });
-
 const show = (ui: React.ReactNode) => render(<MantineProvider env="test">{ui}</MantineProvider>);
 
 afterEach(() => { cleanup(); setOutboxPanel(false); });

@@ -7,9 +7,14 @@ import { eighths, statusColor } from "../format";
 import { useScenes } from "../api/hooks";
 import type { EntityEvent } from "../realtime/events";
 import { PageTitle } from "../components/PageFrame";
+import { useWhenIdle } from "../lazy";
 
-// The chart library loads after the rest of the dashboard has shown (src/charts.ts, docs/performance.md).
+// The chart library (src/charts.ts) and the activity feed's 50 events load once the rest of the dashboard has shown
+// and the browser is idle: on a slow link they came before the page's first paint (docs/performance.md).
 const DonutChart = lazy(() => import("../charts").then((m) => ({ default: m.DonutChart })));
+
+/** The room the chart takes, kept for it until it shows (pixels): Mantine's DonutChart, 160 high, with its labels. */
+const CHART_HEIGHT = 240;
 
 function Stat({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
@@ -35,7 +40,8 @@ export function Dashboard() {
   const production = useProduction(id).data;
   const scenes = useScenes(id).data ?? [];
   const jobs = useJobs(id).data ?? [];
-  const events = useEvents(id).data ?? [];
+  const later = useWhenIdle(production !== undefined);
+  const events = useEvents(id, later).data ?? [];
   if (!production) return null;
   const s = production.stats;
   const byStatus = ["completed", "in_progress", "on_hold", "not_started"].map((status) => ({
@@ -54,8 +60,9 @@ export function Dashboard() {
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         <Card withBorder>
           <Title order={2} size="h4" mb="sm">Scenes by status</Title>
-          <Suspense fallback={<div style={{ height: 160 }} />}>
-            <DonutChart data={byStatus.filter((x) => x.value > 0).length ? byStatus : [{ name: "none", value: 1, color: "gray.6" }]} withLabelsLine withLabels chartLabel={`${s.completion_percent}%`} />
+          <Suspense fallback={<div style={{ height: CHART_HEIGHT }} />}>
+            {later ? <DonutChart data={byStatus.filter((x) => x.value > 0).length ? byStatus : [{ name: "none", value: 1, color: "gray.6" }]} withLabelsLine withLabels chartLabel={`${s.completion_percent}%`} />
+              : <div style={{ height: CHART_HEIGHT }} />}
           </Suspense>
         </Card>
         <Card withBorder>

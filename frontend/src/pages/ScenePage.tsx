@@ -1,7 +1,7 @@
 // One scene: slugline, synopsis, status, who else is looking, shots and takes, continuity notes, comments.
-import { Alert, Anchor, Avatar, Badge, Box, Button, Card, Center, Grid, Group, Loader, Select, Stack, Text, Textarea, Title, Tooltip } from "@mantine/core";
+import { Alert, Anchor, Avatar, Badge, Box, type BoxProps, Button, Card, Center, Group, Loader, NativeSelect, Stack, Text, Textarea, Title, VisuallyHidden } from "@mantine/core";
 import { IconArrowLeft, IconPencil } from "@tabler/icons-react";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError } from "../api/client";
 import { useMe, useProduction, useScene } from "../api/hooks";
@@ -13,15 +13,18 @@ import type { Shown } from "../offline/overlay";
 import { PendingBadge } from "../offline/PendingBadge";
 import { useShownOne } from "../offline/runtime";
 import { usePresence, useRealtime } from "../realtime/RealtimeProvider";
-import { BreakdownPanel } from "./ai/BreakdownPanel";
-import { CommentThread } from "./scene/CommentThread";
-import { ContinuityNotes } from "./scene/ContinuityNotes";
+import { lazyComponent, LoadBoundary, useWhenIdle } from "../lazy";
 import { othersHere } from "./scene/presence";
 import { ReviewBanner } from "./scene/ReviewBanner";
-import { SceneAssignees } from "./scene/SceneAssignees";
-import { ShotList } from "./scene/ShotList";
 import { useSceneSave, type SceneSaver } from "./scene/useSceneSave";
 import { PageTitle } from "../components/PageFrame";
+
+// Below the header, in one chunk of their own, asked for once the header has painted and the browser is idle: the
+// slugline, status and synopsis show with the scene's data, without waiting for the sections' code (shots, continuity,
+// breakdown, comments: most of the page's weight), their queries or their rendering (docs/performance.md).
+const loadSections = () => import("./scene/SceneSections");
+const SceneSections = lazyComponent(loadSections, (m) => m.SceneSections);
+const SceneAssignees = lazyComponent(loadSections, (m) => m.SceneAssignees);
 
 /** /productions/:productionId/scenes/:sceneId */
 export function ScenePage() {
@@ -62,20 +65,9 @@ export function ScenePage() {
       <Header scene={s} saver={saver} productionId={productionId} />
       <ReviewBanner scene={s} saver={saver} canWrite={canWrite} />
       <Synopsis scene={s} saver={saver} />
-      <Grid gap="md">
-        <Grid.Col span={{ base: 12, xl: 7 }}>
-          <Stack gap="md">
-            <ShotList sceneId={s.id} />
-            <ContinuityNotes sceneId={s.id} />
-          </Stack>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, xl: 5 }}>
-          <Stack gap="md">
-            <BreakdownPanel productionId={productionId} sceneId={s.id} canWrite={canWrite} />
-            <CommentThread productionId={productionId} sceneId={s.id} />
-          </Stack>
-        </Grid.Col>
-      </Grid>
+      <Later what="The shots, continuity notes, breakdown and comments" h={400}>
+        <SceneSections productionId={productionId} sceneId={s.id} canWrite={canWrite} />
+      </Later>
       {saver.dialog}
     </Stack>
   );
@@ -97,10 +89,12 @@ function Header({ scene, saver, productionId }: { scene: Scene; saver: SceneSave
       </Box>
       <Stack gap="xs" align="flex-end">
         <AlsoHere productionId={productionId} sceneId={scene.id} />
-        <Select label="Status" aria-label="Scene status" data={SCENE_STATUSES.map((v) => ({ value: v, label: statusLabel[v] ?? v }))} value={scene.status}
-          allowDeselect={false} disabled={saving} w={180} data-testid="scene-status"
-          onChange={(v) => { if (v && v !== scene.status) void saver.save(scene, { status: v as SceneStatus }); }} />
-        <SceneAssignees scene={scene} saver={saver} />
+        <NativeSelect label="Status" aria-label="Scene status" data={SCENE_STATUSES.map((v) => ({ value: v, label: statusLabel[v] ?? v }))}
+          value={scene.status} disabled={saving} w={180} data-testid="scene-status"
+          onChange={(e) => { const v = e.currentTarget.value; if (v !== scene.status) void saver.save(scene, { status: v as SceneStatus }); }} />
+        <Later what="The assigned crew" h={60} w={{ base: "100%", xs: 260 }}>
+          <SceneAssignees scene={scene} saver={saver} />
+        </Later>
       </Stack>
     </Group>
   );
@@ -114,18 +108,15 @@ function AlsoHere({ productionId, sceneId }: { productionId: Id; sceneId: Id }) 
   return (
     <Group gap="xs" data-testid="also-here" data-count={people.length}>
       <Text size="xs" c="dimmed">Also here</Text>
-      <Tooltip.Group openDelay={200}>
-        <Avatar.Group spacing="sm">
-          {people.slice(0, 5).map((p) => (
-            <Tooltip key={p.id} label={p.name} withArrow>
-              <Avatar radius="xl" color="yellow" variant="filled" data-testid="presence-avatar" data-user-id={p.id} aria-label={p.name}>{p.initials}</Avatar>
-            </Tooltip>
-          ))}
-          {people.length > 5 && (
-            <Tooltip label={people.slice(5).map((p) => p.name).join(", ")} withArrow><Avatar radius="xl">+{people.length - 5}</Avatar></Tooltip>
-          )}
-        </Avatar.Group>
-      </Tooltip.Group>
+      <Avatar.Group spacing="sm">
+        {people.slice(0, 5).map((p) => (
+          <Avatar key={p.id} radius="xl" color="yellow" variant="filled" data-testid="presence-avatar" data-user-id={p.id} aria-label={p.name}
+            title={p.name}>{p.initials}</Avatar>
+        ))}
+        {people.length > 5 && (
+          <Avatar radius="xl" title={people.slice(5).map((p) => p.name).join(", ")}>+{people.length - 5}</Avatar>
+        )}
+      </Avatar.Group>
     </Group>
   );
 }
@@ -181,5 +172,26 @@ function Synopsis({ scene, saver }: { scene: Scene; saver: SceneSaver }) {
         </Text>
       )}
     </Card>
+  );
+}
+
+/**
+ * A part of the page in a chunk of its own, rendered once the browser is idle after the header: until its code is in,
+ * an empty box of about its height (`h`, pixels: what is below does not jump when it comes) that says so to screen
+ * readers; if the code cannot be loaded (offline on an old build), a line that says `what` is missing, and a way to
+ * try again.
+ */
+function Later({ what, h, w, children }: { what: string; h: number; w?: BoxProps["w"]; children: ReactNode }) {
+  const idle = useWhenIdle();
+  const waiting = <Box mih={h} w={w} role="status"><VisuallyHidden>Loading…</VisuallyHidden></Box>;
+  const failed = (
+    <Alert color="yellow" w={w} data-testid="scene-part-failed">
+      {what} could not be loaded. Check the connection, then <Anchor component="button" onClick={() => window.location.reload()}>try again</Anchor>.
+    </Alert>
+  );
+  return (
+    <LoadBoundary fallback={failed}>
+      <Suspense fallback={waiting}>{idle ? children : waiting}</Suspense>
+    </LoadBoundary>
   );
 }

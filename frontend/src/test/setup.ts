@@ -7,3 +7,6 @@ Object.defineProperty(window, "matchMedia", {
 });
 class ResizeObserverStub { observe() {} unobserve() {} disconnect() {} }
 (globalThis as unknown as { ResizeObserver: unknown }).ResizeObserver = ResizeObserverStub;
+
+// Mantine's autosizing textarea listens for web fonts loading; jsdom has no document.fonts.
+if (!("fonts" in document)) Object.defineProperty(document, "fonts", { value: { addEventListener() {}, removeEventListener() {} } });

@@ -1,5 +1,5 @@
 // AI breakdown of one scene: run it (or see that it is off), then accept or reject each suggested item; live for everyone.
-import { Alert, Badge, Blockquote, Button, Card, Group, Loader, Stack, Switch, Text, Title, Tooltip } from "@mantine/core";
+import { Alert, Badge, Blockquote, Button, Card, Group, Loader, Stack, Switch, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconCheck, IconSparkles, IconX } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
@@ -126,10 +126,8 @@ function SuggestionRow({ suggestion: s, canWrite }: { suggestion: BreakdownSugge
         </Stack>
         {canWrite && s.status === "pending" && (
           <Group gap={4} wrap="nowrap">
-            <Tooltip label={s.category === "cast" ? "Accept: adds the character" : s.category === "props" ? "Accept: adds the prop" : "Accept into the breakdown"}>
-              <Button size="compact-sm" color="green" variant="light" leftSection={<IconCheck size={14} />} aria-label={`Accept ${s.name}`}
-                loading={busy === "accept"} disabled={busy !== null} onClick={() => void decide("accept")} data-testid="suggestion-accept">Accept</Button>
-            </Tooltip>
+            <Button title={s.category === "cast" ? "Accept: adds the character" : s.category === "props" ? "Accept: adds the prop" : "Accept into the breakdown"} size="compact-sm" color="green" variant="light" leftSection={<IconCheck size={14} />} aria-label={`Accept ${s.name}`}
+              loading={busy === "accept"} disabled={busy !== null} onClick={() => void decide("accept")} data-testid="suggestion-accept">Accept</Button>
             <Button size="compact-sm" color="red" variant="subtle" leftSection={<IconX size={14} />} aria-label={`Reject ${s.name}`}
               loading={busy === "reject"} disabled={busy !== null} onClick={() => void decide("reject")} data-testid="suggestion-reject">Reject</Button>
           </Group>

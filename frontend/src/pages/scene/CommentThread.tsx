@@ -1,5 +1,5 @@
 // The comment thread of a scene: comments, replies one level deep, @mentions, resolve.
-import { Alert, Avatar, Badge, Box, Button, Card, Group, Paper, Stack, Text, Title, Tooltip } from "@mantine/core";
+import { Alert, Avatar, Badge, Box, Button, Card, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { IconCheck, IconMessageReply } from "@tabler/icons-react";
 import { useMemo, useRef, useState } from "react";
 import { useComments, useMe, useMembers } from "../../api/hooks";
@@ -89,7 +89,7 @@ export function CommentView({ comment, known, onResolve }: { comment: Comment; k
           <Avatar size="sm" radius="xl" color="yellow">{initials(name)}</Avatar>
           <div>
             <Text size="sm" fw={600} data-testid="comment-author">{name}</Text>
-            <Tooltip label={new Date(comment.created_at).toLocaleString()}><Text size="xs" c="dimmed" data-testid="comment-time">{when(comment.created_at)}</Text></Tooltip>
+            <Text component="time" dateTime={comment.created_at} title={new Date(comment.created_at).toLocaleString()} size="xs" c="dimmed" display="block" data-testid="comment-time">{when(comment.created_at)}</Text>
           </div>
           {comment.resolved && <Badge size="sm" color="green" variant="light" data-testid="comment-resolved">resolved</Badge>}
           <PendingBadge mark={(comment as Shown<Comment>)._outbox} />

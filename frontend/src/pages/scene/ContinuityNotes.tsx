@@ -1,5 +1,5 @@
 // Continuity notes of a scene: the list (with photos) and the add form (draft kept, photo from the tablet camera).
-import { Alert, Anchor, Badge, Button, Card, Checkbox, FileButton, Group, Image, Paper, Select, Stack, Text, Textarea, Title, Tooltip } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Card, Checkbox, FileButton, Group, Image, Paper, Select, Stack, Text, Textarea, Title } from "@mantine/core";
 import { IconCamera, IconFlag, IconFlagOff } from "@tabler/icons-react";
 import { useId, useRef, useState } from "react";
 import { useMe, useNotes } from "../../api/hooks";
@@ -64,12 +64,10 @@ function NoteView({ note, onFlag }: { note: Shown<ContinuityNote>; onFlag: (flag
           <PendingBadge mark={note._outbox} />
           {note.flagged && <Badge color="red" variant="filled" leftSection={<IconFlag size={12} />} data-testid="note-flagged-badge">Flagged</Badge>}
         </Group>
-        <Tooltip label={note.flagged ? "Clear the flag" : "Flag: needs attention before the next setup"}>
-          <Button variant="subtle" color={note.flagged ? "gray" : "red"} size="compact-md" h={44} aria-pressed={note.flagged}
-            leftSection={note.flagged ? <IconFlagOff size={16} /> : <IconFlag size={16} />} onClick={() => onFlag(!note.flagged)} data-testid="note-flag-toggle">
-            {note.flagged ? "Unflag" : "Flag"}
-          </Button>
-        </Tooltip>
+        <Button title={note.flagged ? "Clear the flag" : "Flag: needs attention before the next setup"} variant="subtle" color={note.flagged ? "gray" : "red"} size="compact-md" h={44} aria-pressed={note.flagged}
+          leftSection={note.flagged ? <IconFlagOff size={16} /> : <IconFlag size={16} />} onClick={() => onFlag(!note.flagged)} data-testid="note-flag-toggle">
+          {note.flagged ? "Unflag" : "Flag"}
+        </Button>
       </Group>
       <Text size="sm" mt={6} style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }} data-testid="note-text">{note.body}</Text>
       {(note.photos.length > 0 || waitingPhotos.length > 0) && (
@@ -88,7 +86,7 @@ function NoteView({ note, onFlag }: { note: Shown<ContinuityNote>; onFlag: (flag
         </Group>
       )}
       <Text size="xs" c="dimmed" mt={6} data-testid="note-author">
-        {note.author_name ?? "Former crew member"} · <Tooltip label={new Date(note.created_at).toLocaleString()}><span>{when(note.created_at)}</span></Tooltip>
+        {note.author_name ?? "Former crew member"} · <time dateTime={note.created_at} title={new Date(note.created_at).toLocaleString()}>{when(note.created_at)}</time>
       </Text>
     </Paper>
   );

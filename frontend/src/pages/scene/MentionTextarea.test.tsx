@@ -6,9 +6,6 @@ import { MentionTextarea } from "./MentionTextarea";
 
 afterEach(cleanup);
 
-// Mantine's autosize text area listens for web fonts loading; jsdom has no document.fonts.
-if (!("fonts" in document)) Object.defineProperty(document, "fonts", { value: { addEventListener() {}, removeEventListener() {} } });
-
 const members = [{ username: "ana", name: "Ana Ruiz" }, { username: "marco", name: "Marco Bellini" }];
 
 function Box() {

@@ -1,6 +1,6 @@
 // Shots (setups) of a scene and the takes of each: add, edit, circle (print), NG, notes. Takes are written through the
 // offline outbox (kept on the tablet, shown at once, sent in order; its conflict choice on a 409).
-import { ActionIcon, Alert, Badge, Box, Button, Card, Group, NumberInput, Paper, Select, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
+import { ActionIcon, Alert, Badge, Box, Button, Card, Group, NumberInput, Paper, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconBan, IconCircle, IconCircleCheckFilled, IconPencil, IconPhoto, IconPlus } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
@@ -97,12 +97,12 @@ function ShotView({ shot, takes }: { shot: Shot; takes: Shown<Take>[] }) {
           {shot.description && <Text size="sm" mt={4} data-testid="shot-description">{shot.description}</Text>}
         </Box>
         <Group gap={2} wrap="nowrap">
-          <Tooltip label="Storyboard"><ActionIcon variant="subtle" color="gray" aria-label={`Storyboard of shot ${shot.number}`} onClick={() => setStoryboard(true)} data-testid="storyboard-open">
+          <ActionIcon title="Storyboard" variant="subtle" color="gray" aria-label={`Storyboard of shot ${shot.number}`} onClick={() => setStoryboard(true)} data-testid="storyboard-open">
             <IconPhoto size={18} />
-          </ActionIcon></Tooltip>
-          <Tooltip label="Edit shot"><ActionIcon ref={editButton} variant="subtle" color="gray" aria-label={`Edit shot ${shot.number}`} onClick={() => setEditing(true)} data-testid="edit-shot">
+          </ActionIcon>
+          <ActionIcon title="Edit shot" ref={editButton} variant="subtle" color="gray" aria-label={`Edit shot ${shot.number}`} onClick={() => setEditing(true)} data-testid="edit-shot">
             <IconPencil size={18} />
-          </ActionIcon></Tooltip>
+          </ActionIcon>
         </Group>
       </Group>
       <StoryboardDrawer shot={shot} opened={storyboard} onClose={() => setStoryboard(false)} />
@@ -206,24 +206,18 @@ function TakeRow({ take }: { take: Shown<Take> }) {
     <Box data-testid="take" data-take-id={take.id} data-take-number={take.number} data-circled={take.circled} data-no-good={take.no_good}
       data-pending={take._outbox?.state}>
       <Group gap="xs" wrap="nowrap" align="center">
-        <Tooltip label={take.circled ? "Circled (print)" : take.no_good ? "NG" : `Take ${take.number}`}>
-          <Text fw={700} w={44} ta="center" style={{
-            flexShrink: 0, lineHeight: "32px", borderRadius: 22, border: take.circled ? "2px solid var(--mantine-color-green-5)" : "2px solid transparent",
-            textDecoration: take.no_good ? "line-through" : undefined, color: take.no_good ? "var(--mantine-color-red-5)" : undefined,
-          }}>{take.number}</Text>
-        </Tooltip>
-        <Tooltip label={take.circled ? "Uncircle" : "Circle (print)"}>
-          <ActionIcon variant={take.circled ? "filled" : "default"} color="green" aria-label={`Circle take ${take.number}`} aria-pressed={take.circled}
-            onClick={() => void save({ circled: !take.circled })} data-testid="take-circle">
-            {take.circled ? <IconCircleCheckFilled size={20} /> : <IconCircle size={20} />}
-          </ActionIcon>
-        </Tooltip>
-        <Tooltip label={take.no_good ? "Not NG" : "Mark NG (no good)"}>
-          <ActionIcon variant={take.no_good ? "filled" : "default"} color="red" aria-label={`NG take ${take.number}`} aria-pressed={take.no_good}
-            onClick={() => void save({ no_good: !take.no_good })} data-testid="take-ng">
-            <IconBan size={20} />
-          </ActionIcon>
-        </Tooltip>
+        <Text title={take.circled ? "Circled (print)" : take.no_good ? "NG" : `Take ${take.number}`} fw={700} w={44} ta="center" style={{
+          flexShrink: 0, lineHeight: "32px", borderRadius: 22, border: take.circled ? "2px solid var(--mantine-color-green-5)" : "2px solid transparent",
+          textDecoration: take.no_good ? "line-through" : undefined, color: take.no_good ? "var(--mantine-color-red-5)" : undefined,
+        }}>{take.number}</Text>
+        <ActionIcon title={take.circled ? "Uncircle" : "Circle (print)"} variant={take.circled ? "filled" : "default"} color="green" aria-label={`Circle take ${take.number}`} aria-pressed={take.circled}
+          onClick={() => void save({ circled: !take.circled })} data-testid="take-circle">
+          {take.circled ? <IconCircleCheckFilled size={20} /> : <IconCircle size={20} />}
+        </ActionIcon>
+        <ActionIcon title={take.no_good ? "Not NG" : "Mark NG (no good)"} variant={take.no_good ? "filled" : "default"} color="red" aria-label={`NG take ${take.number}`} aria-pressed={take.no_good}
+          onClick={() => void save({ no_good: !take.no_good })} data-testid="take-ng">
+          <IconBan size={20} />
+        </ActionIcon>
         <TextInput aria-label={`Notes on take ${take.number}`} placeholder="Notes" style={{ flex: 1, minWidth: 0 }} size="md"
           value={draft ? draft.text : take.notes} data-testid="take-notes"
           onChange={(e) => { const text = e.currentTarget.value; setDraft((d) => ({ text, version: d?.version ?? take.version, base: d?.base ?? take.notes })); }}
