@@ -251,17 +251,21 @@ def check_both_schemes(page: Page, name: str, heading: str) -> list[str]:
 def test_board_and_schedule_pages_have_no_serious_axe_violations_at_desktop_and_tablet_sizes(request, chromium: Browser, slate_app: SlateServer):
     serve_built_app(slate_app)
     production = slate_app.production_id
-    # A schedule with a strip, a banner, a cast member in the scene (a row of the day out of days, a cast call) and a
-    # call sheet, made before any page opens
+    # A schedule with a strip of each tint (INT/EXT by day and night, each with its synopsis, the smaller text on the
+    # tint), a banner, a cast member in the scene (a row of the day out of days, a cast call) and a call sheet, made
+    # before any page opens
     client = slate_app.session_client("alice")
     year = 2040 + secrets.randbelow(40)
-    scene = client.post("/api/scenes/", {"production": production, "number": f"X{secrets.token_hex(3).upper()}", "int_ext": "EXT",
-                                         "location": "QUARRY", "time_of_day": "DAY"})
+    scenes = [client.post("/api/scenes/", {"production": production, "number": f"X{secrets.token_hex(3).upper()}", "int_ext": int_ext,
+                                           "location": "QUARRY", "time_of_day": time_of_day, "synopsis": "Dust hangs over the cut face."})
+              for int_ext, time_of_day in (("EXT", "DAY"), ("EXT", "NIGHT"), ("INT", "DAY"), ("INT", "NIGHT"))]
+    scene = scenes[0]
     actor = client.post("/api/cast-members/", {"production": production, "name": "Ines Quarry", "cast_id": 90 + secrets.randbelow(900)})
     client.post("/api/characters/", {"production": production, "name": f"FOREMAN {secrets.token_hex(2).upper()}",
                                      "cast_member": actor["id"], "scenes": [scene["id"]]})
     day = client.post("/api/shoot-days/", {"production": production, "date": f"{year}-09-01"})
-    client.post("/api/strips/", {"shoot_day": day["id"], "kind": "scene", "scene": scene["id"]})
+    for each in scenes:
+        client.post("/api/strips/", {"shoot_day": day["id"], "kind": "scene", "scene": each["id"]})
     client.post("/api/strips/", {"shoot_day": day["id"], "kind": "banner", "text": "COMPANY MOVE"})
     sheet = client.post("/api/call-sheets/", {"production": production, "shoot_day": day["id"]})
     number = client.get(f"/api/shoot-days/{day['id']}/")["number"]

@@ -401,7 +401,8 @@ function StripBody({ strip, menu, handle, overlay, compact }: { strip: Strip; me
       </Tooltip>
       <div style={{ flex: 1, minWidth: 0 }}>
         <Text size="sm" fw={600} truncate>{strip.location || "—"}</Text>
-        {strip.synopsis && <Text size="xs" c="dimmed" truncate visibleFrom="sm">{strip.synopsis}</Text>}
+        {/* In the text's own colour: "dimmed" grey on the tinted strips (EXT night's green, INT night's blue) is under 4.5:1 */}
+        {strip.synopsis && <Text size="xs" truncate visibleFrom="sm">{strip.synopsis}</Text>}
       </div>
       <Text size="sm" fw={600} w={compact ? 40 : 50} ta="right" style={{ flexShrink: 0 }} data-testid="strip-eighths">{eighths(strip.page_eighths ?? 0)}</Text>
       <Text size="sm" w={compact ? 44 : 86} ta="right" style={{ flexShrink: 0 }} truncate data-testid="strip-cast" title="Cast ids">{(strip.cast_ids ?? []).join(", ") || "—"}</Text>
