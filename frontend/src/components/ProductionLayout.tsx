@@ -1,7 +1,7 @@
 import { ActionIcon, AppShell, Burger, Center, Group, NavLink, Stack, Text, useMantineColorScheme } from "@mantine/core";
 import { useDisclosure, useMediaQuery } from "@mantine/hooks";
 import { IconBoxMultiple, IconCalendarEvent, IconClipboardList, IconClipboardText, IconLayoutKanban, IconLayoutDashboard, IconMovie, IconMoon, IconNotebook, IconPalette, IconScript, IconSun, IconUsers, IconListDetails, IconShieldLock } from "@tabler/icons-react";
-import { useDeferredValue } from "react";
+import { memo, useDeferredValue } from "react";
 import { Link, NavLink as RouterNavLink, Outlet, useLocation } from "react-router-dom";
 import { ApiError } from "../api/client";
 import { useProduction } from "../api/hooks";
@@ -38,6 +38,22 @@ export function ColorSchemeToggle() {
     </ActionIcon>
   );
 }
+
+/**
+ * The header's tools: what is waiting to be sent, the connection, notifications, theme, account. Each follows its own
+ * state; none is rendered again with the frame (its production, route or navbar: two dozen times during a start-up).
+ */
+const FrameTools = memo(function FrameTools() {
+  return (
+    <Group wrap="nowrap" gap="sm">
+      <OutboxStatus />
+      <ConnectionIndicator />
+      <NotificationBell />
+      <ColorSchemeToggle />
+      <UserMenu />
+    </Group>
+  );
+});
 
 /** The frame of every production screen: header (title, connection, theme, user), navigation, and the stream subscription. */
 export function ProductionLayout() {
@@ -77,13 +93,7 @@ export function ProductionLayout() {
             <Text component={Link} to="/" fw={800} c="yellow" style={{ letterSpacing: "0.08em" }}>SLATE</Text>
             <Text fw={600} truncate maw={{ base: "32vw", sm: 360 }} data-testid="production-title">{production.data?.title ?? "…"}</Text>
           </Group>
-          <Group wrap="nowrap" gap="sm">
-            <OutboxStatus />
-            <ConnectionIndicator />
-            <NotificationBell />
-            <ColorSchemeToggle />
-            <UserMenu />
-          </Group>
+          <FrameTools />
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" id="production-navigation" aria-label="Production" inert={narrow && !opened}>

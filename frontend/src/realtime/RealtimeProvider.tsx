@@ -15,6 +15,8 @@ interface RealtimeState {
 }
 
 const RealtimeContext = createContext<RealtimeState | null>(null);
+/** The client alone: it never changes, so its users are not rendered again with each status or presence change. */
+const RealtimeClientContext = createContext<RealtimeClient | null>(null);
 
 declare global {
   interface Window { __slateRealtime?: RealtimeClient }
@@ -56,7 +58,11 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   }, [client]);
 
   const value = useMemo(() => ({ client, status, presence }), [client, status, presence]);
-  return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
+  return (
+    <RealtimeClientContext.Provider value={client}>
+      <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>
+    </RealtimeClientContext.Provider>
+  );
 }
 
 export function useRealtime(): RealtimeState {
@@ -65,9 +71,16 @@ export function useRealtime(): RealtimeState {
   return value;
 }
 
+/** The tab's realtime client, without its status or presence (which change during every start-up). */
+export function useRealtimeClient(): RealtimeClient {
+  const client = useContext(RealtimeClientContext);
+  if (!client) throw new Error("useRealtimeClient outside RealtimeProvider");
+  return client;
+}
+
 /** Subscribe to a production's stream while the component is mounted. */
 export function useProductionStream(production: Id | undefined): void {
-  const { client } = useRealtime();
+  const client = useRealtimeClient();
   useEffect(() => {
     if (production === undefined) return;
     client.subscribe(production);

@@ -14,6 +14,7 @@ import { getOutbox, usePendingPhotos, useShown } from "../../offline/runtime";
 import { notePhoto, noteCreate, noteUpdate } from "../../offline/writes";
 import { photoProblem } from "./photo";
 import { when } from "./time";
+import { growingTextarea } from "../../components/growingTextarea";
 
 /** apps/continuity/models.py ContinuityCategory. */
 export const CATEGORIES: { value: ContinuityCategory; label: string; color: string }[] = [
@@ -146,7 +147,7 @@ function NoteForm({ sceneId }: { sceneId: Id }) {
           <Checkbox label="Flag: needs attention before the next setup" checked={flagged} onChange={(e) => setFlagged(e.currentTarget.checked)}
             error={fields.flagged} data-testid="note-flagged" mt={{ base: 0, sm: 32 }} miw={220} size="md" />
         </Group>
-        <Textarea label="Note" placeholder="Jacket open, left hand holds the cup, hair behind right ear…" autosize minRows={3} maxRows={12}
+        <Textarea label="Note" placeholder="Jacket open, left hand holds the cup, hair behind right ear…" {...growingTextarea(3, 12)}
           value={body} onChange={(e) => setBody(e.currentTarget.value)} error={fields.body} data-testid="note-body"
           onKeyDown={(e) => { if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) { e.preventDefault(); void submit(); } }} />
         <div role="group" aria-labelledby={`${photoIds}-label`}>

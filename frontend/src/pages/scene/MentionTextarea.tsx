@@ -2,6 +2,7 @@
 import { Box, Paper, Text, Textarea, UnstyledButton, type TextareaProps } from "@mantine/core";
 import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import { activeMention, insertMention, suggestMembers, type ActiveMention, type Mentionable } from "./mentions";
+import { growingTextarea } from "../../components/growingTextarea";
 
 interface Props extends Omit<TextareaProps, "value" | "onChange"> {
   value: string;
@@ -62,7 +63,7 @@ export function MentionTextarea({ value, onChange, members, onSubmit, onKeyDown,
 
   return (
     <Box pos="relative">
-      <Textarea ref={ref} autosize minRows={2} maxRows={10} {...rest} value={value}
+      <Textarea ref={ref} {...growingTextarea(2, 10)} {...rest} value={value}
         onChange={(e) => { onChange(e.currentTarget.value); track(e.currentTarget.value, e.currentTarget.selectionStart); }}
         onKeyDown={keyDown}
         onKeyUp={(e) => { if (!["ArrowDown", "ArrowUp", "Enter", "Tab", "Escape"].includes(e.key)) track(e.currentTarget.value, e.currentTarget.selectionStart); }}

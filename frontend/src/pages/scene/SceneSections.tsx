@@ -3,7 +3,7 @@
 // status, synopsis) paints without waiting for their code or their data.
 import { Box, Grid, Stack, VisuallyHidden } from "@mantine/core";
 import type { UseQueryResult } from "@tanstack/react-query";
-import { memo, useEffect, useState } from "react";
+import { memo, useDeferredValue, useEffect, useState } from "react";
 import { useBreakdownSuggestions, useComments, useNotes, useShots, useTakes } from "../../api/hooks";
 import type { Id } from "../../api/types";
 import { useBrowserOnline } from "../../offline/status";
@@ -36,7 +36,10 @@ export const SceneSections = memo(function SceneSections({ productionId, sceneId
     const timer = window.setTimeout(() => setWaited(true), WAIT_FOR_LISTS_MS);
     return () => window.clearTimeout(timer);
   }, [loading]);
-  if (loading) return <SectionsLoading />;
+  // The lists' arrival renders synchronously (a query's result comes through useSyncExternalStore): the sections'
+  // first render, the largest of the page, is moved to a transition, which React renders in slices between frames.
+  const shown = useDeferredValue(!loading, false);
+  if (!shown) return <SectionsLoading />;
   return (
     <Grid gap="md">
       <Grid.Col span={{ base: 12, xl: 7 }}>
