@@ -1,6 +1,6 @@
 // Focus after a move: a card or strip that moved to another column or day is mounted anew there, so the control that had
 // focus is gone and focus would fall to <body>. The screen asks for a control by key; the control takes focus when it shows.
-import { useCallback, useEffect, useState, type RefObject } from "react";
+import { useCallback, useEffect, useMemo, useState, type RefObject } from "react";
 
 export interface FocusRequest {
   /** The key of the control that should take focus next, or null. */
@@ -28,7 +28,8 @@ export function useFocusRequest(): FocusRequest {
     };
   }, [wanted]);
   const done = useCallback(() => setWanted(null), []);
-  return { wanted, request: setWanted, done };
+  // The same object until the request changes: memoised cards and strips that take it are not rendered again for nothing.
+  return useMemo(() => ({ wanted, request: setWanted, done }), [wanted, done]);
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 } from "@mantine/core";
 import { useMergedRef } from "@mantine/hooks";
 import { IconDotsVertical, IconSearch, IconX } from "@tabler/icons-react";
-import { useDeferredValue, useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
+import { memo, useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { useScenes } from "../api/hooks";
 import { keys } from "../api/keys";
@@ -98,6 +98,11 @@ export function Board() {
     void saver.save(scene, { status }).then((kept) => { if (!kept && refocus) focus.request(focusKey(refocus, scene.id, scene.status)); });
   }
 
+  // The cards' menu moves through one callback for the board's life (the cards are memoised; `move` is new each render).
+  const latestMove = useRef(move);
+  useLayoutEffect(() => { latestMove.current = move; });
+  const moveFromMenu = useCallback((scene: Scene, to: SceneStatus) => latestMove.current(scene, to, "menu"), []);
+
   function onDragStart(event: DragStartEvent) {
     setDragging(byId.get(String(event.active.id)) ?? null);
   }
@@ -142,7 +147,7 @@ export function Board() {
           style={{ overflowX: "auto", overflowY: "hidden", overscrollBehaviorX: "contain" }}>
           <Group align="flex-start" wrap="nowrap" gap="sm" pb="sm">
             {SCENE_STATUSES.map((status) => (
-              <Column key={status} status={status} scenes={columns[status]} saving={saver.saving} onMove={(scene, to) => move(scene, to, "menu")} focus={focus} />
+              <Column key={status} status={status} scenes={columns[status]} saving={saver.saving} onMove={moveFromMenu} focus={focus} />
             ))}
           </Group>
         </div>
@@ -212,9 +217,11 @@ function Column({ status, scenes, saving, onMove, focus }: {
 
 /**
  * A card on the board: picked up anywhere with the mouse, pen or a held finger; with the keyboard from its drag handle.
- * The card itself is no control: its handle, its link to the scene and its status menu are three.
+ * The card itself is no control: its handle, its link to the scene and its status menu are three. Memoised: rendered
+ * again when its scene, its saving state or the focus request change, not with each render of the board (a change of
+ * another scene, the outbox, the filters' input: each re-rendered every card).
  */
-function DraggableCard({ scene, saving, onMove, focus }: {
+const DraggableCard = memo(function DraggableCard({ scene, saving, onMove, focus }: {
   scene: Scene; saving: boolean; onMove: (scene: Scene, status: SceneStatus) => void; focus: FocusRequest;
 }) {
   const { setNodeRef, setActivatorNodeRef, attributes, listeners, isDragging } = useDraggable({
@@ -231,7 +238,7 @@ function DraggableCard({ scene, saving, onMove, focus }: {
         handle={<DragHandle label={`Move scene ${scene.number}`} handleRef={handleRef} attributes={attributes} keyboard={keyboard} height={44} />} />
     </div>
   );
-}
+});
 
 const noSelect: CSSProperties = { userSelect: "none", WebkitUserSelect: "none", WebkitTouchCallout: "none" };
 
