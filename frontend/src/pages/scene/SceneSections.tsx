@@ -1,6 +1,6 @@
-// The scene page's parts below its header, in a chunk of their own (ScenePage.tsx loads it beside the scene): shots
-// and takes, continuity notes, the AI breakdown and the comments, and the "Assigned" picker. The header (slugline,
-// status, synopsis) paints without waiting for their code or their data.
+// The scene page's parts below its header, in a chunk of their own (ScenePage.tsx asks for it once the header has
+// painted and the browser is idle): shots and takes, continuity notes, the AI breakdown and the comments, and the
+// "Assigned" picker. The header (slugline, status, synopsis) paints without waiting for their code or their data.
 import { Box, Grid, Stack, VisuallyHidden } from "@mantine/core";
 import type { UseQueryResult } from "@tanstack/react-query";
 import { memo, useDeferredValue, useEffect, useState } from "react";
@@ -20,7 +20,7 @@ const WAIT_FOR_LISTS_MS = 2000;
 /**
  * Shots and continuity on the left, breakdown and comments on the right (one column below xl). Rendered again only
  * when its props or its own queries change, not with each render of the page (the scene, its presence, its saves:
- * ten times during a load, each one re-running the sections' textareas' autosize measurements).
+ * ten times during a load).
  */
 export const SceneSections = memo(function SceneSections({ productionId, sceneId, canWrite }: { productionId: Id; sceneId: Id; canWrite: boolean }) {
   // All four at once, once their lists are in: one after another, each list arriving pushed the sections below it down
@@ -59,6 +59,6 @@ export const SceneSections = memo(function SceneSections({ productionId, sceneId
 });
 
 /** What shows where the sections go while their code or their lists load: room for them, and a status that says so. */
-export function SectionsLoading() {
+function SectionsLoading() {
   return <Box mih={400} role="status"><VisuallyHidden>Loading…</VisuallyHidden></Box>;
 }
