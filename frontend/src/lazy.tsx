@@ -49,9 +49,20 @@ export function lazyComponent<M, P = object>(load: () => Promise<M>, pick: (modu
 export function preloadWhenIdle(component: { preload: () => Promise<unknown> }): void {
   if (idlePreloads.has(component)) return;
   idlePreloads.add(component);
-  const load = () => void component.preload().catch(() => idlePreloads.delete(component));
-  if (typeof window.requestIdleCallback === "function") window.requestIdleCallback(load, { timeout: 5000 });
-  else window.setTimeout(load, 2000);
+  whenIdle(() => void component.preload().catch(() => idlePreloads.delete(component)), 5000, 2000);
+}
+
+/**
+ * Call `run` when the browser is next idle (requestIdleCallback, at most `timeoutMs` milliseconds on), or after
+ * `fallbackMs` where there is no requestIdleCallback (Safari). Answers a function that cancels the call.
+ */
+function whenIdle(run: () => void, timeoutMs: number, fallbackMs: number): () => void {
+  if (typeof window.requestIdleCallback === "function") {
+    const handle = window.requestIdleCallback(run, { timeout: timeoutMs });
+    return () => window.cancelIdleCallback(handle);
+  }
+  const timer = window.setTimeout(run, fallbackMs);
+  return () => window.clearTimeout(timer);
 }
 
 const idlePreloads = new Set<{ preload: () => Promise<unknown> }>();
@@ -85,12 +96,7 @@ export function useWhenIdle(ready = true, timeoutMs = 2000): boolean {
   const [idle, setIdle] = useState(false);
   useEffect(() => {
     if (idle || !ready) return;
-    if (typeof window.requestIdleCallback === "function") {
-      const handle = window.requestIdleCallback(() => setIdle(true), { timeout: timeoutMs });
-      return () => window.cancelIdleCallback(handle);
-    }
-    const timer = window.setTimeout(() => setIdle(true), 500);
-    return () => window.clearTimeout(timer);
+    return whenIdle(() => setIdle(true), timeoutMs, 500);
   }, [idle, ready, timeoutMs]);
   return idle;
 }
