@@ -5,6 +5,7 @@ import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 import { defineConfig, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
 import { VitePWA, type ManifestOptions } from "vite-plugin-pwa";
+import { dailyPagesChunks } from "./config/dailyPagesChunks.ts";
 
 /** This build's id: the persisted query cache of another build is discarded (src/pwa/persist.ts, `buster`). */
 const BUILD_ID = new Date().toISOString();
@@ -110,12 +111,16 @@ function precompress(): Plugin {
   };
 }
 
+/** The scene board's, a scene's and the dashboard's shared modules in a few chunks, not thirty (config/dailyPagesChunks.ts). */
+const dailyPages = dailyPagesChunks();
+
 // Built into ../static/app/, served by Django (WhiteNoise) under /static/app/.
 export default defineConfig({
   plugins: [
     react(),
     mantineCssWithComponents(),
     precompress(),
+    dailyPages.plugin,
     // The service worker (src/pwa/sw.ts, with the push handlers of src/push/sw-push.js) is built into
     // static/app/sw.js with the precache list injected, and served by Django at /sw.js (scope "/");
     // the app registers it itself (src/pwa/register.ts). The manifest is written and linked from index.html.
@@ -143,8 +148,9 @@ export default defineConfig({
     outDir: "../static/app", emptyOutDir: true, manifest: true,
     // Everything the entry imports statically is in every page's first load anyway: one chunk of it ("shell") instead
     // of thirty small ones, which on HTTP/1.1 (`make run`) each cost a round trip over six connections. Same bytes.
-    rolldownOptions: { output: { codeSplitting: { groups: [{ name: "shell", tags: ["$initial"] }] } } },
+    // Then what the daily pages share, by the daily pages that use it (config/dailyPagesChunks.ts).
+    rolldownOptions: { output: { codeSplitting: { groups: [{ name: "shell", tags: ["$initial"], priority: 100 }, ...dailyPages.groups] } } },
   },
   server: { proxy: { "/api": "http://127.0.0.1:8000", "/ws": { target: "ws://127.0.0.1:8000", ws: true } } },
-  test: { environment: "jsdom", include: ["src/**/*.test.{ts,tsx}"], setupFiles: ["src/test/setup.ts"] },
+  test: { environment: "jsdom", include: ["src/**/*.test.{ts,tsx}", "config/**/*.test.ts"], setupFiles: ["src/test/setup.ts"] },
 });
