@@ -1,6 +1,6 @@
 // Code loaded the first time it is shown (React.lazy), for the pages (App.tsx) and the parts of the shell that are
 // seldom opened: each in a chunk of its own, which the service worker precaches like the rest (src/pwa/sw.ts).
-import { Component, lazy, useEffect, useState, type ComponentType, type ReactNode } from "react";
+import { Component, lazy, startTransition, useEffect, useState, type ComponentType, type ReactNode } from "react";
 
 /** A component in a chunk of its own: `preload()` starts loading it without showing it (the same load `lazy` awaits). */
 export type LazyComponent<P = object> = ComponentType<P> & { preload: () => Promise<unknown> };
@@ -42,14 +42,28 @@ export function lazyComponent<M, P = object>(load: () => Promise<M>, pick: (modu
 }
 
 /**
- * Load `component`'s chunk once the page has settled: when the browser is next idle (at most 5 s on), or after 2 s
- * where there is no requestIdleCallback (Safari). For parts that mount on first use (a menu, the notifications): the
- * first press then finds the code here. Once per component; a failed load is tried again on first use.
+ * Load `component`'s chunk once the page has settled: a second after the document's load event, when the browser is
+ * next idle (at most 5 s on), or after 2 s where there is no requestIdleCallback (Safari). For parts that mount on
+ * first use (a menu, the notifications): the first press then finds the code here. Not sooner: between the page's
+ * first requests the browser is idle too, and a menu's code fetched then shares a tablet's slow link with the page's
+ * own data and code (docs/performance.md, "Fifth pass"). Once per component; a failed load is tried again on first use.
  */
 export function preloadWhenIdle(component: { preload: () => Promise<unknown> }): void {
   if (idlePreloads.has(component)) return;
   idlePreloads.add(component);
-  whenIdle(() => void component.preload().catch(() => idlePreloads.delete(component)), 5000, 2000);
+  afterLoad(SETTLE_MS, () => whenIdle(() => void component.preload().catch(() => idlePreloads.delete(component)), 5000, 2000));
+}
+
+/** How long after the document's load event the page counts as settled for `preloadWhenIdle`. */
+const SETTLE_MS = 1000;
+
+/** Call `run` `delayMs` after the document's load event (at once plus `delayMs` when it has fired already). */
+function afterLoad(delayMs: number, run: () => void): void {
+  if (document.readyState === "complete") {
+    window.setTimeout(run, delayMs);
+    return;
+  }
+  window.addEventListener("load", () => window.setTimeout(run, delayMs), { once: true });
 }
 
 /**
@@ -99,4 +113,27 @@ export function useWhenIdle(ready = true, timeoutMs = 2000): boolean {
     return whenIdle(() => setIdle(true), timeoutMs, 500);
   }, [idle, ready, timeoutMs]);
   return idle;
+}
+
+/**
+ * False on a component's first render, then true once the browser has painted what that render committed (a frame's
+ * requestAnimationFrame callback runs before its paint; a task queued from it runs after), set in a transition: for
+ * the bulk of a page (the board's cards) after its frame and title are on screen, so a tablet sees the page's heading
+ * without waiting for the whole render. A nested useDeferredValue cannot do this: inside a render that is itself
+ * deferred (a page shown once its production is in) React gives the final value at once.
+ */
+export function useAfterPaint(): boolean {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    if (painted) return;
+    let timer = 0;
+    const frame = window.requestAnimationFrame(() => {
+      timer = window.setTimeout(() => startTransition(() => setPainted(true)), 0);
+    });
+    return () => {
+      window.cancelAnimationFrame(frame);
+      window.clearTimeout(timer);
+    };
+  }, [painted]);
+  return painted;
 }

@@ -44,6 +44,27 @@ const note = (body: string) => noteCreate({ production: 1, scene: scene.id, cate
 const shot = { id: 11, scene: 3, production: 1, number: "12A" };
 
 describe("the outbox", () => {
+  it("tells its listeners only when what it shows changed, with the same snapshot until then", async () => {
+    const h = harness();
+    const stop = h.box.start();
+    await h.box.flush();
+    let told = 0;
+    const unsubscribe = h.box.subscribe(() => { told += 1; });
+    const before = h.box.getSnapshot();
+    h.box.setUser(me.id); // the same user again
+    h.box.kick();
+    await h.box.flush();
+    expect(told).toBe(0);
+    expect(h.box.getSnapshot()).toBe(before);
+
+    h.setOnline(false);
+    await h.box.enqueue(note("Jacket open"));
+    expect(told).toBeGreaterThan(0);
+    expect(h.box.getSnapshot().items.map((i) => i.label)).toEqual(["Continuity note: Jacket open"]);
+    unsubscribe();
+    stop();
+  });
+
   it("sends writes made offline in the order they were made, each with its own key, when the network returns", async () => {
     const h = harness();
     h.setOnline(false);

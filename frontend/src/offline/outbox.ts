@@ -381,11 +381,21 @@ export class Outbox {
     if (broadcast) this.channel?.postMessage("changed");
   }
 
+  /**
+   * A new snapshot for the listeners (React's useSyncExternalStore), only when something in it changed: each screen
+   * that shows the outbox (every board card's list, the scene page) renders again with a new one, synchronously.
+   * Start-up (the queue read, the user set, the stream live) used to send five equal snapshots in a row.
+   */
   private notify(): void {
-    const items = this.mine();
-    this.snapshot = {
-      items, ids: idMap(this.sent), blocked: blockers(items, this.sent), retryAt: this.retryAt, problem: this.problem, ready: this.ready,
-    };
+    const before = this.snapshot;
+    const mine = this.mine();
+    const fresh = idMap(this.sent);
+    const items = mine.length === before.items.length && mine.every((item, at) => item === before.items[at]) ? before.items : mine;
+    const ids = fresh.size === before.ids.size && [...fresh].every(([temp, server]) => before.ids.get(temp) === server) ? before.ids : fresh;
+    if (items === before.items && ids === before.ids && this.retryAt === before.retryAt && this.problem === before.problem
+      && this.ready === before.ready) return;
+    const blocked = items === before.items && ids === before.ids ? before.blocked : blockers(items, this.sent);
+    this.snapshot = { items, ids, blocked, retryAt: this.retryAt, problem: this.problem, ready: this.ready };
     for (const listener of this.listeners) listener();
   }
 }

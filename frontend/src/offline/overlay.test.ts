@@ -19,6 +19,15 @@ function item(overrides: Partial<OutboxItem>): OutboxItem {
 const listKey = keys.notes(3);
 
 describe("overlayList", () => {
+  it("answers the list itself when nothing waiting touches it, so what is memoised on it stays", () => {
+    const list = [server(1, "Coat on"), server(2, "Hat on")];
+    const elsewhere = item({ id: "u", target: 9, body: { flagged: true, version: 1 } }); // another note
+    const otherEntity = item({ id: "t", entity: "take", target: 1, body: { notes: "NG", version: 1 } });
+    expect(overlayList(list, [elsewhere, otherEntity], "continuity_note", listKey, new Map())).toBe(list);
+    expect(overlayList(list, [item({ id: "v", target: 1, body: { flagged: true, version: 1 } })], "continuity_note", listKey, new Map()))
+      .not.toBe(list);
+  });
+
   it("adds a pending create to its list and applies pending updates, marked with their state", () => {
     const create = item({ id: "c", kind: "note.create", method: "POST", tempId: -5e12, listKey, body: { scene: 3, body: "Hat on", category: "wardrobe" },
       optimistic: { ...server(0, "Hat on"), id: -5e12, version: 0 } });

@@ -39,7 +39,8 @@ const sameKey = (a: readonly unknown[] | undefined, b: readonly unknown[]) => a 
 /**
  * `list` (the cached list at `listKey`) as it should show: each pending update of an `entity` in it applied (its body
  * without `version`), each pending create for that list appended as its optimistic object. `ids` maps temp ids to the
- * server's (an edit of an offline take made before the take was sent). Sorted by `sortKey` when given.
+ * server's (an edit of an offline take made before the take was sent). Sorted by `sortKey` when given. `list` itself
+ * (the same array) when nothing waiting touches it and there is no `sortKey`: what is memoised on it stays.
  */
 export function overlayList<T extends { id: Id }>(
   list: readonly T[] | undefined, items: readonly OutboxItem[], entity: OutboxEntity, listKey: readonly unknown[],
@@ -47,6 +48,7 @@ export function overlayList<T extends { id: Id }>(
 ): Shown<T>[] | undefined {
   if (!list) return undefined;
   const out: Shown<T>[] = [...list];
+  let changed = false;
   const index = new Map(out.map((x, i) => [x.id, i]));
   for (const item of items) {
     if (item.entity !== entity) continue;
@@ -56,6 +58,7 @@ export function overlayList<T extends { id: Id }>(
       if (mapped !== undefined && index.has(mapped as Id)) continue;
       index.set(item.tempId as Id, out.length);
       out.push({ ...(item.optimistic as unknown as T), _outbox: mark(undefined, item, true) });
+      changed = true;
       continue;
     }
     if (item.target == null || item.optimistic) continue;
@@ -66,7 +69,10 @@ export function overlayList<T extends { id: Id }>(
     delete changes.version;
     const current = out[at] as Shown<T>;
     out[at] = { ...current, ...changes, _outbox: mark(current._outbox, item) };
+    changed = true;
   }
+  // Nothing waiting touches this list: the list itself, so what is memoised on it stays (the board's columns and cards).
+  if (!changed && !sortKey) return list as Shown<T>[];
   if (sortKey) out.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
   return out;
 }

@@ -25,6 +25,7 @@ import { useFocusRequest, useTakeFocus, type FocusRequest } from "../dnd/useFocu
 import { distinctValues, filterScenes, groupByStatus, hasFilters, intExtOptions, parseFilters, writeFilters, type BoardFilters } from "./scene/filters";
 import { useSceneSave } from "./scene/useSceneSave";
 import { PageTitle } from "../components/PageFrame";
+import { useAfterPaint } from "../lazy";
 import { scrollRegionProps, useOverflows } from "../components/ScrollRegion";
 import { MenuOnDemand } from "../components/menus/MenuOnDemand";
 
@@ -60,6 +61,11 @@ const instructions: ScreenReaderInstructions = {
 /** Which control of a card should take focus once the card shows in `status` (after a move from its menu or by keyboard). */
 const focusKey = (target: "menu" | "handle", scene: Id, status: SceneStatus) => `${target}:${scene}@${status}`;
 
+/** The sensors' options (dnd-kit): a drag starts after 6 px with a mouse or pen, after a 150 ms hold on a touch screen. */
+const MOUSE_AND_PEN = { activationConstraint: { distance: 6 } };
+const TOUCH = { activationConstraint: { delay: 150, tolerance: 5 } };
+const KEYBOARD = { coordinateGetter: columnCoordinates };
+
 /** /productions/:id/board — filters live in the query string (?loc=&ie=&tod=&q=) so a link can be shared. */
 export function Board() {
   const productionId = useProductionId();
@@ -72,15 +78,19 @@ export function Board() {
   // With no card shown (none yet, or none that the filters let through), nothing in the columns takes focus: they do.
   const [columnsRef, overflows] = useOverflows<HTMLDivElement>();
 
+  // dnd-kit keeps the sensors while their options are the same objects: new ones each render would give every card a
+  // new drag context, and every card would render again with each render of the board.
   const sensors = useSensors(
-    useSensor(MouseAndPenSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: 150, tolerance: 5 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: columnCoordinates }),
+    useSensor(MouseAndPenSensor, MOUSE_AND_PEN),
+    useSensor(TouchSensor, TOUCH),
+    useSensor(KeyboardSensor, KEYBOARD),
   );
 
   // The cards render in a transition (React time-slices it: a tablet's main thread is never held for the whole
-  // board), after the frame — the title, filters and columns — has painted; docs/performance.md.
-  const data = useDeferredValue(scenes.data ?? null, null) ?? undefined;
+  // board), after the board's title has painted (useAfterPaint); docs/performance.md.
+  const painted = useAfterPaint();
+  const deferred = useDeferredValue(scenes.data ?? null, null) ?? undefined;
+  const data = painted ? deferred : undefined;
   // The server's scenes with this tablet's waiting changes on them (a status moved offline shows in its new column).
   const shown = useShown("scene", keys.scenes(productionId), data);
   const all = useMemo(() => shown ?? [], [shown]);
@@ -121,7 +131,7 @@ export function Board() {
   };
 
   const title = <PageTitle>Scene board</PageTitle>;
-  if (scenes.error && !data) return <Stack gap="sm">{title}<Alert color="red" title="The scenes could not be loaded">{scenes.error.message}</Alert></Stack>;
+  if (scenes.error && !deferred) return <Stack gap="sm">{title}<Alert color="red" title="The scenes could not be loaded">{scenes.error.message}</Alert></Stack>;
   if (!data) {
     return (
       <Stack gap="sm">
@@ -187,7 +197,8 @@ function FilterBar({ scenes, filters, setFilter, clear }: {
   );
 }
 
-function Column({ status, scenes, saving, onMove, focus }: {
+/** A status's column. Memoised: its scenes, the saving set and the callbacks keep their identity until they change. */
+const Column = memo(function Column({ status, scenes, saving, onMove, focus }: {
   status: SceneStatus; scenes: Scene[]; saving: ReadonlySet<Id>; onMove: (scene: Scene, status: SceneStatus) => void; focus: FocusRequest;
 }) {
   const { setNodeRef, isOver } = useDroppable({ id: status });
@@ -213,7 +224,7 @@ function Column({ status, scenes, saving, onMove, focus }: {
       </Stack>
     </Paper>
   );
-}
+});
 
 /**
  * A card on the board: picked up anywhere with the mouse, pen or a held finger; with the keyboard from its drag handle.

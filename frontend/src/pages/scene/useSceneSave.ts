@@ -20,7 +20,9 @@ export interface SceneSaver {
 
 export function useSceneSave(): SceneSaver {
   const { items } = useOutbox();
-  const saving = useMemo(() => new Set(items.filter((i) => i.entity === "scene" && i.state === "sending").map((i) => i.target as Id)), [items]);
+  // The same set until the scenes being sent change (the board's columns compare it by identity: memo).
+  const sending = items.filter((i) => i.entity === "scene" && i.state === "sending").map((i) => i.target as Id).join(",");
+  const saving = useMemo(() => new Set(sending ? sending.split(",").map(Number) : []), [sending]);
 
   async function save(base: Scene, changes: SceneChanges, options: { onResolved?: (saved: Scene, kept: boolean) => void } = {}): Promise<boolean> {
     try {
