@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
+from functools import lru_cache
+from html import escape
 from pathlib import Path
 
 from django.conf import settings
@@ -10,6 +14,7 @@ from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.views import defaults
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from apps.core.csrf import ensure_csrf_cookie_once
@@ -20,18 +25,59 @@ def spa_index_path() -> Path:
     return Path(settings.BASE_DIR) / "static" / "app" / "index.html"
 
 
+def page_preloads_path() -> Path:
+    """The build's table of the daily pages' code (frontend/config/dailyPagesChunks.ts, `pagePreloads`)."""
+    return spa_index_path().with_name("page-preloads.json")
+
+
+@lru_cache(maxsize=4)
+def _page_preloads(path: Path, mtime_ns: int) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    """The table at `path` as (route regex, module URLs) pairs; read once per build (its mtime is in the cache key)."""
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+        pages = [(str(page["path"]), tuple(str(url) for url in page["modules"])) for page in table["pages"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()  # no table, or not one this code reads: the page loads its code after the shell, as before
+    return tuple((route_regex(pattern), modules) for pattern, modules in pages)
+
+
+def route_regex(pattern: str) -> re.Pattern[str]:
+    """A React Router path (`/productions/:productionId/board`) as a regex of the paths it matches: each `:param` one
+    path segment, an optional trailing slash (https://reactrouter.com/start/library/routing#dynamic-segments)."""
+    return re.compile("^" + re.sub(r":[A-Za-z_]\w*", "[^/]+", re.escape(pattern)) + "/?$")
+
+
+def page_preload_links(request_path: str) -> str:
+    """`<link rel="modulepreload">` tags for the code of the page at `request_path` when it is a daily page (the scene
+    board, a scene, the dashboard), else "". The browser then fetches that code beside the shell's instead of once the
+    shell has run (docs/performance.md, "Fifth pass"). Only URLs the build wrote are used, HTML-escaped."""
+    table_path = page_preloads_path()
+    try:
+        mtime = table_path.stat().st_mtime_ns
+    except OSError:
+        return ""
+    for route, modules in _page_preloads(table_path, mtime):
+        if route.match(request_path):
+            return "".join(f'<link rel="modulepreload" crossorigin href="{escape(url)}">' for url in modules if url.startswith("/static/"))
+    return ""
+
+
 @require_safe
+@gzip_page
 def spa(request, *args, **kwargs):
     """The browser app (React) at `/` and at every deep link (`/productions/7/board`, `/signin`, `/invitations/<token>`…).
 
     Its `index.html` is read from disk on every request, so a new frontend build is live without a
     restart; the app's router then shows the page the path names. The page names the current
     build's hashed assets, so browsers keep it but ask again each time (`Cache-Control: no-cache`
-    with an `ETag` of its bytes: a 304 while the build is the same); not `no-store`, which keeps a
+    with an `ETag` of its bytes: a 304 while the build is the same); the scene board, a scene page and the
+    dashboard also name their own code in it (`page_preload_links`); not `no-store`, which keeps a
     page out of the browsers' back/forward cache (the page holds nothing personal: the data comes
     from the API). Sets the CSRF cookie the app sends back as `X-CSRFToken` when the browser has
-    none (`ensure_csrf_cookie_once`). Until the frontend is built the answer is a 503 page that says
-    how to build it (never cached).
+    none (`ensure_csrf_cookie_once`). The page carries the shell's stylesheet (60 KB: frontend/vite.config.ts,
+    `inlineEntryCss`), so it is sent gzipped to a browser that takes it (Django's `gzip_page`; the page holds no
+    secret for BREACH to find: the CSRF token is in the cookie). Until the frontend is built the answer is a 503
+    page that says how to build it (never cached).
     """
     ensure_csrf_cookie_once(request)
     try:
@@ -44,6 +90,9 @@ def spa(request, *args, **kwargs):
         )
         add_never_cache_headers(response)
         return response
+    links = page_preload_links(request.path)
+    if links:
+        html = html.replace(b"</head>", links.encode() + b"</head>", 1)
     etag = quote_etag(hashlib.sha256(html).hexdigest()[:32])
     response = get_conditional_response(request, etag=etag) or HttpResponse(html, content_type="text/html; charset=utf-8")
     response["ETag"] = etag

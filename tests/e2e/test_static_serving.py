@@ -82,7 +82,8 @@ def test_the_apps_page_is_revalidated_with_an_etag_and_sets_a_cookie_only_for_a_
     etag = first.headers["ETag"]
     assert etag and "csrftoken" in browser.cookies
 
-    again = browser.request("GET", "/productions/1/scenes/3", headers={"Accept": "text/html"})
+    # the same page for every production's board (the board's code named in it: test_the_daily_pages_name_their_code)
+    again = browser.request("GET", "/productions/7/board", headers={"Accept": "text/html"})
     assert again.status == 200 and again.body == first.body
     assert again.headers["ETag"] == etag
     assert again.headers.get_all("Set-Cookie") is None
@@ -90,6 +91,25 @@ def test_the_apps_page_is_revalidated_with_an_etag_and_sets_a_cookie_only_for_a_
     revalidated = browser.request("GET", "/productions/1/board", headers={"Accept": "text/html", "If-None-Match": etag})
     assert revalidated.status == 304 and revalidated.body == b""
     assert revalidated.headers.get_all("Set-Cookie") is None
+
+
+def test_the_daily_pages_name_their_code_in_the_page_and_it_is_served(server: SlateServer):
+    """The board, a scene and the dashboard: the page names their chunks (`<link rel="modulepreload">`, from the build's
+    page-preloads.json) after what index.html names itself, each a file of this build that the server sends; another
+    page names only what index.html does."""
+    preloads = re.compile(r'<link rel="modulepreload" crossorigin href="([^"]+)">')
+    browser = Http(server.base_url)
+    built = preloads.findall((APP / "index.html").read_text())
+    table = json.loads((APP / "page-preloads.json").read_text())
+    assert [page["path"] for page in table["pages"]] == [
+        "/productions/:productionId/board", "/productions/:productionId/scenes/:sceneId", "/productions/:productionId"]
+    for path, page in zip(["/productions/1/board", "/productions/1/scenes/3", "/productions/1"], table["pages"]):
+        html = browser.request("GET", path, headers={"Accept": "text/html"}).body.decode()
+        assert page["modules"] and preloads.findall(html) == built + page["modules"], path
+        for url in page["modules"]:
+            assert browser.request("GET", url, headers={"Accept": "*/*"}).status == 200, url
+    other = browser.request("GET", "/productions/1/script", headers={"Accept": "text/html"}).body.decode()
+    assert preloads.findall(other) == built
 
 
 @pytest.mark.parametrize("encoding", ["br", "gzip"])

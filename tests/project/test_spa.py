@@ -1,6 +1,10 @@
 """The browser app's pages: Django answers `/` and every deep link with the built React app's index.html."""
 from __future__ import annotations
 
+import gzip
+import json
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +121,60 @@ def test_api_admin_and_static_keep_their_own_urls(client, built_app):
     assert missing_static.status_code == 404
     assert BUILT_PAGE not in missing_static.content.decode()
     assert client.get("/ws/").status_code == 404
+
+
+PRELOADS = {"pages": [
+    {"path": "/productions/:productionId/board", "modules": ["/static/app/assets/Board-1.js", "/static/app/assets/daily-board-2.js"]},
+    {"path": "/productions/:productionId/scenes/:sceneId", "modules": ["/static/app/assets/ScenePage-3.js"]},
+    {"path": "/productions/:productionId", "modules": ["/static/app/assets/Dashboard-4.js", "https://elsewhere.example/x.js"]},
+]}
+
+
+def modulepreloads(response) -> list[str]:
+    """The URLs of the page's `<link rel="modulepreload">` tags, in order."""
+    return re.findall(r'<link rel="modulepreload" crossorigin href="([^"]+)">', response.content.decode())
+
+
+@pytest.fixture
+def built_app_with_preloads(built_app):
+    """The build with the daily pages' table (frontend/config/dailyPagesChunks.ts writes page-preloads.json)."""
+    (built_app.parent / "page-preloads.json").write_text(json.dumps(PRELOADS))
+    return built_app
+
+
+def test_the_daily_pages_name_their_own_code_in_the_page_and_other_pages_do_not(client, built_app_with_preloads):
+    board = client.get("/productions/1/board")
+    assert modulepreloads(board) == ["/static/app/assets/Board-1.js", "/static/app/assets/daily-board-2.js"]
+    assert board.content.decode().index("modulepreload") < board.content.decode().index("</head>")
+    assert modulepreloads(client.get("/productions/12/scenes/7/")) == ["/static/app/assets/ScenePage-3.js"]
+    # the dashboard's table also names a URL off the site: only the app's own static files are named
+    assert modulepreloads(client.get("/productions/12")) == ["/static/app/assets/Dashboard-4.js"]
+    for path in ["/signin", "/", "/productions/1/board/extra", "/productions/1/script", "/productions"]:
+        response = client.get(path)
+        assert response.status_code == 200
+        assert modulepreloads(response) == [], path
+
+
+def test_each_daily_page_has_its_own_etag_and_is_revalidated_with_it(client, built_app_with_preloads):
+    board = client.get("/productions/1/board")
+    scene = client.get("/productions/1/scenes/2")
+    assert board["ETag"] != scene["ETag"]
+    again = client.get("/productions/7/board", HTTP_IF_NONE_MATCH=board["ETag"])
+    assert again.status_code == 304
+
+
+def test_a_table_it_cannot_read_leaves_the_page_as_built(client, built_app):
+    (built_app.parent / "page-preloads.json").write_text('{"pages": [{"path": 3}]')  # cut short
+    response = client.get("/productions/1/board")
+    assert response.status_code == 200
+    assert response.content.decode() == BUILT_PAGE
+
+
+def test_the_page_is_sent_gzipped_to_a_browser_that_takes_it_and_still_revalidates(client, built_app):
+    built_app.write_text(BUILT_PAGE.replace("</head>", "<style>" + ".a{color:red}" * 100 + "</style></head>"))
+    answer = client.get("/productions/1/board", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert answer["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in answer["Vary"]
+    assert gzip.decompress(answer.content).decode() == built_app.read_text()
+    assert client.get("/productions/1/board", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=answer["ETag"]).status_code == 304
+    assert client.get("/productions/1/board").get("Content-Encoding") is None  # identity for a client that asks no coding
