@@ -51,9 +51,10 @@ function loads(chunk: OutputChunk): string[] {
   return [...names].sort();
 }
 
-beforeAll(async () => {
+/** Build `files` (over FILES) in a new folder with the daily pages' groups; the output chunks. */
+async function build(files: Record<string, string>): Promise<OutputChunk[]> {
   root = mkdtempSync(join(tmpdir(), "daily-chunks-"));
-  for (const [path, text] of Object.entries(FILES)) {
+  for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(root, path, ".."), { recursive: true });
     writeFileSync(join(root, path), text);
   }
@@ -63,9 +64,11 @@ beforeAll(async () => {
     codeSplitting: { groups: [{ name: "shell", tags: ["$initial"], priority: 100 }, ...daily.groups] },
   });
   await bundle.close();
-  chunks = output.filter((item): item is OutputChunk => item.type === "chunk");
-});
+  rmSync(root, { recursive: true, force: true });
+  return output.filter((item): item is OutputChunk => item.type === "chunk");
+}
 
+beforeAll(async () => { chunks = await build(FILES); });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("dailyPagesChunks", () => {
@@ -95,5 +98,23 @@ describe("dailyPagesChunks", () => {
   it("leaves the pages themselves in their own chunks", () => {
     expect(chunkOf("src/pages/Board.js")?.name).toBe("Board");
     expect(chunkOf("src/pages/Scene.js")?.name).toBe("Scene");
+  });
+});
+
+describe("dailyPagesChunks with a small set beside a large one", () => {
+  let saved: OutputChunk[] = [];
+  beforeAll(async () => {
+    saved = chunks;
+    // The helper the board and the scene share is now large: their chunk is worth a file, the board's alone (Card,
+    // a few bytes) is not, and goes into it.
+    chunks = await build({ ...FILES, "src/helper.js": `export const helper = () => ${JSON.stringify("x".repeat(5000))};` });
+  });
+  afterAll(() => { chunks = saved; });
+
+  it("puts a small set's modules in the chunk of the closest larger set", () => {
+    expect(chunkOf("src/helper.js")?.name).toBe("daily-board-scene");
+    expect(chunkOf("kit/Card.mjs")?.name).toBe("daily-board-scene");
+    expect(chunks.some((chunk) => chunk.name === "daily-board")).toBe(false);
+    expect(loads(chunkOf("src/pages/Board.js")!)).toEqual(["daily-board-scene"]);
   });
 });

@@ -25,6 +25,8 @@ export const DAILY_PAGES: Record<string, string> = {
   "src/pages/Board.tsx": "board",
   "src/pages/ScenePage.tsx": "scene",
   "src/pages/Dashboard.tsx": "dashboard",
+  // The scene page's shots, continuity, breakdown and comments: a chunk of their own, loaded after its header.
+  "src/pages/scene/SceneSections.tsx": "sections",
 };
 
 /** Where each daily page is (App.tsx's routes, React Router's `:param` syntax; src/dailyPages.test.ts checks they agree). */
@@ -33,6 +35,9 @@ export const DAILY_PAGE_PATHS: Record<string, string> = {
   "src/pages/ScenePage.tsx": "/productions/:productionId/scenes/:sceneId",
   "src/pages/Dashboard.tsx": "/productions/:productionId",
 };
+
+/** A set's shared modules smaller than this (bytes of code before minifying) go to a larger set's chunk. */
+const MERGE_BELOW_BYTES = 4096;
 
 /** The file the build writes for the server (apps/core/views.py, `spa`): each daily page's path and its code's URLs. */
 export const PAGE_PRELOADS_FILE = "page-preloads.json";
@@ -168,6 +173,8 @@ export function dailyPagesChunks(pages: Record<string, string> = DAILY_PAGES): {
 } {
   /** Module id → the chunk starts (the entry, each dynamically imported module) that reach it. */
   const reachedBy = new Map<string, Set<string>>();
+  /** A small set's chunk name → the larger set's whose chunk takes its modules. */
+  const target = new Map<string, string>();
   let entries = new Set<string>();
   const pageName = (id: string): string | undefined =>
     Object.entries(pages).find(([path]) => id.endsWith(`/${path}`))?.[1];
@@ -220,6 +227,23 @@ export function dailyPagesChunks(pages: Record<string, string> = DAILY_PAGES): {
           stack.push(...needs(id));
         }
       }
+
+      // A set's chunk of a few hundred bytes costs a round trip for almost nothing: its modules go to the chunk of the
+      // closest larger set (fewest pages more) that is not small itself, loaded by those pages anyway.
+      const bytes = new Map<string, number>();
+      for (const [id, info] of facts) {
+        const key = dailyReach(id).join("-");
+        if (key) bytes.set(key, (bytes.get(key) ?? 0) + (info.code?.length ?? 0));
+      }
+      target.clear();
+      for (const [key, size] of bytes) {
+        if (size >= MERGE_BELOW_BYTES) continue;
+        const members = key.split("-");
+        const into = [...bytes].filter(([other, otherSize]) => otherSize >= MERGE_BELOW_BYTES
+          && members.every((page) => other.split("-").includes(page)))
+          .sort(([a, aSize], [b, bSize]) => a.split("-").length - b.split("-").length || bSize - aSize)[0];
+        if (into) target.set(key, into[0]);
+      }
     },
   };
 
@@ -240,7 +264,10 @@ export function dailyPagesChunks(pages: Record<string, string> = DAILY_PAGES): {
   const groups = subsets.map((subset) => {
     const chunk = `daily-${subset.join("-")}`;
     return {
-      name: (moduleId: string) => (dailyReach(moduleId).join("-") === subset.join("-") ? chunk : null),
+      name: (moduleId: string) => {
+        const key = dailyReach(moduleId).join("-");
+        return key && (target.get(key) ?? key) === subset.join("-") ? chunk : null;
+      },
       debugName: chunk,
       priority: subset.length,
     };

@@ -116,24 +116,30 @@ export function useWhenIdle(ready = true, timeoutMs = 2000): boolean {
 }
 
 /**
- * False on a component's first render, then true once the browser has painted what that render committed (a frame's
- * requestAnimationFrame callback runs before its paint; a task queued from it runs after), set in a transition: for
- * the bulk of a page (the board's cards) after its frame and title are on screen, so a tablet sees the page's heading
- * without waiting for the whole render. A nested useDeferredValue cannot do this: inside a render that is itself
- * deferred (a page shown once its production is in) React gives the final value at once.
+ * 0 on a component's first render, then 1, 2 … up to `steps`: one more each time the browser has painted what the
+ * last render committed (a frame's requestAnimationFrame callback runs before its paint; a task queued from it runs
+ * after), each set in a transition. For a page's bulk in pieces after its frame and title (the board's cards, the scene
+ * page's sections one by one), so a tablet shows the page's heading first and no single commit holds it for long. A
+ * nested useDeferredValue cannot do this: inside a render that is itself deferred (a page shown once its production is
+ * in) React gives the final value at once. Counting starts again from where it is when `steps` grows.
  */
-export function useAfterPaint(): boolean {
-  const [painted, setPainted] = useState(false);
+export function usePaintedSteps(steps: number): number {
+  const [shown, setShown] = useState(0);
   useEffect(() => {
-    if (painted) return;
+    if (shown >= steps) return;
     let timer = 0;
     const frame = window.requestAnimationFrame(() => {
-      timer = window.setTimeout(() => startTransition(() => setPainted(true)), 0);
+      timer = window.setTimeout(() => startTransition(() => setShown((n) => Math.min(n + 1, steps))), 0);
     });
     return () => {
       window.cancelAnimationFrame(frame);
       window.clearTimeout(timer);
     };
-  }, [painted]);
-  return painted;
+  }, [shown, steps]);
+  return Math.min(shown, steps);
+}
+
+/** False on a component's first render, then true once the browser has painted it (`usePaintedSteps` of one). */
+export function useAfterPaint(): boolean {
+  return usePaintedSteps(1) >= 1;
 }

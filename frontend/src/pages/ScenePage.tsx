@@ -1,7 +1,7 @@
 // One scene: slugline, synopsis, status, who else is looking, shots and takes, continuity notes, comments.
 import { Alert, Anchor, Avatar, Badge, Box, type BoxProps, Button, Card, Center, Group, Loader, NativeSelect, Stack, Text, Textarea, Title, VisuallyHidden } from "@mantine/core";
 import { IconArrowLeft, IconPencil } from "@tabler/icons-react";
-import { Suspense, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { memo, startTransition, Suspense, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError } from "../api/client";
 import { useMe, useProduction, useScene } from "../api/hooks";
@@ -65,7 +65,7 @@ export function ScenePage() {
       <Header scene={s} saver={saver} productionId={productionId} />
       <ReviewBanner scene={s} saver={saver} canWrite={canWrite} />
       <Synopsis scene={s} saver={saver} />
-      <Later what="The shots, continuity notes, breakdown and comments" h={400}>
+      <Later what="The shots, continuity notes, breakdown and comments" h={400} load={SceneSections.preload}>
         <SceneSections productionId={productionId} sceneId={s.id} canWrite={canWrite} />
       </Later>
       {saver.dialog}
@@ -73,7 +73,8 @@ export function ScenePage() {
   );
 }
 
-function Header({ scene, saver, productionId }: { scene: Scene; saver: SceneSaver; productionId: Id }) {
+/** Memoised: the page renders again with each connection or presence change; this only with its scene or saver. */
+const Header = memo(function Header({ scene, saver, productionId }: { scene: Scene; saver: SceneSaver; productionId: Id }) {
   const saving = saver.saving.has(scene.id);
   return (
     <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
@@ -92,13 +93,13 @@ function Header({ scene, saver, productionId }: { scene: Scene; saver: SceneSave
         <NativeSelect label="Status" aria-label="Scene status" data={SCENE_STATUSES.map((v) => ({ value: v, label: statusLabel[v] ?? v }))}
           value={scene.status} disabled={saving} w={180} data-testid="scene-status"
           onChange={(e) => { const v = e.currentTarget.value; if (v !== scene.status) void saver.save(scene, { status: v as SceneStatus }); }} />
-        <Later what="The assigned crew" h={60} w={{ base: "100%", xs: 260 }}>
+        <Later what="The assigned crew" h={60} w={{ base: "100%", xs: 260 }} load={SceneAssignees.preload}>
           <SceneAssignees scene={scene} saver={saver} />
         </Later>
       </Stack>
     </Group>
   );
-}
+});
 
 function AlsoHere({ productionId, sceneId }: { productionId: Id; sceneId: Id }) {
   const { presence } = useRealtime();
@@ -121,7 +122,8 @@ function AlsoHere({ productionId, sceneId }: { productionId: Id; sceneId: Id }) 
   );
 }
 
-function Synopsis({ scene, saver }: { scene: Scene; saver: SceneSaver }) {
+/** Memoised: the page renders again with each connection or presence change; this only with its scene or saver. */
+const Synopsis = memo(function Synopsis({ scene, saver }: { scene: Scene; saver: SceneSaver }) {
   // Editing: the text and the version it is based on (a newer version arriving meanwhile makes the save a conflict, not an overwrite).
   const [edit, setEdit] = useState<{ text: string; base: Scene } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -173,7 +175,7 @@ function Synopsis({ scene, saver }: { scene: Scene; saver: SceneSaver }) {
       )}
     </Card>
   );
-}
+});
 
 /**
  * A part of the page in a chunk of its own, rendered once the browser is idle after the header: until its code is in,
@@ -181,17 +183,29 @@ function Synopsis({ scene, saver }: { scene: Scene; saver: SceneSaver }) {
  * readers; if the code cannot be loaded (offline on an old build), a line that says `what` is missing, and a way to
  * try again.
  */
-function Later({ what, h, w, children }: { what: string; h: number; w?: BoxProps["w"]; children: ReactNode }) {
+function Later({ what, h, w, load, children }: {
+  what: string; h: number; w?: BoxProps["w"]; load: () => Promise<unknown>; children: ReactNode;
+}) {
   const idle = useWhenIdle();
+  // Its children render once their code is in, not before: a lazy component that suspends here had React commit
+  // the fallback again and again while the chunk was on its way (about 200 commits on a slow tablet).
+  const [loaded, setLoaded] = useState<"no" | "yes" | "failed">("no");
+  useEffect(() => {
+    if (!idle || loaded !== "no") return;
+    let live = true;
+    load().then(() => { if (live) startTransition(() => setLoaded("yes")); }, () => { if (live) setLoaded("failed"); });
+    return () => { live = false; };
+  }, [idle, load, loaded]);
   const waiting = <Box mih={h} w={w} role="status"><VisuallyHidden>Loading…</VisuallyHidden></Box>;
   const failed = (
     <Alert color="yellow" w={w} data-testid="scene-part-failed">
       {what} could not be loaded. Check the connection, then <Anchor component="button" onClick={() => window.location.reload()}>try again</Anchor>.
     </Alert>
   );
+  if (loaded === "failed") return failed;
   return (
     <LoadBoundary fallback={failed}>
-      <Suspense fallback={waiting}>{idle ? children : waiting}</Suspense>
+      <Suspense fallback={waiting}>{loaded === "yes" ? children : waiting}</Suspense>
     </LoadBoundary>
   );
 }

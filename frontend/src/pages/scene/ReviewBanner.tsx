@@ -1,12 +1,13 @@
 // A scene a new screenplay version changed or dropped: say why, and let the crew mark it reviewed.
 import { Alert, Button, Group, Text } from "@mantine/core";
 import { IconAlertTriangle, IconCheck } from "@tabler/icons-react";
+import { memo } from "react";
 import type { Scene } from "../../api/types";
 import type { SceneSaver } from "./useSceneSave";
 
 const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 
-export function ReviewBanner({ scene, saver, canWrite }: { scene: Scene; saver: SceneSaver; canWrite: boolean }) {
+export const ReviewBanner = memo(function ReviewBanner({ scene, saver, canWrite }: { scene: Scene; saver: SceneSaver; canWrite: boolean }) {
   if (!scene.needs_review) return null;
   const saving = saver.saving.has(scene.id);
   return (
@@ -22,4 +23,4 @@ export function ReviewBanner({ scene, saver, canWrite }: { scene: Scene; saver: 
       </Group>
     </Alert>
   );
-}
+});

@@ -1,5 +1,5 @@
-// The scene page's sections come in together once their lists are in (nothing jumps down the screen as each list
-// arrives), not later than WAIT_FOR_LISTS_MS, and at once offline.
+// The scene page's sections come in once their lists are in (nothing jumps down the screen as each list arrives: the
+// shots first, the others after it one per frame), not later than WAIT_FOR_LISTS_MS, and at once offline.
 import { MantineProvider } from "@mantine/core";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
@@ -58,8 +58,9 @@ describe("the scene page's sections", () => {
     expect(screen.queryByTestId("continuity-notes")).toBeNull();
     await release();
     await waitFor(() => expect(screen.getByTestId("shots")).toBeTruthy());
-    expect(screen.getByTestId("continuity-notes")).toBeTruthy();
     expect(screen.getAllByTestId("shot")).toHaveLength(1);
+    // the others follow it, one per frame, below it
+    await waitFor(() => expect(screen.getByTestId("continuity-notes")).toBeTruthy());
   });
 
   it("show what they have after two seconds when a list does not come", async () => {
@@ -77,6 +78,6 @@ describe("the scene page's sections", () => {
     vi.spyOn(navigator, "onLine", "get").mockReturnValue(false);
     show();
     expect(screen.getByTestId("shots")).toBeTruthy();
-    expect(screen.getByTestId("continuity-notes")).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId("continuity-notes")).toBeTruthy());
   });
 });

@@ -3,9 +3,10 @@
 // "Assigned" picker. The header (slugline, status, synopsis) paints without waiting for their code or their data.
 import { Box, Grid, Stack, VisuallyHidden } from "@mantine/core";
 import type { UseQueryResult } from "@tanstack/react-query";
-import { memo, useDeferredValue, useEffect, useState } from "react";
+import { memo, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { useBreakdownSuggestions, useComments, useNotes, useShots, useTakes } from "../../api/hooks";
 import type { Id } from "../../api/types";
+import { usePaintedSteps } from "../../lazy";
 import { useBrowserOnline } from "../../offline/status";
 import { BreakdownPanel } from "../ai/BreakdownPanel";
 import { CommentThread } from "./CommentThread";
@@ -39,19 +40,30 @@ export const SceneSections = memo(function SceneSections({ productionId, sceneId
   // The lists' arrival renders synchronously (a query's result comes through useSyncExternalStore): the sections'
   // first render, the largest of the page, is moved to a transition, which React renders in slices between frames.
   const shown = useDeferredValue(!loading, false);
+  // Then one section per frame, in reading order (shots, continuity, breakdown, comments): four smaller commits
+  // instead of one that held a tablet's main thread for the whole lot. Each comes below or beside those already
+  // there, so nothing on screen moves.
+  const more = usePaintedSteps(shown ? 3 : 0);
+  // The same elements from step to step, so a section already shown is not rendered again when the next one comes.
+  const sections = useMemo(() => ({
+    shots: <ShotList sceneId={sceneId} />,
+    continuity: <ContinuityNotes sceneId={sceneId} />,
+    breakdown: <BreakdownPanel productionId={productionId} sceneId={sceneId} canWrite={canWrite} />,
+    comments: <CommentThread productionId={productionId} sceneId={sceneId} />,
+  }), [productionId, sceneId, canWrite]);
   if (!shown) return <SectionsLoading />;
   return (
     <Grid gap="md">
       <Grid.Col span={{ base: 12, xl: 7 }}>
         <Stack gap="md">
-          <ShotList sceneId={sceneId} />
-          <ContinuityNotes sceneId={sceneId} />
+          {sections.shots}
+          {more >= 1 && sections.continuity}
         </Stack>
       </Grid.Col>
       <Grid.Col span={{ base: 12, xl: 5 }}>
         <Stack gap="md">
-          <BreakdownPanel productionId={productionId} sceneId={sceneId} canWrite={canWrite} />
-          <CommentThread productionId={productionId} sceneId={sceneId} />
+          {more >= 2 && sections.breakdown}
+          {more >= 3 && sections.comments}
         </Stack>
       </Grid.Col>
     </Grid>

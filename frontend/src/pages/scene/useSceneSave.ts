@@ -18,23 +18,24 @@ export interface SceneSaver {
   dialog: ReactNode;
 }
 
+/** Keep `changes` to `base` in the outbox (SceneSaver.save): one function for every screen, so savers compare equal. */
+async function save(base: Scene, changes: SceneChanges, options: { onResolved?: (saved: Scene, kept: boolean) => void } = {}): Promise<boolean> {
+  try {
+    await getOutbox().enqueue(sceneUpdate(base, changes));
+    options.onResolved?.({ ...base, ...changes }, true);
+    return true;
+  } catch (error) {
+    notifications.show({ color: "red", title: `Scene ${base.number} was not saved`,
+      message: `This tablet could not keep the change (${error instanceof Error ? error.message : String(error)}). Try again.` });
+    return false;
+  }
+}
+
+/** The scene saver; the same object until the set of scenes being sent changes (the scene page's parts are memoised). */
 export function useSceneSave(): SceneSaver {
   const { items } = useOutbox();
   // The same set until the scenes being sent change (the board's columns compare it by identity: memo).
   const sending = items.filter((i) => i.entity === "scene" && i.state === "sending").map((i) => i.target as Id).join(",");
   const saving = useMemo(() => new Set(sending ? sending.split(",").map(Number) : []), [sending]);
-
-  async function save(base: Scene, changes: SceneChanges, options: { onResolved?: (saved: Scene, kept: boolean) => void } = {}): Promise<boolean> {
-    try {
-      await getOutbox().enqueue(sceneUpdate(base, changes));
-      options.onResolved?.({ ...base, ...changes }, true);
-      return true;
-    } catch (error) {
-      notifications.show({ color: "red", title: `Scene ${base.number} was not saved`,
-        message: `This tablet could not keep the change (${error instanceof Error ? error.message : String(error)}). Try again.` });
-      return false;
-    }
-  }
-
-  return { save, saving, dialog: null };
+  return useMemo(() => ({ save, saving, dialog: null }), [saving]);
 }
