@@ -1,14 +1,17 @@
 /**
- * Fewer files for the pages a crew opens all day (the scene board, a scene, the dashboard): a Rolldown code-splitting
- * group (https://rolldown.rs/in-depth/manual-code-splitting) for the modules those pages share with other chunks.
+ * Fewer files for the pages a crew opens all day (the scene board, a scene, the dashboard, and the scene page's sections
+ * loaded after its header): Rolldown code-splitting groups (https://rolldown.rs/in-depth/manual-code-splitting) for the
+ * modules those pages share with other chunks.
  *
  * Why: left to itself, Rolldown puts each module shared by a different set of pages in a chunk of its own — the board
- * loaded 30 files of 1–4 KB after the shell (Mantine's Alert, Card, Input…, icons, our own small helpers). Under
- * `make run` (HTTP/1.1, six connections) each file costs at least a round trip; on a tablet's slow link that was about
- * 0.5 s of the board's largest contentful paint (docs/performance.md, fifth pass). Here every module a daily page reaches
- * and shares with another chunk goes into a chunk named by the daily pages that reach it (`daily-board-scene`,
- * `daily-board`…): a daily page loads only what it uses, in at most seven files rather than thirty. Other pages load
- * those chunks too where they share them (a few KB more for them, within their budget: scripts/check_budget.mjs).
+ * loaded 30 files of 1–4 KB after the shell (Mantine's Alert, Card, Input…, icons, our own small helpers), the scene
+ * page's sections 60. Under `make run` (HTTP/1.1, six connections) each file costs at least a round trip; on a tablet's
+ * slow link that was about 0.5 s of the board's largest contentful paint (docs/performance.md, fifth pass). Here every
+ * module a daily page reaches and shares with another chunk goes into a chunk named by the daily pages that reach it
+ * (`daily-board-scene-sections`, `daily-board`…): a daily page loads only what it uses, in a few files. A set whose
+ * modules come to less than MERGE_BELOW_BYTES goes into the chunk of the closest larger set (a few hundred bytes more
+ * for some pages rather than a round trip for all). Other pages load those chunks too where they share them (a few KB
+ * more for them, within their budget: scripts/check_budget.mjs).
  *
  * Which page reaches which module is worked out from the module graph (Rolldown's ModuleInfo) once it is complete
  * (`buildEnd`), following static imports only (a dynamic import is another chunk's start). Package barrels (a module
