@@ -9,7 +9,7 @@ from django.core import mail
 
 from apps.notifications.models import Notification, NotificationPreference
 from apps.notifications.services import notify, preference_set, quiet_hours_end
-from tests.realtime.helpers import assert_nothing, receive_until, run_sync
+from tests.realtime.helpers import assert_nothing, ping_pong, receive_until, run_sync
 
 UTC = ZoneInfo("UTC")
 
@@ -57,6 +57,10 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(crew, worker):
 async def test_notification_created_reaches_the_recipients_socket_only(crew, connect_as):
     bo_socket = await connect_as(crew.bo)
     di_socket = await connect_as(crew.di)
+    # The server accepts a socket before it has joined the user's group: a ping answered means it has (the consumer
+    # handles frames only once `connect` has returned), so the event below cannot slip between the two.
+    await ping_pong(bo_socket)
+    await ping_pong(di_socket)
 
     [row] = await run_sync(mention, crew)
 
@@ -74,6 +78,7 @@ async def test_notification_created_reaches_the_recipients_socket_only(crew, con
 async def test_marking_read_tells_the_users_other_tabs(crew, connect_as, api_for):
     [row] = await run_sync(mention, crew)
     other_tab = await connect_as(crew.bo)
+    await ping_pong(other_tab)  # in the user's group by now (see above); the mark below went out before it, at times
 
     response = await run_sync(lambda: api_for(crew.bo).post(f"/api/notifications/{row.pk}/read/"))
 

@@ -15,7 +15,7 @@ from apps.notifications.models import Notification
 from apps.notifications.services import notify
 from apps.productions.models import Membership
 from apps.productions.services import membership_remove
-from tests.realtime.helpers import assert_nothing, receive_until, run_sync
+from tests.realtime.helpers import assert_nothing, ping_pong, receive_until, run_sync
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,6 +81,7 @@ def test_the_removed_members_notifications_of_the_production_are_gone_from_the_a
 
 async def test_a_notification_committed_after_the_removal_never_reaches_the_socket(crew, connect_as):
     socket = await connect_as(crew.bo)
+    await ping_pong(socket)  # the server has joined it to Bo's group (a socket is accepted before that)
 
     def mention_racing_the_removal():
         # notify read Bo's membership; the removal commits before the notification's transaction does
@@ -92,6 +93,7 @@ async def test_a_notification_committed_after_the_removal_never_reaches_the_sock
     rows = await run_sync(mention_racing_the_removal)
     [di_row] = await run_sync(mention, crew, crew.di)
     di_socket = await connect_as(crew.di)
+    await ping_pong(di_socket)
     await run_sync(mention, crew, crew.di)
 
     assert len(rows) == 1 and await run_sync(Notification.objects.filter(recipient=crew.bo).count) == 1
