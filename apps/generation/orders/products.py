@@ -90,6 +90,10 @@ def products_record(*, item: GenerationItem, output: ProviderOutput, request_id:
     made: list[MediaAsset] = []
     try:
         with transaction.atomic():
+            # The order's row lock first, as item_change takes it, before anything here publishes: publishing takes the
+            # production's event-order lock (apps.realtime.services), and a worker holding that lock while waiting for
+            # the order (item_change below) deadlocked on PostgreSQL with one holding the order while publishing.
+            GenerationOrder.objects.select_for_update().filter(pk=order.pk).first()
             products = []
             for number, file in enumerate(output.files, 1):
                 generation = {"provider": order.provider, "model": order.model, "machine": order.machine, "order": order.pk,
