@@ -18,6 +18,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from apps.core.csrf import ensure_csrf_cookie_once
+from apps.core.first_reads import first_reads, first_reads_element
 
 
 def spa_index_path() -> Path:
@@ -31,14 +32,18 @@ def page_preloads_path() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _page_preloads(path: Path, mtime_ns: int) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
-    """The table at `path` as (route regex, module URLs) pairs; read once per build (its mtime is in the cache key)."""
+def _page_preloads(path: Path, mtime_ns: int) -> tuple[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]], ...]:
+    """The table at `path` as (route regex, module URLs, stylesheet URLs) triples; read once per build (its mtime is in
+    the cache key). A table without `styles` (an older build) names no stylesheets."""
     try:
         table = json.loads(path.read_text(encoding="utf-8"))
-        pages = [(str(page["path"]), tuple(str(url) for url in page["modules"])) for page in table["pages"]]
-    except (OSError, ValueError, KeyError, TypeError):
+        pages = [
+            (str(page["path"]), tuple(str(url) for url in page["modules"]), tuple(str(url) for url in page.get("styles", ())))
+            for page in table["pages"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return ()  # no table, or not one this code reads: the page loads its code after the shell, as before
-    return tuple((route_regex(pattern), modules) for pattern, modules in pages)
+    return tuple((route_regex(pattern), modules, styles) for pattern, modules, styles in pages)
 
 
 def route_regex(pattern: str) -> re.Pattern[str]:
@@ -49,16 +54,23 @@ def route_regex(pattern: str) -> re.Pattern[str]:
 
 def page_preload_links(request_path: str) -> str:
     """`<link rel="modulepreload">` tags for the code of the page at `request_path` when it is a daily page (the scene
-    board, a scene, the dashboard), else "". The browser then fetches that code beside the shell's instead of once the
-    shell has run (docs/performance.md, "Fifth pass"). Only URLs the build wrote are used, HTML-escaped."""
+    board, a scene, the dashboard), and `<link rel="preload" as="style">` tags for its stylesheets, else "". The browser
+    then fetches them beside the shell's code instead of once the shell has run (docs/performance.md, "Fifth pass" and
+    "Sixth pass"); Vite's loader, when the shell asks for the page, finds them fetched. The style preloads are CORS
+    (`crossorigin`) as the loader's stylesheet links are, or the browser would fetch them twice
+    (https://html.spec.whatwg.org/multipage/links.html#link-type-preload). Only URLs of the app's static files are
+    used, HTML-escaped."""
     table_path = page_preloads_path()
     try:
         mtime = table_path.stat().st_mtime_ns
     except OSError:
         return ""
-    for route, modules in _page_preloads(table_path, mtime):
+    for route, modules, styles in _page_preloads(table_path, mtime):
         if route.match(request_path):
-            return "".join(f'<link rel="modulepreload" crossorigin href="{escape(url)}">' for url in modules if url.startswith("/static/"))
+            return "".join(
+                [f'<link rel="modulepreload" crossorigin href="{escape(url)}">' for url in modules if url.startswith("/static/")]
+                + [f'<link rel="preload" as="style" crossorigin href="{escape(url)}">' for url in styles if url.startswith("/static/")]
+            )
     return ""
 
 
@@ -67,17 +79,18 @@ def page_preload_links(request_path: str) -> str:
 def spa(request, *args, **kwargs):
     """The browser app (React) at `/` and at every deep link (`/productions/7/board`, `/signin`, `/invitations/<token>`…).
 
-    Its `index.html` is read from disk on every request, so a new frontend build is live without a
-    restart; the app's router then shows the page the path names. The page names the current
-    build's hashed assets, so browsers keep it but ask again each time (`Cache-Control: no-cache`
-    with an `ETag` of its bytes: a 304 while the build is the same); the scene board, a scene page and the
-    dashboard also name their own code in it (`page_preload_links`); not `no-store`, which keeps a
-    page out of the browsers' back/forward cache (the page holds nothing personal: the data comes
-    from the API). Sets the CSRF cookie the app sends back as `X-CSRFToken` when the browser has
-    none (`ensure_csrf_cookie_once`). The page carries the shell's stylesheet (60 KB: frontend/vite.config.ts,
-    `inlineEntryCss`), so it is sent gzipped to a browser that takes it (Django's `gzip_page`; the page holds no
-    secret for BREACH to find: the CSRF token is in the cookie). Until the frontend is built the answer is a 503
-    page that says how to build it (never cached).
+    Its `index.html` is read from disk on every request, so a new frontend build is live without a restart; the app's
+    router then shows the page the path names. The page names the current build's hashed assets, so browsers keep it
+    but ask again each time (`Cache-Control: no-cache` with an `ETag` of its bytes: a 304 while the build and what the
+    page carries are the same). The scene board, a scene page and the dashboard also name their own code in it
+    (`page_preload_links`) and, for a signed-in user, carry the answers to their first API reads
+    (apps/core/first_reads.py; the page is then `private`). Not `no-store`, which keeps a page out of the browsers'
+    back/forward cache: a page shown again from that cache asks the API again (frontend/src/main.tsx). Sets the CSRF
+    cookie the app sends back as `X-CSRFToken` when the browser has none (`ensure_csrf_cookie_once`). The page carries
+    the shell's stylesheet (60 KB: frontend/vite.config.ts, `inlineEntryCss`), so it is sent gzipped to a browser that
+    takes it (Django's `gzip_page`; the page holds no secret token for BREACH to find: the CSRF token is in the cookie,
+    and the first reads are what the user's own API reads answer). Until the frontend is built the answer is a 503 page that says how to
+    build it (never cached).
     """
     ensure_csrf_cookie_once(request)
     try:
@@ -93,10 +106,18 @@ def spa(request, *args, **kwargs):
     links = page_preload_links(request.path)
     if links:
         html = html.replace(b"</head>", links.encode() + b"</head>", 1)
+    reads = first_reads_element(first_reads(request))
+    if reads:
+        html = html.replace(b"</body>", reads.encode() + b"</body>", 1)
     etag = quote_etag(hashlib.sha256(html).hexdigest()[:32])
     response = get_conditional_response(request, etag=etag) or HttpResponse(html, content_type="text/html; charset=utf-8")
     response["ETag"] = etag
-    patch_cache_control(response, no_cache=True)
+    # With the user's first reads in it the page is theirs: kept by their browser only (RFC 9111, 5.2.2.7); reading the
+    # session made the session middleware add `Vary: Cookie`.
+    if reads:
+        patch_cache_control(response, no_cache=True, private=True)
+    else:
+        patch_cache_control(response, no_cache=True)
     return response
 
 

@@ -49,8 +49,13 @@ class StreamPositionMiddleware:
         raw = request.META.get(REQUEST_HEADER, "")
         if request.method != "GET" or not request.path.startswith("/api/") or not raw.isdigit() or len(raw) > 18:
             return None
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not is_member(user=user, production_id=int(raw)):
-            return None
-        # The newest seq by the (production, seq) unique index: one index probe, whatever the stream's length.
-        return Event.objects.filter(production_id=int(raw)).order_by("-seq").values_list("seq", flat=True).first() or 0
+        return stream_position(user=getattr(request, "user", None), production_id=int(raw))
+
+
+def stream_position(*, user, production_id: int) -> int | None:
+    """The seq of production `production_id`'s latest stored event (0 for none) when `user` is on its crew, else None
+    (anonymous, not a member). Read it *before* the data it stands for (the module's docstring says why)."""
+    if user is None or not user.is_authenticated or not is_member(user=user, production_id=production_id):
+        return None
+    # The newest seq by the (production, seq) unique index: one index probe, whatever the stream's length.
+    return Event.objects.filter(production_id=production_id).order_by("-seq").values_list("seq", flat=True).first() or 0

@@ -46,11 +46,14 @@ const MERGE_BELOW_BYTES = 4096;
 export const PAGE_PRELOADS_FILE = "page-preloads.json";
 
 /**
- * Writes PAGE_PRELOADS_FILE: for each daily page, its route and the URLs of its chunk and the chunks that chunk
- * imports, the entry's own left out (index.html names them). The server puts them in the page it sends for that route
- * as `<link rel="modulepreload">` (https://html.spec.whatwg.org/multipage/links.html#link-type-modulepreload), so
- * the board's code is fetched beside the shell instead of after it has run: one round trip less before the board.
- * Shape: `{"pages": [{"path": "/productions/:productionId/board", "modules": ["/static/app/assets/Board-….js", …]}]}`.
+ * Writes PAGE_PRELOADS_FILE: for each daily page, its route, the URLs of its chunk and the chunks that chunk imports
+ * (the entry's own left out: index.html names them), and the stylesheets of those chunks (Vite's `importedCss`; the
+ * entry's is in index.html: vite.config.ts, inlineEntryCss). The server puts them in the page it sends for that route
+ * as `<link rel="modulepreload">` (https://html.spec.whatwg.org/multipage/links.html#link-type-modulepreload) and
+ * `<link rel="preload" as="style">`, so the board's code and styles are fetched beside the shell instead of after it
+ * has run (Vite's loader then finds the styles already fetched): one round trip less before the board.
+ * Shape: `{"pages": [{"path": "/productions/:productionId/board", "modules": ["/static/app/assets/Board-….js", …],
+ * "styles": ["/static/app/assets/Board-….css", …]}]}`.
  */
 export function pagePreloads(paths: Record<string, string> = DAILY_PAGE_PATHS): Plugin {
   let base = "/";
@@ -72,7 +75,8 @@ export function pagePreloads(paths: Record<string, string> = DAILY_PAGE_PATHS): 
         const chunk = chunks.find((c) => c.facadeModuleId?.endsWith(`/${module}`));
         if (!chunk) this.error(`page-preloads: no chunk for ${module} (renamed? update DAILY_PAGE_PATHS)`);
         const files = [...closure(chunk.fileName)].filter((file) => !shell.has(file));
-        return { path, modules: files.map((file) => `${base}${file}`) };
+        const styles = [...new Set(files.flatMap((file) => [...(byFile.get(file)?.viteMetadata?.importedCss ?? [])]))];
+        return { path, modules: files.map((file) => `${base}${file}`), styles: styles.map((file) => `${base}${file}`) };
       });
       this.emitFile({ type: "asset", fileName: PAGE_PRELOADS_FILE, source: `${JSON.stringify({ pages }, null, 1)}\n` });
     },

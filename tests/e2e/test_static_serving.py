@@ -95,9 +95,10 @@ def test_the_apps_page_is_revalidated_with_an_etag_and_sets_a_cookie_only_for_a_
 
 def test_the_daily_pages_name_their_code_in_the_page_and_it_is_served(server: SlateServer):
     """The board, a scene and the dashboard: the page names their chunks (`<link rel="modulepreload">`, from the build's
-    page-preloads.json) after what index.html names itself, each a file of this build that the server sends; another
-    page names only what index.html does."""
+    page-preloads.json) after what index.html names itself, and their stylesheets (`<link rel="preload" as="style">`),
+    each a file of this build that the server sends; another page names only what index.html does."""
     preloads = re.compile(r'<link rel="modulepreload" crossorigin href="([^"]+)">')
+    style_preloads = re.compile(r'<link rel="preload" as="style" crossorigin href="([^"]+)">')
     browser = Http(server.base_url)
     built = preloads.findall((APP / "index.html").read_text())
     table = json.loads((APP / "page-preloads.json").read_text())
@@ -106,10 +107,11 @@ def test_the_daily_pages_name_their_code_in_the_page_and_it_is_served(server: Sl
     for path, page in zip(["/productions/1/board", "/productions/1/scenes/3", "/productions/1"], table["pages"]):
         html = browser.request("GET", path, headers={"Accept": "text/html"}).body.decode()
         assert page["modules"] and preloads.findall(html) == built + page["modules"], path
-        for url in page["modules"]:
+        assert page["styles"] and style_preloads.findall(html) == page["styles"], path
+        for url in page["modules"] + page["styles"]:
             assert browser.request("GET", url, headers={"Accept": "*/*"}).status == 200, url
     other = browser.request("GET", "/productions/1/script", headers={"Accept": "text/html"}).body.decode()
-    assert preloads.findall(other) == built
+    assert preloads.findall(other) == built and style_preloads.findall(other) == []
 
 
 @pytest.mark.parametrize("encoding", ["br", "gzip"])

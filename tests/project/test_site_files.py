@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.project.test_spa import BUILT_PAGE, built_app, plain_static_storage  # noqa: F401  (fixtures)
+from tests.project.conftest import BUILT_PAGE
 
 pytestmark = pytest.mark.django_db
 
 
-def test_favicon_ico_is_the_apps_png_icon(client, built_app):  # noqa: F811
+def test_favicon_ico_is_the_apps_png_icon(client, built_app):
     response = client.get("/favicon.ico")
 
     assert response.status_code == 301
@@ -27,7 +27,7 @@ def test_favicon_ico_is_404_until_the_icon_is_collected(client, settings):
     assert client.get("/favicon.ico").status_code == 404
 
 
-def test_robots_txt_keeps_crawlers_out(client, built_app):  # noqa: F811
+def test_robots_txt_keeps_crawlers_out(client, built_app):
     response = client.get("/robots.txt")
 
     assert response.status_code == 200
@@ -36,7 +36,7 @@ def test_robots_txt_keeps_crawlers_out(client, built_app):  # noqa: F811
 
 
 @pytest.mark.parametrize("path", ["/apple-touch-icon.png", "/wp-login.php", "/.env", "/productions/1/board/export.csv", "/sitemap.xml"])
-def test_a_file_name_that_is_not_served_is_a_404_not_the_app(client, built_app, path):  # noqa: F811
+def test_a_file_name_that_is_not_served_is_a_404_not_the_app(client, built_app, path):
     response = client.get(path)
 
     assert response.status_code == 404

@@ -7,9 +7,10 @@ import re
 
 import pytest
 
+from tests.project.conftest import BUILT_PAGE
+
 pytestmark = pytest.mark.django_db
 
-BUILT_PAGE = '<!doctype html><html><head><script type="module" src="/static/app/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>'
 DEEP_LINKS = ["/", "/productions/1/board", "/productions/12/scenes/7", "/signin", "/register",
               "/verify-email?uid=MQ&token=abc-123", "/invitations/Zm9vYmFyYmF6cXV4LXRva2VuLWV4YW1wbGU", "/forgot-password",
               "/reset-password?uid=MQ&token=abc-123", "/settings/account"]
@@ -19,16 +20,6 @@ DEEP_LINKS = ["/", "/productions/1/board", "/productions/12/scenes/7", "/signin"
 def plain_static_storage(settings):
     """`{% static %}` without a collectstatic manifest (the admin uses it)."""
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-
-
-@pytest.fixture
-def built_app(settings, tmp_path):
-    """A frontend build under a temporary BASE_DIR: `<tmp>/static/app/index.html`."""
-    settings.BASE_DIR = tmp_path
-    index = tmp_path / "static" / "app" / "index.html"
-    index.parent.mkdir(parents=True)
-    index.write_text(BUILT_PAGE)
-    return index
 
 
 @pytest.fixture
@@ -124,7 +115,8 @@ def test_api_admin_and_static_keep_their_own_urls(client, built_app):
 
 
 PRELOADS = {"pages": [
-    {"path": "/productions/:productionId/board", "modules": ["/static/app/assets/Board-1.js", "/static/app/assets/daily-board-2.js"]},
+    {"path": "/productions/:productionId/board", "modules": ["/static/app/assets/Board-1.js", "/static/app/assets/daily-board-2.js"],
+     "styles": ["/static/app/assets/Board-1.css", "https://elsewhere.example/x.css", '/static/app/assets/"><script>.css']},
     {"path": "/productions/:productionId/scenes/:sceneId", "modules": ["/static/app/assets/ScenePage-3.js"]},
     {"path": "/productions/:productionId", "modules": ["/static/app/assets/Dashboard-4.js", "https://elsewhere.example/x.js"]},
 ]}
@@ -153,6 +145,23 @@ def test_the_daily_pages_name_their_own_code_in_the_page_and_other_pages_do_not(
         response = client.get(path)
         assert response.status_code == 200
         assert modulepreloads(response) == [], path
+
+
+def style_preloads(response) -> list[str]:
+    """The URLs of the page's `<link rel="preload" as="style">` tags, in order."""
+    return re.findall(r'<link rel="preload" as="style" crossorigin href="([^"]+)">', response.content.decode())
+
+
+def test_the_daily_pages_name_their_stylesheets_to_be_fetched_beside_the_shell(client, built_app_with_preloads):
+    board = client.get("/productions/1/board").content.decode()
+    # only the app's own static files, escaped; as CORS requests, as Vite's loader asks for them (or they come twice)
+    assert style_preloads(client.get("/productions/1/board")) == ["/static/app/assets/Board-1.css",
+                                                                   "/static/app/assets/&quot;&gt;&lt;script&gt;.css"]
+    assert "<script>.css" not in board
+    assert board.index('rel="preload" as="style"') < board.index("</head>")
+    # a table an older build wrote (no styles) names none
+    assert style_preloads(client.get("/productions/12/scenes/7")) == []
+    assert style_preloads(client.get("/productions/1/script")) == []
 
 
 def test_each_daily_page_has_its_own_etag_and_is_revalidated_with_it(client, built_app_with_preloads):

@@ -2,6 +2,7 @@
 import { useIsRestoring, type QueryClient } from "@tanstack/react-query";
 import { PersistQueryClientProvider } from "@tanstack/react-query-persist-client";
 import { useEffect, useState, type ReactNode } from "react";
+import { takeFirstRead } from "../api/firstReads";
 import { keys } from "../api/keys";
 import type { User } from "../api/types";
 import { forgetOfflineData, offlinePersistOptions, persistNow } from "./persist";
@@ -13,9 +14,12 @@ export const WHO_TIMEOUT_MS = 3000;
  * Who the server says is signed in (GET /api/auth/me/): the user, null for nobody (401, 403), undefined when it could
  * not be asked (offline, timed out after `timeoutMs` milliseconds, a 5xx). main.tsx asks once at start-up, beside the
  * page's code and before the kept cache has been read from IndexedDB, and the answer serves both the owner check and
- * the `me` query (`checkRestoredOwner`): the sign-in check does not wait for IndexedDB, nor ask twice.
+ * the `me` query (`checkRestoredOwner`): the sign-in check does not wait for IndexedDB, nor ask twice. A daily page
+ * the server sent to a signed-in user carries the answer (api/firstReads.ts): then nothing is asked.
  */
 export async function askWhoIsSignedIn(timeoutMs: number = WHO_TIMEOUT_MS): Promise<User | null | undefined> {
+  const answered = takeFirstRead("/api/auth/me/"); // the page's own answer, when the server wrote it (api/firstReads.ts)
+  if (answered) return answered.body as User;
   if (typeof navigator !== "undefined" && !navigator.onLine) return undefined;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);

@@ -12,6 +12,7 @@ import { createAsyncStoragePersister } from "@tanstack/query-async-storage-persi
 import { dehydrate, type DehydrateOptions, type Query, type QueryClient, type QueryKey } from "@tanstack/react-query";
 import type { PersistedClient, PersistQueryClientOptions } from "@tanstack/react-query-persist-client";
 import { openDB, type IDBPDatabase } from "idb";
+import { forgetFirstReads } from "../api/firstReads";
 import { keys } from "../api/keys";
 import type { Id, User } from "../api/types";
 
@@ -139,6 +140,7 @@ export function keepOffline(queryClient: QueryClient, forget: () => Promise<void
     const previous = owner;
     owner = user;
     if (previous === null) return; // signing in after nobody: nothing of anyone else's is left
+    forgetFirstReads(); // the page's answers were the previous user's
     void forget();
     void queryClient.resetQueries({ predicate: (query) => query.queryKey[0] !== head(keys.me) });
   });
