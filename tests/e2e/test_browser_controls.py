@@ -201,6 +201,36 @@ def test_board_card_menu_and_keyboard_drag_give_focus_back_in_the_cards_new_colu
     alice.assert_healthy()
 
 
+def test_a_scenes_assigned_crew_is_picked_by_keyboard_and_saved(tabs, slate_app: SlateServer):  # noqa: F811
+    """The scene page's "Assigned" is a button until pressed (the MultiSelect mounts then: docs/performance.md, "Sixth
+    pass"): Enter opens the searchable list with the focus in it; typing and Enter pick Bob, who is saved and shown."""
+    alice = tabs("alice")
+    scene = new_scene(alice, slate_app, "SIGNAL BOX")
+    page = alice.page
+    alice.goto(f"/productions/{slate_app.production_id}/scenes/{scene['id']}")
+    button = page.get_by_role("button", name="Assigned Nobody")
+    expect(button).to_be_visible(timeout=PAGE_MS)
+    alice.wait_live()
+
+    button.focus()
+    page.keyboard.press("Enter")
+    search = alice.by_testid("scene-assignees")
+    expect(search).to_be_focused()
+    expect(page.get_by_role("listbox")).to_be_visible()
+    page.keyboard.type("Bob")
+    expect(page.get_by_role("option", name="Bob Okafor")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    bob = slate_app.members["bob"].id
+    eventually(lambda: api(alice, "GET", f"/api/scenes/{scene['id']}/")["assignees"] == [bob], what="Bob assigned")
+    expect(search).to_be_focused()  # still in the control: more can be picked
+
+    # On the page's next load the button says who is assigned
+    alice.goto(f"/productions/{slate_app.production_id}/scenes/{scene['id']}")
+    expect(page.get_by_role("button", name="Assigned Bob Okafor")).to_be_visible(timeout=PAGE_MS)
+    alice.assert_healthy()
+
+
 # --- the dashboard, and paths that are not pages ----------------------------------------------------
 
 def test_dashboard_all_jobs_opens_the_productions_jobs_page(tabs, slate_app: SlateServer):  # noqa: F811

@@ -1,5 +1,5 @@
 // Continuity notes of a scene: the list (with photos) and the add form (draft kept, photo from the tablet camera).
-import { Alert, Anchor, Badge, Button, Card, Checkbox, FileButton, Group, Image, Paper, Select, Stack, Text, Textarea, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Card, Checkbox, FileButton, Group, Image, NativeSelect, Paper, Stack, Text, Textarea, Title } from "@mantine/core";
 import { IconCamera, IconFlag, IconFlagOff } from "@tabler/icons-react";
 import { useId, useRef, useState } from "react";
 import { useMe, useNotes } from "../../api/hooks";
@@ -27,6 +27,7 @@ export const CATEGORIES: { value: ContinuityCategory; label: string; color: stri
   { value: "camera", label: "Camera", color: "indigo" },
   { value: "other", label: "Other", color: "gray" },
 ];
+const CATEGORY_OPTIONS = CATEGORIES.map(({ value, label }) => ({ value, label }));
 const category = (c: string) => CATEGORIES.find((x) => x.value === c) ?? { value: c, label: c, color: "gray" };
 const newestFirst = (n: ContinuityNote) => -Date.parse(n.created_at);
 
@@ -142,8 +143,9 @@ function NoteForm({ sceneId }: { sceneId: Id }) {
       <Stack gap="xs">
         {formError && <Alert color="red" data-testid="note-error">{formError}</Alert>}
         <Group grow align="flex-start" wrap="wrap" gap="xs">
-          <Select label="Category" data={CATEGORIES.map(({ value, label }) => ({ value, label }))} value={cat} allowDeselect={false}
-            onChange={(v) => v && setCat(v as ContinuityCategory)} error={fields.category} data-testid="note-category" miw={180} />
+          {/* A native select: the tablet's own picker, and nothing to set up before it is opened (docs/performance.md). */}
+          <NativeSelect label="Category" data={CATEGORY_OPTIONS} value={cat}
+            onChange={(e) => setCat(e.currentTarget.value as ContinuityCategory)} error={fields.category} data-testid="note-category" miw={180} />
           <Checkbox label="Flag: needs attention before the next setup" checked={flagged} onChange={(e) => setFlagged(e.currentTarget.checked)}
             error={fields.flagged} data-testid="note-flagged" mt={{ base: 0, sm: 32 }} miw={220} size="md" />
         </Group>

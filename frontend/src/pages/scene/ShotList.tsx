@@ -1,6 +1,6 @@
 // Shots (setups) of a scene and the takes of each: add, edit, circle (print), NG, notes. Takes are written through the
 // offline outbox (kept on the tablet, shown at once, sent in order; its conflict choice on a 409).
-import { ActionIcon, Alert, Badge, Box, Button, Card, Group, NumberInput, Paper, Select, Stack, Text, TextInput, Title } from "@mantine/core";
+import { ActionIcon, Alert, Badge, Box, Button, Card, Group, NativeSelect, NumberInput, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconBan, IconCircle, IconCircleCheckFilled, IconPencil, IconPhoto, IconPlus } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
@@ -164,17 +164,18 @@ function ShotForm({ sceneId, shot, onDone }: { sceneId: Id; shot?: Shot; onDone:
       <form onSubmit={(e) => { e.preventDefault(); void save(); }}>
         <Stack gap="xs">
           {formError && <Alert color="red">{formError}</Alert>}
+          {/* Native selects: the tablet's own picker, and nothing set up before one is opened (docs/performance.md). */}
           <Group grow wrap="wrap" align="flex-start" gap="xs">
             <TextInput label="Number" placeholder="next" value={values.number} onChange={(e) => set("number", e.currentTarget.value)} error={fields.number}
               data-testid="shot-number-input" maw={120} miw={90} />
-            <Select label="Type" data={SHOT_TYPES} value={values.type} allowDeselect={false} onChange={(v) => v && set("type", v)} error={fields.type}
+            <NativeSelect label="Type" data={SHOT_TYPES} value={values.type} onChange={(e) => set("type", e.currentTarget.value)} error={fields.type}
               data-testid="shot-type-select" miw={170} />
             <NumberInput label="Lens (mm)" min={1} max={2000} allowDecimal={false} value={values.lens_mm ?? ""} error={fields.lens_mm}
               onChange={(v) => set("lens_mm", typeof v === "number" ? v : null)} data-testid="shot-lens-input" maw={130} miw={100} />
-            <Select label="Movement" data={MOVEMENTS} value={values.movement} allowDeselect={false} onChange={(v) => v && set("movement", v)}
+            <NativeSelect label="Movement" data={MOVEMENTS} value={values.movement} onChange={(e) => set("movement", e.currentTarget.value)}
               error={fields.movement} data-testid="shot-movement-select" miw={140} />
-            {base && <Select label="Status" data={SHOT_STATUSES} value={values.status} allowDeselect={false}
-              onChange={(v) => v && set("status", v as Shot["status"])} error={fields.status} data-testid="shot-status-select" miw={120} />}
+            {base && <NativeSelect label="Status" data={SHOT_STATUSES} value={values.status}
+              onChange={(e) => set("status", e.currentTarget.value as Shot["status"])} error={fields.status} data-testid="shot-status-select" miw={120} />}
           </Group>
           <TextInput label="Description" placeholder="Push in on Ana as she reads the letter" value={values.description}
             onChange={(e) => set("description", e.currentTarget.value)} error={fields.description} data-testid="shot-description-input" />
