@@ -81,6 +81,18 @@ def stream_position(*, user, production_id: int) -> int | None:
     return _stream_position(user=user, production_id=production_id) if _stream_position is not None else None
 
 
+class _InnerRequest(HttpRequest):
+    """A GET made inside the page's request: the page's scheme (links an answer builds, like a list's `next`, are
+    https behind TLS as the app's own request's would be), the rest set by `_read`."""
+
+    def __init__(self, scheme: str):
+        super().__init__()
+        self._scheme = scheme
+
+    def _get_scheme(self) -> str:
+        return self._scheme
+
+
 @dataclass(frozen=True)
 class FirstRead:
     """One answer for the page: the URL the app asks, the stream position before it (None: no production, or not a
@@ -141,7 +153,7 @@ def _read(request: HttpRequest, url: str, position: int | None) -> FirstRead | N
     except Resolver404:
         log.warning("first read %s: no view answers it", url)
         return None
-    inner = HttpRequest()
+    inner = _InnerRequest(request.scheme)
     inner.method = "GET"
     inner.path = inner.path_info = path
     inner.META = {key: value for key, value in request.META.items() if key not in _PAGE_ONLY_HEADERS}

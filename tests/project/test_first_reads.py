@@ -193,3 +193,15 @@ def test_when_the_streams_position_cannot_be_read_the_page_comes_without_reads(s
     response = signed_in(member).get(f"/productions/{production.pk}/board")
     assert response.status_code == 200 and reads_in(response) == {}
     assert response.content.decode() == BUILT_PAGE
+
+
+def test_links_in_an_answer_have_the_pages_scheme(shoot, rf):
+    """A list's `next` link is built from the request: behind TLS it is https, as the app's own request would get."""
+    production, _, _, member, _ = shoot
+    page = rf.get(f"/productions/{production.pk}/board", secure=True)
+    page.user, page.session = member, signed_in(member).session
+
+    read = first_reads_module._read(page, f"/api/scenes/?production={production.pk}&page_size=1", 5)
+    body = json.loads(read.body)
+    assert read.position == 5 and len(body["results"]) == 1
+    assert body["next"].startswith(f"https://{page.get_host()}/api/scenes/?")
