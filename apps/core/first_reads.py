@@ -42,7 +42,7 @@ FIRST_READ_MAX_BYTES = 512 * 1024
 EVERY_PAGE = ("/api/auth/me/", "/api/notifications/unread-count/")
 
 #: The daily pages' own first reads, by route (frontend/src/App.tsx, FIRST_QUERIES; the dashboard's jobs card), with
-#: `{production}` and `{scene}` the route's ids. The browser test `test_first_reads` checks the app asks none of them.
+#: `{production}` and `{scene}` the route's ids. tests/e2e/test_browser_first_reads.py checks the app then asks none of them.
 PAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"/productions/(?P<production>\d{1,15})/board", (
         "/api/productions/{production}/",
