@@ -7,7 +7,7 @@ link the longest wait before the page's first content after the code itself. For
 them while it makes the page, by calling the API's own views with the user's session (same permissions, same
 serializers, same answers), and writes the answers into the page as JSON:
 
-    <script type="application/json" id="slate-first-reads">
+    <script id="slate-first-reads" type="application/json">
       {"reads": [{"url": "/api/productions/1/", "position": 41, "body": {…}}, …]}
     </script>
 
@@ -16,7 +16,7 @@ the request); `position` is the production's stream position read before the ans
 (apps/realtime/positions.py), so the live stream resumes from there and nothing that changed in between is lost;
 `body` is the API's JSON. Only 200 answers are written (a production the user is not on answers 404, and the page
 then says nothing about it); an answer over FIRST_READ_MAX_BYTES, or a read that fails, is left for the app to ask.
-The JSON has `<`, `>` and `&` escaped (as Django's `json_script`), so no answer can end the script element.
+The element is Django's `json_script` (`<`, `>` and `&` escaped), so no answer can end it.
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest, QueryDict
 from django.urls import Resolver404, resolve
+from django.utils.html import json_script
 
 log = logging.getLogger(__name__)
 
@@ -174,19 +175,10 @@ def _read(request: HttpRequest, url: str, position: int | None) -> FirstRead | N
     return FirstRead(url=url, position=position, body=body)
 
 
-_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
 def first_reads_element(reads: list[FirstRead]) -> str:
-    """The `<script type="application/json">` element carrying `reads` (shape in the module's docstring), "" for none.
-
-    The bodies are written as the API sent them (valid JSON, not parsed again); `<`, `>` and `&` are escaped everywhere,
-    which JSON allows only inside strings, where `\\u003C` means the same character."""
+    """The `<script type="application/json">` element carrying `reads` (shape in the module's docstring), "" for none:
+    Django's `json_script`, which escapes `<`, `>` and `&` so no answer can end the element."""
     if not reads:
         return ""
-    items = []
-    for read in reads:
-        position = "null" if read.position is None else str(int(read.position))
-        items.append(f'{{"url": {json.dumps(read.url)}, "position": {position}, "body": {read.body.decode("utf-8")}}}')
-    blob = ('{"reads": [' + ", ".join(items) + "]}").translate(_ESCAPES)
-    return f'<script type="application/json" id="{ELEMENT_ID}">{blob}</script>'
+    return json_script({"reads": [{"url": read.url, "position": read.position, "body": json.loads(read.body)} for read in reads]},
+                       ELEMENT_ID)

@@ -19,7 +19,7 @@ from tests.project.conftest import BUILT_PAGE
 
 pytestmark = pytest.mark.django_db
 
-ELEMENT = re.compile(rf'<script type="application/json" id="{ELEMENT_ID}">(.*?)</script>', re.S)
+ELEMENT = re.compile(rf'<script id="{ELEMENT_ID}" type="application/json">(.*?)</script>', re.S)
 
 
 @pytest.fixture(autouse=True)
